@@ -1,0 +1,46 @@
+# e-Urząd: `make run` brings the platform up locally, `make test` runs every test from nothing.
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+EMU_VENV := .local/ministack-venv
+BIN := $(VENV)/bin
+TEST_PORT ?= 4599
+export AWS_ACCESS_KEY_ID ?= test
+export AWS_SECRET_ACCESS_KEY ?= test
+export AWS_DEFAULT_REGION ?= eu-central-1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install run test lint unit bench clean
+
+$(BIN)/.installed: requirements.txt requirements-dev.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@
+
+$(EMU_VENV)/.installed: requirements-emulator.txt
+	$(PY) -m venv $(EMU_VENV)
+	$(EMU_VENV)/bin/pip install -q -r requirements-emulator.txt
+	touch $@
+
+install: $(BIN)/.installed $(EMU_VENV)/.installed
+
+run: install
+	$(BIN)/python -m infrastructure.local_run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest tests/unit -q
+
+# A private emulator on its own port, fresh state, stopped and removed afterwards (even on failure).
+test: install lint
+	$(BIN)/python -m infrastructure.emulator exec --port $(TEST_PORT) --state .local/test-emulator -- \
+		$(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/cold_start.py
+
+clean:
+	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache build

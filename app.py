@@ -1,0 +1,16 @@
+"""e-Urząd: the Chalice app. Registers one Blueprint per e-service and the middleware; nothing else."""
+
+from chalice import Chalice
+
+from chalicelib.core import metering  # noqa: F401  (installs the AWS request counter before any client)
+from chalicelib.core.http import install
+from chalicelib.services.catalogue.routes import bp as catalogue_api
+from chalicelib.services.registry import usage_sink
+from chalicelib.services.tenants.routes import bp as tenants_api
+from chalicelib.services.tenants.workers import bp as tenants_workers
+
+app = Chalice(app_name="eurzad")
+install(app, usage_sink)
+app.register_blueprint(catalogue_api)
+app.register_blueprint(tenants_api)
+app.register_blueprint(tenants_workers)

@@ -1,0 +1,1 @@
+"""e-Urząd: the regional serverless e-office platform."""

@@ -1,0 +1,221 @@
+"""Operator commands.
+
+    python -m chalicelib.cli tenants validate FILE...      check JST configurations (exit 1 naming the field)
+    python -m chalicelib.cli tenants apply FILE...         validate all, then load them; nothing is written if any fails
+    python -m chalicelib.cli tenants export OUT [--terc T] write one JST (file) or all (directory) as YAML
+    python -m chalicelib.cli catalogue validate [DIR]      check service definitions under forms/
+    python -m chalicelib.cli catalogue publish [DIR]       publish new versions (published ones never change)
+    python -m chalicelib.cli dev-token --role ROLE [--tenant TERC] [--subject ID] [--department SYMBOL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from chalicelib.core.errors import ApiError, validation_details
+from chalicelib.services.catalogue.schemas import ServiceDefinition
+from chalicelib.services.tenants.schemas import TenantConfig
+
+FORMS = Path(__file__).resolve().parent.parent / "forms"
+
+
+class Invalid(Exception):
+    def __init__(self, source: Path, details: list[dict[str, Any]]) -> None:
+        self.source = source
+        self.details = details
+        super().__init__(str(source))
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise Invalid(path, [{"field": "", "code": "unreadable", "message": str(exc)}]) from exc
+
+
+def load_tenant(path: Path) -> TenantConfig:
+    try:
+        return TenantConfig.model_validate(_load_yaml(path))
+    except ValidationError as exc:
+        raise Invalid(path, validation_details(exc)) from exc
+
+
+def load_definitions(root: Path = FORMS) -> list[ServiceDefinition]:
+    """Every `forms/<service>/v<N>.yaml`; the folder and file name must agree with the content."""
+    found = []
+    errors: list[Invalid] = []
+    for path in sorted(root.glob("*/v*.yaml")):
+        try:
+            defn = ServiceDefinition.model_validate(_load_yaml(path))
+        except ValidationError as exc:
+            errors.append(Invalid(path, validation_details(exc)))
+            continue
+        except Invalid as exc:
+            errors.append(exc)
+            continue
+        if path.parent.name != defn.id or path.stem != f"v{defn.version}":
+            errors.append(Invalid(path, [{"field": "id", "code": "path_mismatch",
+                                          "message": f"Plik powinien nazywać się {defn.id}/v{defn.version}.yaml."}]))
+            continue
+        found.append(defn)
+    if errors:
+        raise ExceptionGroup("invalid definitions", errors)
+    return found
+
+
+def _report(exc: Invalid) -> None:
+    for d in exc.details:
+        print(f"{exc.source}: {d['field'] or '<dokument>'}: {d['message']} [{d['code']}]", file=sys.stderr)
+
+
+def _validate_tenants(files: list[Path], catalogue_ids: set[str]) -> list[TenantConfig]:
+    from chalicelib.services.tenants.logic import check_against_catalogue
+
+    configs, failed = [], False
+    for path in files:
+        try:
+            config = load_tenant(path)
+            check_against_catalogue(config, catalogue_ids)
+        except Invalid as exc:
+            _report(exc)
+            failed = True
+            continue
+        except ApiError as exc:
+            _report(Invalid(path, exc.details))
+            failed = True
+            continue
+        configs.append(config)
+    terc = [c.terc for c in configs]
+    for dup in {t for t in terc if terc.count(t) > 1}:
+        print(f"TERC {dup} występuje w więcej niż jednym pliku", file=sys.stderr)
+        failed = True
+    if failed:
+        raise SystemExit(1)
+    return configs
+
+
+def tenants_validate(files: list[Path]) -> int:
+    configs = _validate_tenants(files, {d.id for d in load_definitions()})
+    for c in configs:
+        print(f"OK {c.terc} {c.name}: {sum(s.enabled for s in c.services)} usług włączonych")
+    return 0
+
+
+def tenants_apply(files: list[Path]) -> int:
+    from chalicelib.core.clock import get_clock
+    from chalicelib.services.registry import catalogue, tenant_store
+    from chalicelib.services.tenants.logic import AuditEntry
+
+    # All files are checked against the published catalogue before anything is written.
+    configs = _validate_tenants(files, catalogue().ids())
+    store = tenant_store()
+    actor = f"cli:{getpass.getuser()}"
+    for config in configs:
+        current = store.get(config.terc)
+        if current is not None and current.config == config:
+            print(f"bez zmian {config.terc} {config.name}")
+            continue
+        audit = AuditEntry.new(terc=config.terc, at=get_clock().now(), actor=actor, action="config.applied",
+                               summary=f"wczytano konfigurację z pliku ({len(config.services)} usług)")
+        version = store.save(config, expected_version=current.version if current else None, audit=audit)
+        print(f"zapisano {config.terc} {config.name} (wersja {version})")
+    return 0
+
+
+def _dump(config: TenantConfig) -> str:
+    return yaml.safe_dump(config.model_dump(mode="json", exclude_none=True), allow_unicode=True, sort_keys=False)
+
+
+def tenants_export(out: Path, terc: str | None) -> int:
+    from chalicelib.services.registry import tenant_store
+    from chalicelib.services.tenants.logic import require_tenant
+
+    store = tenant_store()
+    if terc:
+        out.write_text(_dump(require_tenant(store, terc).config), encoding="utf-8")
+        print(f"zapisano {out}")
+        return 0
+    out.mkdir(parents=True, exist_ok=True)
+    for config in store.list():
+        path = out / f"{config.terc}.yaml"
+        path.write_text(_dump(config), encoding="utf-8")
+        print(f"zapisano {path}")
+    return 0
+
+
+def catalogue_validate(root: Path) -> int:
+    for defn in load_definitions(root):
+        print(f"OK {defn.id} v{defn.version}: {defn.name}")
+    return 0
+
+
+def catalogue_publish(root: Path) -> int:
+    from chalicelib.services.registry import catalogue
+
+    repo = catalogue()
+    for defn in load_definitions(root):
+        written = repo.publish(defn)
+        print(f"{'opublikowano' if written else 'bez zmian'} {defn.id} v{defn.version}")
+    return 0
+
+
+def dev_token(args: argparse.Namespace) -> int:
+    from chalicelib.core.dev_issuer import issue
+
+    print(issue(role=args.role, subject=args.subject or f"dev-{args.role}", terc=args.tenant,
+                department=args.department, ttl_seconds=args.ttl))
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="group", required=True)
+    tenants = sub.add_parser("tenants").add_subparsers(dest="action", required=True)
+    for action in ("validate", "apply"):
+        tenants.add_parser(action).add_argument("files", nargs="+", type=Path)
+    export = tenants.add_parser("export")
+    export.add_argument("out", type=Path)
+    export.add_argument("--terc")
+    cat = sub.add_parser("catalogue").add_subparsers(dest="action", required=True)
+    for action in ("validate", "publish"):
+        cat.add_parser(action).add_argument("root", nargs="?", type=Path, default=FORMS)
+    token = sub.add_parser("dev-token")
+    token.add_argument("--role", required=True,
+                       choices=["resident", "clerk", "tenant-admin", "finance", "region-admin"])
+    token.add_argument("--tenant")
+    token.add_argument("--subject")
+    token.add_argument("--department")
+    token.add_argument("--ttl", type=int, default=3600)
+    args = parser.parse_args(argv)
+    try:
+        if args.group == "dev-token":
+            return dev_token(args)
+        if args.group == "catalogue":
+            return catalogue_validate(args.root) if args.action == "validate" else catalogue_publish(args.root)
+        if args.action == "validate":
+            return tenants_validate(args.files)
+        if args.action == "apply":
+            return tenants_apply(args.files)
+        return tenants_export(args.out, args.terc)
+    except ExceptionGroup as group:
+        for exc in group.exceptions:
+            if isinstance(exc, Invalid):
+                _report(exc)
+        return 1
+    except ApiError as exc:
+        print(f"błąd: {exc.message} [{exc.code}]", file=sys.stderr)
+        for d in exc.details:
+            print(f"  {d.get('field')}: {d.get('message')}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,34 @@
+"""Runtime settings, read once from the environment (EURZAD_* variables)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="EURZAD_", extra="ignore")
+
+    stage: str = "local"
+    # Every resource name is derived from this prefix (see chalicelib.resources).
+    resource_prefix: str = "eurzad-local"
+    region: str = Field(default="eu-central-1", validation_alias="AWS_DEFAULT_REGION")
+
+    # Bearer-token verification. Inline JWKS (local issuer) wins over the URL (Cognito in the cloud).
+    auth_jwks: str | None = None
+    auth_jwks_url: str | None = None
+    auth_issuer: str = "https://auth.eurzad.local"
+    auth_audience: str = "eurzad-api"
+
+    # Sender of the platform's e-mail (an SES identity declared in the infrastructure).
+    mail_from: str = "powiadomienia@eurzad.mazowsze.local"
+
+    # Cache of the published service catalogue inside one warm Lambda container.
+    catalogue_cache_seconds: float = 60.0
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,20 @@
+"""Sending messages to the platform's SQS queues."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import BaseModel
+
+from chalicelib.integrations.aws import client
+from chalicelib.resources import queue_name
+
+
+class SqsPublisher:
+    @lru_cache(maxsize=None)  # noqa: B019  (one publisher per container; queue URLs never change)
+    def _url(self, key: str) -> str:
+        return str(client("sqs").get_queue_url(QueueName=queue_name(key))["QueueUrl"])
+
+    def publish(self, key: str, message: BaseModel) -> str:
+        response = client("sqs").send_message(QueueUrl=self._url(key), MessageBody=message.model_dump_json())
+        return str(response["MessageId"])

@@ -1,0 +1,59 @@
+"""Non-table AWS resources (queues, buckets, key, e-mail identity), declared once.
+
+Names derive from the resource prefix, so the application, the local stack and the cloud stack agree.
+`infrastructure/template.py` renders these together with the tables in chalicelib.db.tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.core.settings import get_settings
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    key: str
+    visibility_timeout: int = 60
+    max_receive_count: int = 3  # attempts before a message goes to the dead-letter queue
+    retention_seconds: int = 4 * 24 * 3600
+    dlq_retention_seconds: int = 14 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class BucketSpec:
+    key: str
+    versioned: bool = True
+    noncurrent_days: int | None = None
+
+
+QUEUES = (
+    # Tenant configuration changes: the worker notifies the JST's contact and marks the audit entry.
+    QueueSpec("tenant-events", visibility_timeout=60, max_receive_count=3),
+)
+
+BUCKETS = (
+    BucketSpec("documents"),  # submitted documents, attachments, receipts (versioned, KMS-encrypted)
+    BucketSpec("exports", noncurrent_days=30),  # reports and exports for finance and administrators
+)
+
+
+def name(key: str) -> str:
+    return f"{get_settings().resource_prefix}-{key}"
+
+
+def queue_name(key: str) -> str:
+    return name(key)
+
+
+def dlq_name(key: str) -> str:
+    return name(f"{key}-dlq")
+
+
+def bucket_name(key: str) -> str:
+    # Bucket names are global in AWS; the prefix carries the account/stage uniqueness.
+    return name(key)
+
+
+def kms_alias() -> str:
+    return f"alias/{name('data')}"

@@ -1,0 +1,51 @@
+"""Public catalogue API (WKUP): search, service detail, form as JSON Schema + UI hints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice import Blueprint
+
+from chalicelib.core.auth import Access
+from chalicelib.core.errors import Unprocessable
+from chalicelib.core.http import endpoint
+from chalicelib.services.catalogue import logic
+from chalicelib.services.catalogue.schemas import CatalogueSearch
+from chalicelib.services.registry import catalogue, tenant_store
+from chalicelib.services.tenants.logic import require_tenant
+
+bp = Blueprint(__name__)
+
+
+def _query() -> dict[str, str]:
+    return dict(bp.current_request.query_params or {})
+
+
+def _version() -> int | None:
+    raw = _query().get("version")
+    if raw is None:
+        return None
+    if not raw.isdigit() or int(raw) < 1:
+        raise Unprocessable(details=[{"field": "version", "code": "int_parsing",
+                                      "message": "Wersja musi być dodatnią liczbą całkowitą."}])
+    return int(raw)
+
+
+@endpoint(bp, "/v1/catalogue", access=Access.anyone())
+def search() -> Any:
+    params = CatalogueSearch.model_validate(_query())
+    tenant = require_tenant(tenant_store(), params.tenant).config if params.tenant else None
+    found = logic.search(catalogue().latest_all(), q=params.q, category=params.category, tenant=tenant)
+    return {"items": [e.model_dump(mode="json") for e in found], "count": len(found)}
+
+
+@endpoint(bp, "/v1/catalogue/{service}", access=Access.anyone())
+def service_detail(service: str) -> Any:
+    defn = logic.require(catalogue(), service, _version())
+    return logic.entry(defn).model_dump(mode="json")
+
+
+@endpoint(bp, "/v1/catalogue/{service}/form", access=Access.anyone())
+def service_form(service: str) -> Any:
+    defn = logic.require(catalogue(), service, _version())
+    return logic.form_schema(defn)

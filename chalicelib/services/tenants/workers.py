@@ -1,0 +1,72 @@
+"""Event handlers of the tenants service: tell a JST's contact that its configuration changed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from aws_lambda_powertools.utilities.idempotency import (
+    DynamoDBPersistenceLayer,
+    IdempotencyConfig,
+    idempotent_function,
+)
+from chalice import Blueprint
+
+from chalicelib.core import metering
+from chalicelib.core.clock import get_clock
+from chalicelib.core.observability import bind, logger
+from chalicelib.db.tables import IdempotencyTable
+from chalicelib.integrations.aws import client
+from chalicelib.resources import queue_name
+from chalicelib.services.registry import mailer, tenant_store
+from chalicelib.services.tenants import logic
+from chalicelib.services.tenants.schemas import TenantEvent
+
+bp = Blueprint(__name__)
+processor = BatchProcessor(event_type=EventType.SQS)
+# One e-mail per configuration change, however often the message is delivered.
+once_per_event = IdempotencyConfig(event_key_jmespath="event_id", expires_after_seconds=7 * 24 * 3600)
+
+
+def notify(event: dict[str, Any]) -> dict[str, Any]:
+    change = TenantEvent.model_validate(event)
+    stored = logic.require_tenant(tenant_store(), change.terc)
+    message_id = mailer().send(logic.change_notice(stored.config, change))
+    tenant_store().mark_notified(
+        change.terc, changed_at=change.at, event_id=change.event_id,
+        notified_at=get_clock().now(), notification_id=message_id,
+    )
+    return {"message_id": message_id}
+
+
+@lru_cache(maxsize=1)
+def notify_once() -> Callable[..., dict[str, Any]]:
+    # Built on first use: the HTTP functions import this module too and must not pay for the client.
+    persistence = DynamoDBPersistenceLayer(
+        table_name=IdempotencyTable.Meta.table_name, boto3_client=client("dynamodb")
+    )
+    wrapped: Callable[..., dict[str, Any]] = idempotent_function(
+        data_keyword_argument="event", persistence_store=persistence, config=once_per_event
+    )(notify)
+    return wrapped
+
+
+def handle_record(record: SQSRecord) -> None:
+    change = TenantEvent.model_validate_json(record.body)
+    usage = metering.current()
+    if usage is not None:
+        usage.attribute(tenant=change.terc, module="tenants")
+    bind(tenant=change.terc, service=None, event_id=change.event_id)
+    result = notify_once()(event=change.model_dump(mode="json"))
+    logger.info("configuration change notified", extra={"message_id": result["message_id"]})
+
+
+@bp.on_sqs_message(queue=queue_name("tenant-events"), batch_size=10)
+def tenant_events(event: Any) -> dict[str, Any]:
+    once_per_event.register_lambda_context(event.context)
+    return process_partial_response(
+        event=event.to_dict(), record_handler=handle_record, processor=processor, context=event.context
+    )

@@ -1,0 +1,134 @@
+"""Start, stop and wrap the local AWS emulator (ministack) on 127.0.0.1. Standard library only.
+
+    python -m infrastructure.emulator start [--port P] [--state DIR]
+    python -m infrastructure.emulator stop  [--state DIR]
+    python -m infrastructure.emulator exec  [--port P] [--state DIR] -- COMMAND...   (start, run, stop)
+
+The emulator runs from its own venv (.local/ministack-venv, made by `make`), keeps its state under the
+given folder, and is stopped by the PID written there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".local" / "ministack-venv"
+DEFAULT_STATE = ROOT / ".local" / "emulator"
+
+
+def endpoint(port: int) -> str:
+    return f"http://127.0.0.1:{port}"
+
+
+def healthy(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"{endpoint(port)}/_localstack/health", timeout=1) as r:
+            return r.status == 200 and "dynamodb" in json.loads(r.read()).get("services", {})
+    except (OSError, ValueError):
+        return False
+
+
+def port_busy(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def start(port: int, state: Path, *, fresh: bool = False, timeout: float = 60.0) -> int:
+    pidfile = state / "pid"
+    if pidfile.exists() and _pid_alive(int(pidfile.read_text())) and healthy(port):
+        return int(pidfile.read_text())
+    if port_busy(port):
+        raise SystemExit(f"port {port} is taken by another process; stop it or choose --port")
+    if fresh and state.exists():
+        shutil.rmtree(state)
+    (state / "data").mkdir(parents=True, exist_ok=True)
+    (state / "tmp").mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "GATEWAY_PORT": str(port),
+        "BIND_HOST": "127.0.0.1",
+        "STATE_DIR": str(state / "data"),
+        "TMPDIR": str(state / "tmp"),
+        "IOT_MTLS_ENABLED": "0",
+        # Handlers it runs call back here; it passes this on to them.
+        "AWS_ENDPOINT_URL": endpoint(port),
+    }
+    log = open(state / "ministack.log", "ab")
+    proc = subprocess.Popen([str(VENV / "bin" / "ministack")], env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True, cwd=state)
+    pidfile.write_text(str(proc.pid))
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"emulator exited with {proc.returncode}; see {state / 'ministack.log'}")
+        if healthy(port):
+            return proc.pid
+        time.sleep(0.2)
+    stop(state)
+    raise SystemExit(f"emulator not healthy on port {port} within {timeout:.0f}s")
+
+
+def stop(state: Path) -> None:
+    pidfile = state / "pid"
+    if not pidfile.exists():
+        return
+    pid = int(pidfile.read_text())
+    for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(pid, sig)
+        except ProcessLookupError:
+            break
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and _pid_alive(pid):
+            time.sleep(0.1)
+        if not _pid_alive(pid):
+            break
+    pidfile.unlink(missing_ok=True)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m infrastructure.emulator")
+    parser.add_argument("action", choices=["start", "stop", "exec"])
+    parser.add_argument("--port", type=int, default=4566)
+    parser.add_argument("--state", type=Path, default=DEFAULT_STATE)
+    parser.add_argument("--fresh", action="store_true", help="discard earlier emulator state first")
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    state = args.state.resolve()
+    if args.action == "stop":
+        stop(state)
+        return 0
+    start(args.port, state, fresh=args.fresh or args.action == "exec")
+    print(f"emulator: {endpoint(args.port)} (state {state})", flush=True)
+    if args.action == "start":
+        return 0
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    try:
+        env = {**os.environ, "AWS_ENDPOINT_URL": endpoint(args.port)}
+        return subprocess.call(command, env=env)
+    finally:
+        stop(state)
+        shutil.rmtree(state, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

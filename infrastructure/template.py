@@ -1,0 +1,133 @@
+"""Renders the declared resources (chalicelib.db.tables, chalicelib.resources) as CloudFormation.
+
+The same template creates the resources in the local emulator (tests, `make run`) and in the cloud; the
+cloud deployment merges it into the app's SAM template (`chalice package --merge-template`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from typing import Any
+
+from pynamodb.attributes import TTLAttribute
+from pynamodb.models import Model
+
+from chalicelib import resources
+from chalicelib.core.settings import get_settings
+from chalicelib.db.tables import ALL_TABLES
+
+
+def logical_id(*parts: str) -> str:
+    return "".join(p[0].upper() + p[1:] for part in parts for p in re.split(r"[^A-Za-z0-9]", part) if p)
+
+
+def ttl_attribute(model: type[Model]) -> str | None:
+    for attr in model.get_attributes().values():
+        if isinstance(attr, TTLAttribute):
+            return attr.attr_name
+    return None
+
+
+def table_resource(model: type[Model]) -> dict[str, Any]:
+    schema = model._get_schema()
+    props: dict[str, Any] = {
+        "TableName": model.Meta.table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "AttributeDefinitions": schema["attribute_definitions"],
+        "KeySchema": schema["key_schema"],
+        "SSESpecification": {"SSEEnabled": True},
+        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
+    }
+    if schema["global_secondary_indexes"]:
+        props["GlobalSecondaryIndexes"] = [
+            {"IndexName": gsi["index_name"], "KeySchema": gsi["key_schema"], "Projection": gsi["projection"]}
+            for gsi in schema["global_secondary_indexes"]
+        ]
+    ttl = ttl_attribute(model)
+    if ttl:
+        props["TimeToLiveSpecification"] = {"AttributeName": ttl, "Enabled": True}
+    stream = getattr(model.Meta, "stream_view_type", None)
+    if stream:
+        props["StreamSpecification"] = {"StreamViewType": stream}
+    return {"Type": "AWS::DynamoDB::Table", "DeletionPolicy": "Retain", "Properties": props}
+
+
+def render() -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    key_id = logical_id("data", "key")
+    out[key_id] = {
+        "Type": "AWS::KMS::Key",
+        "DeletionPolicy": "Retain",
+        "Properties": {
+            "Description": f"{get_settings().resource_prefix}: documents and data at rest",
+            "EnableKeyRotation": True,
+            "KeyPolicy": {
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "AccountAdministers",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"}},
+                    "Action": "kms:*",
+                    "Resource": "*",
+                }],
+            },
+        },
+    }
+    out[logical_id("data", "key", "alias")] = {
+        "Type": "AWS::KMS::Alias",
+        "Properties": {"AliasName": resources.kms_alias(), "TargetKeyId": {"Ref": key_id}},
+    }
+    for model in ALL_TABLES:
+        out[logical_id(model.__name__)] = table_resource(model)
+    for queue in resources.QUEUES:
+        dlq = logical_id(queue.key, "dlq")
+        out[dlq] = {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {"QueueName": resources.dlq_name(queue.key),
+                           "MessageRetentionPeriod": queue.dlq_retention_seconds, "SqsManagedSseEnabled": True},
+        }
+        out[logical_id(queue.key, "queue")] = {
+            "Type": "AWS::SQS::Queue",
+            "Properties": {
+                "QueueName": resources.queue_name(queue.key),
+                "VisibilityTimeout": queue.visibility_timeout,
+                "MessageRetentionPeriod": queue.retention_seconds,
+                "SqsManagedSseEnabled": True,
+                "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [dlq, "Arn"]},
+                                  "maxReceiveCount": queue.max_receive_count},
+            },
+        }
+    for bucket in resources.BUCKETS:
+        props: dict[str, Any] = {
+            "BucketName": resources.bucket_name(bucket.key),
+            "BucketEncryption": {"ServerSideEncryptionConfiguration": [{
+                "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
+                                                  "KMSMasterKeyID": {"Fn::GetAtt": [key_id, "Arn"]}},
+                "BucketKeyEnabled": True,
+            }]},
+            "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                               "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+        }
+        if bucket.versioned:
+            props["VersioningConfiguration"] = {"Status": "Enabled"}
+        if bucket.noncurrent_days:
+            props["LifecycleConfiguration"] = {"Rules": [{
+                "Id": "expire-old-versions", "Status": "Enabled",
+                "NoncurrentVersionExpiration": {"NoncurrentDays": bucket.noncurrent_days},
+            }]}
+        out[logical_id(bucket.key, "bucket")] = {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain",
+                                                 "Properties": props}
+    out[logical_id("mail", "identity")] = {
+        "Type": "AWS::SES::EmailIdentity",
+        "Properties": {"EmailIdentity": get_settings().mail_from},
+    }
+    return {"AWSTemplateFormatVersion": "2010-09-09", "Description": "e-Urząd platform resources",
+            "Resources": out}
+
+
+if __name__ == "__main__":
+    json.dump(render(), sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")

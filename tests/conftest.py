@@ -1,0 +1,38 @@
+"""Shared test set-up: environment for the whole suite, markers by folder, tokens from the local issuer."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Set before anything imports chalicelib (settings are read once).
+os.environ.setdefault("EURZAD_RESOURCE_PREFIX", "eurzad-test")
+os.environ.setdefault("EURZAD_STAGE", "test")
+os.environ.setdefault("AWS_DEFAULT_REGION", "eu-central-1")
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
+os.environ.setdefault("EURZAD_DEV_ISSUER_DIR", str(ROOT / ".local" / "test-issuer"))
+os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+
+from chalicelib.core import dev_issuer  # noqa: E402
+
+os.environ.setdefault("EURZAD_AUTH_JWKS", dev_issuer.jwks())
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        kind = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
+        if kind in ("unit", "integration", "e2e"):
+            item.add_marker(getattr(pytest.mark, kind))
+
+
+def token(role: str, terc: str | None = None, subject: str | None = None, **kw: object) -> str:
+    return dev_issuer.issue(role=role, subject=subject or f"test-{role}-{terc or 'region'}", terc=terc, **kw)  # type: ignore[arg-type]
+
+
+def auth(role: str, terc: str | None = None, **kw: object) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(role, terc, **kw)}"}
