@@ -1,6 +1,6 @@
 """e-Urząd: the Chalice app. Registers one Blueprint per e-service and the middleware; nothing else."""
 
-from chalice import Chalice
+from chalice.app import Chalice
 
 from chalicelib.core import metering  # noqa: F401  (installs the AWS request counter before any client)
 from chalicelib.core.http import install

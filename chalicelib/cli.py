@@ -143,7 +143,7 @@ def tenants_export(out: Path, terc: str | None) -> int:
         print(f"zapisano {out}")
         return 0
     out.mkdir(parents=True, exist_ok=True)
-    for config in store.list():
+    for config in store.all():
         path = out / f"{config.terc}.yaml"
         path.write_text(_dump(config), encoding="utf-8")
         print(f"zapisano {path}")

@@ -33,7 +33,7 @@ def endpoint(port: int) -> str:
 
 def healthy(port: int) -> bool:
     try:
-        with urllib.request.urlopen(f"{endpoint(port)}/_localstack/health", timeout=1) as r:
+        with urllib.request.urlopen(f"{endpoint(port)}/_localstack/health", timeout=1) as r:  # noqa: S310 (http only)
             return r.status == 200 and "dynamodb" in json.loads(r.read()).get("services", {})
     except (OSError, ValueError):
         return False
@@ -72,9 +72,9 @@ def start(port: int, state: Path, *, fresh: bool = False, timeout: float = 60.0)
         # Handlers it runs call back here; it passes this on to them.
         "AWS_ENDPOINT_URL": endpoint(port),
     }
-    log = open(state / "ministack.log", "ab")
-    proc = subprocess.Popen([str(VENV / "bin" / "ministack")], env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True, cwd=state)
+    with open(state / "ministack.log", "ab") as log:
+        proc = subprocess.Popen([str(VENV / "bin" / "ministack")], env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True, cwd=state)
     pidfile.write_text(str(proc.pid))
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -111,8 +111,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--port", type=int, default=4566)
     parser.add_argument("--state", type=Path, default=DEFAULT_STATE)
     parser.add_argument("--fresh", action="store_true", help="discard earlier emulator state first")
-    parser.add_argument("command", nargs=argparse.REMAINDER)
-    args = parser.parse_args(argv)
+    own, command = (argv[: argv.index("--")], argv[argv.index("--") + 1 :]) if "--" in argv else (argv, [])
+    args = parser.parse_args(own)
     state = args.state.resolve()
     if args.action == "stop":
         stop(state)
@@ -121,7 +121,8 @@ def main(argv: list[str]) -> int:
     print(f"emulator: {endpoint(args.port)} (state {state})", flush=True)
     if args.action == "start":
         return 0
-    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("exec needs a command after --")
     try:
         env = {**os.environ, "AWS_ENDPOINT_URL": endpoint(args.port)}
         return subprocess.call(command, env=env)

@@ -37,7 +37,7 @@ def proxy_to(upstream: str) -> type[BaseHTTPRequestHandler]:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length) if length else None
             headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
-            conn = http.client.HTTPConnection(target.hostname, target.port, timeout=60)
+            conn = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=60)
             try:
                 conn.request(self.command, target.path + self.path, body=body, headers=headers)
                 resp = conn.getresponse()
@@ -55,7 +55,7 @@ def proxy_to(upstream: str) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _forward
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _forward  # noqa: N815 (http.server names)
 
         def log_message(self, fmt: str, *args: object) -> None:
             sys.stderr.write(f"[api] {self.command} {self.path} -> {args[1] if len(args) > 1 else ''}\n")

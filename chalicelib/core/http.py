@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar
 
-from chalice import Blueprint, Chalice, Response
+from chalice.app import Blueprint, Chalice, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.core import metering
@@ -23,6 +23,7 @@ from chalicelib.core.errors import ApiError, BadRequest, Forbidden, InternalErro
 from chalicelib.core.observability import bind, logger, unbind
 
 ACCESS_ATTR = "eurzad_access"
+MODULE_ATTR = "eurzad_module"
 M = TypeVar("M", bound=BaseModel)
 _principal: ContextVar[Principal | None] = ContextVar("principal", default=None)
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
@@ -51,7 +52,7 @@ def error_response(error: ApiError) -> Response:
     return json_response(error.body(), status=error.status)
 
 
-def parse_body(raw: bytes | None, model: type[M]) -> M:
+def parse_body(raw: str | bytes | None, model: type[M]) -> M:
     """Parse a JSON request body into `model`: 400 for malformed JSON, 422 with field paths otherwise."""
     if not raw:
         raise BadRequest("Brak treści żądania (oczekiwano JSON).", code="empty_body")
@@ -89,21 +90,22 @@ def endpoint(
             return result if isinstance(result, Response) else json_response(result)
 
         setattr(handler, ACCESS_ATTR, access)
+        setattr(handler, MODULE_ATTR, _module_of(getattr(bp, "_import_name", view.__module__)))
         bp.route(path, methods=list(methods))(handler)
         return handler
 
     return decorate
 
 
-def _module_of(view: Callable[..., Any]) -> str:
-    # chalicelib.services.<module>.routes -> <module>
-    parts = view.__module__.split(".")
+def _module_of(import_name: str) -> str:
+    """The e-service a blueprint belongs to: chalicelib.services.<module>.routes -> <module>."""
+    parts = import_name.split(".")
     return parts[2] if len(parts) > 3 and parts[1] == "services" else parts[-1]
 
 
 def _lambda_identity(context: Any) -> tuple[str, int]:
     name = getattr(context, "function_name", None) or os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "local")
-    memory = getattr(context, "memory_limit_in_mb", None) or os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0)
+    memory = getattr(context, "memory_limit_in_mb", None) or os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "0")
     return str(name), int(memory)
 
 
@@ -134,7 +136,7 @@ def install(app: Chalice, sink_factory: Callable[[], metering.UsageSink]) -> Non
         if access is None:
             return error_response(Forbidden("Ta operacja nie ma zadeklarowanych uprawnień.", code="no_access_policy"))
         uri_params = request.uri_params or {}
-        module = _module_of(entry.view_function) if entry else "-"
+        module = getattr(entry.view_function, MODULE_ATTR, "-") if entry else "-"
         try:
             token = bearer_token(request.headers)
             principal = get_verifier().verify(token) if token else None

@@ -40,16 +40,16 @@ def usage_update(usage: Usage, *, duration_ms: float, day: str) -> dict[str, Any
     names: dict[str, str] = {}
     values: dict[str, Any] = {}
     add_parts = []
-    for i, (attr, value) in enumerate(adds.items()):
+    for i, (attr, amount) in enumerate(adds.items()):
         names[f"#a{i}"] = attr
-        values[f":a{i}"] = _num(value)
+        values[f":a{i}"] = _num(amount)
         add_parts.append(f"#a{i} :a{i}")
     sets = {"day": day, "tenant": usage.tenant, "module": usage.module, "service": usage.service,
             "function": usage.function}
     set_parts = []
-    for i, (attr, value) in enumerate(sets.items()):
+    for i, (attr, text) in enumerate(sets.items()):
         names[f"#s{i}"] = attr
-        values[f":s{i}"] = {"S": value}
+        values[f":s{i}"] = {"S": text}
         set_parts.append(f"#s{i} = :s{i}")
     names["#mem"] = "memory_mb"
     values[":mem"] = {"N": str(usage.memory_mb)}

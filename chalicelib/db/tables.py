@@ -19,19 +19,17 @@ def table_name(key: str) -> str:
 
 
 class _Meta:
-    billing_mode = "PAY_PER_REQUEST"
+    """Common table settings; each model's Meta adds its name."""
 
-    @classmethod
-    def named(cls, key: str, **extra: object) -> type:
-        attrs = {"table_name": table_name(key), "region": get_settings().region, "billing_mode": cls.billing_mode}
-        attrs.update(extra)
-        return type("Meta", (), attrs)
+    region = get_settings().region
+    billing_mode = "PAY_PER_REQUEST"
 
 
 class TenantTable(Model):
     """One item per JST: its whole configuration as validated JSON, with an optimistic-lock version."""
 
-    Meta = _Meta.named("tenants")
+    class Meta(_Meta):
+        table_name = table_name("tenants")
 
     terc = UnicodeAttribute(hash_key=True)
     config = UnicodeAttribute()
@@ -43,7 +41,8 @@ class TenantTable(Model):
 class CatalogueTable(Model):
     """Published service definitions: one immutable item per (service, version)."""
 
-    Meta = _Meta.named("catalogue")
+    class Meta(_Meta):
+        table_name = table_name("catalogue")
 
     service_id = UnicodeAttribute(hash_key=True)
     version = NumberAttribute(range_key=True)
@@ -65,7 +64,9 @@ class AuditTable(Model):
     """Append-only audit trail: who changed what, per JST. Entries are never updated except to record
     that the change notification went out."""
 
-    Meta = _Meta.named("audit", stream_view_type="NEW_IMAGE")
+    class Meta(_Meta):
+        table_name = table_name("audit")
+        stream_view_type = "NEW_IMAGE"
 
     pk = UnicodeAttribute(hash_key=True)  # T#<terc>
     sk = UnicodeAttribute(range_key=True)  # <ISO timestamp>#<event id>
@@ -92,7 +93,8 @@ class MeteringTable(Model):
     """Usage per JST, e-service, catalogue service, function and day. Written with ADD by the metering
     hook (one UpdateItem per invocation); counters for each AWS operation are extra attributes."""
 
-    Meta = _Meta.named("metering")
+    class Meta(_Meta):
+        table_name = table_name("metering")
 
     pk = UnicodeAttribute(hash_key=True)  # T#<terc>
     sk = UnicodeAttribute(range_key=True)  # D#<day>#M#<module>#S#<service>#F#<function>
@@ -103,7 +105,8 @@ class MeteringTable(Model):
 class IdempotencyTable(Model):
     """Powertools idempotency records (event workers keyed on the message id)."""
 
-    Meta = _Meta.named("idempotency")
+    class Meta(_Meta):
+        table_name = table_name("idempotency")
 
     id = UnicodeAttribute(hash_key=True)
     expiration = TTLAttribute(null=True)

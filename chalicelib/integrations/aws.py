@@ -5,14 +5,14 @@ The endpoint is never chosen here: botocore takes it from AWS_ENDPOINT_URL (emul
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import chalicelib.core.metering  # noqa: F401  (the metering hook must be in place before any client exists)
 from chalicelib.core.settings import get_settings
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str) -> Any:
     import boto3
     from botocore.config import Config

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 from pydantic import BaseModel
 
@@ -11,7 +11,7 @@ from chalicelib.resources import queue_name
 
 
 class SqsPublisher:
-    @lru_cache(maxsize=None)  # noqa: B019  (one publisher per container; queue URLs never change)
+    @cache  # noqa: B019  (one publisher per container; queue URLs never change)
     def _url(self, key: str) -> str:
         return str(client("sqs").get_queue_url(QueueName=queue_name(key))["QueueUrl"])
 

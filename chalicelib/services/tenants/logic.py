@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Protocol
 
 from chalicelib.core.auth import Principal
@@ -87,10 +88,15 @@ def apply_change(config: TenantConfig, service_id: str, change: ServiceSettingCh
     for name, label in (("fee", "opłata"), ("deadline_kind", "termin"), ("department", "komórka")):
         before, after = getattr(current, name), getattr(updated, name)
         if before != after:
-            parts.append(f"{label}: {before if before is not None else 'z katalogu'} → "
-                         f"{after if after is not None else 'z katalogu'}")
+            parts.append(f"{label}: {_shown(before)} → {_shown(after)}")
     summary = f"{service_id}: " + ("; ".join(parts) if parts else "bez zmian")
     return new_config, summary
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "z katalogu"
+    return str(value.value) if isinstance(value, Enum) else str(value)
 
 
 def change_service(

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.errors import Conflict
@@ -18,7 +19,7 @@ from chalicelib.services.tenants.schemas import StoredTenant, TenantConfig
 
 def audit_sort_key(at: datetime, event_id: str) -> str:
     """Audit entries sort by time (UTC, fixed width) and stay unique by event id."""
-    return f"{at.astimezone(timezone.utc).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{event_id}"
+    return f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{event_id}"
 
 
 def _audit_item(entry: AuditEntry) -> AuditTable:
@@ -42,7 +43,7 @@ class DynamoTenantStore:
             return None
         return StoredTenant(config=TenantConfig.model_validate_json(item.config), version=int(item.version))
 
-    def list(self) -> list[TenantConfig]:
+    def all(self) -> list[TenantConfig]:
         return sorted(
             (TenantConfig.model_validate_json(item.config) for item in TenantTable.scan()),
             key=lambda c: c.terc,
@@ -58,6 +59,7 @@ class DynamoTenantStore:
             updated_at=audit.at,
             updated_by=audit.actor,
         )
+        condition: Condition
         if expected_version is None:
             condition = TenantTable.terc.does_not_exist()
         else:
@@ -74,7 +76,7 @@ class DynamoTenantStore:
             ) from exc
         return version
 
-    def audit(self, terc: str, *, limit: int = 50) -> list[dict[str, object]]:
+    def audit(self, terc: str, *, limit: int = 50) -> list[dict[str, str | None]]:
         entries = []
         for item in AuditTable.query(f"T#{terc}", scan_index_forward=False, limit=limit):
             entries.append({
@@ -97,6 +99,6 @@ class DynamoTenantStore:
                 actions=[AuditTable.notified_at.set(notified_at), AuditTable.notification_id.set(notification_id)],
                 condition=AuditTable.sk.exists() & AuditTable.notified_at.does_not_exist(),
             )
-        except AuditTable.UpdateError:
+        except UpdateError:
             return False
         return True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalice import Blueprint
+from chalice.app import Blueprint
 
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
@@ -32,7 +32,7 @@ def _if_match() -> int | None:
 
 @endpoint(bp, "/v1/tenants", access=Access.anyone())
 def list_tenant_store() -> Any:
-    items = [TenantSummary(**c.model_dump()).model_dump(mode="json") for c in tenant_store().list()]
+    items = [TenantSummary(**c.model_dump()).model_dump(mode="json") for c in tenant_store().all()]
     return {"items": items, "count": len(items)}
 
 

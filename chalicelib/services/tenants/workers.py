@@ -7,13 +7,14 @@ from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from aws_lambda_powertools.utilities.idempotency import (
     DynamoDBPersistenceLayer,
     IdempotencyConfig,
     idempotent_function,
 )
-from chalice import Blueprint
+from chalice.app import Blueprint
 
 from chalicelib.core import metering
 from chalicelib.core.clock import get_clock
@@ -65,7 +66,7 @@ def handle_record(record: SQSRecord) -> None:
 
 
 @bp.on_sqs_message(queue=queue_name("tenant-events"), batch_size=10)
-def tenant_events(event: Any) -> dict[str, Any]:
+def tenant_events(event: Any) -> PartialItemFailureResponse:
     once_per_event.register_lambda_context(event.context)
     return process_partial_response(
         event=event.to_dict(), record_handler=handle_record, processor=processor, context=event.context

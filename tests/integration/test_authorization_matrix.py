@@ -1,0 +1,87 @@
+"""Every route of the app, every role: who gets in and who gets 401/403.
+
+The table must name every route the app has: a new route without a row here fails the first test, so no
+route can skip the matrix.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from app import app
+
+A, B = "1418043", "1418032"
+PUBLIC = "public"
+ADMINS = ("tenant-admin", "region-admin")
+# (method, path) -> roles allowed (tenant-bound roles only for their own JST), or PUBLIC
+ROUTES: dict[tuple[str, str], Any] = {
+    ("GET", "/v1/catalogue"): PUBLIC,
+    ("GET", "/v1/catalogue/{service}"): PUBLIC,
+    ("GET", "/v1/catalogue/{service}/form"): PUBLIC,
+    ("GET", "/v1/tenants"): PUBLIC,
+    ("GET", "/v1/tenants/{terc}"): PUBLIC,
+    ("GET", "/v1/tenants/{terc}/services"): PUBLIC,
+    ("GET", "/v1/tenants/{terc}/services/{service}"): PUBLIC,
+    ("GET", "/v1/tenants/{terc}/config"): ADMINS,
+    ("PUT", "/v1/tenants/{terc}/services/{service}/settings"): ADMINS,
+    ("GET", "/v1/tenants/{terc}/audit"): (*ADMINS, "finance"),
+}
+ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
+TENANT_BOUND = {"clerk", "tenant-admin"}
+
+
+def _call(api: Any, method: str, path: str, headers: dict[str, str]) -> Any:
+    url = path.format(terc=A, service="pismo-ogolne")
+    # A body that cannot pass validation: an authorised call is then refused with 422, never writes.
+    body = json.dumps({"enabled": "?"}) if method in ("PUT", "POST") else None
+    return api.http.request(method, url, headers={"Content-Type": "application/json", **headers}, body=body)
+
+
+def _token(role: str, terc: str | None) -> dict[str, str]:
+    from tests.conftest import auth
+
+    return auth(role, terc if role in TENANT_BOUND or (role == "finance" and terc) else None)
+
+
+def test_the_table_names_every_route_of_the_app() -> None:
+    actual = {(m, p) for p, methods in app.routes.items() for m in methods}
+    assert actual == set(ROUTES), f"routes without a row: {actual - set(ROUTES)}; stale rows: {set(ROUTES) - actual}"
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(ROUTES))
+def test_anonymous(api: Any, method: str, path: str) -> None:
+    resp = _call(api, method, path, {})
+    if ROUTES[(method, path)] == PUBLIC:
+        assert resp.status_code not in (401, 403)
+    else:
+        assert resp.status_code == 401
+        assert json.loads(resp.body)["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(ROUTES))
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_on_its_own_tenant(api: Any, method: str, path: str, role: str) -> None:
+    allowed = ROUTES[(method, path)]
+    resp = _call(api, method, path, _token(role, A))
+    if allowed == PUBLIC or role in allowed:
+        assert resp.status_code not in (401, 403), resp.body
+    else:
+        assert resp.status_code == 403, resp.body
+        assert json.loads(resp.body)["error"]["code"] == "role_forbidden"
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(k for k, v in ROUTES.items() if v != PUBLIC and "{terc}" in k[1]))
+@pytest.mark.parametrize("role", ["tenant-admin", "finance", "clerk"])
+def test_other_tenants_staff_are_refused(api: Any, method: str, path: str, role: str) -> None:
+    resp = _call(api, method, path, _token(role, B))
+    assert resp.status_code == 403
+    assert json.loads(resp.body)["error"]["code"] in ("tenant_forbidden", "role_forbidden")
+
+
+@pytest.mark.parametrize("header", ["Bearer not-a-token", "Basic dXNlcjpwYXNz", "Bearer "])
+def test_bad_credentials_on_protected_route(api: Any, header: str) -> None:
+    resp = _call(api, "GET", "/v1/tenants/{terc}/config", {"Authorization": header})
+    assert resp.status_code == 401
