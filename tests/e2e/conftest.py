@@ -1,0 +1,78 @@
+"""End-to-end: the packaged app deployed into the emulator as one stack, called over HTTP.
+
+Deploy and data loading run as the operator would run them (separate processes, stage `e2e`), so the
+functions, their SQS trigger and API Gateway are the emulator's, not the test process's.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from chalicelib.core import dev_issuer
+from tests.conftest import ROOT
+
+PREFIX = "eurzad-e2e"
+
+
+@dataclass
+class Reply:
+    status: int
+    body: Any
+    headers: dict[str, str]
+
+
+@dataclass
+class Stack:
+    api: str
+
+    def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Reply:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.api + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json", **(headers or {})})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as resp:  # noqa: S310 (the local emulator)
+                return Reply(resp.status, json.loads(resp.read() or b"null"), dict(resp.headers))
+        except urllib.error.HTTPError as err:
+            return Reply(err.code, json.loads(err.read() or b"null"), dict(err.headers))
+
+
+def run(*args: str) -> str:
+    env = {**os.environ, "EURZAD_RESOURCE_PREFIX": PREFIX}
+    result = subprocess.run([sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=900, check=False)
+    assert result.returncode == 0, f"{args} failed:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="session")
+def stack() -> Stack:
+    if not os.environ.get("AWS_ENDPOINT_URL"):
+        pytest.fail("e2e tests need AWS_ENDPOINT_URL (run them through `make test`)")
+    outputs = json.loads(run("-m", "infrastructure.deploy", "--stage", "e2e",
+                             "--env", f"EURZAD_AUTH_JWKS={dev_issuer.jwks()}"))
+    run("-m", "chalicelib.cli", "catalogue", "publish")
+    run("-m", "chalicelib.cli", "tenants", "apply", *map(str, sorted((ROOT / "region" / "demo").glob("*.yaml"))))
+    return Stack(api=outputs["api"])
+
+
+def eventually(check: Callable[[], Any], *, timeout: float = 90.0, every: float = 1.0) -> Any:
+    """Poll until `check` returns something truthy: asynchronous work in the emulator takes seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout:.0f}s: {check.__doc__ or check}")
+        time.sleep(every)

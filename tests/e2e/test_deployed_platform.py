@@ -1,0 +1,51 @@
+"""The deployed stack: API Gateway -> Lambda -> DynamoDB, and a handler on a real SQS trigger."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.conftest import auth
+from tests.e2e.conftest import Stack, eventually
+from tests.emulator import emails_about
+
+A, B = "1418043", "1418032"
+
+
+def test_catalogue_answers_through_api_gateway(stack: Stack) -> None:
+    reply = stack.call("GET", "/v1/catalogue?q=zaswiadczenie")
+    assert reply.status == 200
+    assert {"zaswiadczenie-o-niezaleganiu", "zaswiadczenie-o-powierzchni-gospodarstwa"} <= {
+        e["id"] for e in reply.body["items"]}
+
+
+def test_protected_route_refuses_without_token(stack: Stack) -> None:
+    reply = stack.call("GET", f"/v1/tenants/{A}/config")
+    assert reply.status == 401 and reply.body["error"]["code"] == "unauthorized"
+
+
+def test_admin_change_is_live_at_once_and_notified_by_the_sqs_worker(stack: Stack) -> None:
+    def services(terc: str) -> set[str]:
+        return {e["id"] for e in stack.call("GET", f"/v1/tenants/{terc}/services").body["items"]}
+
+    before_a, before_b = services(A), services(B)
+    target = sorted(before_a & before_b)[0]
+    reply = stack.call("PUT", f"/v1/tenants/{B}/services/{target}/settings", {"enabled": False},
+                       auth("tenant-admin", B))
+    assert reply.status == 200, reply.body
+    event_id = reply.body["audit_event"]
+    assert services(B) == before_b - {target}
+    assert services(A) == before_a
+    forbidden = stack.call("PUT", f"/v1/tenants/{A}/services/{target}/settings", {"enabled": False},
+                           auth("tenant-admin", B))
+    assert forbidden.status == 403
+
+    def notified() -> Any:
+        """the worker in the emulator marks the audit entry as notified"""
+        items = stack.call("GET", f"/v1/tenants/{B}/audit", headers=auth("tenant-admin", B)).body["items"]
+        return next((e for e in items if e["event_id"] == event_id and e["notified_at"]), None)
+
+    entry = eventually(notified)
+    assert entry["summary"] == f"{target}: wyłączono usługę"
+    mails = emails_about(event_id)
+    assert len(mails) == 1 and "Gmina Lesznowola" in mails[0]["Subject"]
+    stack.call("PUT", f"/v1/tenants/{B}/services/{target}/settings", {"enabled": True}, auth("tenant-admin", B))
