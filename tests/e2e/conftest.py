@@ -41,7 +41,7 @@ class Stack:
         req = urllib.request.Request(self.api + path, data=data, method=method,
                                      headers={"Content-Type": "application/json", **(headers or {})})
         try:
-            with urllib.request.urlopen(req, timeout=60) as resp:  # noqa: S310 (the local emulator)
+            with urllib.request.urlopen(req, timeout=60) as resp:
                 return Reply(resp.status, json.loads(resp.read() or b"null"), dict(resp.headers))
         except urllib.error.HTTPError as err:
             return Reply(err.code, json.loads(err.read() or b"null"), dict(err.headers))
