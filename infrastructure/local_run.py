@@ -96,8 +96,10 @@ def main() -> int:
         print(f"\n  try: curl {endpoints['api']}/v1/catalogue")
         print("  token: .venv/bin/python -m chalicelib.cli dev-token --role tenant-admin --tenant 1418043")
         print("\nCtrl-C stops everything.", flush=True)
-        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-        stopping.wait()
+        for sig in (signal.SIGINT, signal.SIGTERM):  # also when started from a script that ignores SIGINT
+            signal.signal(sig, lambda *_: stopping.set())
+        while not stopping.wait(0.5):  # a timed wait, so Ctrl-C (KeyboardInterrupt) gets through
+            pass
     except KeyboardInterrupt:
         pass
     finally:

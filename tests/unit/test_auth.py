@@ -56,8 +56,9 @@ def _forged(claims_role: str = "region-admin", **header: str) -> str:
     "make_token",
     [
         pytest.param(_forged, id="signed-by-another-key"),
-        pytest.param(lambda: jwt.encode({"sub": "m", "role": "region-admin"}, "secret", algorithm="HS256",
-                                        headers={"kid": dev_issuer.KEY_ID}), id="hs256-with-shared-secret"),
+        pytest.param(lambda: jwt.encode({"sub": "m", "role": "region-admin"}, "a-shared-secret-of-32-bytes-long",
+                                        algorithm="HS256", headers={"kid": dev_issuer.KEY_ID}),
+                     id="hs256-with-shared-secret"),
         pytest.param(lambda: dev_issuer.issue(role="resident", subject="x")[:-4] + "AAAA", id="tampered-signature"),
         pytest.param(lambda: "not-a-jwt", id="garbage"),
     ],

@@ -1,19 +1,15 @@
-"""Event handlers of the tenants service: tell a JST's contact that its configuration changed."""
+"""Event handlers of the tenants service: tell a JST's contact that its configuration changed.
+
+Powertools' batch and idempotency utilities are imported on the worker's first message: Chalice packages
+every function with the whole app, and the HTTP functions must not pay for them on a cold start.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
 from chalice.app import Blueprint
 
 from chalicelib.core import metering
@@ -26,10 +22,14 @@ from chalicelib.services.registry import mailer, tenant_store
 from chalicelib.services.tenants import logic
 from chalicelib.services.tenants.schemas import TenantEvent
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch import BatchProcessor
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
 bp = Blueprint(__name__)
-processor = BatchProcessor(event_type=EventType.SQS)
-# One e-mail per configuration change, however often the message is delivered.
-once_per_event = IdempotencyConfig(event_key_jmespath="event_id", expires_after_seconds=7 * 24 * 3600)
+ONE_WEEK = 7 * 24 * 3600
 
 
 def notify(event: dict[str, Any]) -> dict[str, Any]:
@@ -44,15 +44,21 @@ def notify(event: dict[str, Any]) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def notify_once() -> Callable[..., dict[str, Any]]:
-    # Built on first use: the HTTP functions import this module too and must not pay for the client.
-    persistence = DynamoDBPersistenceLayer(
-        table_name=IdempotencyTable.Meta.table_name, boto3_client=client("dynamodb")
+def _batch() -> tuple[BatchProcessor, IdempotencyConfig, Callable[..., dict[str, Any]]]:
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+        idempotent_function,
     )
-    wrapped: Callable[..., dict[str, Any]] = idempotent_function(
-        data_keyword_argument="event", persistence_store=persistence, config=once_per_event
+
+    # One e-mail per configuration change, however often the message is delivered.
+    config = IdempotencyConfig(event_key_jmespath="event_id", expires_after_seconds=ONE_WEEK)
+    persistence = DynamoDBPersistenceLayer(table_name=IdempotencyTable.Meta.table_name, boto3_client=client("dynamodb"))
+    notify_once: Callable[..., dict[str, Any]] = idempotent_function(
+        data_keyword_argument="event", persistence_store=persistence, config=config
     )(notify)
-    return wrapped
+    return BatchProcessor(event_type=EventType.SQS), config, notify_once
 
 
 def handle_record(record: SQSRecord) -> None:
@@ -61,13 +67,17 @@ def handle_record(record: SQSRecord) -> None:
     if usage is not None:
         usage.attribute(tenant=change.terc, module="tenants")
     bind(tenant=change.terc, service=None, event_id=change.event_id)
-    result = notify_once()(event=change.model_dump(mode="json"))
+    _, _, notify_once = _batch()
+    result = notify_once(event=change.model_dump(mode="json"))
     logger.info("configuration change notified", extra={"message_id": result["message_id"]})
 
 
 @bp.on_sqs_message(queue=queue_name("tenant-events"), batch_size=10)
 def tenant_events(event: Any) -> PartialItemFailureResponse:
-    once_per_event.register_lambda_context(event.context)
+    from aws_lambda_powertools.utilities.batch import process_partial_response
+
+    processor, config, _ = _batch()
+    config.register_lambda_context(event.context)
     return process_partial_response(
         event=event.to_dict(), record_handler=handle_record, processor=processor, context=event.context
     )
