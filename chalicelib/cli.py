@@ -5,6 +5,7 @@
     python -m chalicelib.cli tenants export OUT [--terc T] write one JST (file) or all (directory) as YAML
     python -m chalicelib.cli catalogue validate [DIR]      check service definitions under forms/
     python -m chalicelib.cli catalogue publish [DIR]       publish new versions (published ones never change)
+    python -m chalicelib.cli catalogue lock [DIR]          record new versions' fingerprints in DIR/published.lock.json
     python -m chalicelib.cli dev-token --role ROLE [--tenant TERC] [--subject ID] [--department SYMBOL]
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from chalicelib.core.auth import Role
 from chalicelib.core.errors import ApiError, validation_details
 from chalicelib.services.catalogue.schemas import ServiceDefinition
 from chalicelib.services.tenants.schemas import TenantConfig
@@ -156,6 +159,30 @@ def catalogue_validate(root: Path) -> int:
     return 0
 
 
+def lock_path(root: Path) -> Path:
+    return root / "published.lock.json"
+
+
+def read_lock(root: Path) -> dict[str, dict[str, str]]:
+    path = lock_path(root)
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def catalogue_lock(root: Path) -> int:
+    """Record the fingerprint of every version not yet locked; a locked version that changed is an error."""
+    from chalicelib.services.catalogue.logic import check_republish, fingerprint
+
+    lock = read_lock(root)
+    for defn in load_definitions(root):
+        versions = lock.setdefault(defn.id, {})
+        if check_republish(defn, versions.get(str(defn.version))):
+            versions[str(defn.version)] = fingerprint(defn)
+            print(f"zablokowano {defn.id} v{defn.version}")
+    text = json.dumps(lock, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    lock_path(root).write_text(text, encoding="utf-8")
+    return 0
+
+
 def catalogue_publish(root: Path) -> int:
     from chalicelib.services.registry import catalogue
 
@@ -185,11 +212,10 @@ def main(argv: list[str]) -> int:
     export.add_argument("out", type=Path)
     export.add_argument("--terc")
     cat = sub.add_parser("catalogue").add_subparsers(dest="action", required=True)
-    for action in ("validate", "publish"):
+    for action in ("validate", "publish", "lock"):
         cat.add_parser(action).add_argument("root", nargs="?", type=Path, default=FORMS)
     token = sub.add_parser("dev-token")
-    token.add_argument("--role", required=True,
-                       choices=["resident", "clerk", "tenant-admin", "finance", "region-admin"])
+    token.add_argument("--role", required=True, choices=[r.value for r in Role])
     token.add_argument("--tenant")
     token.add_argument("--subject")
     token.add_argument("--department")
@@ -199,7 +225,8 @@ def main(argv: list[str]) -> int:
         if args.group == "dev-token":
             return dev_token(args)
         if args.group == "catalogue":
-            return catalogue_validate(args.root) if args.action == "validate" else catalogue_publish(args.root)
+            commands = {"validate": catalogue_validate, "publish": catalogue_publish, "lock": catalogue_lock}
+            return commands[args.action](args.root)
         if args.action == "validate":
             return tenants_validate(args.files)
         if args.action == "apply":

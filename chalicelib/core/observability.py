@@ -26,4 +26,4 @@ def bind(*, tenant: str | None, service: str | None, **extra: object) -> None:
 
 
 def unbind() -> None:
-    logger.remove_keys(["tenant", "service", "principal", "route", "function"])
+    logger.remove_keys(["tenant", "service", "principal", "route", "event_id"])

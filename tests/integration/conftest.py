@@ -30,7 +30,7 @@ def platform() -> Iterator[None]:
     from chalicelib import cli
     from infrastructure import stack, template
 
-    stack.deploy("eurzad-test-resources", template.render())
+    stack.deploy(f"{os.environ['EURZAD_RESOURCE_PREFIX']}-resources", template.render())
     assert cli.catalogue_publish(cli.FORMS) == 0
     assert cli.tenants_apply(demo_files()) == 0
     yield
