@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -30,8 +30,6 @@ class FixedClock:
         return self._at
 
     def advance(self, **delta: float) -> None:
-        from datetime import timedelta
-
         self._at = self._at + timedelta(**delta)
 
 

@@ -70,10 +70,3 @@ class DynamoUsageSink:
         # cleared the current usage, so the hook ignores it.
         client("dynamodb").update_item(**request)
 
-
-def read_day(tenant: str, day: str) -> list[dict[str, Any]]:
-    """All rows of one JST and day, as plain dicts (used by tests and, later, the finance reports)."""
-    rows = []
-    for item in MeteringTable.query(f"T#{tenant}", MeteringTable.sk.startswith(f"D#{day}#")):
-        rows.append(item.attribute_values)
-    return rows

@@ -68,6 +68,13 @@ def test_fee_and_department_overrides() -> None:
     assert e.department == "OS"
 
 
+def test_a_tenant_may_charge_for_a_service_the_catalogue_lists_as_free() -> None:
+    config = tenant(services=[{"id": "zezwolenie-na-usuniecie-drzew", "fee": "40.00"}])
+    e = logic.entry(TREES, config)
+    assert e.fee is not None and e.fee.amount == Decimal("40.00") and "jednostkę" in e.fee.title
+    assert logic.entry(TREES, tenant()).fee is None
+
+
 def test_disabled_service_is_not_found_for_that_tenant() -> None:
     with pytest.raises(NotFound) as err:
         logic.tenant_service(Reader(ALL), tenant(), "pismo-ogolne")

@@ -18,6 +18,7 @@ from chalicelib.services.catalogue.schemas import (
     Category,
     Deadline,
     DeadlineKind,
+    Fee,
     FieldType,
     FormDefinition,
     FormField,
@@ -71,7 +72,8 @@ def entry(defn: ServiceDefinition, tenant: TenantConfig | None = None) -> Catalo
     jrwa = defn.jrwa
     if setting is not None:
         if setting.fee is not None:
-            fee = defn.fee.model_copy(update={"amount": setting.fee}) if defn.fee else None
+            fee = (defn.fee.model_copy(update={"amount": setting.fee}) if defn.fee
+                   else Fee(amount=setting.fee, title="Opłata ustalona przez jednostkę"))
         if setting.deadline_kind is not None and setting.deadline_kind is not defn.deadline.kind:
             deadline = Deadline(kind=setting.deadline_kind, description=DEADLINE_TEXT[setting.deadline_kind])
         department = setting.department or department
