@@ -133,21 +133,23 @@ def install(app: Chalice, sink_factory: Callable[[], metering.UsageSink]) -> Non
     def authorize(request: Any, get_response: Callable[[Any], Any]) -> Any:
         entry = app.routes.get(request.context.get("resourcePath", ""), {}).get(request.method)
         access: Access | None = getattr(entry.view_function, ACCESS_ATTR, None) if entry else None
-        if access is None:
+        if entry is None or access is None:
             return error_response(Forbidden("Ta operacja nie ma zadeklarowanych uprawnień.", code="no_access_policy"))
         uri_params = request.uri_params or {}
-        module = getattr(entry.view_function, MODULE_ATTR, "-") if entry else "-"
+        tenant, service = uri_params.get("terc"), uri_params.get("service")
+        usage = metering.current()
+        if usage is not None:  # refused calls cost too: they count for the JST they were aimed at
+            usage.attribute(tenant=tenant, module=getattr(entry.view_function, MODULE_ATTR, "-"), service=service)
         try:
             token = bearer_token(request.headers)
             principal = get_verifier().verify(token) if token else None
             access.authorize(principal, uri_params)
         except ApiError as exc:
             return error_response(exc)
-        tenant = uri_params.get("terc") or (principal.terc if principal else None)
-        service = uri_params.get("service")
-        usage = metering.current()
-        if usage is not None:
-            usage.attribute(tenant=tenant, module=module, service=service)
+        if tenant is None and principal is not None and principal.terc:
+            tenant = principal.terc
+            if usage is not None:
+                usage.attribute(tenant=tenant)
         bind(tenant=tenant, service=service, route=f"{request.method} {request.context.get('resourcePath')}",
              principal=principal.subject if principal else None)
         reset = _principal.set(principal)

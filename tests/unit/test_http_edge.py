@@ -8,7 +8,7 @@ from chalice import Blueprint, Chalice
 from chalice.test import Client
 
 from chalicelib.core import metering
-from chalicelib.core.auth import Access
+from chalicelib.core.auth import Access, Role
 from chalicelib.core.errors import NotFound
 from chalicelib.core.http import endpoint, install
 
@@ -37,6 +37,10 @@ def make_app() -> tuple[Chalice, Sink]:
             raise NotFound("Brak.", code="thing_not_found")
         if terc == "1111111":
             raise RuntimeError("boom")
+        return {"terc": terc}
+
+    @endpoint(bp, "/v1/tenants/{terc}/secret", access=Access.of(Role.TENANT_ADMIN, tenant_param="terc"))
+    def secret(terc: str) -> dict[str, str]:
         return {"terc": terc}
 
     app.register_blueprint(bp)
@@ -71,3 +75,12 @@ def test_every_invocation_is_metered_with_tenant_and_module() -> None:
     ok, crashed = sink.usages
     assert (ok.tenant, ok.module, ok.error) == ("1418043", "demo", False)
     assert crashed.error is True
+
+
+def test_a_refused_call_counts_for_the_tenant_it_was_aimed_at() -> None:
+    app, sink = make_app()
+    with Client(app) as client:
+        resp = client.http.get("/v1/tenants/1418043/secret")
+    assert resp.status_code == 401
+    (usage,) = sink.usages
+    assert (usage.tenant, usage.module) == ("1418043", "demo")
