@@ -80,15 +80,6 @@ class AuditTable(Model):
     by_day = AuditByDay()
 
 
-class MeteringByDay(GlobalSecondaryIndex["MeteringTable"]):
-    class Meta:
-        index_name = "by-day"
-        projection = AllProjection()
-
-    day = UnicodeAttribute(hash_key=True)
-    pk = UnicodeAttribute(range_key=True)
-
-
 class MeteringTable(Model):
     """Usage per JST, e-service, catalogue service, function and day. Written with ADD by the metering
     hook (one UpdateItem per invocation); counters for each AWS operation are extra attributes."""
@@ -96,10 +87,11 @@ class MeteringTable(Model):
     class Meta(_Meta):
         table_name = table_name("metering")
 
+    # No secondary index on purpose: every invocation writes here, and an index would double that write.
+    # Region-wide reports query each JST's partition (the JST list is known).
     pk = UnicodeAttribute(hash_key=True)  # T#<terc>
     sk = UnicodeAttribute(range_key=True)  # D#<day>#M#<module>#S#<service>#F#<function>
     day = UnicodeAttribute()
-    by_day = MeteringByDay()
 
 
 class IdempotencyTable(Model):
