@@ -29,10 +29,6 @@ _principal: ContextVar[Principal | None] = ContextVar("principal", default=None)
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
 
-def current_principal() -> Principal | None:
-    return _principal.get()
-
-
 def require_principal() -> Principal:
     principal = _principal.get()
     if principal is None:  # only reachable if a route's policy is public but its view needs a caller

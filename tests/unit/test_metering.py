@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from chalicelib.core import metering
+from chalicelib.core.clock import FixedClock, SystemClock, set_clock
 from chalicelib.db.metering import metering_key, usage_update
 
 
@@ -67,3 +70,18 @@ def test_hook_is_installed_in_botocore() -> None:
 
     events = [entry[0] for entry in botocore.handlers.BUILTIN_HANDLERS]
     assert "after-call" in events and "before-parameter-build.dynamodb" in events
+
+
+def test_the_day_is_the_warsaw_day_of_the_injected_clock() -> None:
+    clock = FixedClock(datetime(2026, 12, 31, 23, 30, tzinfo=UTC))  # already 1 January in Warsaw
+    set_clock(clock)
+    try:
+        sink = Sink()
+        metering.begin(function="api", memory_mb=128)
+        metering.finish(sink)
+        clock.advance(days=1)
+        metering.begin(function="api", memory_mb=128)
+        metering.finish(sink)
+    finally:
+        set_clock(SystemClock())
+    assert [day for _, _, day in sink.calls] == ["2027-01-01", "2027-01-02"]

@@ -42,10 +42,6 @@ class TenantStore(Protocol):
     def save(self, config: TenantConfig, *, expected_version: int | None, audit: AuditEntry) -> int: ...
 
 
-def unknown_services(config: TenantConfig, catalogue_ids: Collection[str]) -> list[str]:
-    return [s.id for s in config.services if s.id not in catalogue_ids]
-
-
 def check_against_catalogue(config: TenantConfig, catalogue_ids: Collection[str]) -> None:
     details = [
         {"field": f"services[{i}].id", "code": "unknown_service",
