@@ -74,6 +74,8 @@ OPERATIONS: tuple[Operation, ...] = (
               "1 GetItem of the JST's configuration (which services it offers); catalogue from the cache"),
     Operation("GET /v1/catalogue/{service}/form", "GET", "/v1/catalogue/zezwolenie-na-usuniecie-drzew/form", 200,
               {}, "the form is built from the cached definition"),
+    Operation("GET /v1/tenants", "GET", "/v1/tenants", 200, {},
+              "the public JST directory is served from the container cache (a Scan per minute at most)"),
     Operation("GET /v1/tenants/{terc}/services", "GET", f"/v1/tenants/{PIASECZNO}/services", 200,
               {"dynamodb:GetItem": 1}, "1 GetItem of the JST's configuration; catalogue from the cache"),
     Operation("GET /v1/tenants/{terc}/config", "GET", f"/v1/tenants/{PIASECZNO}/config", 200,

@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     # Sender of the platform's e-mail (an SES identity declared in the infrastructure).
     mail_from: str = "powiadomienia@eurzad.mazowsze.local"
 
-    # Cache of the published service catalogue inside one warm Lambda container.
+    # Cache of the published service catalogue and the public JST directory inside one warm container.
     catalogue_cache_seconds: float = 60.0
 
 

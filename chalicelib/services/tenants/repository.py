@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from pynamodb.connection import Connection
@@ -14,7 +15,7 @@ from chalicelib.core.metering import day_of
 from chalicelib.core.settings import get_settings
 from chalicelib.db.tables import AuditTable, TenantTable
 from chalicelib.services.tenants.logic import AuditEntry
-from chalicelib.services.tenants.schemas import StoredTenant, TenantConfig
+from chalicelib.services.tenants.schemas import StoredTenant, TenantConfig, TenantSummary
 
 
 def audit_sort_key(at: datetime, event_id: str) -> str:
@@ -35,6 +36,11 @@ def _audit_item(entry: AuditEntry) -> AuditTable:
 
 
 class DynamoTenantStore:
+    def __init__(self, directory_cache_seconds: float | None = None) -> None:
+        self._directory_ttl = (get_settings().catalogue_cache_seconds if directory_cache_seconds is None
+                               else directory_cache_seconds)
+        self._directory: tuple[float, list[TenantSummary]] | None = None
+
     def get(self, terc: str) -> StoredTenant | None:
         try:
             # Strongly consistent: an administrator's change takes effect on the very next request.
@@ -48,6 +54,14 @@ class DynamoTenantStore:
             (TenantConfig.model_validate_json(item.config) for item in TenantTable.scan()),
             key=lambda c: c.terc,
         )
+
+    def directory(self) -> list[TenantSummary]:
+        """The public list of JSTs, cached per container: it is read by anyone and changes rarely, and a
+        full Scan per anonymous request would let anyone run up the bill."""
+        now = time.monotonic()
+        if self._directory is None or now - self._directory[0] > self._directory_ttl:
+            self._directory = (now, [TenantSummary(**c.model_dump()) for c in self.all()])
+        return self._directory[1]
 
     def save(self, config: TenantConfig, *, expected_version: int | None, audit: AuditEntry) -> int:
         """Write the configuration and its audit entry atomically; refuse if someone saved in between."""

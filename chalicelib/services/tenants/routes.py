@@ -14,7 +14,7 @@ from chalicelib.core.observability import logger
 from chalicelib.services.catalogue import logic as catalogue_logic
 from chalicelib.services.registry import catalogue, publisher, tenant_store
 from chalicelib.services.tenants import logic
-from chalicelib.services.tenants.schemas import ServiceSettingChange, TenantProfile, TenantSummary
+from chalicelib.services.tenants.schemas import ServiceSettingChange, TenantProfile
 
 bp = Blueprint(__name__)
 ADMINS = Access.of(Role.TENANT_ADMIN, Role.REGION_ADMIN, tenant_param="terc")
@@ -31,8 +31,8 @@ def _if_match() -> int | None:
 
 
 @endpoint(bp, "/v1/tenants", access=Access.anyone())
-def list_tenant_store() -> Any:
-    items = [TenantSummary(**c.model_dump()).model_dump(mode="json") for c in tenant_store().all()]
+def list_tenants() -> Any:
+    items = [s.model_dump(mode="json") for s in tenant_store().directory()]
     return {"items": items, "count": len(items)}
 
 
