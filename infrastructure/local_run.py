@@ -98,7 +98,7 @@ def main() -> int:
         print("\nCtrl-C stops everything.", flush=True)
         for sig in (signal.SIGINT, signal.SIGTERM):  # also when started from a script that ignores SIGINT
             signal.signal(sig, lambda *_: stopping.set())
-        while not stopping.wait(0.5):  # a timed wait, so Ctrl-C (KeyboardInterrupt) gets through
+        while not stopping.wait(0.5):  # a timed wait lets the signal handler run promptly
             pass
     except KeyboardInterrupt:
         pass

@@ -6,8 +6,9 @@ published version takes to appear (settings.catalogue_cache_seconds).
 
 from __future__ import annotations
 
-import time
+from dataclasses import dataclass
 
+from chalicelib.core.cache import Expiring
 from chalicelib.core.clock import get_clock
 from chalicelib.core.settings import get_settings
 from chalicelib.db.tables import CatalogueTable
@@ -15,39 +16,41 @@ from chalicelib.services.catalogue.logic import check_republish, fingerprint
 from chalicelib.services.catalogue.schemas import ServiceDefinition
 
 
+@dataclass(frozen=True)
+class _Published:
+    versions: dict[tuple[str, int], ServiceDefinition]
+    latest: dict[str, ServiceDefinition]
+
+
+def _load() -> _Published:
+    # The whole catalogue is a few hundred items at most: one paginated Scan beats a query per service.
+    versions = {
+        (item.service_id, int(item.version)): ServiceDefinition.model_validate_json(item.definition)
+        for item in CatalogueTable.scan()
+    }
+    latest: dict[str, ServiceDefinition] = {}
+    for (sid, version), defn in versions.items():
+        if sid not in latest or version > latest[sid].version:
+            latest[sid] = defn
+    return _Published(versions=versions, latest=latest)
+
+
 class DynamoCatalogue:
     def __init__(self, cache_seconds: float | None = None) -> None:
-        self._ttl = get_settings().catalogue_cache_seconds if cache_seconds is None else cache_seconds
-        self._loaded_at = float("-inf")
-        self._all: dict[tuple[str, int], ServiceDefinition] = {}
-
-    def _refresh(self) -> None:
-        if time.monotonic() - self._loaded_at < self._ttl:
-            return
-        # The whole catalogue is a few hundred items at most: one paginated Scan beats a query per service.
-        self._all = {
-            (item.service_id, int(item.version)): ServiceDefinition.model_validate_json(item.definition)
-            for item in CatalogueTable.scan()
-        }
-        self._loaded_at = time.monotonic()
+        ttl = get_settings().catalogue_cache_seconds if cache_seconds is None else cache_seconds
+        self._published = Expiring(_load, ttl)
 
     def latest_all(self) -> list[ServiceDefinition]:
-        self._refresh()
-        latest: dict[str, ServiceDefinition] = {}
-        for (sid, version), defn in self._all.items():
-            if sid not in latest or version > latest[sid].version:
-                latest[sid] = defn
-        return list(latest.values())
+        return list(self._published.get().latest.values())
 
     def ids(self) -> set[str]:
-        return {d.id for d in self.latest_all()}
+        return set(self._published.get().latest)
 
     def get(self, service_id: str, version: int | None = None) -> ServiceDefinition | None:
-        self._refresh()
-        if version is not None:
-            return self._all.get((service_id, version))
-        versions = [v for (sid, v) in self._all if sid == service_id]
-        return self._all[(service_id, max(versions))] if versions else None
+        published = self._published.get()
+        if version is None:
+            return published.latest.get(service_id)
+        return published.versions.get((service_id, version))
 
     def publish(self, defn: ServiceDefinition) -> bool:
         """Publish one version; False if that exact content was already published (a no-op)."""
@@ -67,5 +70,5 @@ class DynamoCatalogue:
         )
         # The condition makes immutability hold even against a concurrent publisher.
         item.save(condition=CatalogueTable.service_id.does_not_exist())
-        self._loaded_at = float("-inf")
+        self._published.clear()
         return True

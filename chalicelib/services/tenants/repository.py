@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime
 
 from pynamodb.connection import Connection
@@ -10,6 +9,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
+from chalicelib.core.cache import Expiring
 from chalicelib.core.errors import Conflict
 from chalicelib.core.metering import day_of
 from chalicelib.core.settings import get_settings
@@ -37,9 +37,10 @@ def _audit_item(entry: AuditEntry) -> AuditTable:
 
 class DynamoTenantStore:
     def __init__(self, directory_cache_seconds: float | None = None) -> None:
-        self._directory_ttl = (get_settings().catalogue_cache_seconds if directory_cache_seconds is None
-                               else directory_cache_seconds)
-        self._directory: tuple[float, list[TenantSummary]] | None = None
+        ttl = get_settings().catalogue_cache_seconds if directory_cache_seconds is None else directory_cache_seconds
+        # The public list of JSTs is read by anyone and changes rarely: a full Scan per anonymous
+        # request would let anyone run up the bill.
+        self._directory = Expiring(lambda: [TenantSummary(**c.model_dump()) for c in self.all()], ttl)
 
     def get(self, terc: str) -> StoredTenant | None:
         try:
@@ -56,12 +57,8 @@ class DynamoTenantStore:
         )
 
     def directory(self) -> list[TenantSummary]:
-        """The public list of JSTs, cached per container: it is read by anyone and changes rarely, and a
-        full Scan per anonymous request would let anyone run up the bill."""
-        now = time.monotonic()
-        if self._directory is None or now - self._directory[0] > self._directory_ttl:
-            self._directory = (now, [TenantSummary(**c.model_dump()) for c in self.all()])
-        return self._directory[1]
+        """The public list of JSTs, cached per container."""
+        return self._directory.get()
 
     def save(self, config: TenantConfig, *, expected_version: int | None, audit: AuditEntry) -> int:
         """Write the configuration and its audit entry atomically; refuse if someone saved in between."""
