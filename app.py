@@ -6,11 +6,15 @@ from chalicelib.core import metering  # noqa: F401  (installs the AWS request co
 from chalicelib.core.http import install
 from chalicelib.services.catalogue.routes import bp as catalogue_api
 from chalicelib.services.registry import usage_sink
+from chalicelib.services.signatures.routes import bp as signatures_api
 from chalicelib.services.tenants.routes import bp as tenants_api
 from chalicelib.services.tenants.workers import bp as tenants_workers
 
 app = Chalice(app_name="eurzad")
 install(app, usage_sink)
+# Signed XML must arrive byte for byte (any encoding), so API Gateway passes it through as binary.
+app.api.binary_types.extend(["application/xml", "text/xml"])
 app.register_blueprint(catalogue_api)
 app.register_blueprint(tenants_api)
 app.register_blueprint(tenants_workers)
+app.register_blueprint(signatures_api)

@@ -23,6 +23,7 @@ from pydantic import ValidationError
 
 from chalicelib.core.auth import Role
 from chalicelib.core.errors import ApiError, validation_details
+from chalicelib.core.settings import get_settings
 from chalicelib.services.catalogue.schemas import ServiceDefinition
 from chalicelib.services.tenants.schemas import TenantConfig
 
@@ -201,6 +202,63 @@ def dev_token(args: argparse.Namespace) -> int:
     return 0
 
 
+DEMO_PKI = FORMS.parent / ".local" / "demo-pki"
+
+
+def signatures_verify(files: list[Path], policy: str) -> int:
+    """Verify signed XML files; one line per signature. Exit 0 only when every signature is valid."""
+    from chalicelib.services.signatures import service
+
+    all_valid = True
+    for path in files:
+        outcome = service.verify(path.read_bytes(), policy)
+        if isinstance(outcome, service.Unreadable):
+            print(f"{path}: nieczytelny [{outcome.code}] {outcome.message}")
+            all_valid = False
+            continue
+        for sig in outcome.signatures:
+            who = f"{sig.signer.name} (PESEL {sig.signer.pesel})" if sig.signer and sig.signer.pesel else (
+                sig.signer.name if sig.signer else "?")
+            reasons = ", ".join(r.code for r in sig.reasons) or "-"
+            print(f"{path}: {sig.verdict.value} · {who} · {reasons}")
+            all_valid &= sig.verdict.value == "valid"
+    return 0 if all_valid else 1
+
+
+def signatures_seal(source: Path, out: Path | None) -> int:
+    from lxml import etree
+
+    from chalicelib.services.signatures import service
+    from chalicelib.signatures.xmlsafe import UnreadableDocument, parse_untrusted
+
+    try:
+        document = parse_untrusted(source.read_bytes(), max_bytes=get_settings().signature_max_bytes).getroot()
+    except UnreadableDocument as exc:
+        print(f"błąd: {exc.message} [{exc.code}]", file=sys.stderr)
+        return 1
+    sealed = service.seal(etree.fromstring(etree.tostring(document)))
+    if out:
+        out.write_bytes(sealed)
+    else:
+        sys.stdout.buffer.write(sealed)
+    return 0
+
+
+def signatures_install_demo(directory: Path = DEMO_PKI) -> int:
+    """Generate the demo PKI once, trust its root and put the office seal into Secrets Manager."""
+    from chalicelib.integrations import trust_material
+    from chalicelib.resources import seal_secret_id, trust_store_uri
+    from chalicelib.services.signatures import service
+    from chalicelib.signatures import pki
+
+    demo = pki.ensure_demo(directory)
+    trust_material.write_trust_bundle(trust_store_uri(), demo.trust_bundle())
+    trust_material.write_seal(seal_secret_id(), demo.seal.key_pem(), demo.seal_chain())
+    service.reset()
+    print(f"demo PKI in {directory}: trusted root -> {trust_store_uri()}, office seal -> {seal_secret_id()}")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -220,10 +278,25 @@ def main(argv: list[str]) -> int:
     token.add_argument("--subject")
     token.add_argument("--department")
     token.add_argument("--ttl", type=int, default=3600)
+    sig = sub.add_parser("signatures").add_subparsers(dest="action", required=True)
+    verify = sig.add_parser("verify", help="verify signed XML files against the deployment's trust store")
+    verify.add_argument("files", nargs="+", type=Path)
+    verify.add_argument("--policy", choices=["strict", "archival"], default="strict")
+    seal = sig.add_parser("seal", help="seal an XML document with the office seal (XAdES-BES, enveloped)")
+    seal.add_argument("file", type=Path)
+    seal.add_argument("-o", "--out", type=Path)
+    demo = sig.add_parser("install-demo-pki", help="generate the demo PKI, trust its root, store the seal")
+    demo.add_argument("--dir", type=Path, default=DEMO_PKI)
     args = parser.parse_args(argv)
     try:
         if args.group == "dev-token":
             return dev_token(args)
+        if args.group == "signatures":
+            if args.action == "verify":
+                return signatures_verify(args.files, args.policy)
+            if args.action == "seal":
+                return signatures_seal(args.file, args.out)
+            return signatures_install_demo(args.dir)
         if args.group == "catalogue":
             commands = {"validate": catalogue_validate, "publish": catalogue_publish, "lock": catalogue_lock}
             return commands[args.action](args.root)

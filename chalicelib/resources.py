@@ -35,7 +35,10 @@ QUEUES = (
 BUCKETS = (
     BucketSpec("documents"),  # submitted documents, attachments, receipts (versioned, KMS-encrypted)
     BucketSpec("exports", noncurrent_days=30),  # reports and exports for finance and administrators
+    BucketSpec("trust"),  # the signature trust store (roots.pem) and other per-deployment configuration
 )
+
+TRUST_STORE_KEY = "roots.pem"
 
 
 def name(key: str) -> str:
@@ -53,6 +56,14 @@ def dlq_name(key: str) -> str:
 def bucket_name(key: str) -> str:
     # Bucket names are global in AWS; the prefix carries the account/stage uniqueness.
     return name(key)
+
+
+def trust_store_uri() -> str:
+    return get_settings().trust_store or f"s3://{bucket_name('trust')}/{TRUST_STORE_KEY}"
+
+
+def seal_secret_id() -> str:
+    return get_settings().seal_secret or f"{get_settings().resource_prefix}/office-seal"
 
 
 def kms_alias() -> str:

@@ -81,6 +81,7 @@ def main() -> int:
         outputs = deploy(STAGE, {"EURZAD_AUTH_JWKS": dev_issuer.jwks()})
         cli.catalogue_publish(cli.FORMS)
         cli.tenants_apply(sorted((ROOT / "region" / "demo").glob("*.yaml")))
+        cli.signatures_install_demo()
         server = ThreadingHTTPServer(("127.0.0.1", API_PORT), proxy_to(outputs["api"]))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         endpoints = {
@@ -94,6 +95,9 @@ def main() -> int:
         for name, url in endpoints.items():
             print(f"  {name:12} {url}")
         print(f"\n  try: curl {endpoints['api']}/v1/catalogue")
+        print(f"  verify a signature: curl -H 'Content-Type: application/xml' --data-binary @signed.xml "
+              f"{endpoints['api']}/v1/signatures/verify")
+        print("  demo PKI (root, resident Jan Kowalski, office seal): .local/demo-pki/")
         print("  token: .venv/bin/python -m chalicelib.cli dev-token --role tenant-admin --tenant 1418043")
         print("\nCtrl-C stops everything.", flush=True)
         for sig in (signal.SIGINT, signal.SIGTERM):  # also when started from a script that ignores SIGINT

@@ -67,7 +67,8 @@ def parse_body(raw: str | bytes | None, model: type[M]) -> M:
 
 
 def endpoint(
-    bp: Blueprint, path: str, *, access: Access, methods: tuple[str, ...] = ("GET",)
+    bp: Blueprint, path: str, *, access: Access, methods: tuple[str, ...] = ("GET",),
+    content_types: tuple[str, ...] = ("application/json",),
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a view on `bp` with its access policy; the view's ApiErrors become the error shape."""
 
@@ -87,7 +88,7 @@ def endpoint(
 
         setattr(handler, ACCESS_ATTR, access)
         setattr(handler, MODULE_ATTR, _module_of(getattr(bp, "_import_name", view.__module__)))
-        bp.route(path, methods=list(methods))(handler)
+        bp.route(path, methods=list(methods), content_types=list(content_types))(handler)
         return handler
 
     return decorate

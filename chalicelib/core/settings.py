@@ -25,6 +25,14 @@ class Settings(BaseSettings):
     # Sender of the platform's e-mail (an SES identity declared in the infrastructure).
     mail_from: str = "powiadomienia@eurzad.mazowsze.local"
 
+    # Signatures. The trust store is a PEM bundle of trusted roots: s3://bucket/key, ssm:/parameter or a file
+    # path; unset means s3://<prefix>-trust/roots.pem. The office seal (key + chain) is a Secrets Manager secret.
+    trust_store: str | None = None
+    seal_secret: str | None = None
+    trust_cache_seconds: float = 900.0
+    # The public verification e-service accepts documents up to this size.
+    signature_max_bytes: int = 2 * 1024 * 1024
+
     # Cache of the published service catalogue and the public JST directory inside one warm container.
     catalogue_cache_seconds: float = 60.0
 

@@ -36,6 +36,17 @@ def platform() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(scope="session")
+def demo_pki(platform: None, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The demo PKI installed as an operator would: root into the trust store, seal into Secrets Manager."""
+    from chalicelib import cli
+    from chalicelib.signatures import pki
+
+    directory = tmp_path_factory.mktemp("demo-pki")
+    assert cli.signatures_install_demo(directory) == 0
+    return pki.load_demo(directory)
+
+
 @pytest.fixture
 def restore_region(platform: None) -> Iterator[None]:
     """Tests that change a JST's configuration put the demo region back afterwards."""
