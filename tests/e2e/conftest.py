@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -35,6 +36,7 @@ class Reply:
 @dataclass
 class Stack:
     api: str
+    pki_dir: Path
 
     def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Reply:
         data = json.dumps(body).encode() if body is not None else None
@@ -43,6 +45,15 @@ class Stack:
         try:
             with urllib.request.urlopen(req, timeout=60) as resp:
                 return Reply(resp.status, json.loads(resp.read() or b"null"), dict(resp.headers))
+        except urllib.error.HTTPError as err:
+            return Reply(err.code, json.loads(err.read() or b"null"), dict(err.headers))
+
+    def post_xml(self, path: str, document: bytes) -> Reply:
+        req = urllib.request.Request(self.api + path, data=document, method="POST",
+                                     headers={"Content-Type": "application/xml"})
+        try:
+            with urllib.request.urlopen(req, timeout=60) as resp:
+                return Reply(resp.status, json.loads(resp.read()), dict(resp.headers))
         except urllib.error.HTTPError as err:
             return Reply(err.code, json.loads(err.read() or b"null"), dict(err.headers))
 
@@ -56,14 +67,16 @@ def run(*args: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def stack() -> Stack:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Stack:
     if not os.environ.get("AWS_ENDPOINT_URL"):
         pytest.fail("e2e tests need AWS_ENDPOINT_URL (run them through `make test`)")
     outputs = json.loads(run("-m", "infrastructure.deploy", "--stage", "e2e",
                              "--env", f"EURZAD_AUTH_JWKS={dev_issuer.jwks()}"))
     run("-m", "chalicelib.cli", "catalogue", "publish")
     run("-m", "chalicelib.cli", "tenants", "apply", *map(str, sorted((ROOT / "region" / "demo").glob("*.yaml"))))
-    return Stack(api=outputs["api"])
+    pki_dir = tmp_path_factory.mktemp("demo-pki")
+    run("-m", "chalicelib.cli", "signatures", "install-demo-pki", "--dir", str(pki_dir))
+    return Stack(api=outputs["api"], pki_dir=pki_dir)
 
 
 def eventually(check: Callable[[], Any], *, timeout: float = 90.0, every: float = 1.0) -> Any:

@@ -49,3 +49,28 @@ def test_admin_change_is_live_at_once_and_notified_by_the_sqs_worker(stack: Stac
     mails = emails_about(event_id)
     assert len(mails) == 1 and "Gmina Lesznowola" in mails[0]["Subject"]
     stack.call("PUT", f"/v1/tenants/{B}/services/{target}/settings", {"enabled": True}, auth("tenant-admin", B))
+
+
+def test_signature_verification_runs_in_the_deployed_function(stack: Stack) -> None:
+    """lxml and python-xmlsec are packaged and work inside the function; the trust store comes from S3."""
+    import datetime as dt
+
+    from lxml import etree
+
+    from chalicelib.signatures import pki
+    from chalicelib.signatures.sealing import OfficeSeal
+
+    demo = pki.load_demo(stack.pki_dir)
+    sealed = OfficeSeal(demo.seal.key_pem(), demo.seal_chain()).seal(
+        etree.fromstring(b"<pismo xmlns='urn:eurzad:pismo'><tresc>Zawiadomienie</tresc></pismo>"),
+        signing_time=dt.datetime.now(dt.UTC))
+
+    valid = stack.post_xml("/v1/signatures/verify", sealed)
+    tampered = stack.post_xml("/v1/signatures/verify", sealed.replace(b"Zawiadomienie", b"Zawiadomienia"))
+
+    assert valid.status == 200, valid.body
+    assert valid.body["verdict"] == "valid"
+    assert valid.body["signatures"][0]["signer"]["nip"] == pki.DEMO_SEAL_NIP
+    assert tampered.status == 200
+    assert tampered.body["verdict"] == "invalid"
+    assert tampered.body["signatures"][0]["reasons"][0]["code"] == "content_digest_mismatch"
