@@ -13,7 +13,8 @@ import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import lru_cache
+from typing import Any, Literal
 
 import xmlsec
 from cryptography import x509
@@ -198,14 +199,12 @@ def _algorithm(parent: etree._Element, tag: str) -> str | None:
 def _collect_ids(root: etree._Element) -> tuple[dict[str, etree._Element], set[str]]:
     ids: dict[str, etree._Element] = {}
     duplicates: set[str] = set()
-    for element in root.iter(etree.Element):
-        for attribute in ID_ATTRIBUTES:
-            value = element.get(attribute)
-            if value is None:
-                continue
-            if value in ids:
-                duplicates.add(value)
-            ids[value] = element
+    found: Any = root.xpath("//@Id | //@ID | //@id")  # one pass in libxml2, not a Python loop per element
+    for value in found:
+        key, owner = str(value), value.getparent()
+        if key in ids:
+            duplicates.add(key)
+        ids[key] = owner
     return ids, duplicates
 
 
@@ -322,10 +321,14 @@ def _is_ca(cert: x509.Certificate) -> bool:
         return False
 
 
+@lru_cache(maxsize=256)
+def _xmlsec_key(der: bytes) -> xmlsec.Key:
+    return xmlsec.Key.from_memory(der, xmlsec.constants.KeyDataFormatCertDer)
+
+
 def _cryptographically_sound(signature: etree._Element, leaf: x509.Certificate) -> bool:
     context = xmlsec.SignatureContext()
-    der = leaf.public_bytes(serialization.Encoding.DER)
-    context.key = xmlsec.Key.from_memory(der, xmlsec.constants.KeyDataFormatCertDer)
+    context.key = _xmlsec_key(leaf.public_bytes(serialization.Encoding.DER))
     try:
         context.verify(signature)
     except xmlsec.Error:
