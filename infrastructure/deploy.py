@@ -57,9 +57,12 @@ def package(stage: str, out: Path) -> dict[str, Any]:
 
 def merge_resources(template: dict[str, Any], stage: str, extra_env: dict[str, str]) -> None:
     os.environ.update({k: v for k, v in stage_environment(stage).items() if k.startswith("EURZAD_")})
-    from infrastructure.template import render
+    from infrastructure.template import function_policy, render
 
     declared = render()["Resources"]
+    for res in template["Resources"].values():
+        if res["Type"] == "AWS::IAM::Role":  # chalice's DefaultRole: add access to the declared resources
+            res["Properties"].setdefault("Policies", []).append(function_policy())
     template["Resources"].update(declared)
     queues = [name for name, res in declared.items() if res["Type"] == "AWS::SQS::Queue"]
     for res in template["Resources"].values():

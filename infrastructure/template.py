@@ -128,6 +128,41 @@ def render() -> dict[str, Any]:
             "Resources": out}
 
 
+def function_policy() -> dict[str, Any]:
+    """What the app's functions may do: the declared tables, queues, buckets, key, mail identity and the
+    office seal secret of this prefix, and nothing else (chalice's generated policy sees only app.py)."""
+    prefix = get_settings().resource_prefix
+
+    def sub(service: str, resource: str) -> dict[str, str]:
+        return {"Fn::Sub": f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{resource}"}
+
+    tables = [model.Meta.table_name for model in ALL_TABLES]
+    buckets = [resources.bucket_name(b.key) for b in resources.BUCKETS]
+    queues = [n for q in resources.QUEUES for n in (resources.queue_name(q.key), resources.dlq_name(q.key))]
+    statements = [
+        {"Effect": "Allow",
+         "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+                    "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
+                    "dynamodb:TransactWriteItems", "dynamodb:TransactGetItems", "dynamodb:ConditionCheckItem",
+                    "dynamodb:DescribeTable"],
+         "Resource": [sub("dynamodb", f"table/{t}{suffix}") for t in tables for suffix in ("", "/index/*")]},
+        {"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage",
+                                       "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+         "Resource": [sub("sqs", q) for q in queues]},
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+         "Resource": [{"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{b}/*"} for b in buckets]},
+        {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"],
+         "Resource": sub("kms", "key/*"),
+         "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": resources.kms_alias()}}},
+        {"Effect": "Allow", "Action": ["ses:SendEmail", "ses:SendRawEmail"],
+         "Resource": sub("ses", f"identity/{get_settings().mail_from}")},
+        {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
+         "Resource": sub("secretsmanager", f"secret:{resources.seal_secret_id()}-*")},
+        {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": sub("ssm", f"parameter/{prefix}/*")},
+    ]
+    return {"PolicyName": "EUrzadResources", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}
+
+
 if __name__ == "__main__":
     json.dump(render(), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

@@ -40,3 +40,21 @@ def test_buckets_are_versioned_private_and_kms_encrypted() -> None:
         assert rule["SSEAlgorithm"] == "aws:kms" and rule["KMSMasterKeyID"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
         assert b["VersioningConfiguration"] == {"Status": "Enabled"}
         assert all(b["PublicAccessBlockConfiguration"].values())
+
+
+def test_the_functions_may_reach_every_declared_resource_of_their_prefix_and_nothing_wider() -> None:
+    import json
+
+    from infrastructure.template import function_policy
+
+    resources = render()["Resources"]
+    policy = json.dumps(function_policy())
+    names = [r["Properties"].get("TableName") or r["Properties"].get("QueueName") or r["Properties"].get("BucketName")
+             for r in resources.values()
+             if r["Type"] in ("AWS::DynamoDB::Table", "AWS::SQS::Queue", "AWS::S3::Bucket")]
+
+    assert names and all(f"{n}" in policy for n in names)
+    assert "secret:eurzad-test/office-seal-*" in policy
+    statements = function_policy()["PolicyDocument"]["Statement"]
+    assert all(s["Resource"] != "*" and "*" not in s["Action"] for s in statements)
+    assert not any(a.endswith(":*") for s in statements for a in s["Action"])
