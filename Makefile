@@ -47,6 +47,7 @@ test: install lint
 
 bench: install
 	$(BIN)/python bench/cold_start.py
+	$(BIN)/python bench/signatures.py
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache build
