@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -60,7 +61,17 @@ class Operation:
     why: str  # one line: why that is the minimum
     role: str | None = None  # token role, or None for an anonymous call
     terc: str | None = None  # the token's TERC claim
-    bodies: tuple[dict[str, Any], ...] = ()  # request bodies, used in turn
+    bodies: tuple[dict[str, Any] | Callable[[], bytes], ...] = ()  # JSON bodies or XML makers, used in turn
+
+
+@functools.cache
+def sealed_document() -> bytes:
+    """A ~2 KB letter sealed with the office seal (demo PKI installed by set_up_platform)."""
+    from lxml import etree
+
+    from chalicelib.services.signatures import service
+
+    return service.seal(etree.fromstring(b"<pismo xmlns='urn:eurzad:pismo'><tresc>Zawiadomienie</tresc></pismo>"))
 
 
 # The minimum each operation needs in a warm container. Requests made only on a container's first use (the
@@ -90,6 +101,9 @@ OPERATIONS: tuple[Operation, ...] = (
               {"dynamodb:Query": 1},
               "1 Query of the JST's audit partition (the token already names the JST)",
               role="tenant-admin", terc=PIASECZNO),
+    Operation("POST /v1/signatures/verify", "POST", "/v1/signatures/verify", 200, {},
+              "trust store from the container cache (one S3 GetObject per container and 15 minutes)",
+              bodies=(sealed_document,)),
     Operation("GET /v1/tenants/{terc}/config (anonymous, 401)", "GET", f"/v1/tenants/{PIASECZNO}/config", 401,
               {}, "refused by the middleware before any view runs"),
 )
@@ -166,6 +180,8 @@ def set_up_platform() -> None:
             raise SystemExit("catalogue publish failed")
         if cli.tenants_apply(sorted(DEMO.glob("*.yaml"))) != 0:
             raise SystemExit("demo region apply failed")
+        if cli.signatures_install_demo(ROOT / ".local" / "bench-pki") != 0:
+            raise SystemExit("demo PKI install failed")
 
 
 def install_recorder() -> Recorder:
@@ -208,8 +224,11 @@ def call(client: Any, recorder: Recorder, op: Operation, index: int, token: str 
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     body = b""
     if op.bodies:
-        body = json.dumps(op.bodies[index % len(op.bodies)]).encode()
-        headers["Content-Type"] = "application/json"
+        item = op.bodies[index % len(op.bodies)]
+        if callable(item):
+            body, headers["Content-Type"] = item(), "application/xml"
+        else:
+            body, headers["Content-Type"] = json.dumps(item).encode(), "application/json"
     before = len(recorder.invocations)
     start = time.perf_counter()
     response = client.http.request(op.method, op.path, headers=headers, body=body)
