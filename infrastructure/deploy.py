@@ -55,6 +55,15 @@ def package(stage: str, out: Path) -> dict[str, Any]:
     return template
 
 
+# API Gateway throttling (requests per second, burst) for the whole stage, and tighter for the public
+# verification e-service, which anyone may call with documents of up to 2 MiB.
+API_THROTTLING = [
+    {"ResourcePath": "/*", "HttpMethod": "*", "ThrottlingRateLimit": 500, "ThrottlingBurstLimit": 1000},
+    {"ResourcePath": "/~1v1~1signatures~1verify", "HttpMethod": "POST", "ThrottlingRateLimit": 20,
+     "ThrottlingBurstLimit": 40},
+]
+
+
 def merge_resources(template: dict[str, Any], stage: str, extra_env: dict[str, str]) -> None:
     os.environ.update({k: v for k, v in stage_environment(stage).items() if k.startswith("EURZAD_")})
     from infrastructure.template import function_policy, render
@@ -63,6 +72,8 @@ def merge_resources(template: dict[str, Any], stage: str, extra_env: dict[str, s
     for res in template["Resources"].values():
         if res["Type"] == "AWS::IAM::Role":  # chalice's DefaultRole: add access to the declared resources
             res["Properties"].setdefault("Policies", []).append(function_policy())
+        if res["Type"] == "AWS::Serverless::Api":
+            res["Properties"]["MethodSettings"] = API_THROTTLING
     template["Resources"].update(declared)
     queues = [name for name, res in declared.items() if res["Type"] == "AWS::SQS::Queue"]
     for res in template["Resources"].values():
