@@ -29,6 +29,7 @@ from chalicelib.signatures.report import (
     Reason,
     SignatureReport,
     SignedContent,
+    Verdict,
     VerificationReport,
     verdict_of,
 )
@@ -116,7 +117,7 @@ class Verifier:
 
     def _verify_one(self, sig: _Signature, root: etree._Element, ids: dict[str, etree._Element],
                     policy: Policy, now: dt.datetime) -> SignatureReport:
-        report = SignatureReport(signature_id=sig.element.get("Id"), verdict=_INVALID)
+        report = SignatureReport(signature_id=sig.element.get("Id"), verdict=Verdict.INVALID)
         signed_info = sig.element.find(xs.ds("SignedInfo"))
         if signed_info is None or sig.element.find(xs.ds("SignatureValue")) is None:
             sig.add("signature_malformed")
@@ -180,12 +181,11 @@ class Verifier:
         return [c.subject.rfc4514_string() for c in chain]
 
 
-_INVALID = verdict_of([Reason.of("signature_malformed")])
-_VERDICT_ORDER = ["valid", "intact_untrusted", "invalid"]
+_VERDICT_ORDER = [Verdict.VALID, Verdict.INTACT_UNTRUSTED, Verdict.INVALID]
 
 
 def _report(sig: _Signature, report: SignatureReport | None = None) -> SignatureReport:
-    report = report or SignatureReport(signature_id=sig.element.get("Id"), verdict=_INVALID)
+    report = report or SignatureReport(signature_id=sig.element.get("Id"), verdict=Verdict.INVALID)
     report.reasons = sig.reasons
     report.verdict = verdict_of(sig.reasons)
     return report
@@ -199,7 +199,9 @@ def _algorithm(parent: etree._Element, tag: str) -> str | None:
 def _collect_ids(root: etree._Element) -> tuple[dict[str, etree._Element], set[str]]:
     ids: dict[str, etree._Element] = {}
     duplicates: set[str] = set()
-    found: Any = root.xpath("//@Id | //@ID | //@id")  # one pass in libxml2, not a Python loop per element
+    # One pass in libxml2. xml:id counts too: libxml2 resolves it as an ID by itself, so an xml:id equal to
+    # another element's Id would let xmlsec and this check look at different elements.
+    found: Any = root.xpath("//@Id | //@ID | //@id | //@xml:id")
     for value in found:
         key, owner = str(value), value.getparent()
         if key in ids:

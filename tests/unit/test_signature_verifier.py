@@ -494,3 +494,17 @@ def test_given_a_utf16_document_with_a_doctype_when_verified_then_refused_as_doc
         verifier.verify(data)
 
     assert refused.value.code == "doctype_forbidden"
+
+
+def test_given_an_xml_id_equal_to_the_signed_object_id_when_verified_then_duplicate_id(
+        keys: Keys, verifier: Verifier) -> None:
+    # libxml2 treats xml:id as an ID on its own: an attacker's xml:id must not shadow the signed element.
+    signed = signing.sign_with_signxml(PLAIN_DOCUMENT, keys.pki.resident, keys.chain, enveloping=True)
+    root = etree.fromstring(signed)
+    object_id = next(o.get("Id") for o in root.iter(f"{{{xades.DS}}}Object") if o.get("Id"))
+    etree.SubElement(root, f"{{{xades.DS}}}Object").set("{http://www.w3.org/XML/1998/namespace}id", object_id)
+
+    report = verifier.verify(etree.tostring(root))
+
+    assert report.verdict == "invalid"
+    assert [r.code for r in report.signature.reasons] == ["duplicate_id"]
