@@ -30,7 +30,9 @@ def parse_untrusted(data: bytes, *, max_bytes: int) -> etree._ElementTree:
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser()))
     except etree.XMLSyntaxError as exc:
-        raise UnreadableDocument("xml_malformed", f"To nie jest poprawny dokument XML: {exc.msg}.") from None
+        line, column = exc.position
+        raise UnreadableDocument(
+            "xml_malformed", f"To nie jest poprawny dokument XML (błąd w wierszu {line}, kolumna {column}).") from None
     except ValueError:
         raise UnreadableDocument("xml_malformed", "To nie jest poprawny dokument XML.") from None
     if tree.docinfo.internalDTD is not None or tree.docinfo.system_url or tree.docinfo.public_id:
