@@ -37,6 +37,7 @@ XMLSEC1 = shutil.which("xmlsec1") or "/usr/bin/xmlsec1"
 RSA_SHA1 = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
 XSLT = "http://www.w3.org/TR/1999/REC-xslt-19991116"
 XSL_NS = "http://www.w3.org/1999/XSL/Transform"
+OSOBA_NS = "http://crd.gov.pl/xml/schematy/osoba/2009/11/16/"
 PPZP_NS = "http://crd.gov.pl/xml/schematy/ppzp/"
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_blank_text=False)
@@ -426,13 +427,16 @@ def insert_entity_reference(document: bytes, entity: str) -> bytes:
 
 
 def profil_zaufany_old(*, first_name: str, surname: str, pesel: str, epuap_account: str) -> etree._Element:
-    """The pre-2020 block: ppzp:PodpisZP/DaneZP/DaneZPOsobyFizycznej."""
-    podpis = etree.Element(f"{{{PPZP_NS}}}PodpisZP", nsmap={"ppzp": PPZP_NS})
+    """The ePUAP block: ppzp:PodpisZP/DaneZP/DaneZPOsobyFizycznej with the names and PESEL in the `os`
+    namespace, and the ePUAP account under DanePodpisu (the shape ePUAP's own stylesheets read)."""
+    podpis = etree.Element(f"{{{PPZP_NS}}}PodpisZP", nsmap={"ppzp": PPZP_NS, "os": OSOBA_NS})
     dane = etree.SubElement(podpis, f"{{{PPZP_NS}}}DaneZP")
     osoba = etree.SubElement(dane, f"{{{PPZP_NS}}}DaneZPOsobyFizycznej")
-    for tag, value in (("Imie", first_name), ("Nazwisko", surname), ("PESEL", pesel),
-                       ("IdKontaUzytkownikaEpuap", epuap_account)):
-        etree.SubElement(osoba, f"{{{PPZP_NS}}}{tag}").text = value
+    etree.SubElement(osoba, f"{{{OSOBA_NS}}}Imie").text = first_name
+    etree.SubElement(osoba, f"{{{OSOBA_NS}}}Nazwisko", rodzajCzlonu="pierwszy").text = surname
+    etree.SubElement(osoba, f"{{{OSOBA_NS}}}PESEL").text = pesel
+    podpisu = etree.SubElement(podpis, f"{{{PPZP_NS}}}DanePodpisu")
+    etree.SubElement(podpisu, f"{{{PPZP_NS}}}IdKontaUzytkownikaEpuap").text = epuap_account
     return podpis
 
 

@@ -48,7 +48,8 @@ def _local(element: etree._Element) -> str:
 
 
 def _find(element: etree._Element, *path: str) -> etree._Element | None:
-    """Descend by local names (the new Profil Zaufany format's namespace is not fixed)."""
+    """Descend by local names: names and PESEL are in ePUAP's `os` namespace, the rest in `ppzp`, and the
+    new Profil Zaufany format's namespace is not fixed."""
     node: etree._Element | None = element
     for step in path:
         if node is None:
@@ -69,9 +70,12 @@ def signer_from_profil_zaufany(signed_nodes: Iterable[etree._Element]) -> Signer
             person = _find(element, "DaneZP", "DaneZPOsobyFizycznej")
             if person is not None:
                 given, surname = _text(person, "Imie"), _text(person, "Nazwisko")
+                # The ePUAP account id sits under DanePodpisu; some producers put it beside the names.
+                account = _text(element, "DanePodpisu", "IdKontaUzytkownikaEpuap") or _text(
+                    person, "IdKontaUzytkownikaEpuap")
                 return Signer(kind="profil_zaufany", name=" ".join(p for p in (given, surname) if p),
                               given_name=given, surname=surname, pesel=_text(person, "PESEL"),
-                              epuap_account=_text(person, "IdKontaUzytkownikaEpuap"))
+                              epuap_account=account)
         for element in root.iter():
             if isinstance(element.tag, str) and _local(element) == "EPSignature":
                 person = _find(element, "NaturalPerson")

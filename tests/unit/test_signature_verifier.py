@@ -508,3 +508,32 @@ def test_given_an_xml_id_equal_to_the_signed_object_id_when_verified_then_duplic
 
     assert report.verdict == "invalid"
     assert [r.code for r in report.signature.reasons] == ["duplicate_id"]
+
+
+def test_given_the_epuap_block_when_verified_then_the_epuap_account_is_reported(
+        keys: Keys, verifier: Verifier, profil_zaufany_service: Issued) -> None:
+    block = signing.profil_zaufany_old(first_name="Jan", surname="Kowalski", pesel=PESEL, epuap_account="jkowalski")
+    signed = signing.sign_with_signxml(PLAIN_DOCUMENT, profil_zaufany_service, keys.chain, claimed_roles=[block])
+
+    signer = verifier.verify(signed).signature.signer
+
+    assert signer is not None
+    assert (signer.kind, signer.epuap_account) == ("profil_zaufany", "jkowalski")
+
+
+def test_given_an_identity_block_outside_what_is_signed_when_verified_then_it_is_ignored(
+        keys: Keys, verifier: Verifier) -> None:
+    # Anyone can add an unsigned ds:Object after signing; an identity in it must not name the signer.
+    signed = signing.sign_with_signxml(PLAIN_DOCUMENT, keys.pki.resident, keys.chain)
+    root = etree.fromstring(signed)
+    signature = root.find(f"{{{xades.DS}}}Signature")
+    assert signature is not None
+    etree.SubElement(signature, f"{{{xades.DS}}}Object").append(
+        signing.profil_zaufany_old(first_name="Anna", surname="Nowak", pesel="02070803628", epuap_account="anowak"))
+
+    report = verifier.verify(etree.tostring(root))
+
+    assert report.verdict == "valid", _codes(report)
+    signer = report.signature.signer
+    assert signer is not None
+    assert (signer.kind, signer.name, signer.pesel) == ("person", "Jan Kowalski", "44051401359")
