@@ -226,8 +226,6 @@ def signatures_verify(files: list[Path], policy: str) -> int:
 
 
 def signatures_seal(source: Path, out: Path | None) -> int:
-    from lxml import etree
-
     from chalicelib.services.signatures import service
     from chalicelib.signatures.xmlsafe import UnreadableDocument, parse_untrusted
 
@@ -236,7 +234,7 @@ def signatures_seal(source: Path, out: Path | None) -> int:
     except UnreadableDocument as exc:
         print(f"błąd: {exc.message} [{exc.code}]", file=sys.stderr)
         return 1
-    sealed = service.seal(etree.fromstring(etree.tostring(document)))
+    sealed = service.seal(document)
     if out:
         out.write_bytes(sealed)
     else:

@@ -120,9 +120,6 @@ class DemoPki:
     def seal_chain(self) -> bytes:
         return self.seal.cert_pem() + self.intermediate.cert_pem()
 
-    def resident_chain(self) -> bytes:
-        return self.resident.cert_pem() + self.intermediate.cert_pem()
-
 
 def generate_demo() -> DemoPki:
     root = issue_ca(name("e-Urząd Demo Root CA", organization="e-Urząd (demo)"))

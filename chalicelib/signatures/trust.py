@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import threading
 import time
 from collections import OrderedDict
@@ -26,7 +25,6 @@ class TrustStore:
             raise ValueError("The trust store has no certificates.")
         self.roots = roots
         self._store = Store(roots)
-        self.fingerprint = hashlib.sha256(b"".join(sorted(r.fingerprint(_SHA256) for r in roots))).hexdigest()
         self._chains: OrderedDict[tuple[bytes, ...], tuple[float, list[x509.Certificate] | None]] = OrderedDict()
         self._lock = threading.Lock()
 

@@ -9,7 +9,6 @@ from cryptography import x509
 
 DS = "http://www.w3.org/2000/09/xmldsig#"
 XADES = "http://uri.etsi.org/01903/v1.3.2#"
-XADES141 = "http://uri.etsi.org/01903/v1.4.1#"
 SIGNED_PROPERTIES_TYPE = "http://uri.etsi.org/01903#SignedProperties"
 NS = {"ds": DS, "xades": XADES}
 

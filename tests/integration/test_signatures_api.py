@@ -115,3 +115,19 @@ def test_the_archival_policy_accepts_an_old_sha1_signature_as_intact(api: Any, d
 
     assert (strict_status, strict["verdict"]) == (200, "invalid")
     assert (archival_status, archival["verdict"], archival["policy"]) == (200, "intact_untrusted", "archival")
+
+
+def test_the_operator_seals_a_letter_and_verifies_files_from_the_command_line(
+        demo_pki: pki.DemoPki, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from chalicelib import cli
+
+    letter, sealed = tmp_path / "pismo.xml", tmp_path / "pismo-podpisane.xml"
+    letter.write_text("<?xml version='1.0' encoding='UTF-8'?><pismo><tresc>Wezwanie do uzupełnienia</tresc></pismo>")
+
+    assert cli.main(["signatures", "seal", str(letter), "-o", str(sealed)]) == 0
+    assert cli.main(["signatures", "verify", str(sealed)]) == 0
+    assert cli.main(["signatures", "verify", str(letter)]) == 1
+
+    out = capsys.readouterr().out
+    assert f"{sealed}: valid" in out
+    assert "signature_missing" in out
