@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from lxml import etree
 
+_NO_DOCTYPE = "Dokument nie może zawierać deklaracji DOCTYPE ani encji."
+
 
 class UnreadableDocument(Exception):
     """The input cannot be verified at all (too large, not XML, forbidden constructs, no signature)."""
@@ -26,7 +28,7 @@ def parse_untrusted(data: bytes, *, max_bytes: int) -> etree._ElementTree:
     # laughs); refuse it before libxml2 reads the internal subset. Checked again after parsing for
     # encodings where the bytes would not show it (UTF-16).
     if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
-        raise UnreadableDocument("doctype_forbidden", "Dokument nie może zawierać deklaracji DOCTYPE ani encji.")
+        raise UnreadableDocument("doctype_forbidden", _NO_DOCTYPE)
     try:
         tree = etree.ElementTree(etree.fromstring(data, _parser()))
     except etree.XMLSyntaxError as exc:
@@ -36,5 +38,5 @@ def parse_untrusted(data: bytes, *, max_bytes: int) -> etree._ElementTree:
     except ValueError:
         raise UnreadableDocument("xml_malformed", "To nie jest poprawny dokument XML.") from None
     if tree.docinfo.internalDTD is not None or tree.docinfo.system_url or tree.docinfo.public_id:
-        raise UnreadableDocument("doctype_forbidden", "Dokument nie może zawierać deklaracji DOCTYPE ani encji.")
+        raise UnreadableDocument("doctype_forbidden", _NO_DOCTYPE)
     return tree
