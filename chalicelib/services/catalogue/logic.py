@@ -241,8 +241,17 @@ def form_schema(defn: ServiceDefinition) -> FormSchema:
 
 # --- publication -----------------------------------------------------------------------------------
 
+# Keys the definition language gained after versions were published: left out while unset, so every
+# version published before them keeps its fingerprint.
+LATER_KEYS = ("attachments",)
+
+
 def canonical(defn: ServiceDefinition) -> str:
-    return json.dumps(defn.model_dump(mode="json"), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    data = defn.model_dump(mode="json")
+    for key in LATER_KEYS:
+        if data.get(key) is None:
+            data.pop(key, None)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def fingerprint(defn: ServiceDefinition) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from enum import Enum
 from typing import Annotated
@@ -75,6 +76,32 @@ class FieldType(str, Enum):
     GROUP = "group"
 
 
+# What an attached file may be, by content (sniffed), not by name. Keys are the content types accepted.
+FILE_TYPES: dict[str, str] = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/tiff": "TIFF",
+    "application/xml": "XML (np. dokument podpisany XAdES)",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+}
+FileType = Annotated[str, StringConstraints(pattern="^(" + "|".join(map(re.escape, FILE_TYPES)) + ")$")]
+MiB = 1024 * 1024
+
+
+class AttachmentRules(Strict):
+    """How many files a submission may carry, of which types and how big (each and together)."""
+
+    max_files: int = Field(default=20, ge=1, le=100)
+    max_file_bytes: int = Field(default=10 * MiB, ge=1024, le=100 * MiB)
+    max_total_bytes: int = Field(default=50 * MiB, ge=1024, le=500 * MiB)
+    types: list[FileType] = Field(default_factory=lambda: list(FILE_TYPES), min_length=1)
+
+
+DEFAULT_ATTACHMENT_RULES = AttachmentRules()
+
+
 class ChoiceOption(Strict):
     value: str
     label: str
@@ -145,6 +172,12 @@ class ServiceDefinition(Strict):
     how_to_apply_on_paper: str = Field(min_length=10)
     keywords: list[str] = []
     form: FormDefinition
+    # None: the platform's default rules. Added after the first versions were published (see fingerprint).
+    attachments: AttachmentRules | None = None
+
+    @property
+    def attachment_rules(self) -> AttachmentRules:
+        return self.attachments or DEFAULT_ATTACHMENT_RULES
 
 
 class CatalogueEntry(BaseModel):
