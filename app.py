@@ -4,9 +4,13 @@ from chalice.app import Chalice
 
 from chalicelib.core import metering  # noqa: F401  (installs the AWS request counter before any client)
 from chalicelib.core.http import install
+from chalicelib.services.cases.routes import bp as cases_api
+from chalicelib.services.cases.workers import bp as cases_workers
 from chalicelib.services.catalogue.routes import bp as catalogue_api
 from chalicelib.services.registry import usage_sink
 from chalicelib.services.signatures.routes import bp as signatures_api
+from chalicelib.services.submissions.routes import bp as submissions_api
+from chalicelib.services.submissions.workers import bp as submissions_workers
 from chalicelib.services.tenants.routes import bp as tenants_api
 from chalicelib.services.tenants.workers import bp as tenants_workers
 
@@ -18,3 +22,7 @@ app.register_blueprint(catalogue_api)
 app.register_blueprint(tenants_api)
 app.register_blueprint(tenants_workers)
 app.register_blueprint(signatures_api)
+app.register_blueprint(submissions_api)
+app.register_blueprint(submissions_workers)
+app.register_blueprint(cases_api)
+app.register_blueprint(cases_workers)

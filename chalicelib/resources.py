@@ -25,18 +25,30 @@ class BucketSpec:
     key: str
     versioned: bool = True
     noncurrent_days: int | None = None
+    expire: tuple[tuple[str, int], ...] = ()  # (prefix, days): objects under prefix are deleted after days
+    notify: tuple[tuple[str, str], ...] = ()  # (prefix, queue key): new objects under prefix are queued
 
 
 QUEUES = (
     # Tenant configuration changes: the worker notifies the JST's contact and marks the audit entry.
     QueueSpec("tenant-events", visibility_timeout=60, max_receive_count=3),
+    # New files in the upload quarantine (S3 notifications): the worker checks and releases or rejects them.
+    QueueSpec("attachment-uploads", visibility_timeout=60, max_receive_count=3),
+    # Accepted submissions: the worker registers the case in the JST's inbox (ESP) with its case sign.
+    QueueSpec("registrations", visibility_timeout=60, max_receive_count=5),
 )
 
 BUCKETS = (
     BucketSpec("documents"),  # submitted documents, attachments, receipts (versioned, KMS-encrypted)
     BucketSpec("exports", noncurrent_days=30),  # reports and exports for finance and administrators
     BucketSpec("trust"),  # the signature trust store (roots.pem) and other per-deployment configuration
+    # Residents' uploads: written only through presigned POSTs into quarantine/, checked by the worker, then
+    # kept under released/ until a submission copies them into the documents bucket.
+    BucketSpec("uploads", versioned=False, expire=(("quarantine/", 1), ("released/", 7)),
+               notify=(("quarantine/", "attachment-uploads"),)),
 )
+QUARANTINE = "quarantine/"
+RELEASED = "released/"
 
 TRUST_STORE_KEY = "roots.pem"
 

@@ -113,19 +113,45 @@ def render() -> dict[str, Any]:
         }
         if bucket.versioned:
             props["VersioningConfiguration"] = {"Status": "Enabled"}
+        rules: list[dict[str, Any]] = []
         if bucket.noncurrent_days:
-            props["LifecycleConfiguration"] = {"Rules": [{
-                "Id": "expire-old-versions", "Status": "Enabled",
-                "NoncurrentVersionExpiration": {"NoncurrentDays": bucket.noncurrent_days},
-            }]}
-        out[logical_id(bucket.key, "bucket")] = {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain",
-                                                 "Properties": props}
+            rules.append({"Id": "expire-old-versions", "Status": "Enabled",
+                          "NoncurrentVersionExpiration": {"NoncurrentDays": bucket.noncurrent_days}})
+        rules += [{"Id": f"expire-{logical_id(prefix)}", "Status": "Enabled", "Prefix": prefix,
+                   "ExpirationInDays": days} for prefix, days in bucket.expire]
+        if rules:
+            props["LifecycleConfiguration"] = {"Rules": rules}
+        bucket_id = logical_id(bucket.key, "bucket")
+        out[bucket_id] = {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "Properties": props}
+        if bucket.notify:
+            _notifications(out, bucket_id, resources.bucket_name(bucket.key), bucket.notify)
     out[logical_id("mail", "identity")] = {
         "Type": "AWS::SES::EmailIdentity",
         "Properties": {"EmailIdentity": get_settings().mail_from},
     }
     return {"AWSTemplateFormatVersion": "2010-09-09", "Description": "e-Urząd platform resources",
             "Resources": out}
+
+
+def _notifications(out: dict[str, Any], bucket_id: str, bucket: str, notify: tuple[tuple[str, str], ...]) -> None:
+    """New objects under a prefix go to a queue; the queue lets this bucket (and only it) send to it."""
+    configs = []
+    for prefix, queue_key in notify:
+        queue_id = logical_id(queue_key, "queue")
+        policy_id = logical_id(queue_key, "queue", "policy")
+        out[policy_id] = {"Type": "AWS::SQS::QueuePolicy", "Properties": {
+            "Queues": [{"Ref": queue_id}],
+            "PolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"}, "Action": "sqs:SendMessage",
+                "Resource": {"Fn::GetAtt": [queue_id, "Arn"]},
+                "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:s3:::{bucket}"},
+                              "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
+            }]},
+        }}
+        out[bucket_id].setdefault("DependsOn", []).append(policy_id)
+        configs.append({"Event": "s3:ObjectCreated:*", "Queue": {"Fn::GetAtt": [queue_id, "Arn"]},
+                        "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": prefix}]}}})
+    out[bucket_id]["Properties"]["NotificationConfiguration"] = {"QueueConfigurations": configs}
 
 
 def function_policy() -> dict[str, Any]:
@@ -149,7 +175,7 @@ def function_policy() -> dict[str, Any]:
         {"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage",
                                        "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
          "Resource": [sub("sqs", q) for q in queues]},
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"],
          "Resource": [{"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{b}/*"} for b in buckets]},
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"],
          "Resource": sub("kms", "key/*"),

@@ -234,6 +234,19 @@ def xmlsec1_verifies(signed: bytes, trusted_root: x509.Certificate, intermediate
     return subprocess.run(command, capture_output=True, check=False, timeout=30).returncode == 0
 
 
+def xmlsec1_as_clerk(document: bytes, root_pem: bytes, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """The command a skeptical clerk runs on the office's sealed XML: only the region's root is given; the
+    intermediate comes from KeyInfo."""
+    work = tmp_path / f"clerk-{hashlib.sha256(document).hexdigest()[:12]}"
+    work.mkdir(parents=True, exist_ok=True)
+    (work / "sealed.xml").write_bytes(document)
+    (work / "root.pem").write_bytes(root_pem)
+    return subprocess.run(
+        [XMLSEC1, "--verify", "--trusted-pem", str(work / "root.pem"),
+         "--id-attr:Id", "http://uri.etsi.org/01903/v1.3.2#:SignedProperties", str(work / "sealed.xml")],
+        capture_output=True, text=True, check=False, timeout=30)
+
+
 def _id_attr_args(document: bytes) -> list[str]:
     names = {etree.QName(el) for el in parse(document).iter()
              if isinstance(el.tag, str) and el.get("Id") is not None}

@@ -6,9 +6,10 @@ responses. Nothing here knows about Chalice.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
+from pydantic_core.core_schema import ErrorType
 
 
 class ApiError(Exception):
@@ -22,14 +23,16 @@ class ApiError(Exception):
         *,
         code: str | None = None,
         details: list[dict[str, Any]] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         self.message = message or type(self).message
         self.code = code or type(self).code
         self.details = details or []
+        self.extra = extra or {}  # more about the error for the caller, e.g. a signature verification report
         super().__init__(self.message)
 
     def body(self) -> dict[str, Any]:
-        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+        return {"error": {"code": self.code, "message": self.message, "details": self.details, **self.extra}}
 
 
 class BadRequest(ApiError):
@@ -111,6 +114,11 @@ _PL_MESSAGES = {
 }
 
 
+# The error types pydantic itself raises. Any other type comes from a `PydanticCustomError(code, message)`
+# raised by our validators, whose message is already Polish.
+_PYDANTIC_ERROR_TYPES = frozenset(get_args(ErrorType))
+
+
 def field_path(loc: tuple[int | str, ...]) -> str:
     """`("departments", 0, "symbol")` -> `departments[0].symbol`."""
     out = ""
@@ -134,6 +142,8 @@ def validation_details(exc: ValidationError, *, prefix: tuple[int | str, ...] = 
             message = template.format(**ctx)
         except (KeyError, IndexError):
             message = "Nieprawidłowa wartość."
+        if err["type"] not in _PL_MESSAGES and err["type"] not in _PYDANTIC_ERROR_TYPES:
+            message = err["msg"]  # a PydanticCustomError: the validator's own (Polish) message
         details.append(
             {"field": field_path(prefix + tuple(err["loc"])), "code": err["type"], "message": message}
         )

@@ -7,8 +7,14 @@ the local emulator and the cloud. The endpoint comes from AWS_ENDPOINT_URL (boto
 
 from __future__ import annotations
 
-from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.attributes import (
+    BooleanAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.core.settings import get_settings
@@ -104,4 +110,98 @@ class IdempotencyTable(Model):
     expiration = TTLAttribute(null=True)
 
 
-ALL_TABLES: tuple[type[Model], ...] = (TenantTable, CatalogueTable, AuditTable, MeteringTable, IdempotencyTable)
+class DraftTable(Model):
+    """A resident's unfinished form, kept until it expires. Keyed by its owner: nobody else can reach it."""
+
+    class Meta(_Meta):
+        table_name = table_name("drafts")
+
+    owner = UnicodeAttribute(hash_key=True)  # the resident's subject
+    draft_id = UnicodeAttribute(range_key=True)
+    terc = UnicodeAttribute()
+    service = UnicodeAttribute()
+    form_version = NumberAttribute()
+    data = UnicodeAttribute()  # JSON, unvalidated (a draft may be incomplete)
+    updated_at = UTCDateTimeAttribute()
+    expires = TTLAttribute()
+
+
+class AttachmentTable(Model):
+    """An uploaded file on its way from quarantine to a submission: its declared and its checked facts."""
+
+    class Meta(_Meta):
+        table_name = table_name("attachments")
+
+    owner = UnicodeAttribute(hash_key=True)
+    attachment_id = UnicodeAttribute(range_key=True)
+    terc = UnicodeAttribute()
+    service = UnicodeAttribute()
+    filename = UnicodeAttribute()
+    content_type = UnicodeAttribute()  # declared, fixed by the upload policy
+    declared_size = NumberAttribute()
+    status = UnicodeAttribute()  # oczekuje | przyjety | odrzucony
+    reason = UnicodeAttribute(null=True)
+    size = NumberAttribute(null=True)
+    sha256 = UnicodeAttribute(null=True)  # hex, of the released content
+    created_at = UTCDateTimeAttribute()
+    checked_at = UTCDateTimeAttribute(null=True)
+    expires = TTLAttribute()  # the record goes with the quarantine copy; a submission keeps its own
+
+
+class SubmissionsByTenant(GlobalSecondaryIndex["SubmissionTable"]):
+    """A JST's clerks reach a submission by its id; the index holds keys only (one small write each)."""
+
+    class Meta:
+        index_name = "by-tenant"
+        projection = KeysOnlyProjection()
+
+    terc = UnicodeAttribute(hash_key=True)
+    submission_id = UnicodeAttribute(range_key=True)
+
+
+class SubmissionTable(Model):
+    """An accepted submission: where its document, attachments and UPP are, and what became of it."""
+
+    class Meta(_Meta):
+        table_name = table_name("submissions")
+
+    owner = UnicodeAttribute(hash_key=True)
+    submission_id = UnicodeAttribute(range_key=True)
+    terc = UnicodeAttribute()
+    service = UnicodeAttribute()
+    form_version = NumberAttribute()
+    request_sha256 = UnicodeAttribute()  # what the Idempotency-Key was first used for
+    delivered_at = UTCDateTimeAttribute()  # DataDoreczenia: the document was durably stored
+    record = UnicodeAttribute()  # JSON: document, UPP, attachments, applicant, signature (immutable facts)
+    status = UnicodeAttribute()
+    signed = BooleanAttribute(default=False)
+    flags = UnicodeAttribute(null=True)  # JSON list of codes for the clerk
+    case_sign = UnicodeAttribute(null=True)
+    department = UnicodeAttribute(null=True)
+    due_date = UnicodeAttribute(null=True)
+    registered_at = UTCDateTimeAttribute(null=True)
+    notified_at = UTCDateTimeAttribute(null=True)  # the resident was told the case sign
+    by_tenant = SubmissionsByTenant()
+
+
+class CaseTable(Model):
+    """Each department's inbox (newest first) and its case-sign counters, side by side in one partition.
+
+    Cases: sk = C#<registered at>#<case id>. Counters: sk = N#<JRWA>#<year>, value = the last number issued.
+    """
+
+    class Meta(_Meta):
+        table_name = table_name("cases")
+
+    pk = UnicodeAttribute(hash_key=True)  # T#<terc>#D#<department>
+    sk = UnicodeAttribute(range_key=True)
+    last = NumberAttribute(null=True)  # counters only
+    case_id = UnicodeAttribute(null=True)
+    case_sign = UnicodeAttribute(null=True)
+    record = UnicodeAttribute(null=True)  # JSON of the case
+
+
+ALL_TABLES: tuple[type[Model], ...] = (
+    TenantTable, CatalogueTable, AuditTable, MeteringTable, IdempotencyTable,
+    DraftTable, AttachmentTable, SubmissionTable, CaseTable,
+)

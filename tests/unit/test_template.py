@@ -9,7 +9,8 @@ def test_every_table_is_on_demand_encrypted_and_keyed() -> None:
     resources = render()["Resources"]
     tables = {r["Properties"]["TableName"]: r["Properties"] for r in resources.values()
               if r["Type"] == "AWS::DynamoDB::Table"}
-    assert set(tables) == {f"eurzad-test-{k}" for k in ("tenants", "catalogue", "audit", "metering", "idempotency")}
+    assert set(tables) == {f"eurzad-test-{k}" for k in ("tenants", "catalogue", "audit", "metering", "idempotency",
+                                                                 "drafts", "attachments", "submissions", "cases")}
     for props in tables.values():
         assert props["BillingMode"] == "PAY_PER_REQUEST" and props["SSESpecification"] == {"SSEEnabled": True}
     assert tables["eurzad-test-catalogue"]["KeySchema"] == [
@@ -38,8 +39,25 @@ def test_buckets_are_versioned_private_and_kms_encrypted() -> None:
     for b in buckets:
         rule = b["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
         assert rule["SSEAlgorithm"] == "aws:kms" and rule["KMSMasterKeyID"] == {"Fn::GetAtt": ["DataKey", "Arn"]}
-        assert b["VersioningConfiguration"] == {"Status": "Enabled"}
         assert all(b["PublicAccessBlockConfiguration"].values())
+    by_name = {b["BucketName"]: b for b in buckets}
+    # What the office holds (documents, receipts) keeps every version; the upload quarantine expires instead.
+    assert by_name["eurzad-test-documents"]["VersioningConfiguration"] == {"Status": "Enabled"}
+    uploads = by_name["eurzad-test-uploads"]
+    assert "VersioningConfiguration" not in uploads
+    assert {(r["Prefix"], r["ExpirationInDays"]) for r in uploads["LifecycleConfiguration"]["Rules"]} == {
+        ("quarantine/", 1), ("released/", 7)}
+
+
+def test_new_uploads_in_quarantine_are_queued_for_the_check_and_only_that_bucket_may_send() -> None:
+    resources = render()["Resources"]
+    config = resources["UploadsBucket"]["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+    assert config == [{"Event": "s3:ObjectCreated:*", "Queue": {"Fn::GetAtt": ["AttachmentUploadsQueue", "Arn"]},
+                       "Filter": {"S3Key": {"Rules": [{"Name": "prefix", "Value": "quarantine/"}]}}}]
+    policy = resources["AttachmentUploadsQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert policy["Principal"] == {"Service": "s3.amazonaws.com"} and policy["Action"] == "sqs:SendMessage"
+    assert policy["Condition"]["ArnLike"] == {"aws:SourceArn": "arn:aws:s3:::eurzad-test-uploads"}
+    assert "AttachmentUploadsQueuePolicy" in resources["UploadsBucket"]["DependsOn"]
 
 
 def test_the_functions_may_reach_every_declared_resource_of_their_prefix_and_nothing_wider() -> None:

@@ -1,0 +1,1 @@
+"""Documents residents attach and the office issues: checks on their content."""

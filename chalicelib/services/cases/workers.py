@@ -1,0 +1,42 @@
+"""The registration worker (ESP): every accepted submission becomes a case in the JST's inbox, once."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalice.app import Blueprint
+
+from chalicelib.core import metering
+from chalicelib.core.batch import process_sqs
+from chalicelib.core.clock import get_clock
+from chalicelib.core.observability import bind, logger
+from chalicelib.resources import queue_name
+from chalicelib.services.cases import logic
+from chalicelib.services.registry import cases, catalogue, mailer, submissions, tenant_store
+from chalicelib.services.submissions.schemas import RegistrationMessage
+from chalicelib.services.tenants.logic import require_tenant
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+bp = Blueprint(__name__)
+
+
+def handle_registration(record: SQSRecord) -> None:
+    message = RegistrationMessage.model_validate_json(record.body)
+    usage = metering.current()
+    if usage is not None:
+        usage.attribute(tenant=message.terc, module="cases", service=message.service)
+    bind(tenant=message.terc, service=message.service, submission_id=message.submission_id)
+    tenant = require_tenant(tenant_store(), message.terc).config
+    outcome = logic.register(submissions=submissions(), cases=cases(), catalogue=catalogue(), tenant=tenant,
+                             mailer=mailer(), owner=message.owner, submission_id=message.submission_id,
+                             now=get_clock().now())
+    logger.info("submission registered", extra={"case_sign": outcome.sign, "registered_now": outcome.registered_now,
+                                                "notified_now": outcome.notified_now})
+
+
+@bp.on_sqs_message(queue=queue_name("registrations"), batch_size=10)
+def registrations(event: Any) -> PartialItemFailureResponse:
+    return process_sqs(event, handle_registration)

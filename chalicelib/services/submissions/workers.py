@@ -1,0 +1,86 @@
+"""The attachment check: every file a resident uploads waits in quarantine until its content is checked.
+
+S3 queues a notification for each new object under quarantine/; this worker reads the file, checks its real
+type (by content) and size against the service's rules, and releases it (released/) or rejects it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_plus
+
+from chalice.app import Blueprint
+
+from chalicelib.core import metering
+from chalicelib.core.batch import process_sqs
+from chalicelib.core.clock import get_clock
+from chalicelib.core.observability import bind, logger
+from chalicelib.resources import QUARANTINE, queue_name
+from chalicelib.services.catalogue.schemas import MiB
+from chalicelib.services.registry import attachments, catalogue, objects
+from chalicelib.services.submissions import logic
+from chalicelib.services.submissions.schemas import AttachmentStatus
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+
+bp = Blueprint(__name__)
+READ_LIMIT = 100 * MiB  # the largest any service's rules allow; S3's upload policy enforces the service's own
+
+
+def screen_upload(key: str) -> str:
+    """Check one quarantined object; returns what became of it."""
+    from botocore.exceptions import ClientError
+
+    from chalicelib.documents.filetypes import sniff
+
+    parts = key.split("/")
+    if len(parts) != 3 or f"{parts[0]}/" != QUARANTINE:
+        return "ignored"
+    _, terc, attachment_id = parts
+    try:
+        obj = objects().get("uploads", key, max_bytes=READ_LIMIT)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return "gone"  # already settled and removed by an earlier delivery
+        raise
+    owner = logic.owner_from_tag(obj.metadata.get("owner", ""))
+    att = attachments().get(owner, attachment_id)
+    usage = metering.current()
+    if usage is not None:
+        usage.attribute(tenant=terc, module="submissions", service=att.service if att else None)
+    bind(tenant=terc, service=att.service if att else None, attachment_id=attachment_id)
+    if att is None or att.terc != terc:
+        objects().delete("uploads", key)
+        return "unknown"
+    if att.status is not AttachmentStatus.OCZEKUJE:
+        objects().delete("uploads", key)
+        return "settled"
+    defn = catalogue().get(att.service)
+    rules = defn.attachment_rules if defn else None
+    verdict = logic.screen(obj.body, declared_type=att.content_type, rules_types=rules.types if rules else (),
+                           max_bytes=rules.max_file_bytes if rules else 0, sniff=sniff)
+    now = get_clock().now()
+    if verdict.released:
+        objects().copy("uploads", key, "uploads", logic.released_key(terc, attachment_id))
+    attachments().settle(owner, attachment_id, released=verdict.released, reason=verdict.reason, size=verdict.size,
+                         sha256=verdict.sha256, at=now,
+                         expires=now + timedelta(days=logic.RELEASED_DAYS if verdict.released else 1))
+    objects().delete("uploads", key)
+    logger.info("attachment screened", extra={"released": verdict.released, "reason": verdict.reason})
+    return "released" if verdict.released else "rejected"
+
+
+def handle_upload_notice(record: SQSRecord) -> None:
+    body = json.loads(record.body)
+    for entry in body.get("Records", []):  # S3's test event on configuration has no records
+        if str(entry.get("eventName", "")).startswith("ObjectCreated"):
+            screen_upload(unquote_plus(entry["s3"]["object"]["key"]))
+
+
+@bp.on_sqs_message(queue=queue_name("attachment-uploads"), batch_size=10)
+def attachment_uploads(event: Any) -> PartialItemFailureResponse:
+    return process_sqs(event, handle_upload_notice)
