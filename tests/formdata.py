@@ -8,6 +8,7 @@ only when required (declarations), others are left unticked, so that as few cond
 from __future__ import annotations
 
 import copy
+import itertools
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -136,8 +137,10 @@ def _fields(fields: list[FormField], prefix: str, attachment_id: Callable[[str],
                 continue
             required = f.required or (f.required_when is not None and _holds(f.required_when, values, kinds))
             path = prefix + f.name
-            if required:
-                values[f.name] = [_item(f, f"{path}[0]", attachment_id)] if f.repeatable else _item(f, path, attachment_id)
+            if f.repeatable and required:
+                values[f.name] = [_item(f, f"{path}[0]", attachment_id)]
+            elif required:
+                values[f.name] = _item(f, path, attachment_id)
             elif f.type is FieldType.CHECKBOX and not f.repeatable:
                 values[f.name] = False
     return {f.name: values[f.name] for f in fields if f.name in values}  # definition order
@@ -170,7 +173,7 @@ def with_value(data: Mapping[str, Any], path: str, value: Any) -> dict[str, Any]
     out = copy.deepcopy(dict(data))
     steps = _steps(path)
     node: Any = out
-    for step, after in zip(steps, steps[1:], strict=False):
+    for step, after in itertools.pairwise(steps):
         empty: Any = [] if isinstance(after, int) else {}
         if isinstance(step, int):
             if step == len(node):

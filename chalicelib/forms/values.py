@@ -113,10 +113,14 @@ def _decimal(
         return Decimal(value.replace(",", "."))
     if isinstance(value, int):
         return Decimal(value)
-    if isinstance(value, float | Decimal):
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise PydanticKnownError(unparsable)
+        return value
+    if isinstance(value, float):
         if not math.isfinite(value):
             raise PydanticKnownError(unparsable)
-        return value if isinstance(value, Decimal) else Decimal(repr(value))
+        return Decimal(repr(value))
     if value is None:
         return None
     raise PydanticKnownError(wrong_type)

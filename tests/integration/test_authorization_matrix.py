@@ -29,13 +29,36 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/tenants/{terc}/config"): ADMINS,
     ("PUT", "/v1/tenants/{terc}/services/{service}/settings"): ADMINS,
     ("GET", "/v1/tenants/{terc}/audit"): (*ADMINS, "finance"),
+    # e-wniosek: residents act for themselves (their own items only), in any JST of the region
+    ("POST", "/v1/tenants/{terc}/services/{service}/attachments"): ("resident",),
+    ("POST", "/v1/tenants/{terc}/services/{service}/drafts"): ("resident",),
+    ("POST", "/v1/tenants/{terc}/services/{service}/document"): ("resident",),
+    ("POST", "/v1/tenants/{terc}/services/{service}/submissions"): ("resident",),
+    ("GET", "/v1/me/attachments/{attachment_id}"): ("resident",),
+    ("GET", "/v1/me/drafts"): ("resident",),
+    ("GET", "/v1/me/drafts/{draft_id}"): ("resident",),
+    ("PUT", "/v1/me/drafts/{draft_id}"): ("resident",),
+    ("DELETE", "/v1/me/drafts/{draft_id}"): ("resident",),
+    ("GET", "/v1/me/submissions"): ("resident",),
+    ("GET", "/v1/me/submissions/{submission_id}"): ("resident",),
+    ("GET", "/v1/me/submissions/{submission_id}/upp"): ("resident",),
+    ("GET", "/v1/me/submissions/{submission_id}/document"): ("resident",),
+    ("GET", "/v1/me/submissions/{submission_id}/attachments/{attachment_id}"): ("resident",),
+    # the electronic inbox: clerks of that JST
+    ("GET", "/v1/tenants/{terc}/inbox"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/submissions/{submission_id}"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/submissions/{submission_id}/{what}"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/submissions/{submission_id}/attachments/{attachment_id}"): ("clerk",),
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}
 
 
 def _call(api: Any, method: str, path: str, headers: dict[str, str]) -> Any:
-    url = path.format(terc=A, service="pismo-ogolne")
+    url = path.replace("{terc}", A).replace("{service}", "pismo-ogolne")
+    for name in ("submission_id", "attachment_id", "draft_id"):
+        url = url.replace(f"{{{name}}}", "0" * 32)
+    url = url.replace("{what}", "upp")
     # A body that cannot pass validation: an authorised call is then refused with 422, never writes.
     body = json.dumps({"enabled": "?"}) if method in ("PUT", "POST") else None
     return api.http.request(method, url, headers={"Content-Type": "application/json", **headers}, body=body)

@@ -9,6 +9,7 @@ import json
 import re
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,8 @@ def test_a_resident_files_an_application_and_holds_a_sealed_upp_bound_to_the_sto
     assert receipt.tag == f"{UPO}Dokument"
     digest = receipt.find(f".//{UPO}SkrotDokumentu")
     assert digest is not None and base64.b64decode(digest.text or "") == hashlib.sha256(document).digest()
-    assert receipt.findtext(f".//{UPO}DataDoreczenia", "").startswith(body["delivered_at"][:19].replace("+", ""))
+    delivered = datetime.fromisoformat(receipt.findtext(f".//{UPO}DataDoreczenia", ""))
+    assert delivered == datetime.fromisoformat(body["delivered_at"]) and delivered.utcoffset() is not None
     assert "Urząd Miasta i Gminy Piaseczno" in upp.decode()
     # And one changed byte in the receipt breaks it, and the stored document no longer matches its digest
     assert signing.xmlsec1_as_clerk(upp.replace(b"Piaseczno", b"Piaseczn0", 1), demo_pki.root.cert_pem(),
@@ -123,7 +125,7 @@ def test_a_resident_files_an_application_and_holds_a_sealed_upp_bound_to_the_sto
 def test_registration_gives_a_case_sign_due_date_and_an_email_and_a_second_delivery_changes_nothing(
         api: Any, demo_pki: pki.DemoPki) -> None:
     # Given an accepted submission waiting in the registrations queue
-    data = application(api, A, "pismo-ogolne")
+    data = with_value(application(api, A, "pismo-ogolne"), "email", "anna.nowak@example.pl")
     status, body = submit(api, A, "pismo-ogolne", data, "pismo-rejestracja-1")
     assert status == 201, body
     message = queues.peek("registrations")
@@ -239,7 +241,7 @@ def test_attachment_rules_type_size_and_content(api: Any, demo_pki: pki.DemoPki)
 
 
 def test_nobody_else_reads_a_submission_its_receipt_or_files(api: Any, demo_pki: pki.DemoPki) -> None:
-    data = application(api, A, "pismo-ogolne")
+    data = with_value(application(api, A, "pismo-ogolne"), "zalaczniki", [upload(api, A, "pismo-ogolne", make_pdf())])
     status, body = submit(api, A, "pismo-ogolne", data, "prywatny-1")
     assert status == 201
     sid, attachment = body["submission_id"], body["attachments"][0]["attachment_id"]
@@ -292,7 +294,7 @@ def test_a_self_signed_application_is_verified_and_a_foreign_signer_is_flagged(
         api: Any, demo_pki: pki.DemoPki) -> None:
     data = application(api, A, "pismo-ogolne")
     status, unsigned = _document(api, data)
-    assert status == 200
+    assert status == 200, unsigned
     signed = signing.sign_with_signxml(unsigned, demo_pki.resident, [demo_pki.intermediate.cert])
 
     # The applicant is Jan Kowalski, PESEL 44051401359 — the demo signer; then someone else's PESEL
@@ -321,7 +323,8 @@ def test_a_self_signed_application_is_verified_and_a_foreign_signer_is_flagged(
 
 def _document(api: Any, data: dict[str, Any]) -> tuple[int, bytes]:
     resp = api.http.post(f"/v1/tenants/{A}/services/pismo-ogolne/document",
-                         headers={"Content-Type": "application/json", **me()}, body=json.dumps({"data": data}))
+                         headers={"Content-Type": "application/json", "Accept": "application/xml", **me()},
+                         body=json.dumps({"data": data}))
     body = resp.body if isinstance(resp.body, bytes) else resp.body.encode()
     return resp.status_code, body
 
