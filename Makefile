@@ -48,6 +48,7 @@ test: install lint
 bench: install
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/signatures.py
+	$(BIN)/python bench/submissions.py
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache build

@@ -7,6 +7,8 @@
     python -m chalicelib.cli catalogue publish [DIR]       publish new versions (published ones never change)
     python -m chalicelib.cli catalogue lock [DIR]          record new versions' fingerprints in DIR/published.lock.json
     python -m chalicelib.cli dev-token --role ROLE [--tenant TERC] [--subject ID] [--department SYMBOL]
+    python -m chalicelib.cli dlq show [QUEUE] [--limit N]  messages in every DLQ, or a look at one (left in place)
+    python -m chalicelib.cli dlq redrive QUEUE [--limit N] move dead letters back to their queue
 """
 
 from __future__ import annotations
@@ -257,6 +259,54 @@ def signatures_install_demo(directory: Path = DEMO_PKI) -> int:
     return 0
 
 
+def _unknown_queue(key: str) -> int:
+    from chalicelib.integrations import dead_letters
+
+    print(f"błąd: nieznana kolejka „{key}”; znane kolejki: {', '.join(dead_letters.queue_keys())}", file=sys.stderr)
+    return 2
+
+
+def dlq_show(key: str | None, limit: int) -> int:
+    """Without a queue, the DLQ depth of every queue; with one, up to `limit` of its dead letters, left in place."""
+    from chalicelib.integrations import dead_letters
+
+    if key is None:
+        for queue in dead_letters.queue_keys():
+            print(f"{queue}: w kolejce błędów: {dead_letters.depth(queue)}")
+        return 0
+    try:
+        letters = dead_letters.peek(key, limit)
+    except dead_letters.UnknownQueue:
+        return _unknown_queue(key)
+    if not letters:
+        print(f"{key}: kolejka błędów jest pusta")
+        return 0
+    for letter in letters:
+        sent = letter.sent_at.strftime("%Y-%m-%d %H:%M:%S") if letter.sent_at else "?"
+        print(f"{letter.message_id} · wysłano {sent} · odebrań: {letter.receive_count} · {letter.summary}")
+    print(f"{key}: pokazano {len(letters)}; wiadomości pozostają w kolejce błędów")
+    return 0
+
+
+def dlq_redrive(key: str, limit: int | None) -> int:
+    """Move dead letters of queue `key` back to it; each is deleted from the DLQ only after it was sent."""
+    from chalicelib.integrations import dead_letters
+
+    try:
+        moved = dead_letters.redrive(key, limit)
+    except dead_letters.UnknownQueue:
+        return _unknown_queue(key)
+    print(f"{key}: przeniesiono z kolejki błędów z powrotem do kolejki: {moved}")
+    return 0
+
+
+def _positive(raw: str) -> int:
+    value = int(raw)
+    if value < 1:
+        raise argparse.ArgumentTypeError("liczba musi być dodatnia")
+    return value
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -285,8 +335,19 @@ def main(argv: list[str]) -> int:
     seal.add_argument("-o", "--out", type=Path)
     demo = sig.add_parser("install-demo-pki", help="generate the demo PKI, trust its root, store the seal")
     demo.add_argument("--dir", type=Path, default=DEMO_PKI)
+    dlq = sub.add_parser("dlq").add_subparsers(dest="action", required=True)
+    show = dlq.add_parser("show", help="messages in each dead-letter queue, or a look at one queue's (left in place)")
+    show.add_argument("queue", nargs="?")
+    show.add_argument("--limit", type=_positive, default=10)
+    redrive = dlq.add_parser("redrive", help="move dead letters back to their queue")
+    redrive.add_argument("queue")
+    redrive.add_argument("--limit", type=_positive, help="at most N (default: as many as the DLQ holds now)")
     args = parser.parse_args(argv)
     try:
+        if args.group == "dlq":
+            if args.action == "show":
+                return dlq_show(args.queue, args.limit)
+            return dlq_redrive(args.queue, args.limit)
         if args.group == "dev-token":
             return dev_token(args)
         if args.group == "signatures":

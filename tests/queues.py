@@ -11,6 +11,7 @@ import json
 from typing import Any
 
 import boto3
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from chalicelib.resources import dlq_name, queue_name
 
@@ -39,9 +40,14 @@ def deliver(api: Any, key: str, function: str, *, rounds: int = 20, wait: float 
             "attributes": m.get("Attributes", {}), "messageAttributes": {}, "md5OfBody": m["MD5OfBody"],
             "eventSource": "aws:sqs", "eventSourceARN": arn, "awsRegion": "eu-central-1",
         } for m in got]}
-        reply = api.lambda_.invoke(function, event)
-        payload = reply.payload if isinstance(reply.payload, dict) else json.loads(reply.payload or "{}")
-        failed = {f["itemIdentifier"] for f in (payload or {}).get("batchItemFailures", [])}
+        try:
+            reply = api.lambda_.invoke(function, event)
+        except BatchProcessingError:
+            # Every record failed: Powertools raises, and Lambda returns the whole batch to the queue.
+            failed = {m["MessageId"] for m in got}
+        else:
+            payload = reply.payload if isinstance(reply.payload, dict) else json.loads(reply.payload or "{}")
+            failed = {f["itemIdentifier"] for f in (payload or {}).get("batchItemFailures", [])}
         for m in got:
             if m["MessageId"] in failed:
                 sqs.change_message_visibility(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"],

@@ -86,10 +86,13 @@ class DynamoCases:
                               condition=SubmissionTable.submission_id.exists()
                               & SubmissionTable.case_sign.does_not_exist())
             except TransactWriteError as exc:
+                # PynamoDB sends puts before updates: the reasons come as [case, counter, submission].
                 reasons = [r.code if r else None for r in exc.cancellation_reasons]
-                if len(reasons) == 3 and reasons[2] == "ConditionalCheckFailed":
-                    return None  # already registered
-                if reasons[:1] == ["ConditionalCheckFailed"] or "TransactionConflict" in reasons:
+                _, counter_failed, registered_before = (
+                    (reasons + [None] * 3)[i] == "ConditionalCheckFailed" for i in range(3))
+                if registered_before:
+                    return None
+                if counter_failed or "TransactionConflict" in reasons:
                     # Someone took this number first: read the counter again, after a little jitter.
                     time.sleep(random.uniform(0.005, 0.02 * min(attempt + 1, 10)))  # noqa: S311
                     continue

@@ -1,0 +1,71 @@
+"""Case signs under contention, against the emulator's DynamoDB: 50 registrations racing in one department get
+numbers 1..50 with no gap and no duplicate, a repeated registration takes no number, a new year starts at 1."""
+
+from __future__ import annotations
+
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from typing import Any
+
+from chalicelib.services.cases.logic import Plan
+from chalicelib.services.cases.repository import DynamoCases
+from chalicelib.services.catalogue.schemas import DeadlineKind
+from chalicelib.services.submissions.repository import DynamoSubmissions
+from chalicelib.services.submissions.schemas import StoredFile, Submission, SubmissionRecord
+
+A = "1418043"
+
+
+def plan(year: int) -> Plan:
+    return Plan(terc=A, department="FN", department_name="Wydział Finansowy", jrwa="3120", year=year,
+                deadline_kind=DeadlineKind.SIEDEM_DNI, started_on=date(year, 3, 2), due_date=date(year, 3, 9))
+
+
+def accepted(year: int) -> Submission:
+    sid = uuid.uuid4().hex
+    stored = StoredFile(key=f"submissions/{A}/{sid}/document.xml", version_id=None, sha256="0" * 64, size=1,
+                        content_type="application/xml", filename="wniosek.xml")
+    submission = Submission(
+        submission_id=sid, owner=f"resident-{sid[:6]}", terc=A, service="zaswiadczenie-o-niezaleganiu",
+        form_version=1, request_sha256="0" * 64, delivered_at=datetime(year, 3, 2, 9, 0, tzinfo=UTC),
+        record=SubmissionRecord(document=stored, upp=stored, receipt_id=f"UPP-{sid}", attachments=[],
+                                applicant=None, email=None, service_name="Zaświadczenie o niezaleganiu",
+                                office_name="Urząd Miasta i Gminy Piaseczno"))
+    assert DynamoSubmissions().create(submission)
+    return submission
+
+
+def register_all(submissions: list[Submission], year: int) -> list[Any]:
+    def one(submission: Submission) -> Any:
+        return DynamoCases().register(plan(year), submission, at=datetime.now(UTC))  # one client per worker
+
+    with ThreadPoolExecutor(max_workers=25) as pool:
+        return list(pool.map(one, submissions))
+
+
+def test_fifty_concurrent_registrations_get_signs_one_to_fifty(platform: None) -> None:
+    # Given 50 accepted submissions for one department, JRWA class and year
+    submissions = [accepted(2031) for _ in range(50)]
+
+    # When they are all registered at once
+    cases = register_all(submissions, 2031)
+
+    # Then the numbers are exactly 1..50, each sign once, and the counter stands at 50
+    signs = sorted(c.sign for c in cases)
+    assert signs == sorted(f"FN.3120.{n}.2031" for n in range(1, 51))
+    assert DynamoCases().last_number(A, "FN", "3120", 2031) == 50
+    # And every submission carries the sign of its own case
+    stored = {s.submission_id: DynamoSubmissions().get(s.owner, s.submission_id) for s in submissions}
+    assert {c.submission_id: c.sign for c in cases} == {k: v.case_sign for k, v in stored.items() if v}
+    # And registering them all again takes no number and changes nothing
+    assert register_all(submissions, 2031) == [None] * 50
+    assert DynamoCases().last_number(A, "FN", "3120", 2031) == 50
+
+
+def test_numbering_restarts_at_one_in_a_new_year(platform: None) -> None:
+    last_of_2033 = [c.number for c in register_all([accepted(2033) for _ in range(3)], 2033)]
+    first_of_2034 = register_all([accepted(2034)], 2034)[0]
+
+    assert sorted(last_of_2033) == [1, 2, 3]
+    assert (first_of_2034.number, first_of_2034.sign) == (1, "FN.3120.1.2034")
