@@ -14,7 +14,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.core.settings import get_settings
@@ -159,6 +159,17 @@ class SubmissionsByTenant(GlobalSecondaryIndex["SubmissionTable"]):
     submission_id = UnicodeAttribute(range_key=True)
 
 
+class UnqueuedSubmissions(GlobalSecondaryIndex["SubmissionTable"]):
+    """Sparse: only submissions whose registration message could not be sent (the sweeper sends it again)."""
+
+    class Meta:
+        index_name = "unqueued"
+        projection = IncludeProjection(["terc", "service"])
+
+    unqueued = UnicodeAttribute(hash_key=True)
+    delivered_at = UTCDateTimeAttribute(range_key=True)
+
+
 class SubmissionTable(Model):
     """An accepted submission: where its document, attachments and UPP are, and what became of it."""
 
@@ -181,7 +192,9 @@ class SubmissionTable(Model):
     due_date = UnicodeAttribute(null=True)
     registered_at = UTCDateTimeAttribute(null=True)
     notified_at = UTCDateTimeAttribute(null=True)  # the resident was told the case sign
+    unqueued = UnicodeAttribute(null=True)  # set only while the registration message still has to be sent
     by_tenant = SubmissionsByTenant()
+    by_unqueued = UnqueuedSubmissions()
 
 
 class CaseTable(Model):

@@ -8,7 +8,7 @@ import hashlib
 import json
 import re
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -335,4 +335,30 @@ def _post_xml(api: Any, document: bytes, key: str) -> tuple[int, Any]:
     return resp.status_code, json.loads(resp.body)
 
 
-Registrar = Callable[[], None]
+
+
+def test_a_registration_message_that_could_not_be_sent_is_sent_by_the_sweeper(
+        api: Any, demo_pki: pki.DemoPki, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.services import registry
+
+    class QueueDown:
+        def publish(self, key: str, message: Any) -> str:
+            raise ConnectionError("SQS unavailable")
+
+    # Given SQS is down at the moment a submission is accepted
+    data = application(api, A, "pismo-ogolne")
+    with monkeypatch.context() as patched:
+        patched.setattr(registry, "publisher", QueueDown)
+        status, body = submit(api, A, "pismo-ogolne", data, "kolejka-awaria-1")
+
+    # Then the resident still gets the receipt, and nothing is queued yet
+    assert status == 201, body
+    assert queues.count("registrations") == 0
+    # When the sweeper runs (every 5 minutes), the message goes out and the case is registered, once
+    api.lambda_.invoke("registration_sweeper", api.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+    api.lambda_.invoke("registration_sweeper", api.events.generate_cw_event(
+        source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+    assert queues.deliver(api, "registrations", "registrations")["delivered"] == 1
+    _, shown = call(api, "GET", body["links"]["self"], headers=me())
+    assert shown["status"] == "zarejestrowana" and shown["case_sign"]

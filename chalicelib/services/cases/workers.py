@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalice.app import Blueprint
+from chalice.app import Blueprint, Rate
 
 from chalicelib.core import metering
 from chalicelib.core.batch import process_sqs
@@ -40,3 +40,18 @@ def handle_registration(record: SQSRecord) -> None:
 @bp.on_sqs_message(queue=queue_name("registrations"), batch_size=10)
 def registrations(event: Any) -> PartialItemFailureResponse:
     return process_sqs(event, handle_registration)
+
+
+@bp.schedule(Rate(5, unit=Rate.MINUTES))
+def registration_sweeper(event: Any) -> None:
+    """Send the registration messages that could not be sent when the submission was accepted."""
+    from chalicelib.services.registry import publisher
+
+    store = submissions()
+    sent = 0
+    for message in store.unqueued():
+        publisher().publish("registrations", message)
+        store.mark_queued(message.owner, message.submission_id)
+        sent += 1
+    if sent:
+        logger.warning("registration messages sent by the sweeper", extra={"sent": sent})

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.core.errors import ApiError, Conflict, NotFound, Unprocessable
+from chalicelib.core.observability import logger
 from chalicelib.services.catalogue import logic as catalogue_logic
 from chalicelib.services.catalogue.logic import CatalogueReader
 from chalicelib.services.catalogue.schemas import FILE_TYPES, ServiceDefinition
@@ -33,6 +34,7 @@ from chalicelib.services.submissions.schemas import (
     Submission,
     SubmissionIn,
     SubmissionRecord,
+    SubmissionStatus,
     UploadRequest,
     UploadSlot,
 )
@@ -49,6 +51,7 @@ QUARANTINE_DAYS = 1
 RELEASED_DAYS = 7
 DRAFT_DAYS = 30
 DOWNLOAD_SECONDS = 5 * 60
+REQUEUE_AFTER = timedelta(minutes=1)
 # Submission ids come from (owner, Idempotency-Key): the same key twice is the same submission.
 _ID_NAMESPACE = uuid.UUID("6f1d1f0e-5a4b-4d39-9a57-0d7c3e0b8a21")
 
@@ -89,6 +92,8 @@ class SubmissionStore(Protocol):
     def get(self, owner: str, submission_id: str) -> Submission | None: ...
 
     def create(self, submission: Submission) -> bool: ...
+
+    def mark_unqueued(self, owner: str, submission_id: str) -> None: ...
 
     def list(self, owner: str) -> list[Submission]: ...
 
@@ -282,12 +287,28 @@ def request_fingerprint(terc: str, service: str, payload: bytes) -> str:
     return _sha256(f"{terc}\n{service}\n".encode() + payload)
 
 
-def _replay(existing: Submission, fingerprint: str) -> Accepted:
+def _replay(ports: Ports, existing: Submission, fingerprint: str) -> Accepted:
     if existing.request_sha256 != fingerprint:
         raise Conflict("Ten klucz Idempotency-Key użyto już dla innego wniosku.", code="idempotency_key_reused",
                        details=[{"field": "Idempotency-Key", "code": "idempotency_key_reused",
                                  "message": "Użyj nowego klucza dla nowego wniosku."}])
+    if existing.status is SubmissionStatus.PRZYJETE and ports.now() - existing.delivered_at > REQUEUE_AFTER:
+        # The first attempt may have died between saving and queueing: queue again (registration is idempotent).
+        _queue_registration(ports, existing)
     return Accepted(existing, replayed=True)
+
+
+def _queue_registration(ports: Ports, submission: Submission) -> None:
+    """Hand the submission to the registration worker. The submission is already saved and its UPP issued, so
+    a failure here must not fail the request: the submission is marked, and the sweeper sends it later."""
+    message = RegistrationMessage(submission_id=submission.submission_id, owner=submission.owner,
+                                  terc=submission.terc, service=submission.service)
+    try:
+        ports.publisher.publish("registrations", message)
+    except Exception:
+        logger.exception("registration message not sent; left for the sweeper",
+                         extra={"submission_id": submission.submission_id})
+        ports.submissions.mark_unqueued(submission.owner, submission.submission_id)
 
 
 def _applicant(form: FormData) -> Applicant | None:
@@ -307,7 +328,7 @@ def submit_form(ports: Ports, *, owner: str, tenant: TenantConfig, service: str,
     fingerprint = request_fingerprint(tenant.terc, service, raw)
     existing = ports.submissions.get(owner, sid)
     if existing is not None:
-        return _replay(existing, fingerprint)
+        return _replay(ports, existing, fingerprint)
     where = offer(ports.catalogue, tenant, service, body.form_version)
     form = compile_form(where.definition).validate(body.data)
     attachments = _check_attachments(form, ports.attachments.many(owner, [f.attachment_id for f in form.files]),
@@ -353,7 +374,7 @@ def submit_signed(ports: Ports, *, owner: str, tenant: TenantConfig, service: st
     fingerprint = request_fingerprint(tenant.terc, service, signed)
     existing = ports.submissions.get(owner, sid)
     if existing is not None:
-        return _replay(existing, fingerprint)
+        return _replay(ports, existing, fingerprint)
     report = _verified(ports.verify(signed))
     signature = report.signature
     content = next((c for c in signature.signed_content if c.xml), None)
@@ -467,9 +488,8 @@ def _accept(ports: Ports, *, owner: str, sid: str, where: Offer, fingerprint: st
         winner = ports.submissions.get(owner, sid)
         if winner is None:
             raise Conflict("Wniosek jest właśnie przyjmowany; spróbuj ponownie.", code="submission_in_progress")
-        return _replay(winner, fingerprint)
-    ports.publisher.publish("registrations", RegistrationMessage(submission_id=sid, owner=owner, terc=terc,
-                                                                 service=where.definition.id))
+        return _replay(ports, winner, fingerprint)
+    _queue_registration(ports, submission)
     return Accepted(submission, replayed=False)
 
 

@@ -3,6 +3,7 @@ request can only ever reach the resident's own items; clerks reach submissions t
 
 from __future__ import annotations
 
+import builtins
 import json
 from datetime import datetime
 
@@ -14,6 +15,7 @@ from chalicelib.services.submissions.schemas import (
     AttachmentStatus,
     AttachmentView,
     DraftView,
+    RegistrationMessage,
     Submission,
     SubmissionRecord,
     SubmissionStatus,
@@ -124,6 +126,18 @@ class DynamoSubmissions:
         except UpdateError:
             return False
         return True
+
+    def mark_unqueued(self, owner: str, submission_id: str) -> None:
+        SubmissionTable(owner=owner, submission_id=submission_id).update(
+            actions=[SubmissionTable.unqueued.set("1")], condition=SubmissionTable.submission_id.exists())
+
+    def mark_queued(self, owner: str, submission_id: str) -> None:
+        SubmissionTable(owner=owner, submission_id=submission_id).update(actions=[SubmissionTable.unqueued.remove()])
+
+    def unqueued(self, *, limit: int = 500) -> builtins.list[RegistrationMessage]:
+        """Submissions whose registration message has still to be sent, oldest first."""
+        return [RegistrationMessage(submission_id=i.submission_id, owner=i.owner, terc=i.terc, service=i.service)
+                for i in SubmissionTable.by_unqueued.query("1", limit=limit)]
 
     def owner_of(self, terc: str, submission_id: str) -> str | None:
         """Who filed `submission_id` with this JST (None if not filed with it)."""
