@@ -362,3 +362,28 @@ def test_a_registration_message_that_could_not_be_sent_is_sent_by_the_sweeper(
     assert queues.deliver(api, "registrations", "registrations")["delivered"] == 1
     _, shown = call(api, "GET", body["links"]["self"], headers=me())
     assert shown["status"] == "zarejestrowana" and shown["case_sign"]
+
+
+def test_each_service_has_its_own_attachment_rules_and_a_submission_records_its_form_version(
+        api: Any, demo_pki: pki.DemoPki) -> None:
+    def slot(service: str, content_type: str, size: int) -> int:
+        return call(api, "POST", f"/v1/tenants/{A}/services/{service}/attachments",
+                    {"filename": "plik", "content_type": content_type, "size": size}, me())[0]
+
+    docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    # Road-lane occupation (version 2) takes drawings and scans up to 20 MiB, but no Word files
+    assert slot("zajecie-pasa-drogowego", docx, 1000) == 422
+    assert slot("zajecie-pasa-drogowego", "image/tiff", 15 * 1024 * 1024) == 201
+    # The general letter keeps the platform's defaults: Word files yes, 15 MiB no
+    assert slot("pismo-ogolne", docx, 1000) == 201
+    assert slot("pismo-ogolne", "application/pdf", 15 * 1024 * 1024) == 422
+    _, described = call(api, "GET", "/v1/catalogue/zajecie-pasa-drogowego")
+    assert (described["version"], described["attachments"]["max_file_bytes"]) == (2, 20 * 1024 * 1024)
+
+    # A submission records the version it was made with; the previous version is still accepted if asked for
+    data = application(api, A, "zajecie-pasa-drogowego")
+    status, latest = submit(api, A, "zajecie-pasa-drogowego", data, "pas-v2-1")
+    assert (status, latest["form_version"]) == (201, 2), latest
+    status, older = call(api, "POST", f"/v1/tenants/{A}/services/zajecie-pasa-drogowego/submissions",
+                         {"data": data, "form_version": 1}, {**me(), "Idempotency-Key": "pas-v1-1"})
+    assert (status, older["form_version"]) == (201, 1), older

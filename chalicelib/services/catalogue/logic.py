@@ -63,6 +63,7 @@ def matches(defn: ServiceDefinition, q: str | None, category: Category | None) -
 def entry(defn: ServiceDefinition, tenant: TenantConfig | None = None) -> CatalogueEntry:
     """The service as `tenant` offers it (its overrides applied), or as the region describes it."""
     data = defn.model_dump(exclude={"form", "keywords"})
+    data["attachments"] = defn.attachment_rules
     if tenant is None:
         return CatalogueEntry(**data)
     setting = tenant.setting(defn.id)
