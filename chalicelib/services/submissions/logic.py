@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from chalicelib.core.errors import ApiError, Conflict, NotFound, Unprocessable
+from chalicelib.core.errors import BadRequest, Conflict, NotFound, Unprocessable
 from chalicelib.core.observability import logger
 from chalicelib.services.catalogue import logic as catalogue_logic
 from chalicelib.services.catalogue.logic import CatalogueReader
@@ -218,7 +218,9 @@ def screen(content: bytes, *, declared_type: str, rules_types: Iterable[str], ma
     return Screening(True, None, digest, size)
 
 
-def _check_attachments(form: FormData, found: dict[str, AttachmentView], where: Offer) -> list[AttachmentView]:
+def _released(ports: Ports, owner: str, form: FormData, where: Offer) -> list[AttachmentView]:
+    """The attachments the form names, each released, of this resident, JST and service, within the rules."""
+    found = ports.attachments.many(owner, [f.attachment_id for f in form.files])
     rules = where.definition.attachment_rules
     details: list[dict[str, str]] = []
     chosen: list[AttachmentView] = []
@@ -331,12 +333,13 @@ def submit_form(ports: Ports, *, owner: str, tenant: TenantConfig, service: str,
         return _replay(ports, existing, fingerprint)
     where = offer(ports.catalogue, tenant, service, body.form_version)
     form = compile_form(where.definition).validate(body.data)
-    attachments = _check_attachments(form, ports.attachments.many(owner, [f.attachment_id for f in form.files]),
-                                     where)
+    attachments = _released(ports, owner, form, where)
     stored_attachments = _store_attachments(ports, tenant.terc, sid, form, attachments)
     applicant = _applicant(form)
+    by_id = {a.attachment_id: a for a in attachments}
     root = wniosek.render(defn=where.definition, tenant=tenant, values=form.values, sender=form.applicant,
-                          attachments=[_ref(a) for a in stored_attachments], document_id=sid, created_at=ports.now())
+                          attachments=[_ref(f.field, by_id[f.attachment_id]) for f in form.files], document_id=sid,
+                          created_at=ports.now())
     document = wniosek.to_bytes(root)
     accepted = _accept(ports, owner=owner, sid=sid, where=where, fingerprint=fingerprint, document=document,
                        attachments=stored_attachments, applicant=applicant, email=form.email, signer=None, flags=[])
@@ -351,12 +354,8 @@ def document_to_sign(ports: Ports, *, owner: str, where: Offer, body: Submission
     from chalicelib.forms.compiler import compile_form
 
     form = compile_form(where.definition).validate(body.data)
-    found = _check_attachments(form, ports.attachments.many(owner, [f.attachment_id for f in form.files]), where)
-    by_id = {a.attachment_id: a for a in found}
-    refs = [wniosek.AttachmentRef(attachment_id=f.attachment_id, field=f.field, filename=att.filename,
-                                  content_type=att.content_type, size=att.size or 0,
-                                  sha256=bytes.fromhex(att.sha256 or ""))
-            for f in form.files for att in [by_id[f.attachment_id]]]
+    by_id = {a.attachment_id: a for a in _released(ports, owner, form, where)}
+    refs = [_ref(f.field, by_id[f.attachment_id]) for f in form.files]
     root = wniosek.render(defn=where.definition, tenant=where.tenant, values=form.values, sender=form.applicant,
                           attachments=refs, document_id=uuid.uuid4().hex, created_at=ports.now())
     return wniosek.to_bytes(root)
@@ -390,8 +389,7 @@ def submit_signed(ports: Ports, *, owner: str, tenant: TenantConfig, service: st
             f"a został złożony do „{service}” w jednostce {tenant.terc}.", code="document_mismatch")
     where = offer(ports.catalogue, tenant, service, read.version)
     form = compile_form(where.definition).validate(read.values)
-    attachments = _check_attachments(form, ports.attachments.many(owner, [f.attachment_id for f in form.files]),
-                                     where)
+    attachments = _released(ports, owner, form, where)
     _same_digests(read.digests, attachments)
     stored_attachments = _store_attachments(ports, tenant.terc, sid, form, attachments)
     applicant = _applicant(form)
@@ -409,8 +407,7 @@ def _verified(result: Any) -> VerificationReport:
 
     code = getattr(result, "code", None)
     if code is not None and not hasattr(result, "verdict"):  # unreadable XML
-        raise ApiError(result.message, code=code) if code == "xml_malformed" else Unprocessable(result.message,
-                                                                                                 code=code)
+        raise (BadRequest if code == "xml_malformed" else Unprocessable)(result.message, code=code)
     if result.verdict is not Verdict.VALID:
         reasons = [{"field": "", "code": r.code, "message": r.message}
                    for s in result.signatures for r in s.reasons if r.severity != "warning"]
@@ -428,11 +425,13 @@ def _same_digests(digests: dict[str, str], attachments: list[AttachmentView]) ->
                                 code="attachment_digest_mismatch")
 
 
-def _ref(att: StoredAttachment) -> Any:
+def _ref(field: str, att: AttachmentView) -> Any:
+    """How the document names an attachment: file name, type, size and SHA-256 of the released content."""
     from chalicelib.documents import wniosek
 
-    return wniosek.AttachmentRef(attachment_id=att.attachment_id, field=att.field, filename=att.filename,
-                                 content_type=att.content_type, size=att.size, sha256=bytes.fromhex(att.sha256))
+    return wniosek.AttachmentRef(attachment_id=att.attachment_id, field=field, filename=att.filename,
+                                 content_type=att.content_type, size=att.size or 0,
+                                 sha256=bytes.fromhex(att.sha256 or ""))
 
 
 def _store_attachments(ports: Ports, terc: str, sid: str, form: FormData,
