@@ -11,8 +11,6 @@ import calendar
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
-
 from chalicelib.services.catalogue.schemas import DeadlineKind
 
 DEADLINE_LABEL: dict[DeadlineKind, str] = {
@@ -31,6 +29,8 @@ _SATURDAY = 5
 def _public_holidays(year: int) -> frozenset[date]:
     # Statutory days off (ustawa o dniach wolnych od pracy), public category only; Christmas Eve from 2025.
     # A frozen set per year: the HolidayBase object itself grows when asked about other years.
+    import holidays  # only the registration worker needs it; the HTTP functions skip it at cold start
+
     return frozenset(holidays.country_holidays("PL", years=year).keys())
 
 

@@ -47,8 +47,12 @@ def screen_upload(key: str) -> str:
         if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
             return "gone"  # already settled and removed by an earlier delivery
         raise
-    owner = logic.owner_from_tag(obj.metadata.get("owner", ""))
-    att = attachments().get(owner, attachment_id)
+    try:  # only our presigned POST can write here, and its policy fixes the owner tag
+        owner = logic.owner_from_tag(obj.metadata["owner"])
+    except (KeyError, ValueError):
+        objects().delete("uploads", key)
+        return "unknown"
+    att = attachments().get(owner, attachment_id) if owner else None
     usage = metering.current()
     if usage is not None:
         usage.attribute(tenant=terc, module="submissions", service=att.service if att else None)
