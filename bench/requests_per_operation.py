@@ -41,8 +41,9 @@ LESZNOWOLA = "1418032"
 # On-demand prices, USD. Sources: https://aws.amazon.com/dynamodb/pricing/on-demand/ (eu-central-1),
 # https://aws.amazon.com/sqs/pricing/ (standard queue), https://aws.amazon.com/ses/pricing/ (outbound e-mail),
 # https://aws.amazon.com/lambda/pricing/ (eu-central-1, x86). Free tiers are ignored.
-DDB_READ_UNIT_USD = 0.305 / 1_000_000  # per read request unit
-DDB_WRITE_UNIT_USD = 1.525 / 1_000_000  # per write request unit
+# DynamoDB on-demand throughput after the 50 % cut of 1 November 2024 (Frankfurt: was $0.305 / $1.525).
+DDB_READ_UNIT_USD = 0.1525 / 1_000_000  # per read request unit
+DDB_WRITE_UNIT_USD = 0.7625 / 1_000_000  # per write request unit
 SQS_REQUEST_USD = 0.40 / 1_000_000  # per standard-queue request (every SQS API call counts)
 SES_EMAIL_USD = 0.10 / 1000  # per e-mail sent
 LAMBDA_GB_SECOND_USD = 0.0000166667
