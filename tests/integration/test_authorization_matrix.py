@@ -47,7 +47,8 @@ ROUTES: dict[tuple[str, str], Any] = {
     # the electronic inbox: clerks of that JST
     ("GET", "/v1/tenants/{terc}/inbox"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/submissions/{submission_id}"): ("clerk",),
-    ("GET", "/v1/tenants/{terc}/submissions/{submission_id}/{what}"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/submissions/{submission_id}/upp"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/submissions/{submission_id}/document"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/submissions/{submission_id}/attachments/{attachment_id}"): ("clerk",),
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
@@ -58,7 +59,6 @@ def _call(api: Any, method: str, path: str, headers: dict[str, str]) -> Any:
     url = path.replace("{terc}", A).replace("{service}", "pismo-ogolne")
     for name in ("submission_id", "attachment_id", "draft_id"):
         url = url.replace(f"{{{name}}}", "0" * 32)
-    url = url.replace("{what}", "upp")
     # A body that cannot pass validation: an authorised call is then refused with 422, never writes.
     body = json.dumps({"enabled": "?"}) if method in ("PUT", "POST") else None
     return api.http.request(method, url, headers={"Content-Type": "application/json", **headers}, body=body)

@@ -242,7 +242,7 @@ def test_the_notice_is_polish_and_names_the_sign_department_due_date_and_upp() -
     assert mail.text.startswith("Dzień dobry,")
     assert "Znak sprawy: FN.3120.1.2026" in mail.text
     assert "Komórka prowadząca: Wydział Finansowy" in mail.text
-    assert "Termin załatwienia sprawy: do 30.11.2026 r. (7 dni, art. 35 KPA)." in mail.text
+    assert "Termin załatwienia sprawy: do 30.11.2026 r. (7 dni" in mail.text
     assert f"Urzędowe poświadczenie przedłożenia (UPP): UPP-{'a' * 32}" in mail.text
     assert "złożony 23.11.2026 r. o godz. 11:00" in mail.text  # Warsaw time
     assert "Urząd Miasta i Gminy Piaseczno" in mail.text

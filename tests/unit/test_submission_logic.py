@@ -442,7 +442,7 @@ def test_a_replay_of_an_unregistered_submission_queues_it_again_only_after_a_min
     message = ("registrations", RegistrationMessage(submission_id=first.submission.submission_id, owner=OWNER,
                                                     terc=PIASECZNO.terc, service=LETTER))
     assert again.replayed
-    assert p.publisher.messages == [message, message] if queued_again else [message]
+    assert p.publisher.messages == ([message, message] if queued_again else [message])
 
 
 def test_a_replay_of_a_registered_submission_is_not_queued_again() -> None:

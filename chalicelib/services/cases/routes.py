@@ -73,11 +73,14 @@ def submission(terc: str, submission_id: str) -> Any:
     return shown
 
 
-@endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/{what}", access=CLERKS)
-def submission_file(terc: str, submission_id: str, what: str) -> Any:
-    if what not in ("document", "upp"):
-        raise NotFound()
-    return submission_logic.download(submission_ports(), _submission(terc, submission_id), what)
+@endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/upp", access=CLERKS)
+def submission_upp(terc: str, submission_id: str) -> Any:
+    return submission_logic.download(submission_ports(), _submission(terc, submission_id), "upp")
+
+
+@endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/document", access=CLERKS)
+def submission_document(terc: str, submission_id: str) -> Any:
+    return submission_logic.download(submission_ports(), _submission(terc, submission_id), "document")
 
 
 @endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/attachments/{attachment_id}", access=CLERKS)
