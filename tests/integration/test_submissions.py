@@ -387,3 +387,21 @@ def test_each_service_has_its_own_attachment_rules_and_a_submission_records_its_
     status, older = call(api, "POST", f"/v1/tenants/{A}/services/zajecie-pasa-drogowego/submissions",
                          {"data": data, "form_version": 1}, {**me(), "Idempotency-Key": "pas-v1-1"})
     assert (status, older["form_version"]) == (201, 1), older
+
+
+def test_the_clerks_inbox_is_newest_first_and_paged(api: Any, demo_pki: pki.DemoPki) -> None:
+    for n in range(3):
+        assert submit(api, A, "pismo-ogolne", application(api, A, "pismo-ogolne"), f"skrzynka-{n}")[0] == 201
+    queues.deliver(api, "registrations", "registrations")
+    clerk = auth("clerk", A, department="OR")
+
+    status, first = call(api, "GET", f"/v1/tenants/{A}/inbox?limit=2", headers=clerk)
+    _, second = call(api, "GET", f"/v1/tenants/{A}/inbox?limit=2&next={first['next']}", headers=clerk)
+
+    assert status == 200 and first["department"] == "OR" and len(first["items"]) == 2 and first["next"]
+    shown = first["items"] + second["items"]
+    times = [c["registered_at"] for c in shown]
+    assert times == sorted(times, reverse=True)
+    assert len({c["case_sign"] for c in shown}) == len(shown)
+    assert call(api, "GET", f"/v1/tenants/{A}/inbox?limit=2&next=zepsuty", headers=clerk)[0] == 400
+    assert call(api, "GET", f"/v1/tenants/{A}/inbox?department=FN", headers=clerk)[0] == 403

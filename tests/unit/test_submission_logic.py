@@ -211,8 +211,9 @@ def test_a_form_with_a_released_attachment_is_stored_then_delivered_then_receipt
     s = accepted.submission
     assert not accepted.replayed and s.status is SubmissionStatus.PRZYJETE and not s.signed and s.flags == []
     assert s.submission_id == logic.submission_id(OWNER, "wniosek-0001")
-    prefix = f"submissions/{PIASECZNO.terc}/{s.submission_id}/"
-    # And the attachment was copied, byte for byte, into the submission's own place
+    # And the attachment was copied, byte for byte, into this attempt's own folder of the submission
+    prefix = s.record.document.key.removesuffix("document.xml")
+    assert prefix.startswith(f"submissions/{PIASECZNO.terc}/{s.submission_id}/") and prefix.count("/") == 4
     copied = s.record.attachments[0]
     assert copied.key == f"{prefix}attachments/{attachment_id}" and copied.field == "zalaczniki[0]"
     assert p.objects.get("documents", copied.key, copied.version_id).body == pdf
@@ -483,6 +484,9 @@ def test_losing_a_race_on_the_same_key_gives_back_the_winner() -> None:
     # Then the winner's submission (and receipt) is what the resident gets, and this call queues nothing
     assert accepted.replayed and accepted.submission == winner
     assert submissions.created == [] and p.publisher.messages == []
+    # And the files this call stored went to its own folder: the winner's document and UPP keys are untouched
+    written = {key for _, key in p.objects.versions}
+    assert not written & {winner.record.document.key, winner.record.upp.key}
 
 
 # --- self-signed documents -----------------------------------------------------------------------------------

@@ -19,6 +19,12 @@ DEADLINE_LABEL: dict[DeadlineKind, str] = {
     DeadlineKind.JEDEN_MIESIAC: "1 miesiąc",
     DeadlineKind.DWA_MIESIACE: "2 miesiące",
 }
+DEADLINE_BASIS: dict[DeadlineKind, str] = {
+    DeadlineKind.NIEZWLOCZNIE: "art. 35 § 2 KPA",
+    DeadlineKind.SIEDEM_DNI: "art. 217 § 3 KPA",
+    DeadlineKind.JEDEN_MIESIAC: "art. 35 § 3 KPA",
+    DeadlineKind.DWA_MIESIACE: "art. 35 § 3 KPA",
+}
 
 _DAYS: dict[DeadlineKind, int] = {DeadlineKind.SIEDEM_DNI: 7}
 _MONTHS: dict[DeadlineKind, int] = {DeadlineKind.JEDEN_MIESIAC: 1, DeadlineKind.DWA_MIESIACE: 2}

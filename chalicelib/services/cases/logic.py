@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from chalicelib.core.clock import WARSAW
 from chalicelib.integrations.mail import Mail
-from chalicelib.services.cases.deadlines import DEADLINE_LABEL, due_date
+from chalicelib.services.cases.deadlines import DEADLINE_BASIS, DEADLINE_LABEL, due_date
 from chalicelib.services.catalogue import logic as catalogue_logic
 from chalicelib.services.catalogue.schemas import DeadlineKind, ServiceDefinition
 from chalicelib.services.submissions.schemas import Submission
@@ -87,8 +87,9 @@ def plan(tenant: TenantConfig, defn: ServiceDefinition, submission: Submission) 
 
 def notice(sign: str, plan: Plan, submission: Submission, to: str) -> Mail:
     """The resident's e-mail: the case is registered, under which sign, by whom and until when."""
+    basis = DEADLINE_BASIS[plan.deadline_kind]
     due = (f"Termin załatwienia sprawy: do {plan.due_date:%d.%m.%Y} r. ({DEADLINE_LABEL[plan.deadline_kind]}, "
-           "art. 35 KPA)." if plan.due_date else "Sprawa zostanie załatwiona niezwłocznie (art. 35 § 2 KPA).")
+           f"{basis})." if plan.due_date else f"Sprawa zostanie załatwiona niezwłocznie ({basis}).")
     delivered = submission.delivered_at.astimezone(WARSAW)
     text = "\n".join([
         "Dzień dobry,",

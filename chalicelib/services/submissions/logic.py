@@ -126,7 +126,9 @@ def released_key(terc: str, attachment_id: str) -> str:
 
 
 def submission_prefix(terc: str, submission_id: str) -> str:
-    return f"submissions/{terc}/{submission_id}/"
+    """Where one attempt at a submission stores its files. Each attempt has its own folder, so a request that
+    loses a race on the same Idempotency-Key never writes over the files the winner's receipt speaks of."""
+    return f"submissions/{terc}/{submission_id}/{uuid.uuid4().hex[:12]}/"
 
 
 def submission_id(owner: str, idempotency_key: str) -> str:
@@ -189,7 +191,11 @@ def owner_from_tag(tag: str) -> str:
 
 
 def _mib(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MiB" if size >= 1024 * 1024 else f"{size // 1024} KiB"
+    """A size limit as people read it, never rounded up: 10 MiB, 1,5 MiB, 512 KiB."""
+    if size < 1024 * 1024:
+        return f"{size // 1024} KiB"
+    mib = int(size * 10 / (1024 * 1024)) / 10
+    return f"{mib:g} MiB".replace(".", ",")
 
 
 @dataclass(frozen=True)
@@ -334,14 +340,16 @@ def submit_form(ports: Ports, *, owner: str, tenant: TenantConfig, service: str,
     where = offer(ports.catalogue, tenant, service, body.form_version)
     form = compile_form(where.definition).validate(body.data)
     attachments = _released(ports, owner, form, where)
-    stored_attachments = _store_attachments(ports, tenant.terc, sid, form, attachments)
+    prefix = submission_prefix(tenant.terc, sid)
+    stored_attachments = _store_attachments(ports, tenant.terc, prefix, form, attachments)
     applicant = _applicant(form)
     by_id = {a.attachment_id: a for a in attachments}
     root = wniosek.render(defn=where.definition, tenant=tenant, values=form.values, sender=form.applicant,
                           attachments=[_ref(f.field, by_id[f.attachment_id]) for f in form.files], document_id=sid,
                           created_at=ports.now())
     document = wniosek.to_bytes(root)
-    accepted = _accept(ports, owner=owner, sid=sid, where=where, fingerprint=fingerprint, document=document,
+    accepted = _accept(ports, owner=owner, sid=sid, prefix=prefix, where=where, fingerprint=fingerprint,
+                       document=document,
                        attachments=stored_attachments, applicant=applicant, email=form.email, signer=None, flags=[])
     if body.draft_id:
         ports.drafts.delete(owner, body.draft_id)
@@ -391,13 +399,15 @@ def submit_signed(ports: Ports, *, owner: str, tenant: TenantConfig, service: st
     form = compile_form(where.definition).validate(read.values)
     attachments = _released(ports, owner, form, where)
     _same_digests(read.digests, attachments)
-    stored_attachments = _store_attachments(ports, tenant.terc, sid, form, attachments)
+    prefix = submission_prefix(tenant.terc, sid)
+    stored_attachments = _store_attachments(ports, tenant.terc, prefix, form, attachments)
     applicant = _applicant(form)
     signer = signature.signer
     flags = []
     if applicant is not None and applicant.pesel and (signer is None or signer.pesel != applicant.pesel):
         flags.append("signer_not_applicant")  # accepted, but the clerk must look (DOMAIN: PESEL must match)
-    return _accept(ports, owner=owner, sid=sid, where=where, fingerprint=fingerprint, document=signed,
+    return _accept(ports, owner=owner, sid=sid, prefix=prefix, where=where, fingerprint=fingerprint,
+                   document=signed,
                    attachments=stored_attachments, applicant=applicant, email=form.email,
                    signer=signer.model_dump(mode="json") if signer else None, flags=flags)
 
@@ -434,14 +444,14 @@ def _ref(field: str, att: AttachmentView) -> Any:
                                  sha256=bytes.fromhex(att.sha256 or ""))
 
 
-def _store_attachments(ports: Ports, terc: str, sid: str, form: FormData,
+def _store_attachments(ports: Ports, terc: str, prefix: str, form: FormData,
                        attachments: list[AttachmentView]) -> list[StoredAttachment]:
     """Copy each released file into the submission's own place in the documents bucket."""
     by_id = {a.attachment_id: a for a in attachments}
     stored = []
     for ref in form.files:
         att = by_id[ref.attachment_id]
-        key = f"{submission_prefix(terc, sid)}attachments/{att.attachment_id}"
+        key = f"{prefix}attachments/{att.attachment_id}"
         version = ports.objects.copy("uploads", released_key(terc, att.attachment_id), "documents", key)
         stored.append(StoredAttachment(key=key, version_id=version, sha256=att.sha256 or "", size=att.size or 0,
                                        content_type=att.content_type, filename=att.filename,
@@ -449,13 +459,12 @@ def _store_attachments(ports: Ports, terc: str, sid: str, form: FormData,
     return stored
 
 
-def _accept(ports: Ports, *, owner: str, sid: str, where: Offer, fingerprint: str, document: bytes,
+def _accept(ports: Ports, *, owner: str, sid: str, prefix: str, where: Offer, fingerprint: str, document: bytes,
             attachments: list[StoredAttachment], applicant: Applicant | None, email: str | None,
             signer: dict[str, Any] | None, flags: list[str]) -> Accepted:
     from chalicelib.documents import upp
 
     terc = where.tenant.terc
-    prefix = submission_prefix(terc, sid)
     doc_name = f"wniosek-{where.definition.id}-{sid[:8]}.xml"
     doc_version = ports.objects.put("documents", prefix + "document.xml", document, "application/xml")
     delivered_at = ports.now()  # DataDoreczenia: S3 has acknowledged the document
