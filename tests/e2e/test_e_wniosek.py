@@ -84,7 +84,16 @@ def _repeatable(defn: ServiceDefinition, name: str) -> bool:
     return next(f.repeatable for f in defn.form.fields if f.name == name)
 
 
-@pytest.mark.parametrize("defn", load_definitions(), ids=lambda d: d.id)
+def catalogue_services() -> list[ServiceDefinition]:
+    """Each service of the catalogue, in its latest version."""
+    latest: dict[str, ServiceDefinition] = {}
+    for defn in load_definitions():
+        if defn.id not in latest or defn.version > latest[defn.id].version:
+            latest[defn.id] = defn
+    return sorted(latest.values(), key=lambda d: d.id)
+
+
+@pytest.mark.parametrize("defn", catalogue_services(), ids=lambda d: f"{d.id}-v{d.version}")
 def test_each_service_gives_a_verifiable_upp_and_a_registered_case(
         stack: Stack, defn: ServiceDefinition, tmp_path: Path) -> None:
     root_pem = pki.load_demo(stack.pki_dir).root.cert_pem()
@@ -94,6 +103,7 @@ def test_each_service_gives_a_verifiable_upp_and_a_registered_case(
                        {**me(), "Idempotency-Key": f"e2e-{defn.id}"})
 
     assert reply.status == 201, reply.body
+    assert reply.body["form_version"] == defn.version
     links = reply.body["links"]
     upp = fetch(stack.call("GET", links["upp"], headers=me()).body["url"])
     document = fetch(stack.call("GET", links["document"], headers=me()).body["url"])
@@ -124,7 +134,7 @@ def test_each_service_gives_a_verifiable_upp_and_a_registered_case(
 
 
 def test_parallel_submissions_to_one_department_get_consecutive_signs(stack: Stack) -> None:
-    defn = next(d for d in load_definitions() if d.id == "zaswiadczenie-o-niezaleganiu")
+    defn = next(d for d in catalogue_services() if d.id == "zaswiadczenie-o-niezaleganiu")
     data = prepared(stack, defn)
 
     def submit(n: int) -> Any:

@@ -200,6 +200,16 @@ def test_a_firm_with_a_wrong_nip_regon_or_account_is_refused_per_field(api: Any,
     assert codes == {"data.podmiot.nip": "nip_invalid", "data.podmiot.regon": "regon_invalid"}
 
 
+def test_a_wrong_bank_account_for_a_refund_is_refused(api: Any, demo_pki: pki.DemoPki) -> None:
+    data = with_value(application(api, A, "zwrot-nadplaty"), "rachunek", "61 1090 1014 0000 0712 1981 2875")
+
+    status, body = submit(api, A, "zwrot-nadplaty", data, "zwrot-zly-rachunek-1")
+
+    assert status == 422
+    assert [(d["field"], d["code"]) for d in body["error"]["details"]] == [("data.rachunek", "nrb_invalid")]
+    assert "rachunku" in body["error"]["details"][0]["message"]
+
+
 def test_a_missing_conditional_field_is_named(api: Any, demo_pki: pki.DemoPki) -> None:
     data = with_value(application(api, A, "pismo-ogolne"), "rodzaj_pisma", "uzupelnienie")
     data.pop("znak_sprawy", None)
