@@ -177,6 +177,9 @@ def function_policy() -> dict[str, Any]:
          "Resource": [sub("sqs", q) for q in queues]},
         {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"],
          "Resource": [{"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{b}/*"} for b in buckets]},
+        # Without ListBucket, S3 answers a missing key with 403 instead of 404 (the upload check relies on 404).
+        {"Effect": "Allow", "Action": ["s3:ListBucket"],
+         "Resource": [{"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{b}"} for b in buckets]},
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"],
          "Resource": sub("kms", "key/*"),
          "Condition": {"ForAnyValue:StringEquals": {"kms:ResourceAliases": resources.kms_alias()}}},

@@ -657,12 +657,14 @@ def test_a_draft_is_there_for_thirty_days_and_then_gone() -> None:
     # When the resident opens it just before it expires, it is there
     p.clock.advance(days=30, seconds=-1)
     assert logic.require_draft(p, OWNER, draft.draft_id) == draft
+    assert logic.my_drafts(p, OWNER) == [draft]
 
-    # Then, once expired, it is not found
+    # Then, once expired, it is not found, nor listed (even while DynamoDB's TTL has not removed it yet)
     p.clock.advance(seconds=1)
     with pytest.raises(NotFound) as err:
         logic.require_draft(p, OWNER, draft.draft_id)
     assert err.value.status == 404 and err.value.code == "draft_not_found"
+    assert logic.my_drafts(p, OWNER) == []
 
 
 def test_someone_elses_draft_is_not_found() -> None:

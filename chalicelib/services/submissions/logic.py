@@ -276,6 +276,12 @@ def save_draft(ports: Ports, *, owner: str, where: Offer, draft_id: str | None, 
     return draft
 
 
+def my_drafts(ports: Ports, owner: str) -> list[DraftView]:
+    """The resident's drafts, newest first; expired ones are gone even before DynamoDB's TTL removes them."""
+    now = ports.now()
+    return [d for d in ports.drafts.list(owner) if d.expires_at > now]
+
+
 def require_draft(ports: Ports, owner: str, draft_id: str) -> DraftView:
     draft = ports.drafts.get(owner, draft_id)
     if draft is None or draft.expires_at <= ports.now():

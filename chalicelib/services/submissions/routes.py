@@ -58,7 +58,7 @@ def new_draft(terc: str, service: str) -> Any:
 
 @endpoint(bp, "/v1/me/drafts", access=RESIDENT)
 def my_drafts() -> Any:
-    items = submission_ports().drafts.list(_owner())
+    items = logic.my_drafts(submission_ports(), _owner())
     return {"items": [d.model_dump(mode="json") for d in items], "count": len(items)}
 
 
