@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from local_platform import set_environment, set_up_platform
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "requests_per_operation.md"
-DEMO = ROOT / "region" / "demo"
-PREFIX = "eurzad-bench"
 PIASECZNO = "1418043"
 LESZNOWOLA = "1418032"
 
@@ -142,47 +142,6 @@ class Recorder:
         if consumed:
             entries = consumed if isinstance(consumed, list) else [consumed]
             self.sink_units += sum(float(e.get("CapacityUnits", 0) or 0) for e in entries)
-
-
-def set_environment() -> None:
-    """The environment the app reads once, set before anything imports chalicelib (as tests/conftest.py does)."""
-    if not os.environ.get("AWS_ENDPOINT_URL"):
-        raise SystemExit(
-            "AWS_ENDPOINT_URL is not set: this benchmark runs against the local emulator only. Run it as\n"
-            "  .venv/bin/python -m infrastructure.emulator exec --port 4598 --state .local/bench-emulator -- "
-            ".venv/bin/python bench/requests_per_operation.py"
-        )
-    os.environ.update({
-        "EURZAD_RESOURCE_PREFIX": PREFIX,
-        "EURZAD_STAGE": "bench",
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "eu-central-1",
-        "EURZAD_DEV_ISSUER_DIR": str(ROOT / ".local" / "bench-issuer"),
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    })
-    os.environ.pop("AWS_PROFILE", None)
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from chalicelib.core import dev_issuer
-
-    os.environ["EURZAD_AUTH_JWKS"] = dev_issuer.jwks()
-
-
-def set_up_platform() -> None:
-    """Resources stack, catalogue and demo region, loaded the way an operator does (progress to stderr)."""
-    from chalicelib import cli
-    from infrastructure import stack, template
-
-    with contextlib.redirect_stdout(sys.stderr):
-        stack.deploy(f"{PREFIX}-resources", template.render())
-        if cli.catalogue_publish(cli.FORMS) != 0:
-            raise SystemExit("catalogue publish failed")
-        if cli.tenants_apply(sorted(DEMO.glob("*.yaml"))) != 0:
-            raise SystemExit("demo region apply failed")
-        if cli.signatures_install_demo(ROOT / ".local" / "bench-pki") != 0:
-            raise SystemExit("demo PKI install failed")
 
 
 def install_recorder() -> Recorder:

@@ -49,12 +49,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from local_platform import set_environment, set_up_platform
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "submissions.md"
-DEMO = ROOT / "region" / "demo"
 STATE = ROOT / ".local" / "bench-submissions"
-PKI = ROOT / ".local" / "bench-pki"
-PREFIX = "eurzad-bench"
 TERC = "1418043"  # Gmina Piaseczno (demo region)
 SERVICE = "pismo-ogolne"
 RESIDENT = "bench-resident-jan"
@@ -122,41 +121,6 @@ def emulator(port: int) -> Iterator[str]:
     finally:
         emu.stop(STATE)
         shutil.rmtree(STATE, ignore_errors=True)
-
-
-def set_environment() -> None:
-    """What the app reads once, set before anything imports chalicelib (as tests/conftest.py does)."""
-    os.environ.update({
-        "EURZAD_RESOURCE_PREFIX": PREFIX,
-        "EURZAD_STAGE": "bench",
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "eu-central-1",
-        "EURZAD_DEV_ISSUER_DIR": str(ROOT / ".local" / "bench-issuer"),
-        "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "POWERTOOLS_TRACE_DISABLED": "true",
-    })
-    os.environ.pop("AWS_PROFILE", None)
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    from chalicelib.core import dev_issuer
-
-    os.environ["EURZAD_AUTH_JWKS"] = dev_issuer.jwks()
-
-
-def set_up_platform() -> None:
-    """Resources stack, catalogue, demo region and demo PKI, loaded the way an operator does (output to stderr)."""
-    from chalicelib import cli
-    from infrastructure import stack, template
-
-    with contextlib.redirect_stdout(sys.stderr):
-        stack.deploy(f"{PREFIX}-resources", template.render())
-        if cli.catalogue_publish(cli.FORMS) != 0:
-            raise SystemExit("catalogue publish failed")
-        if cli.tenants_apply(sorted(DEMO.glob("*.yaml"))) != 0:
-            raise SystemExit("demo region apply failed")
-        if cli.signatures_install_demo(PKI) != 0:
-            raise SystemExit("demo PKI install failed")
 
 
 def aws(service: str) -> Any:
@@ -399,14 +363,18 @@ class Template:
         from chalicelib.resources import bucket_name
 
         s3, ddb = aws("s3"), aws("dynamodb")
-        prefix = f"submissions/{TERC}/{sid}/"
         item = ddb.get_item(TableName=SubmissionTable.Meta.table_name, ConsistentRead=True,
                             Key={"owner": {"S": RESIDENT}, "submission_id": {"S": sid}})["Item"]
-        return {
-            "sid": sid, "attachment_id": attachment_id, "submission_item": item,
-            "document": s3.get_object(Bucket=bucket_name("documents"), Key=prefix + "document.xml")["Body"].read(),
-            "upp": s3.get_object(Bucket=bucket_name("documents"), Key=prefix + "upp.xml")["Body"].read(),
-        }
+        record = json.loads(item["record"]["S"])  # where this submission's files are (one folder per attempt)
+
+        def stored(what: str) -> bytes:
+            ref = record[what]
+            body: bytes = s3.get_object(Bucket=bucket_name("documents"), Key=ref["key"],
+                                        VersionId=ref["version_id"])["Body"].read()
+            return body
+
+        return {"sid": sid, "attachment_id": attachment_id, "submission_item": item,
+                "document": stored("document"), "upp": stored("upp")}
 
     @classmethod
     def complete(cls, parts: dict[str, Any]) -> Template:
