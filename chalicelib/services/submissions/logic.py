@@ -333,13 +333,15 @@ def _applicant(form: FormData) -> Applicant | None:
 
 
 def submit_form(ports: Ports, *, owner: str, tenant: TenantConfig, service: str, idempotency_key: str,
-                body: SubmissionIn, raw: bytes) -> Accepted:
+                body: SubmissionIn) -> Accepted:
     """A form filled in the browser: validate, render the ePUAP document, store, issue the UPP."""
     from chalicelib.documents import wniosek
     from chalicelib.forms.compiler import compile_form
 
     sid = submission_id(owner, idempotency_key)
-    fingerprint = request_fingerprint(tenant.terc, service, raw)
+    # The request as data, not bytes: a retry that orders keys or spaces the JSON differently is the same request.
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False).encode()
+    fingerprint = request_fingerprint(tenant.terc, service, canonical)
     existing = ports.submissions.get(owner, sid)
     if existing is not None:
         return _replay(ports, existing, fingerprint)

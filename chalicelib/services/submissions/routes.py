@@ -122,7 +122,7 @@ def submit(terc: str, service: str) -> Any:
     else:
         body = parse_body(raw, SubmissionIn)
         accepted = logic.submit_form(ports, owner=_owner(), tenant=tenant, service=service, idempotency_key=key,
-                                     body=body, raw=raw)
+                                     body=body)
     shown = logic.view(accepted.submission)
     headers = {"Location": shown["links"]["self"]}
     if accepted.replayed:
