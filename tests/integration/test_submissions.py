@@ -331,6 +331,54 @@ def test_a_self_signed_application_is_verified_and_a_foreign_signer_is_flagged(
     assert (status, body["error"]["report"]["verdict"]) == (422, "invalid")
 
 
+@pytest.mark.parametrize("block", ["old", "new"])
+def test_a_profil_zaufany_signature_names_the_person_and_is_matched_with_the_applicant(
+        api: Any, demo_pki: pki.DemoPki, block: str) -> None:
+    # Given the trusted-profile service's seal (issued under the region's trusted root) signing for Jan Kowalski
+    service_seal = pki.issue_signer(pki.name("Profil Zaufany (demo)", organization="Ministerstwo Cyfryzacji (demo)",
+                                             organization_identifier="VATPL-5252924222"), demo_pki.intermediate)
+
+    def identity(pesel: str) -> Any:
+        if block == "old":
+            return signing.profil_zaufany_old(first_name="Jan", surname="Kowalski", pesel=pesel,
+                                              epuap_account="jkowalski")
+        return signing.profil_zaufany_new(first_name="Jan", surname="Kowalski", pesel=pesel,
+                                          date_of_birth="1944-05-14", issuer="login.gov.pl",
+                                          issued_at="2026-11-23T10:15:00.000+01:00")
+
+    _, unsigned = _document(api, application(api, A, "pismo-ogolne"))
+
+    # When the application is signed with the trusted profile of its applicant, and of someone else
+    own = signing.sign_with_signxml(unsigned, service_seal, [demo_pki.intermediate.cert],
+                                    claimed_roles=[identity("44051401359")])
+    foreign = signing.sign_with_signxml(unsigned, service_seal, [demo_pki.intermediate.cert],
+                                        claimed_roles=[identity("02070803628")])
+    own_status, own_body = _post_xml(api, own, f"pz-{block}-1")
+    foreign_status, foreign_body = _post_xml(api, foreign, f"pz-{block}-2")
+
+    # Then both are accepted; the signer's name, PESEL and signing time are shown; only the foreign one is flagged
+    assert own_status == 201, own_body
+    signer = own_body["signer"]
+    assert (signer["kind"], signer["name"], signer["pesel"]) == ("profil_zaufany", "Jan Kowalski", "44051401359")
+    assert signer["signing_time"]
+    assert own_body["flags"] == []
+    assert foreign_status == 201 and foreign_body["flags"] == ["signer_not_applicant"]
+    clerk_view = call(api, "GET", f"/v1/tenants/{A}/submissions/{foreign_body['submission_id']}",
+                      headers=auth("clerk", A))[1]
+    assert clerk_view["flags"] == ["signer_not_applicant"] and clerk_view["signer"]["pesel"] == "02070803628"
+
+
+def test_a_signature_over_a_file_elsewhere_is_refused(api: Any, demo_pki: pki.DemoPki) -> None:
+    _, unsigned = _document(api, application(api, A, "pismo-ogolne"))
+    signed = signing.sign_with_signxml(unsigned, demo_pki.resident, [demo_pki.intermediate.cert])
+    detached = signing.redirect_content_reference(signed, "wniosek.xml")
+
+    status, body = _post_xml(api, detached, "odlaczony-1")
+
+    assert (status, body["error"]["code"]) == (422, "signature_not_accepted")
+    assert "reference_external" in {d["code"] for d in body["error"]["details"]}
+
+
 def _document(api: Any, data: dict[str, Any]) -> tuple[int, bytes]:
     resp = api.http.post(f"/v1/tenants/{A}/services/pismo-ogolne/document",
                          headers={"Content-Type": "application/json", "Accept": "application/xml", **me()},

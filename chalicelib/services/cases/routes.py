@@ -69,7 +69,6 @@ def submission(terc: str, submission_id: str) -> Any:
     found = _submission(terc, submission_id)
     shown = submission_logic.view(found, base=f"/v1/tenants/{terc}/submissions")
     shown["applicant"] = found.record.applicant.model_dump() if found.record.applicant else None
-    shown["signer"] = found.record.signer
     return shown
 
 

@@ -414,10 +414,11 @@ def submit_signed(ports: Ports, *, owner: str, tenant: TenantConfig, service: st
     flags = []
     if applicant is not None and applicant.pesel and (signer is None or signer.pesel != applicant.pesel):
         flags.append("signer_not_applicant")  # accepted, but the clerk must look (DOMAIN: PESEL must match)
+    signed_by = {**(signer.model_dump(mode="json", exclude_none=True) if signer else {}),
+                 "signing_time": signature.signing_time.isoformat() if signature.signing_time else None}
     return _accept(ports, owner=owner, sid=sid, prefix=prefix, where=where, fingerprint=fingerprint,
-                   document=signed,
-                   attachments=stored_attachments, applicant=applicant, email=form.email,
-                   signer=signer.model_dump(mode="json") if signer else None, flags=flags)
+                   document=signed, attachments=stored_attachments, applicant=applicant, email=form.email,
+                   signer=signed_by, flags=flags)
 
 
 def _verified(result: Any) -> VerificationReport:
@@ -550,6 +551,7 @@ def view(submission: Submission, base: str = "/v1/me/submissions") -> dict[str, 
         "registered_at": s.registered_at.isoformat() if s.registered_at else None,
         "signed": s.signed,
         "flags": s.flags,
+        "signer": s.record.signer,  # who signed a self-signed document, and when (SigningTime)
         "document_sha256": s.record.document.sha256,
         "attachments": [{"attachment_id": a.attachment_id, "field": a.field, "filename": a.filename,
                          "content_type": a.content_type, "size": a.size, "sha256": a.sha256,

@@ -111,7 +111,9 @@ class SubmissionRecord(BaseModel):
     email: str | None
     service_name: str
     office_name: str
-    signer: dict[str, Any] | None = None  # the signature report's signer, for a self-signed document
+    # A self-signed document: the signature report's signer (name, PESEL/NIP or the Profil Zaufany identity)
+    # and its signing time.
+    signer: dict[str, Any] | None = None
 
 
 class Submission(BaseModel):
