@@ -6,6 +6,7 @@
     python -m chalicelib.cli catalogue validate [DIR]      check service definitions under forms/
     python -m chalicelib.cli catalogue publish [DIR]       publish new versions (published ones never change)
     python -m chalicelib.cli catalogue lock [DIR]          record new versions' fingerprints in DIR/published.lock.json
+    python -m chalicelib.cli upp check UPP DOCUMENT        a UPP's seal, and whether it certifies DOCUMENT
     python -m chalicelib.cli dev-token --role ROLE [--tenant TERC] [--subject ID] [--department SYMBOL]
     python -m chalicelib.cli dlq show [QUEUE] [--limit N]  messages in every DLQ, or a look at one (left in place)
     python -m chalicelib.cli dlq redrive QUEUE [--limit N] move dead letters back to their queue
@@ -227,6 +228,41 @@ def signatures_verify(files: list[Path], policy: str) -> int:
     return 0 if all_valid else 1
 
 
+def upp_check(receipt_path: Path, document_path: Path) -> int:
+    """Does this UPP bear the office's valid seal, and does it certify exactly this document? Exit 0 if so."""
+    import hashlib
+
+    from chalicelib.documents import upp
+    from chalicelib.services.signatures import service
+
+    outcome = service.verify(receipt_path.read_bytes(), "strict")
+    if isinstance(outcome, service.Unreadable):
+        print(f"{receipt_path}: nieczytelne [{outcome.code}] {outcome.message}")
+        return 1
+    if outcome.verdict.value != "valid":
+        reasons = ", ".join(r.code for s in outcome.signatures for r in s.reasons)
+        print(f"{receipt_path}: pieczęć UPP nieprawidłowa ({outcome.verdict.value}: {reasons})")
+        return 1
+    # The receipt is read from what the seal covers, never from the raw file (signature wrapping).
+    covered = next(c.xml for c in outcome.signature.signed_content if c.xml)
+    try:
+        receipt = upp.read(covered.encode())
+    except ApiError as exc:
+        print(f"{receipt_path}: {exc.message} [{exc.code}]")
+        return 1
+    digest = hashlib.sha256(document_path.read_bytes()).digest()
+    sealed_by = outcome.signature.signer.name if outcome.signature.signer else "?"
+    print(f"UPP {receipt.receipt_id}: pieczęć prawidłowa ({sealed_by})")
+    print(f"  adresat: {receipt.office_name} ({receipt.office_id_type} {receipt.office_id})")
+    print(f"  nadawca: {receipt.sender_name} ({receipt.sender_id_type} {receipt.sender_id})")
+    print(f"  data doręczenia: {receipt.delivered_at.isoformat()}, dokument {receipt.document_id}")
+    if digest != receipt.document_sha256:
+        print(f"{document_path}: NIE jest dokumentem poświadczonym tym UPP (inny skrót SHA-256)")
+        return 1
+    print(f"{document_path}: zgodny z UPP (SHA-256 {digest.hex()})")
+    return 0
+
+
 def signatures_seal(source: Path, out: Path | None) -> int:
     from chalicelib.services.signatures import service
     from chalicelib.signatures.xmlsafe import UnreadableDocument, parse_untrusted
@@ -333,6 +369,10 @@ def main(argv: list[str]) -> int:
     seal = sig.add_parser("seal", help="seal an XML document with the office seal (XAdES-BES, enveloped)")
     seal.add_argument("file", type=Path)
     seal.add_argument("-o", "--out", type=Path)
+    receipts = sub.add_parser("upp").add_subparsers(dest="action", required=True)
+    check = receipts.add_parser("check", help="verify a UPP's seal and that it certifies the given document")
+    check.add_argument("receipt", type=Path)
+    check.add_argument("document", type=Path)
     demo = sig.add_parser("install-demo-pki", help="generate the demo PKI, trust its root, store the seal")
     demo.add_argument("--dir", type=Path, default=DEMO_PKI)
     dlq = sub.add_parser("dlq").add_subparsers(dest="action", required=True)
@@ -350,6 +390,8 @@ def main(argv: list[str]) -> int:
             return dlq_redrive(args.queue, args.limit)
         if args.group == "dev-token":
             return dev_token(args)
+        if args.group == "upp":
+            return upp_check(args.receipt, args.document)
         if args.group == "signatures":
             if args.action == "verify":
                 return signatures_verify(args.files, args.policy)

@@ -122,6 +122,28 @@ def test_a_resident_files_an_application_and_holds_a_sealed_upp_bound_to_the_sto
     assert got == make_pdf() and attachment["sha256"] == hashlib.sha256(got).hexdigest()
 
 
+def test_the_clerk_checks_a_receipt_against_the_document_from_the_command_line(
+        api: Any, demo_pki: pki.DemoPki, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from chalicelib import cli
+
+    status, body = submit(api, A, "pismo-ogolne", application(api, A, "pismo-ogolne"), "upp-cli-1")
+    assert status == 201
+    receipt, document = tmp_path / "upp.xml", tmp_path / "wniosek.xml"
+    receipt.write_bytes(fetch(call(api, "GET", body["links"]["upp"], headers=me())[1]["url"]))
+    document.write_bytes(fetch(call(api, "GET", body["links"]["document"], headers=me())[1]["url"]))
+
+    assert cli.main(["upp", "check", str(receipt), str(document)]) == 0
+    out = capsys.readouterr().out
+    assert body["receipt_id"] in out and "zgodny z UPP" in out and "Urząd Miasta i Gminy Piaseczno" in out
+    # One changed byte in the document, or in the receipt, and the check fails
+    document.write_bytes(document.read_bytes().replace(b"Kowalski", b"Kowalsky", 1))
+    assert cli.main(["upp", "check", str(receipt), str(document)]) == 1
+    assert "NIE jest dokumentem" in capsys.readouterr().out
+    receipt.write_bytes(receipt.read_bytes().replace(b"Piaseczno", b"Piaseczn0", 1))
+    assert cli.main(["upp", "check", str(receipt), str(document)]) == 1
+    assert "pieczęć UPP nieprawidłowa" in capsys.readouterr().out
+
+
 def test_registration_gives_a_case_sign_due_date_and_an_email_and_a_second_delivery_changes_nothing(
         api: Any, demo_pki: pki.DemoPki) -> None:
     # Given an accepted submission waiting in the registrations queue
