@@ -137,11 +137,10 @@ class Recorder:
     def on_sink_call(self, parsed: Any = None, **_: Any) -> None:
         if not self.in_sink:
             return
+        from chalicelib.core.metering import capacity_units
+
         self.sink_requests += 1
-        consumed = parsed.get("ConsumedCapacity") if isinstance(parsed, dict) else None
-        if consumed:
-            entries = consumed if isinstance(consumed, list) else [consumed]
-            self.sink_units += sum(float(e.get("CapacityUnits", 0) or 0) for e in entries)
+        self.sink_units += capacity_units(parsed)
 
 
 def install_recorder() -> Recorder:

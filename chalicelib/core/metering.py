@@ -52,15 +52,20 @@ class Usage:
         self.requests[f"{service_name}:{operation}"] += 1
         if service_name != "dynamodb" or not parsed:
             return
-        consumed = parsed.get("ConsumedCapacity")
-        if consumed is None:
-            return
-        entries = consumed if isinstance(consumed, list) else [consumed]
-        units = sum(float(e.get("CapacityUnits", 0) or 0) for e in entries)
+        units = capacity_units(parsed)
         if operation in READ_OPERATIONS:
             self.read_units += units
         else:
             self.write_units += units
+
+
+def capacity_units(parsed: Any) -> float:
+    """The DynamoDB capacity a response reports (one entry, or one per table for batches and transactions)."""
+    consumed = parsed.get("ConsumedCapacity") if isinstance(parsed, dict) else None
+    if not consumed:
+        return 0.0
+    entries = consumed if isinstance(consumed, list) else [consumed]
+    return sum(float(e.get("CapacityUnits", 0) or 0) for e in entries)
 
 
 class UsageSink(Protocol):
