@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "region" / "demo"
@@ -47,3 +49,21 @@ def set_up_platform() -> None:
             raise SystemExit("demo region apply failed")
         if cli.signatures_install_demo(PKI) != 0:
             raise SystemExit("demo PKI install failed")
+
+
+@dataclass
+class SinkRecorder:
+    """Counts the metering sink's own write (its requests and capacity) while `in_sink` is set; hooked on
+    botocore's `after-call` by each benchmark's recorder."""
+
+    in_sink: bool = False
+    sink_requests: int = 0
+    sink_units: float = 0.0
+
+    def on_sink_call(self, parsed: Any = None, **_: Any) -> None:
+        if not self.in_sink:
+            return
+        from chalicelib.core.metering import capacity_units
+
+        self.sink_requests += 1
+        self.sink_units += capacity_units(parsed)

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from local_platform import set_environment, set_up_platform
+from local_platform import SinkRecorder, set_environment, set_up_platform
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "requests_per_operation.md"
@@ -126,21 +126,10 @@ class Sample:
 
 
 @dataclass
-class Recorder:
+class Recorder(SinkRecorder):
     """Captures what each invocation handed to the metering sink, and the sink's own write."""
 
     invocations: list[dict[str, Any]] = field(default_factory=list)
-    in_sink: bool = False
-    sink_requests: int = 0
-    sink_units: float = 0.0
-
-    def on_sink_call(self, parsed: Any = None, **_: Any) -> None:
-        if not self.in_sink:
-            return
-        from chalicelib.core.metering import capacity_units
-
-        self.sink_requests += 1
-        self.sink_units += capacity_units(parsed)
 
 
 def install_recorder() -> Recorder:

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from local_platform import set_environment, set_up_platform
+from local_platform import SinkRecorder, set_environment, set_up_platform
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "submissions.md"
@@ -149,21 +149,10 @@ class Invocation:
 
 
 @dataclass
-class Recorder:
+class Recorder(SinkRecorder):
     """The app's invocations: wraps the metering sink so every `Usage` is recorded before it is written."""
 
     invocations: list[Invocation] = field(default_factory=list)
-    in_sink: bool = False
-    sink_requests: int = 0
-    sink_units: float = 0.0
-
-    def on_sink_call(self, parsed: Any = None, **_: Any) -> None:
-        if not self.in_sink:
-            return
-        from chalicelib.core.metering import capacity_units
-
-        self.sink_requests += 1
-        self.sink_units += capacity_units(parsed)
 
     def install(self) -> None:
         from chalicelib.core.metering import Usage
