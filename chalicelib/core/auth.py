@@ -28,6 +28,7 @@ class Role(str, Enum):
 
 # Roles whose holder works for one JST and must carry its TERC code.
 TENANT_BOUND = {Role.CLERK, Role.TENANT_ADMIN}
+MAX_SUBJECT_LENGTH = 256
 
 
 @dataclass(frozen=True)
@@ -141,11 +142,15 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         role = Role(_claim(claims, "role"))
     except ValueError as exc:
         raise Unauthorized("Token nie określa roli użytkownika.", code="invalid_token") from exc
+    subject = claims.get("sub")
+    # The subject keys a resident's drafts and submissions: an empty or oversized one names nobody.
+    if not isinstance(subject, str) or not subject.strip() or len(subject) > MAX_SUBJECT_LENGTH:
+        raise Unauthorized("Token nie wskazuje użytkownika.", code="invalid_token")
     terc = _claim(claims, "terc")
     if role in TENANT_BOUND and not terc:
         raise Unauthorized("Token nie wskazuje jednostki samorządu.", code="invalid_token")
     return Principal(
-        subject=str(claims["sub"]),
+        subject=subject,
         role=role,
         terc=str(terc) if terc else None,
         department=_claim(claims, "department"),

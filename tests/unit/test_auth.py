@@ -132,3 +132,15 @@ def test_a_policy_must_name_roles() -> None:
 def test_jwks_is_public_key_only() -> None:
     jwk = json.loads(dev_issuer.jwks())["keys"][0]
     assert jwk["kty"] == "RSA" and "d" not in jwk and jwk["kid"] == dev_issuer.KEY_ID
+
+
+@pytest.mark.parametrize("subject", ["", "   ", "x" * 300])
+def test_a_signed_token_that_names_nobody_is_refused(verifier: TokenVerifier, subject: str) -> None:
+    s = get_settings()
+    now = int(time.time())
+    claims = {"iss": s.auth_issuer, "aud": s.auth_audience, "sub": subject, "iat": now, "exp": now + 60,
+              "role": "resident"}
+    token = jwt.encode(claims, dev_issuer.private_key(), algorithm="RS256", headers={"kid": dev_issuer.KEY_ID})
+    with pytest.raises(Unauthorized) as refused:
+        verifier.verify(token)
+    assert refused.value.code == "invalid_token"
