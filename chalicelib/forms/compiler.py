@@ -195,7 +195,7 @@ def _cleaner(f: FormField) -> v.Cleaner:
     if f.type in _PLAIN:
         return _PLAIN[f.type]
     if f.type in _TEXT_LENGTH:
-        return v.text(f.max_length or _TEXT_LENGTH[f.type], f.pattern)
+        return v.text(f.max_length or _TEXT_LENGTH[f.type], f.pattern, multiline=f.type is FieldType.TEXTAREA)
     if f.type is FieldType.NUMBER:
         return v.number(f.min, f.max)
     if f.type is FieldType.MONEY:

@@ -25,6 +25,7 @@ from stdnum.pl import pesel as stdnum_pesel
 from stdnum.pl import regon as stdnum_regon
 
 from chalicelib.core.identifiers import ADE_RE, EMAIL_RE, POSTAL_CODE_RE, normalize_nrb
+from chalicelib.core.inputs import ILLEGAL_IN_LINE, ILLEGAL_IN_TEXT, LINE_MESSAGE, TEXT_MESSAGE
 
 Cleaner = Callable[[Any], Any]
 
@@ -82,13 +83,16 @@ def required(clean: Cleaner) -> Cleaner:
 # --- plain values ----------------------------------------------------------------------------------
 
 
-def text(max_length: int, pattern: str | None = None) -> Cleaner:
+def text(max_length: int, pattern: str | None = None, *, multiline: bool = False) -> Cleaner:
     regex = re.compile(pattern) if pattern else None
+    illegal, why = (ILLEGAL_IN_TEXT, TEXT_MESSAGE) if multiline else (ILLEGAL_IN_LINE, LINE_MESSAGE)
 
     def clean_text(value: Any) -> str | None:
         cleaned = _string(value)
         if cleaned is None:
             return None
+        if illegal.search(cleaned):  # before anything is stored or written into the XML document
+            raise PydanticCustomError("invalid_characters", why)
         if len(cleaned) > max_length:
             raise PydanticKnownError("string_too_long", {"max_length": max_length})
         if regex is not None and not regex.fullmatch(cleaned):
