@@ -57,6 +57,24 @@ class NotFound(ApiError):
     message = "Nie znaleziono zasobu."
 
 
+class MethodNotAllowed(ApiError):
+    status = 405
+    code = "method_not_allowed"
+    message = "Ta metoda nie jest obsługiwana pod tym adresem."
+
+
+class NotAcceptable(ApiError):
+    status = 406
+    code = "not_acceptable"
+    message = "Nie można odpowiedzieć w formacie wskazanym w nagłówku Accept."
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+    code = "unsupported_media_type"
+    message = "Nieobsługiwany typ treści żądania (Content-Type)."
+
+
 class Conflict(ApiError):
     status = 409
     code = "conflict"

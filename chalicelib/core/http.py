@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import wraps
@@ -17,9 +18,18 @@ from typing import Any, TypeVar
 from chalice.app import Blueprint, Chalice, Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.core import metering
+from chalicelib.core import inputs, metering
 from chalicelib.core.auth import Access, Principal, bearer_token, get_verifier
-from chalicelib.core.errors import ApiError, BadRequest, Forbidden, InternalError, from_validation_error
+from chalicelib.core.errors import (
+    ApiError,
+    Forbidden,
+    InternalError,
+    MethodNotAllowed,
+    NotAcceptable,
+    NotFound,
+    UnsupportedMediaType,
+    from_validation_error,
+)
 from chalicelib.core.observability import bind, logger, unbind
 
 ACCESS_ATTR = "eurzad_access"
@@ -49,17 +59,8 @@ def error_response(error: ApiError) -> Response:
 
 
 def parse_body(raw: str | bytes | None, model: type[M]) -> M:
-    """Parse a JSON request body into `model`: 400 for malformed JSON, 422 with field paths otherwise."""
-    if not raw:
-        raise BadRequest("Brak treści żądania (oczekiwano JSON).", code="empty_body")
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadRequest(
-            "Treść żądania nie jest poprawnym JSON.",
-            code="invalid_json",
-            details=[{"field": "", "code": "invalid_json", "message": str(exc)}],
-        ) from exc
+    """Parse a JSON request body into `model`: 400 malformed, 413 too large, 422 with field paths otherwise."""
+    data = inputs.decode_json(raw)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -106,8 +107,100 @@ def _lambda_identity(context: Any) -> tuple[str, int]:
     return str(name), int(memory)
 
 
+# Every path the app does not declare, and every method a declared path does not serve (API Gateway falls
+# through to the greedy resource), reaches the function here and gets 404 / 405 in the error shape.
+FALLBACK_PATH = "/{proxy+}"
+FALLBACK_METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH")
+
+
+def _served_methods(app: Chalice, path: str) -> list[str]:
+    """The methods the app serves at a concrete request path (for 405 and its Allow header)."""
+    for pattern, entries in app.routes.items():
+        if pattern == FALLBACK_PATH:
+            continue
+        regex = "".join("[^/]+" if part.startswith("{") else re.escape(part)
+                        for part in re.split(r"(\{[^}]+\})", pattern))
+        if re.fullmatch(regex, path.rstrip("/") or "/"):
+            return sorted(entries)
+    return []
+
+
+def _accepts(content_type: str, valid: list[str]) -> bool:
+    # Chalice's own rule (it answers 415 outside the error shape otherwise): any listed type, or */*.
+    parts = {p.strip() for p in re.split("[,;]", content_type.lower())}
+    return "*/*" in content_type or "*/*" in valid or bool(parts & {v.lower() for v in valid})
+
+
+def _route_refusal(app: Chalice, request: Any) -> Response | None:
+    """404 for a path the app does not declare, 405 (with Allow) for a method its path does not serve."""
+    resource = request.context.get("resourcePath", "")
+    entries = app.routes.get(resource, {})
+    if resource == FALLBACK_PATH:
+        allowed = _served_methods(app, str(request.to_original_event().get("path") or ""))
+    else:
+        allowed = sorted(entries) if request.method not in entries else []
+    if allowed:
+        refused = error_response(MethodNotAllowed(details=[{"field": "", "code": "method_not_allowed",
+                                                            "message": "Dozwolone: " + ", ".join(allowed)}]))
+        refused.headers["Allow"] = ", ".join(allowed)
+        return refused
+    if resource == FALLBACK_PATH:
+        return error_response(NotFound("Nie ma takiego adresu w API.", code="not_found"))
+    return None
+
+
+def _input_refusal(entry: Any, request: Any) -> ApiError | None:
+    """415 for a media type the route does not take, 413 above the body cap, 404 for a path parameter that
+    cannot name anything we store (too long for a DynamoDB key, or not plain ASCII)."""
+    content_type = request.headers.get("content-type", "application/json")
+    if entry.content_types and not _accepts(content_type, entry.content_types):
+        return UnsupportedMediaType(details=[{"field": "Content-Type", "code": "unsupported_media_type",
+                                              "message": "Dozwolone typy: " + ", ".join(entry.content_types)}])
+    is_json = content_type.split(";")[0].strip().lower() == "application/json"
+    try:
+        inputs.check_size(request.raw_body or b"", inputs.JSON_MAX_BYTES if is_json else inputs.BODY_MAX_BYTES)
+    except ApiError as exc:
+        return exc
+    if not all(inputs.is_path_id(str(v)) for v in (request.uri_params or {}).values()):
+        return NotFound()
+    return None
+
+
+def edge_refusal(app: Chalice, request: Any) -> Response | None:
+    """What the edge refuses before auth and the view; None lets the request through."""
+    refused = _route_refusal(app, request)
+    if refused is not None:
+        return refused
+    entry = app.routes.get(request.context.get("resourcePath", ""), {}).get(request.method)
+    error = _input_refusal(entry, request) if entry is not None else None
+    return error_response(error) if error is not None else None
+
+
+def require_accept(request: Any, media_types: tuple[str, ...]) -> str:
+    """A binary answer (e.g. XML) reaches the client raw only when its Accept names that type exactly: API
+    Gateway passes it on base64-encoded otherwise. 406 in the error shape instead of that."""
+    accept = {p.split(";")[0].strip().lower() for p in str(request.headers.get("accept") or "").split(",")}
+    for media_type in media_types:
+        if media_type in accept:
+            return media_type
+    raise NotAcceptable(details=[{"field": "Accept", "code": "not_acceptable",
+                                  "message": "Wyślij nagłówek Accept: " + " albo ".join(media_types) + "."}])
+
+
+def _install_edge(app: Chalice) -> None:
+    @app.middleware("http")
+    def edge(request: Any, get_response: Callable[[Any], Any]) -> Any:
+        return edge_refusal(app, request) or get_response(request)
+
+    def fallback(**_: str) -> Response:  # never runs: the edge answers first
+        return error_response(NotFound())
+
+    setattr(fallback, ACCESS_ATTR, Access.anyone())
+    app.route(FALLBACK_PATH, methods=list(FALLBACK_METHODS))(fallback)
+
+
 def install(app: Chalice, sink_factory: Callable[[], metering.UsageSink]) -> None:
-    """Install metering (outermost, every event type) and auth (HTTP) middleware on the app."""
+    """Install metering (outermost, every event type), the edge's refusals and auth (HTTP) on the app."""
 
     @app.middleware("all")
     def meter(event: Any, get_response: Callable[[Any], Any]) -> Any:
@@ -125,6 +218,8 @@ def install(app: Chalice, sink_factory: Callable[[], metering.UsageSink]) -> Non
         finally:
             metering.finish(sink_factory())
             unbind()
+
+    _install_edge(app)
 
     @app.middleware("http")
     def authorize(request: Any, get_response: Callable[[Any], Any]) -> Any:

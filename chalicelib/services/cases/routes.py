@@ -9,6 +9,7 @@ from chalice.app import Blueprint
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.errors import Forbidden, NotFound, Unprocessable
 from chalicelib.core.http import endpoint, require_principal
+from chalicelib.core.inputs import ascii_int
 from chalicelib.services.registry import cases, submission_ports, submissions, tenant_store
 from chalicelib.services.submissions import logic as submission_logic
 from chalicelib.services.submissions.schemas import Submission
@@ -38,11 +39,11 @@ def _department(terc: str) -> str:
 
 
 def _limit() -> int:
-    raw = _params().get("limit", "20")
-    if not raw.isdigit() or not 1 <= int(raw) <= 100:
+    limit = ascii_int(_params().get("limit", "20"))
+    if limit is None or not 1 <= limit <= 100:
         raise Unprocessable(details=[{"field": "limit", "code": "limit_invalid",
                                       "message": "Liczba pozycji na stronie: od 1 do 100."}])
-    return int(raw)
+    return limit
 
 
 @endpoint(bp, "/v1/tenants/{terc}/inbox", access=CLERKS)

@@ -9,6 +9,7 @@ from chalice.app import Blueprint
 from chalicelib.core.auth import Access
 from chalicelib.core.errors import Unprocessable
 from chalicelib.core.http import endpoint
+from chalicelib.core.inputs import ascii_int
 from chalicelib.services.catalogue import logic
 from chalicelib.services.catalogue.schemas import CatalogueSearch
 from chalicelib.services.registry import catalogue, tenant_store
@@ -25,10 +26,11 @@ def _version() -> int | None:
     raw = _query().get("version")
     if raw is None:
         return None
-    if not raw.isdigit() or int(raw) < 1:
+    version = ascii_int(raw)
+    if version is None or version < 1:
         raise Unprocessable(details=[{"field": "version", "code": "int_parsing",
                                       "message": "Wersja musi być dodatnią liczbą całkowitą."}])
-    return int(raw)
+    return version
 
 
 @endpoint(bp, "/v1/catalogue", access=Access.anyone())

@@ -8,7 +8,7 @@ from chalice.app import Blueprint, Response
 
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.errors import BadRequest, NotFound
-from chalicelib.core.http import endpoint, json_response, parse_body, require_principal
+from chalicelib.core.http import endpoint, json_response, parse_body, require_accept, require_principal
 from chalicelib.services.registry import attachments, submission_ports, submissions, tenant_store
 from chalicelib.services.submissions import logic
 from chalicelib.services.submissions.schemas import DraftIn, IdempotencyKey, SubmissionIn, UploadRequest
@@ -87,10 +87,11 @@ def delete_draft(draft_id: str) -> Any:
 @endpoint(bp, "/v1/tenants/{terc}/services/{service}/document", access=RESIDENT, methods=("POST",))
 def document_to_sign(terc: str, service: str) -> Any:
     """The application as the ePUAP-style XML, to be signed by the resident and then submitted."""
+    media_type = require_accept(bp.current_request, ("application/xml", "text/xml"))
     body = parse_body(_raw(), SubmissionIn)
     document = logic.document_to_sign(submission_ports(), owner=_owner(),
                                       where=_offer(terc, service, body.form_version), body=body)
-    return Response(body=document, status_code=200, headers={"Content-Type": "application/xml"})
+    return Response(body=document, status_code=200, headers={"Content-Type": media_type})
 
 
 def _idempotency_key() -> str:

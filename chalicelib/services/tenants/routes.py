@@ -10,6 +10,7 @@ from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.http import endpoint, json_response, parse_body, require_principal
+from chalicelib.core.inputs import ascii_int
 from chalicelib.core.observability import logger
 from chalicelib.services.catalogue import logic as catalogue_logic
 from chalicelib.services.registry import catalogue, publisher, tenant_store
@@ -25,9 +26,10 @@ def _if_match() -> int | None:
     raw = (bp.current_request.headers.get("if-match") or "").strip().strip('"')
     if not raw:
         return None
-    if not raw.isdigit():
+    version = ascii_int(raw)
+    if version is None:
         raise BadRequest("Nagłówek If-Match musi zawierać numer wersji konfiguracji.", code="invalid_if_match")
-    return int(raw)
+    return version
 
 
 @endpoint(bp, "/v1/tenants", access=Access.anyone())
