@@ -7,6 +7,7 @@ from chalicelib.core.http import install
 from chalicelib.services.cases.routes import bp as cases_api
 from chalicelib.services.cases.workers import bp as cases_workers
 from chalicelib.services.catalogue.routes import bp as catalogue_api
+from chalicelib.services.health.routes import bp as health_api
 from chalicelib.services.registry import usage_sink
 from chalicelib.services.signatures.routes import bp as signatures_api
 from chalicelib.services.submissions.routes import bp as submissions_api
@@ -18,6 +19,7 @@ app = Chalice(app_name="eurzad")
 install(app, usage_sink)
 # Signed XML must arrive byte for byte (any encoding), so API Gateway passes it through as binary.
 app.api.binary_types.extend(["application/xml", "text/xml"])
+app.register_blueprint(health_api)
 app.register_blueprint(catalogue_api)
 app.register_blueprint(tenants_api)
 app.register_blueprint(tenants_workers)

@@ -18,6 +18,9 @@ PUBLIC = "public"
 ADMINS = ("tenant-admin", "region-admin")
 # (method, path) -> roles allowed (tenant-bound roles only for their own JST), or PUBLIC
 ROUTES: dict[tuple[str, str], Any] = {
+    ("GET", "/v1/health"): PUBLIC,
+    # any other path or method: 404 / 405 in the error shape, whoever calls
+    **{(method, "/{proxy+}"): PUBLIC for method in ("GET", "POST", "PUT", "DELETE", "PATCH")},
     ("GET", "/v1/catalogue"): PUBLIC,
     ("POST", "/v1/signatures/verify"): PUBLIC,
     ("GET", "/v1/catalogue/{service}"): PUBLIC,
