@@ -104,6 +104,36 @@ def upload(s3: Any, template: dict[str, Any], out: Path, bucket: str, prefix: st
         res["Properties"][prop] = f"s3://{bucket}/{key}"
 
 
+def fix_greedy_path(template: dict[str, Any]) -> None:
+    """Chalice names the fallback route's parameter `proxy+`; API Gateway calls it `proxy`."""
+    for res in template["Resources"].values():
+        for methods in (res["Properties"].get("DefinitionBody") or {}).get("paths", {}).values():
+            for operation in methods.values():
+                for param in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                    if param.get("name", "").endswith("+"):
+                        param["name"] = param["name"].rstrip("+")
+
+
+def edge_of_api(final: dict[str, Any]) -> None:
+    """After the SAM expansion: every REST API gets its gateway responses (in the error shape) and its binary
+    media types as properties. Both only take effect with a new deployment, so the deployment waits for them;
+    and the swagger extensions alone are not read by every engine (the local emulator ignores them)."""
+    from infrastructure.template import gateway_responses
+
+    resources = final["Resources"]
+    for api_id, api in list(resources.items()):
+        if api["Type"] != "AWS::ApiGateway::RestApi":
+            continue
+        binary = (api["Properties"].get("Body") or {}).get("x-amazon-apigateway-binary-media-types")
+        if binary:
+            api["Properties"]["BinaryMediaTypes"] = binary
+        responses = gateway_responses(api_id)
+        resources.update(responses)
+        for res in resources.values():
+            if res["Type"] == "AWS::ApiGateway::Deployment" and res["Properties"].get("RestApiId") == {"Ref": api_id}:
+                res["DependsOn"] = sorted(set(res.get("DependsOn", [])) | set(responses))
+
+
 def expand_sam(template: dict[str, Any]) -> dict[str, Any]:
     from samtranslator.translator.transform import transform
 
@@ -136,7 +166,9 @@ def deploy(stage: str, extra_env: dict[str, str] | None = None) -> dict[str, str
         ensure_bucket(s3, bucket, region)
         upload(s3, template, out, bucket, stack_name)
     api_stage = template["Resources"].get("RestAPI", {}).get("Properties", {}).get("StageName", "api")
+    fix_greedy_path(template)
     final = expand_sam(template)
+    edge_of_api(final)
     body = json.dumps(final)
     endpoint = os.environ.get("AWS_ENDPOINT_URL")
     template_url = None

@@ -154,6 +154,45 @@ def _notifications(out: dict[str, Any], bucket_id: str, bucket: str, notify: tup
     out[bucket_id]["Properties"]["NotificationConfiguration"] = {"QueueConfigurations": configs}
 
 
+# API Gateway's own answers, in the API's error shape and in Polish: (status, code, message) per response type.
+# An unknown path or method mostly reaches the app's fallback route; MISSING_AUTHENTICATION_TOKEN is what is left.
+GATEWAY_RESPONSES: dict[str, tuple[str, str, str]] = {
+    "MISSING_AUTHENTICATION_TOKEN": ("404", "not_found", "Nie ma takiego adresu w API."),
+    "RESOURCE_NOT_FOUND": ("404", "not_found", "Nie ma takiego adresu w API."),
+    "UNSUPPORTED_MEDIA_TYPE": ("415", "unsupported_media_type", "Nieobsługiwany typ treści żądania (Content-Type)."),
+    "REQUEST_TOO_LARGE": ("413", "body_too_large", "Treść żądania jest za duża."),
+    "THROTTLED": ("429", "too_many_requests", "Zbyt wiele żądań. Spróbuj ponownie za chwilę."),
+    "QUOTA_EXCEEDED": ("429", "too_many_requests", "Zbyt wiele żądań. Spróbuj ponownie za chwilę."),
+    "ACCESS_DENIED": ("403", "forbidden", "Brak uprawnień do tego zasobu."),
+    "UNAUTHORIZED": ("401", "unauthorized", "Wymagane uwierzytelnienie."),
+    "BAD_REQUEST_BODY": ("400", "bad_request", "Nieprawidłowa treść żądania."),
+    "BAD_REQUEST_PARAMETERS": ("400", "bad_request", "Nieprawidłowe parametry żądania."),
+    "INTEGRATION_TIMEOUT": ("504", "timeout", "Przekroczono czas odpowiedzi. Spróbuj ponownie później."),
+    "INTEGRATION_FAILURE": ("502", "internal_error", "Wewnętrzny błąd systemu. Spróbuj ponownie później."),
+    "DEFAULT_4XX": ("", "bad_request", "Nieprawidłowe żądanie."),
+    "DEFAULT_5XX": ("", "internal_error", "Wewnętrzny błąd systemu. Spróbuj ponownie później."),
+}
+
+
+def gateway_responses(rest_api_id: str) -> dict[str, Any]:
+    """The gateway responses of the REST API `rest_api_id` (a logical id), as CloudFormation resources."""
+    out: dict[str, Any] = {}
+    for response_type, (status, code, message) in GATEWAY_RESPONSES.items():
+        body = {"error": {"code": code, "message": message, "details": []}}
+        props: dict[str, Any] = {
+            "RestApiId": {"Ref": rest_api_id},
+            "ResponseType": response_type,
+            # ASCII escapes: the template is sent as is, whatever the client accepts.
+            "ResponseTemplates": {"application/json": json.dumps(body, ensure_ascii=True)},
+            "ResponseParameters": {"gatewayresponse.header.Content-Type": "'application/json; charset=utf-8'"},
+        }
+        if status:
+            props["StatusCode"] = status
+        out[logical_id(rest_api_id, "gateway", response_type.lower())] = {
+            "Type": "AWS::ApiGateway::GatewayResponse", "Properties": props}
+    return out
+
+
 def function_policy() -> dict[str, Any]:
     """What the app's functions may do: the declared tables, queues, buckets, key, mail identity and the
     office seal secret of this prefix, and nothing else (chalice's generated policy sees only app.py)."""

@@ -76,3 +76,41 @@ def test_the_functions_may_reach_every_declared_resource_of_their_prefix_and_not
     statements = function_policy()["PolicyDocument"]["Statement"]
     assert all(s["Resource"] != "*" and "*" not in s["Action"] for s in statements)
     assert not any(a.endswith(":*") for s in statements for a in s["Action"])
+
+
+def test_api_gateway_answers_in_the_error_shape_too() -> None:
+    # The emulator honours MISSING_AUTHENTICATION_TOKEN (tests/e2e/test_edge_errors.py); the others it cannot
+    # provoke (timeouts, throttling, too large requests) are checked here as rendered.
+    import json
+
+    from infrastructure.template import gateway_responses
+
+    rendered = {r["Properties"]["ResponseType"]: r["Properties"] for r in gateway_responses("RestAPI").values()}
+    assert {"DEFAULT_4XX", "DEFAULT_5XX", "MISSING_AUTHENTICATION_TOKEN", "UNSUPPORTED_MEDIA_TYPE",
+            "INTEGRATION_TIMEOUT", "REQUEST_TOO_LARGE", "THROTTLED"} <= set(rendered)
+    expected = {"MISSING_AUTHENTICATION_TOKEN": ("404", "not_found"), "UNSUPPORTED_MEDIA_TYPE": ("415",
+                "unsupported_media_type"), "INTEGRATION_TIMEOUT": ("504", "timeout"),
+                "REQUEST_TOO_LARGE": ("413", "body_too_large")}
+    for response_type, props in rendered.items():
+        body = json.loads(props["ResponseTemplates"]["application/json"])
+        assert set(body["error"]) == {"code", "message", "details"} and body["error"]["details"] == []
+        assert props["RestApiId"] == {"Ref": "RestAPI"}
+        if response_type in expected:
+            assert (props["StatusCode"], body["error"]["code"]) == expected[response_type]
+    assert "StatusCode" not in rendered["DEFAULT_4XX"]  # keeps whatever 4xx the gateway chose
+
+
+def test_the_deployed_api_gets_its_gateway_responses_and_binary_types_with_its_deployment() -> None:
+    from infrastructure.deploy import edge_of_api
+
+    final = {"Resources": {
+        "RestAPI": {"Type": "AWS::ApiGateway::RestApi", "Properties": {
+            "Body": {"x-amazon-apigateway-binary-media-types": ["application/xml", "text/xml"]}}},
+        "RestAPIDeploymentabc": {"Type": "AWS::ApiGateway::Deployment",
+                                 "Properties": {"RestApiId": {"Ref": "RestAPI"}}},
+    }}
+    edge_of_api(final)
+    resources = final["Resources"]
+    assert resources["RestAPI"]["Properties"]["BinaryMediaTypes"] == ["application/xml", "text/xml"]
+    responses = {k for k, r in resources.items() if r["Type"] == "AWS::ApiGateway::GatewayResponse"}
+    assert responses and set(resources["RestAPIDeploymentabc"]["DependsOn"]) == responses
