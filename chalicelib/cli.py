@@ -383,6 +383,11 @@ def main(argv: list[str]) -> int:
     redrive.add_argument("queue")
     redrive.add_argument("--limit", type=_positive, help="at most N (default: as many as the DLQ holds now)")
     args = parser.parse_args(argv)
+    from botocore.exceptions import BotoCoreError
+
+    from chalicelib.local_platform import use_local_platform
+
+    use_local_platform()
     try:
         if args.group == "dlq":
             if args.action == "show":
@@ -415,6 +420,10 @@ def main(argv: list[str]) -> int:
         print(f"błąd: {exc.message} [{exc.code}]", file=sys.stderr)
         for d in exc.details:
             print(f"  {d.get('field')}: {d.get('message')}", file=sys.stderr)
+        return 1
+    except BotoCoreError as exc:  # no credentials, no endpoint: say what to do, not a traceback
+        print(f"błąd: brak połączenia z AWS ({exc}). Uruchom `make run` albo ustaw AWS_ENDPOINT_URL, "
+              "EURZAD_RESOURCE_PREFIX i poświadczenia AWS.", file=sys.stderr)
         return 1
 
 
