@@ -168,7 +168,7 @@ GATEWAY_RESPONSES: dict[str, tuple[str, str, str]] = {
     "BAD_REQUEST_BODY": ("400", "bad_request", "Nieprawidłowa treść żądania."),
     "BAD_REQUEST_PARAMETERS": ("400", "bad_request", "Nieprawidłowe parametry żądania."),
     "INTEGRATION_TIMEOUT": ("504", "timeout", "Przekroczono czas odpowiedzi. Spróbuj ponownie później."),
-    "INTEGRATION_FAILURE": ("502", "internal_error", "Wewnętrzny błąd systemu. Spróbuj ponownie później."),
+    "INTEGRATION_FAILURE": ("504", "internal_error", "Wewnętrzny błąd systemu. Spróbuj ponownie później."),
     "DEFAULT_4XX": ("", "bad_request", "Nieprawidłowe żądanie."),
     "DEFAULT_5XX": ("", "internal_error", "Wewnętrzny błąd systemu. Spróbuj ponownie później."),
 }
