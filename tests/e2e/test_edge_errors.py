@@ -44,7 +44,7 @@ def error_of(status_headers_body: tuple[int, dict[str, str], bytes]) -> tuple[in
 
 
 @pytest.mark.parametrize("path", ["/v1/nie-ma-takiej", "/V1/catalogue", "/v1/catalogue/pismo-ogolne/form/x/y",
-                                  "/", "/v1"])
+                                  "/", "/v1", "/v1/catalogue/../../etc/passwd"])
 def test_an_unknown_path_is_404_in_the_error_shape(stack: Stack, path: str) -> None:
     assert error_of(raw_call(stack, "GET", path)) == (404, "not_found")
 
