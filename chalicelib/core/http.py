@@ -190,7 +190,11 @@ def require_accept(request: Any, media_types: tuple[str, ...]) -> str:
 def _install_edge(app: Chalice) -> None:
     @app.middleware("http")
     def edge(request: Any, get_response: Callable[[Any], Any]) -> Any:
-        return edge_refusal(app, request) or get_response(request)
+        try:
+            return edge_refusal(app, request) or get_response(request)
+        except Exception:  # e.g. the JWKS cannot be fetched: Chalice would answer outside the error shape
+            logger.exception("unhandled error at the edge")
+            return error_response(InternalError())
 
     def fallback(**_: str) -> Response:  # never runs: the edge answers first
         return error_response(NotFound())

@@ -189,3 +189,18 @@ def test_an_xml_answer_needs_an_accept_that_names_it() -> None:
     for accept in (None, "*/*", "application/json"):
         with pytest.raises(NotAcceptable):
             require_accept(Request(accept), ("application/xml",))
+
+
+def test_a_crash_outside_the_view_still_answers_in_the_error_shape(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.core import http
+
+    def unreachable_jwks() -> Any:
+        raise RuntimeError("JWKS down")
+
+    monkeypatch.setattr(http, "get_verifier", unreachable_jwks)
+    app, sink = make_app()
+    with Client(app) as client:
+        resp = client.http.get("/v1/tenants/1418043/secret", headers={"Authorization": "Bearer x.y.z"})
+    assert _error(resp) == (500, "internal_error", [])
+    assert "JWKS" not in resp.body.decode()
+    assert sink.usages[0].error is True
