@@ -59,7 +59,9 @@ def _submission(terc: str, submission_id: str) -> Submission:
     if found is None:
         raise NotFound("Nie ma takiego wniosku w tej jednostce.", code="submission_not_found")
     principal = require_principal()
-    if principal.department and found.department and found.department != principal.department:
+    # The department is recorded with the submission: a clerk of another department never sees it, and one
+    # of an older submission whose department is not known yet is refused rather than let in.
+    if principal.department and found.department != principal.department:
         raise Forbidden("Wniosek prowadzi inna komórka.", code="department_forbidden")
     return found
 
