@@ -235,7 +235,7 @@ class FakeSubmissions:
         names = self._names(attempt)
         for name in names:
             held = self.claims.get(name)
-            if held is not None and (held.state != "w_toku" or held.lease_until >= now):
+            if held is not None and (held.state != "w_toku" or held.lease_until > now):
                 kind = "key" if name.startswith("K#") else "document"
                 return Holder(kind=kind, owner=held.owner, submission_id=held.submission_id,
                               fingerprint=held.fingerprint if kind == "key" else None)

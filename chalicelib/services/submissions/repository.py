@@ -120,7 +120,7 @@ class DynamoSubmissions:
         submission completed it; then who holds it."""
         claims = [_key_claim(attempt)] + ([_document_claim(attempt)] if attempt.document_id else [])
         free = SubmissionClaimTable.claim.does_not_exist() | (
-            (SubmissionClaimTable.state == IN_PROGRESS) & (SubmissionClaimTable.lease_until < now))
+            (SubmissionClaimTable.state == IN_PROGRESS) & (SubmissionClaimTable.lease_until <= now))
         try:
             with TransactWrite(connection=_connection()) as tx:
                 for claim in claims:
@@ -134,7 +134,7 @@ class DynamoSubmissions:
     def _holder(self, attempt: Attempt, now: datetime) -> Holder:
         key = _claim_item(key_claim(attempt.owner, attempt.submission_id))
         if key is None or (key.attempt != attempt.attempt_id
-                           and (key.state != IN_PROGRESS or key.lease_until >= now)):
+                           and (key.state != IN_PROGRESS or key.lease_until > now)):
             return Holder(kind="key", owner=attempt.owner, submission_id=attempt.submission_id,
                           fingerprint=key.fingerprint if key else attempt.fingerprint)
         document = _claim_item(document_claim(attempt.document_id or ""))
