@@ -71,6 +71,8 @@ def submission(terc: str, submission_id: str) -> Any:
     found = _submission(terc, submission_id)
     shown = submission_logic.view(found, base=f"/v1/tenants/{terc}/submissions")
     shown["applicant"] = found.record.applicant.model_dump() if found.record.applicant else None
+    # who filed it (the national login's PESEL and name): with the `representative` flag, not the applicant
+    shown["filed_by"] = found.record.filer.model_dump() if found.record.filer else None
     return shown
 
 

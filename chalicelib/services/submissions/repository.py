@@ -133,12 +133,12 @@ class DynamoSubmissions:
 
     def _holder(self, attempt: Attempt, now: datetime) -> Holder:
         key = _claim_item(key_claim(attempt.owner, attempt.submission_id))
-        if key is None or (key.attempt != attempt.attempt_id
-                           and (key.state != IN_PROGRESS or key.lease_until > now)):
+        if key is not None and key.attempt != attempt.attempt_id and (key.state != IN_PROGRESS
+                                                                       or key.lease_until > now):
             return Holder(kind="key", owner=attempt.owner, submission_id=attempt.submission_id,
-                          fingerprint=key.fingerprint if key else attempt.fingerprint)
+                          fingerprint=key.fingerprint)
         document = _claim_item(document_claim(attempt.document_id or ""))
-        if document is None:  # freed in the meantime: the caller waits, then answers 409 in progress
+        if document is None:  # both freed in the meantime: the caller waits, then answers 409 in progress
             return Holder(kind="key", owner=attempt.owner, submission_id=attempt.submission_id,
                           fingerprint=attempt.fingerprint)
         return Holder(kind="document", owner=document.owner, submission_id=document.submission_id, fingerprint=None)
