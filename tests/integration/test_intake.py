@@ -229,3 +229,34 @@ def test_someone_elses_draft_is_refused_at_the_field_and_nothing_is_written(api:
     assert [(d["field"], d["code"]) for d in body["error"]["details"]] == [("draft_id", "draft_not_found")]
     assert stored_keys(A, submission_id(RESIDENT, key)) == [] and queues.count("registrations") == 0
     assert call(api, "GET", f"/v1/me/drafts/{draft['draft_id']}", headers=me(OTHER))[0] == 200  # still its owner's
+
+
+def test_a_request_whose_key_is_held_by_a_running_attempt_is_told_when_to_retry(
+        api: Any, demo_pki: pki.DemoPki) -> None:
+    import json
+    from datetime import UTC, datetime
+
+    from chalicelib.services.submissions import intake
+    from chalicelib.services.submissions.repository import DynamoSubmissions
+    from chalicelib.services.submissions.schemas import SubmissionIn
+
+    # Given the same request claimed a moment ago by another attempt that is still storing and sealing
+    data = application(api, A, LETTER)
+    key = f"w-toku-{uuid.uuid4().hex[:8]}"
+    canonical = json.dumps(SubmissionIn(data=data).model_dump(mode="json"), sort_keys=True,
+                           ensure_ascii=False).encode()
+    now = datetime.now(UTC)
+    sid = submission_id(RESIDENT, key)
+    running = intake.Attempt(owner=RESIDENT, submission_id=sid, terc=A, attempt_id="w" * 12,
+                             fingerprint=intake.request_fingerprint(A, LETTER, canonical), document_id=None,
+                             lease_until=now + intake.LEASE)
+    assert DynamoSubmissions().begin(running, now=now) is None
+
+    # When the client sends it again
+    resp = api.http.post(f"/v1/tenants/{A}/services/{LETTER}/submissions", body=json.dumps({"data": data}),
+                         headers={"Content-Type": "application/json", **me(), "Idempotency-Key": key})
+
+    # Then it is 409 submission_in_progress with Retry-After, and nothing of its own was stored
+    assert resp.status_code == 409 and json.loads(resp.body)["error"]["code"] == "submission_in_progress"
+    assert resp.headers["Retry-After"] == "2"
+    assert stored_keys(A, sid) == []
