@@ -217,11 +217,6 @@ class FakeSubmissions:
         self.claims: dict[str, FakeClaim] = {}
         self.outbox: dict[tuple[str, str], tuple[datetime, int]] = {}  # (due at, sends)
         self.created: list[str] = []
-        self._race_winner: Submission | None = None
-
-    def lose_next_create_to(self, winner: Submission) -> None:
-        """The next `create` finds `winner` written a moment earlier by a concurrent request."""
-        self._race_winner = winner
 
     def get(self, owner: str, submission_id: str) -> Submission | None:
         return self.items.get((owner, submission_id))
@@ -248,10 +243,6 @@ class FakeSubmissions:
         return None
 
     def create(self, submission: Submission, attempt: Attempt) -> bool:
-        if self._race_winner is not None:
-            winner, self._race_winner = self._race_winner, None
-            self.items[(winner.owner, winner.submission_id)] = winner
-            self.claims[f"K#{winner.owner}#{winner.submission_id}"].attempt = "the-winner"
         key = (submission.owner, submission.submission_id)
         names = self._names(attempt)
         if key in self.items or any(self.claims[n].attempt != attempt.attempt_id for n in names):
