@@ -263,11 +263,12 @@ class RealPath:
 
     def __init__(self, api: Any, poller: Poller) -> None:
         from chalicelib.core import dev_issuer
+        from tests.formdata import PESEL  # the applicant the form data names
 
         self.api = api
         self.poller = poller
-        self.headers = {"Authorization": f"Bearer {dev_issuer.issue(role='resident', subject=RESIDENT)}",
-                        "Content-Type": "application/json"}
+        token = dev_issuer.issue(role="resident", subject=RESIDENT, pesel=PESEL)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         self.data: dict[str, Any] = {}
 
     def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:

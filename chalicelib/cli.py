@@ -8,6 +8,7 @@
     python -m chalicelib.cli catalogue lock [DIR]          record new versions' fingerprints in DIR/published.lock.json
     python -m chalicelib.cli upp check UPP DOCUMENT        a UPP's seal, and whether it certifies DOCUMENT
     python -m chalicelib.cli dev-token --role ROLE [--tenant TERC] [--subject ID] [--department SYMBOL]
+                                       [--pesel PESEL --name "Jan Kowalski"]
     python -m chalicelib.cli dlq show [QUEUE] [--limit N]  messages in every DLQ, or a look at one (left in place)
     python -m chalicelib.cli dlq redrive QUEUE [--limit N] move dead letters back to their queue
 """
@@ -200,8 +201,10 @@ def catalogue_publish(root: Path) -> int:
 def dev_token(args: argparse.Namespace) -> int:
     from chalicelib.core.dev_issuer import issue
 
+    given, _, family = (args.name or "").strip().rpartition(" ")
     print(issue(role=args.role, subject=args.subject or f"dev-{args.role}", terc=args.tenant,
-                department=args.department, ttl_seconds=args.ttl))
+                department=args.department, pesel=args.pesel, given_name=given or None, family_name=family or None,
+                ttl_seconds=args.ttl))
     return 0
 
 
@@ -326,6 +329,8 @@ def main(argv: list[str]) -> int:
     token.add_argument("--tenant")
     token.add_argument("--subject")
     token.add_argument("--department")
+    token.add_argument("--pesel", help="the person's PESEL, as the national login gives it (residents)")
+    token.add_argument("--name", help='given and family name, e.g. "Jan Kowalski"')
     token.add_argument("--ttl", type=int, default=3600)
     sig = sub.add_parser("signatures").add_subparsers(dest="action", required=True)
     verify = sig.add_parser("verify", help="verify signed XML files against the deployment's trust store")

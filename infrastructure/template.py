@@ -214,10 +214,12 @@ def function_policy() -> dict[str, Any]:
         {"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage",
                                        "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
          "Resource": [sub("sqs", q) for q in queues]},
-        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject"],
+        # DeleteObjectVersion / ListBucketVersions: the sweeper removes a failed attempt's files, every version.
+        {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject",
+                                       "s3:DeleteObjectVersion"],
          "Resource": [{"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{b}/*"} for b in buckets]},
         # Without ListBucket, S3 answers a missing key with 403 instead of 404 (the upload check relies on 404).
-        {"Effect": "Allow", "Action": ["s3:ListBucket"],
+        {"Effect": "Allow", "Action": ["s3:ListBucket", "s3:ListBucketVersions"],
          "Resource": [{"Fn::Sub": f"arn:${{AWS::Partition}}:s3:::{b}"} for b in buckets]},
         {"Effect": "Allow", "Action": ["kms:Decrypt", "kms:GenerateDataKey", "kms:Encrypt"],
          "Resource": sub("kms", "key/*"),

@@ -37,6 +37,15 @@ class Principal:
     role: Role
     terc: str | None = None
     department: str | None = None
+    # Who the person is, as the national login (login.gov.pl) vouched for it; staff tokens may carry none.
+    pesel: str | None = None
+    given_name: str | None = None
+    family_name: str | None = None
+
+    @property
+    def name(self) -> str | None:
+        parts = [p for p in (self.given_name, self.family_name) if p]
+        return " ".join(parts) or None
 
     def can_act_for(self, terc: str) -> bool:
         if self.role is Role.REGION_ADMIN:
@@ -149,12 +158,24 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
     terc = _claim(claims, "terc")
     if role in TENANT_BOUND and not terc:
         raise Unauthorized("Token nie wskazuje jednostki samorządu.", code="invalid_token")
+    pesel = _claim(claims, "pesel")
+    if pesel is not None and not _valid_pesel(str(pesel)):
+        raise Unauthorized("Token zawiera nieprawidłowy numer PESEL.", code="invalid_token")
     return Principal(
         subject=subject,
         role=role,
         terc=str(terc) if terc else None,
         department=_claim(claims, "department"),
+        pesel=str(pesel) if pesel else None,
+        given_name=_claim(claims, "given_name"),
+        family_name=_claim(claims, "family_name"),
     )
+
+
+def _valid_pesel(value: str) -> bool:
+    from stdnum.pl import pesel
+
+    return len(value) == 11 and value.isdigit() and bool(pesel.is_valid(value))
 
 
 def bearer_token(headers: dict[str, str] | Any) -> str | None:

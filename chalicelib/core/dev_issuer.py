@@ -54,6 +54,9 @@ def issue(
     subject: str,
     terc: str | None = None,
     department: str | None = None,
+    pesel: str | None = None,
+    given_name: str | None = None,
+    family_name: str | None = None,
     ttl_seconds: int = 3600,
     now: float | None = None,
 ) -> str:
@@ -72,4 +75,8 @@ def issue(
         claims["terc"] = terc
     if department:
         claims["department"] = department
+    # The person as the national login names them (Cognito: custom:pesel, given_name, family_name).
+    for claim, value in (("pesel", pesel), ("given_name", given_name), ("family_name", family_name)):
+        if value:
+            claims[claim] = value
     return jwt.encode(claims, private_key(), algorithm="RS256", headers={"kid": KEY_ID})

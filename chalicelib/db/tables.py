@@ -159,15 +159,17 @@ class SubmissionsByTenant(GlobalSecondaryIndex["SubmissionTable"]):
     submission_id = UnicodeAttribute(range_key=True)
 
 
-class UnqueuedSubmissions(GlobalSecondaryIndex["SubmissionTable"]):
-    """Sparse: only submissions whose registration message could not be sent (the sweeper sends it again)."""
+class SubmissionOutbox(GlobalSecondaryIndex["SubmissionTable"]):
+    """Sparse: submissions whose registration is still to happen. The marker is written with the submission
+    (one write with what the UPP certifies) and removed by the registration transaction; the sweeper sends
+    every marked submission that is due."""
 
     class Meta:
-        index_name = "unqueued"
-        projection = IncludeProjection(["terc", "service"])
+        index_name = "outbox"
+        projection = IncludeProjection(["terc", "service", "outbox_sends"])
 
-    unqueued = UnicodeAttribute(hash_key=True)
-    delivered_at = UTCDateTimeAttribute(range_key=True)
+    outbox = UnicodeAttribute(hash_key=True)
+    outbox_at = UTCDateTimeAttribute(range_key=True)  # when the sweeper should look at it
 
 
 class SubmissionTable(Model):
@@ -192,9 +194,44 @@ class SubmissionTable(Model):
     due_date = UnicodeAttribute(null=True)
     registered_at = UTCDateTimeAttribute(null=True)
     notified_at = UTCDateTimeAttribute(null=True)  # the resident was told the case sign
-    unqueued = UnicodeAttribute(null=True)  # set only while the registration message still has to be sent
+    outbox = UnicodeAttribute(null=True)  # "1" until the submission is registered
+    outbox_at = UTCDateTimeAttribute(null=True)
+    outbox_sends = NumberAttribute(null=True)  # how often the sweeper sent it (its back-off)
     by_tenant = SubmissionsByTenant()
-    by_unqueued = UnqueuedSubmissions()
+    by_outbox = SubmissionOutbox()
+
+
+class PendingClaims(GlobalSecondaryIndex["SubmissionClaimTable"]):
+    """Sparse: Idempotency-Key claims the sweeper still has to look at (orphaned files, a dead attempt)."""
+
+    class Meta:
+        index_name = "pending"
+        projection = AllProjection()
+
+    pending = UnicodeAttribute(hash_key=True)
+    lease_until = UTCDateTimeAttribute(range_key=True)
+
+
+class SubmissionClaimTable(Model):
+    """Claims taken before anything is stored or sealed, by a conditional write.
+
+    K#<owner>#<submission id>: one attempt at a time holds an Idempotency-Key (until its lease ends).
+    D#<document id>: a signed document becomes one submission only, whoever sends it and under whatever key.
+    """
+
+    class Meta(_Meta):
+        table_name = table_name("submission-claims")
+
+    claim = UnicodeAttribute(hash_key=True)
+    owner = UnicodeAttribute()
+    submission_id = UnicodeAttribute()
+    terc = UnicodeAttribute()
+    attempt = UnicodeAttribute()  # the attempt holding the claim (also the name of its folder)
+    fingerprint = UnicodeAttribute(null=True)  # the request the key was claimed for
+    state = UnicodeAttribute()  # w_toku | przyjete
+    lease_until = UTCDateTimeAttribute()
+    pending = UnicodeAttribute(null=True)
+    by_pending = PendingClaims()
 
 
 class CaseTable(Model):
@@ -216,5 +253,5 @@ class CaseTable(Model):
 
 ALL_TABLES: tuple[type[Model], ...] = (
     TenantTable, CatalogueTable, AuditTable, MeteringTable, IdempotencyTable,
-    DraftTable, AttachmentTable, SubmissionTable, CaseTable,
+    DraftTable, AttachmentTable, SubmissionTable, SubmissionClaimTable, CaseTable,
 )

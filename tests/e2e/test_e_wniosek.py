@@ -25,7 +25,7 @@ from tests import signing
 from tests.conftest import auth
 from tests.e2e.conftest import Stack, eventually
 from tests.files import make_pdf
-from tests.formdata import valid_data, with_value
+from tests.formdata import PESEL, valid_data, with_value
 from tests.uploads import post_file
 
 A = "1418043"  # Piaseczno offers every catalogue service
@@ -34,7 +34,8 @@ RESIDENT = "e2e-resident-ewa"
 
 
 def me(subject: str = RESIDENT) -> dict[str, str]:
-    return auth("resident", subject=subject)
+    """Signed in through the national login as the applicant the form data names (Jan Kowalski)."""
+    return auth("resident", subject=subject, pesel=PESEL, given_name="Jan", family_name="Kowalski")
 
 
 def fetch(url: str) -> bytes:

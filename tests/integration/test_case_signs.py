@@ -11,6 +11,7 @@ from typing import Any
 from chalicelib.services.cases.logic import Plan
 from chalicelib.services.cases.repository import DynamoCases
 from chalicelib.services.catalogue.schemas import DeadlineKind
+from chalicelib.services.submissions.intake import LEASE, Attempt
 from chalicelib.services.submissions.repository import DynamoSubmissions
 from chalicelib.services.submissions.schemas import StoredFile, Submission, SubmissionRecord
 
@@ -32,7 +33,11 @@ def accepted(year: int) -> Submission:
         record=SubmissionRecord(document=stored, upp=stored, receipt_id=f"UPP-{sid}", attachments=[],
                                 applicant=None, email=None, service_name="Zaświadczenie o niezaleganiu",
                                 office_name="Urząd Miasta i Gminy Piaseczno"))
-    assert DynamoSubmissions().create(submission)
+    store, now = DynamoSubmissions(), datetime.now(UTC)
+    attempt = Attempt(owner=submission.owner, submission_id=sid, terc=A, attempt_id=sid[:12], fingerprint="0" * 64,
+                      document_id=None, lease_until=now + LEASE)
+    assert store.begin(attempt, now=now) is None
+    assert store.create(submission, attempt)
     return submission
 
 
@@ -58,6 +63,9 @@ def test_fifty_concurrent_registrations_get_signs_one_to_fifty(platform: None) -
     # And every submission carries the sign of its own case
     stored = {s.submission_id: DynamoSubmissions().get(s.owner, s.submission_id) for s in submissions}
     assert {c.submission_id: c.sign for c in cases} == {k: v.case_sign for k, v in stored.items() if v}
+    # And the registration took each one's outbox marker in its transaction: the sweeper has nothing to send
+    due = {d.message.submission_id for d in DynamoSubmissions().outbox_due(datetime(2100, 1, 1, tzinfo=UTC))}
+    assert not due & set(stored)
     # And registering them all again takes no number and changes nothing
     assert register_all(submissions, 2031) == [None] * 50
     assert DynamoCases().last_number(A, "FN", "3120", 2031) == 50

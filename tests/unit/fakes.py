@@ -23,14 +23,17 @@ from lxml import etree
 from chalicelib.integrations.mail import Mail
 from chalicelib.services.cases.logic import Case, Plan, format_sign
 from chalicelib.services.catalogue.schemas import ServiceDefinition
+from chalicelib.services.submissions.intake import OUTBOX_AFTER, Attempt, Holder
 from chalicelib.services.submissions.logic import Ports, released_key
 from chalicelib.services.submissions.schemas import (
     AttachmentStatus,
     AttachmentView,
     DraftView,
+    RegistrationMessage,
     Submission,
     SubmissionStatus,
 )
+from chalicelib.services.submissions.sweeper import Due, ObjectVersion, StaleClaim
 from chalicelib.signatures import pki
 from chalicelib.signatures.sealing import OfficeSeal
 
@@ -72,15 +75,33 @@ class StoredObject:
 class FakeObjects:
     """Versioned buckets: every put or copy adds a version; the latest is the last."""
 
-    def __init__(self, journal: list[Event] | None = None) -> None:
+    def __init__(self, journal: list[Event] | None = None, clock: FakeClock | None = None) -> None:
         self.versions: dict[tuple[str, str], list[StoredObject]] = {}
         self.journal = journal if journal is not None else []
+        self.clock = clock
+        self.written: dict[str, datetime] = {}  # version id -> when
         self._ids = itertools.count(1)
 
     def _add(self, bucket: str, key: str, body: bytes, content_type: str) -> str:
         version_id = f"v{next(self._ids)}"
         self.versions.setdefault((bucket, key), []).append(StoredObject(body, content_type, version_id))
+        self.written[version_id] = self.clock.at if self.clock else NOW
         return version_id
+
+    # the sweeper's view of the documents bucket (every version under a folder)
+    def folder_versions(self, prefix: str) -> list[ObjectVersion]:
+        return [ObjectVersion(key=key, version_id=v.version_id, modified=self.written[v.version_id])
+                for (bucket, key), versions in self.versions.items() if bucket == "documents"
+                and key.startswith(prefix) for v in versions]
+
+    def remove_versions(self, versions: list[ObjectVersion]) -> None:
+        for gone in versions:
+            kept = [v for v in self.versions[("documents", gone.key)] if v.version_id != gone.version_id]
+            if kept:
+                self.versions[("documents", gone.key)] = kept
+            else:
+                del self.versions[("documents", gone.key)]
+
 
     def put(self, bucket: str, key: str, body: bytes, content_type: str) -> str | None:
         version_id = self._add(bucket, key, body, content_type)
@@ -121,6 +142,19 @@ class FakeObjects:
         return f"https://fake-s3.test/{bucket}/{key}?{urlencode(query)}"
 
 
+class FakeFolders:
+    """The sweeper's `Folders` port over the fake documents bucket."""
+
+    def __init__(self, objects: FakeObjects) -> None:
+        self.objects = objects
+
+    def versions(self, prefix: str) -> list[ObjectVersion]:
+        return self.objects.folder_versions(prefix)
+
+    def remove(self, versions: list[ObjectVersion]) -> None:
+        self.objects.remove_versions(versions)
+
+
 # --- stores ----------------------------------------------------------------------------------------------
 
 class FakeAttachments:
@@ -159,35 +193,95 @@ class FakeDrafts:
                       reverse=True)
 
 
+@dataclass
+class FakeClaim:
+    owner: str
+    submission_id: str
+    terc: str
+    attempt: str
+    fingerprint: str | None
+    state: str
+    lease_until: datetime
+    pending: bool
+
+
 class FakeSubmissions:
-    """Submissions by (owner, id); `create` refuses an id that exists, as the conditional put does."""
+    """Submissions by (owner, id) and the claims of attempts, with the repository's conditions.
+
+    `begin` claims the key (and document) unless a live or completed claim holds it; `create` writes the submission
+    with its outbox marker and completes the claims only while the attempt still holds them, all or nothing.
+    """
 
     def __init__(self) -> None:
         self.items: dict[tuple[str, str], Submission] = {}
-        self.unqueued: list[tuple[str, str]] = []
+        self.claims: dict[str, FakeClaim] = {}
+        self.outbox: dict[tuple[str, str], tuple[datetime, int]] = {}  # (due at, sends)
         self.created: list[str] = []
-        self._race_winner: Submission | None = None
-
-    def lose_next_create_to(self, winner: Submission) -> None:
-        """The next `create` finds `winner` written a moment earlier by a concurrent request."""
-        self._race_winner = winner
 
     def get(self, owner: str, submission_id: str) -> Submission | None:
         return self.items.get((owner, submission_id))
 
-    def create(self, submission: Submission) -> bool:
-        if self._race_winner is not None:
-            winner, self._race_winner = self._race_winner, None
-            self.items[(winner.owner, winner.submission_id)] = winner
+    @staticmethod
+    def _names(attempt: Attempt) -> list[str]:
+        return [f"K#{attempt.owner}#{attempt.submission_id}"] + (
+            [f"D#{attempt.document_id}"] if attempt.document_id else [])
+
+    def begin(self, attempt: Attempt, *, now: datetime) -> Holder | None:
+        names = self._names(attempt)
+        for name in names:
+            held = self.claims.get(name)
+            if held is not None and (held.state != "w_toku" or held.lease_until > now):
+                kind = "key" if name.startswith("K#") else "document"
+                return Holder(kind=kind, owner=held.owner, submission_id=held.submission_id,
+                              fingerprint=held.fingerprint if kind == "key" else None)
+        for name in names:
+            key = name.startswith("K#")
+            self.claims[name] = FakeClaim(owner=attempt.owner, submission_id=attempt.submission_id,
+                                          terc=attempt.terc, attempt=attempt.attempt_id,
+                                          fingerprint=attempt.fingerprint if key else None, state="w_toku",
+                                          lease_until=attempt.lease_until, pending=key)
+        return None
+
+    def create(self, submission: Submission, attempt: Attempt) -> bool:
         key = (submission.owner, submission.submission_id)
-        if key in self.items:
+        names = self._names(attempt)
+        if key in self.items or any(self.claims[n].attempt != attempt.attempt_id for n in names):
             return False
         self.items[key] = submission
+        self.outbox[key] = (submission.delivered_at + OUTBOX_AFTER, 0)
+        for n in names:
+            self.claims[n].state = "przyjete"
         self.created.append(submission.submission_id)
         return True
 
-    def mark_unqueued(self, owner: str, submission_id: str) -> None:
-        self.unqueued.append((owner, submission_id))
+    def abandon(self, attempt: Attempt, *, now: datetime) -> None:
+        for n in self._names(attempt):
+            claim = self.claims.get(n)
+            if claim is not None and claim.attempt == attempt.attempt_id and claim.state == "w_toku":
+                claim.lease_until = now
+
+    def outbox_due(self, now: datetime, *, limit: int = 500) -> list[Due]:
+        due = sorted((at, key, sends) for key, (at, sends) in self.outbox.items() if at <= now)
+        return [Due(RegistrationMessage(submission_id=sid, owner=owner, terc=self.items[(owner, sid)].terc,
+                                        service=self.items[(owner, sid)].service), sends=sends)
+                for _, (owner, sid), sends in due][:limit]
+
+    def postpone(self, owner: str, submission_id: str, *, until: datetime, sends: int) -> None:
+        if (owner, submission_id) in self.outbox:
+            self.outbox[(owner, submission_id)] = (until, sends)
+
+    def stale_claims(self, before: datetime, *, limit: int = 200) -> list[StaleClaim]:
+        return [StaleClaim(owner=c.owner, submission_id=c.submission_id, terc=c.terc, attempt=c.attempt,
+                           lease_until=c.lease_until)
+                for c in self.claims.values() if c.pending and c.lease_until < before][:limit]
+
+    def drop_claim(self, claim: StaleClaim) -> bool:
+        name = f"K#{claim.owner}#{claim.submission_id}"
+        held = self.claims.get(name)
+        if held is None or (held.attempt, held.lease_until) != (claim.attempt, claim.lease_until):
+            return False
+        del self.claims[name]
+        return True
 
     def mark_notified(self, owner: str, submission_id: str, *, at: datetime) -> bool:
         found = self.items[(owner, submission_id)]
@@ -255,6 +349,7 @@ class FakeCases:
                     applicant=submission.record.applicant.name if submission.record.applicant else None,
                     registered_at=at, flags=submission.flags, signed=submission.signed)
         self.cases.append(case)
+        self.submissions.outbox.pop(stored_key, None)  # the marker goes in the registration's transaction
         self.submissions.items[stored_key] = stored.model_copy(update={
             "status": SubmissionStatus.ZAREJESTROWANA, "case_sign": case.sign, "department": plan.department,
             "registered_at": at, "due_date": plan.due_date.isoformat() if plan.due_date else None})
@@ -360,7 +455,7 @@ def ports(*, definitions: Iterable[ServiceDefinition] | None = None, clock: Fake
 
     return FakePorts(
         catalogue=FakeCatalogue(definitions if definitions is not None else _catalogue()),
-        objects=FakeObjects(journal),
+        objects=FakeObjects(journal, clock),
         attachments=FakeAttachments(),
         submissions=submissions or FakeSubmissions(),
         drafts=FakeDrafts(),
@@ -368,6 +463,7 @@ def ports(*, definitions: Iterable[ServiceDefinition] | None = None, clock: Fake
         seal=sealed,
         verify=make_verify(clock),
         now=clock,
+        sleep=lambda seconds: clock.advance(seconds=seconds),
         clock=clock,
         journal=journal,
     )

@@ -36,6 +36,36 @@ def test_cognito_style_custom_claims_are_read_too(verifier: TokenVerifier) -> No
     assert (principal.role, principal.terc) == (Role.TENANT_ADMIN, "1418032")
 
 
+def test_a_residents_token_carries_the_national_logins_pesel_and_names(verifier: TokenVerifier) -> None:
+    token = dev_issuer.issue(role="resident", subject="pz-jan", pesel="44051401359", given_name="Jan",
+                             family_name="Kowalski")
+    principal = verifier.verify(token)
+    assert (principal.pesel, principal.name) == ("44051401359", "Jan Kowalski")
+
+
+def test_cognito_carries_the_pesel_as_a_custom_attribute_and_the_names_as_standard_claims(
+        verifier: TokenVerifier) -> None:
+    s = get_settings()
+    now = int(time.time())
+    claims = {"iss": s.auth_issuer, "aud": s.auth_audience, "sub": "u2", "iat": now, "exp": now + 60,
+              "custom:role": "resident", "custom:pesel": "02070803628", "given_name": "Anna", "family_name": "Nowak"}
+    token = jwt.encode(claims, dev_issuer.private_key(), algorithm="RS256", headers={"kid": dev_issuer.KEY_ID})
+    principal = verifier.verify(token)
+    assert (principal.role, principal.pesel, principal.name) == (Role.RESIDENT, "02070803628", "Anna Nowak")
+
+
+@pytest.mark.parametrize("pesel", ["44051401358", "4405140135", "abcdefghijk"])
+def test_a_token_with_a_malformed_pesel_is_refused(verifier: TokenVerifier, pesel: str) -> None:
+    with pytest.raises(Unauthorized) as err:
+        verifier.verify(dev_issuer.issue(role="resident", subject="x", pesel=pesel))
+    assert err.value.code == "invalid_token"
+
+
+def test_a_staff_token_carries_no_pesel(verifier: TokenVerifier) -> None:
+    principal = verifier.verify(dev_issuer.issue(role="clerk", subject="c", terc="1418043"))
+    assert principal.pesel is None and principal.name is None
+
+
 def test_expired_token_is_refused_with_its_own_code(verifier: TokenVerifier) -> None:
     token = dev_issuer.issue(role="resident", subject="x", ttl_seconds=60, now=time.time() - 3600)
     with pytest.raises(Unauthorized) as err:
@@ -144,3 +174,12 @@ def test_a_signed_token_that_names_nobody_is_refused(verifier: TokenVerifier, su
     with pytest.raises(Unauthorized) as refused:
         verifier.verify(token)
     assert refused.value.code == "invalid_token"
+
+
+def test_dev_token_takes_the_pesel_and_the_name(verifier: TokenVerifier, capsys: pytest.CaptureFixture[str]) -> None:
+    from chalicelib import cli
+
+    assert cli.main(["dev-token", "--role", "resident", "--subject", "jan", "--pesel", "44051401359",
+                     "--name", "Jan Maria Kowalski"]) == 0
+    principal = verifier.verify(capsys.readouterr().out.strip())
+    assert (principal.pesel, principal.given_name, principal.family_name) == ("44051401359", "Jan Maria", "Kowalski")

@@ -16,10 +16,11 @@ from chalicelib.core.errors import Conflict, NotFound, Unprocessable
 from chalicelib.documents import upp
 from chalicelib.documents.filetypes import sniff
 from chalicelib.services.catalogue.schemas import AttachmentRules, ServiceDefinition
-from chalicelib.services.submissions import logic
+from chalicelib.services.submissions import intake, logic, signed
 from chalicelib.services.submissions.schemas import (
     AttachmentStatus,
     DraftIn,
+    Filer,
     RegistrationMessage,
     SubmissionIn,
     SubmissionStatus,
@@ -30,11 +31,12 @@ from chalicelib.signatures.pki import DEMO_RESIDENT_PESEL
 from chalicelib.signatures.report import Verdict
 from tests import samples, signing
 from tests.files import make_pdf, make_png
-from tests.formdata import valid_data, with_value
+from tests.formdata import PESEL, valid_data, with_value
 from tests.unit import fakes
-from tests.unit.fakes import NOW, FakeClock, FakePorts, FakePublisher, FakeSubmissions
+from tests.unit.fakes import NOW, FakeClock, FakePorts
 
 OWNER = "resident-anna"
+JAN = Filer(pesel=PESEL, name="Jan Kowalski")  # the demo resident, signed in through the national login
 LETTER = "pismo-ogolne"
 CERTIFICATE = "zaswiadczenie-o-niezaleganiu"
 UPO = "{http://crd.gov.pl/xml/schematy/UPO/2008/05/09/}"
@@ -62,10 +64,11 @@ def letter_data(p: FakePorts, *attachment_ids: str) -> dict[str, Any]:
 
 
 def submit(p: FakePorts, data: dict[str, Any], key: str = "wniosek-0001", *, owner: str = OWNER,
-           tenant: TenantConfig = PIASECZNO, service: str = LETTER, draft_id: str | None = None) -> logic.Accepted:
+           filer: Filer | None = JAN, tenant: TenantConfig = PIASECZNO, service: str = LETTER,
+           draft_id: str | None = None) -> intake.Accepted:
     body = {"data": data, **({"draft_id": draft_id} if draft_id else {})}
-    return logic.submit_form(p, owner=owner, tenant=tenant, service=service, idempotency_key=key,
-                             body=SubmissionIn.model_validate(body))
+    return intake.submit_form(p, owner=owner, filer=filer, tenant=tenant, service=service, idempotency_key=key,
+                              body=SubmissionIn.model_validate(body))
 
 
 def released(p: FakePorts, content: bytes | None = None, *, service: str = LETTER, **kw: Any) -> str:
@@ -233,7 +236,7 @@ def test_a_form_with_a_released_attachment_is_stored_then_delivered_then_receipt
     assert p.submissions.get(OWNER, s.submission_id) == s
     assert p.publisher.messages == [("registrations", RegistrationMessage(
         submission_id=s.submission_id, owner=OWNER, terc=PIASECZNO.terc, service=LETTER))]
-    assert p.submissions.unqueued == []
+    assert p.submissions.outbox == {(OWNER, s.submission_id): (s.delivered_at + intake.OUTBOX_AFTER, 0)}
 
 
 def test_the_upp_verifies_and_binds_the_stored_document() -> None:
@@ -468,43 +471,10 @@ def test_a_replay_of_a_registered_submission_is_not_queued_again() -> None:
     assert submit(p, data).replayed and len(p.publisher.messages) == 1
 
 
-def test_a_queue_failure_still_accepts_and_leaves_the_submission_for_the_sweeper() -> None:
-    # Given a queue that refuses messages
-    p = fakes.ports(publisher=FakePublisher(fail=True))
-
-    # When a letter is submitted
-    accepted = submit(p, letter_data(p))
-
-    # Then it is accepted all the same (its UPP exists), and marked as not queued
-    s = accepted.submission
-    assert not accepted.replayed and p.submissions.get(OWNER, s.submission_id) == s
-    assert p.submissions.unqueued == [(OWNER, s.submission_id)]
-
-
-def test_losing_a_race_on_the_same_key_gives_back_the_winner() -> None:
-    # Given the same request accepted a moment ago by a concurrent call (in another world, with its own receipt)
-    winner_world = fakes.ports()
-    data = letter_data(winner_world)
-    winner = submit(winner_world, data).submission
-    submissions = FakeSubmissions()
-    submissions.lose_next_create_to(winner)
-    p = fakes.ports(submissions=submissions)
-
-    # When this call tries to record its own submission
-    accepted = submit(p, data)
-
-    # Then the winner's submission (and receipt) is what the resident gets, and this call queues nothing
-    assert accepted.replayed and accepted.submission == winner
-    assert submissions.created == [] and p.publisher.messages == []
-    # And the files this call stored went to its own folder: the winner's document and UPP keys are untouched
-    written = {key for _, key in p.objects.versions}
-    assert not written & {winner.record.document.key, winner.record.upp.key}
-
-
 # --- self-signed documents -----------------------------------------------------------------------------------
 
 def document_for(p: FakePorts, data: dict[str, Any], tenant: TenantConfig = PIASECZNO) -> bytes:
-    return logic.document_to_sign(p, owner=OWNER, where=offer(p, tenant=tenant), body=SubmissionIn(data=data))
+    return signed.document_to_sign(p, owner=OWNER, where=offer(p, tenant=tenant), body=SubmissionIn(data=data))
 
 
 def signed_by_resident(document: bytes, pki: Any = None) -> bytes:
@@ -512,9 +482,10 @@ def signed_by_resident(document: bytes, pki: Any = None) -> bytes:
     return signing.sign_with_signxml(document, pki.resident, [pki.intermediate.cert])
 
 
-def submit_signed(p: FakePorts, signed: bytes, *, key: str = "podpisany-0001", tenant: TenantConfig = PIASECZNO,
-                  service: str = LETTER) -> logic.Accepted:
-    return logic.submit_signed(p, owner=OWNER, tenant=tenant, service=service, idempotency_key=key, signed=signed)
+def submit_signed(p: FakePorts, document: bytes, *, key: str = "podpisany-0001", owner: str = OWNER,
+                  tenant: TenantConfig = PIASECZNO, service: str = LETTER) -> intake.Accepted:
+    return intake.submit_signed(p, owner=owner, filer=JAN, tenant=tenant, service=service, idempotency_key=key,
+                                signed=document)
 
 
 def test_a_document_signed_by_the_applicant_is_accepted_as_signed_and_stored_as_signed() -> None:

@@ -10,7 +10,8 @@ def test_every_table_is_on_demand_encrypted_and_keyed() -> None:
     tables = {r["Properties"]["TableName"]: r["Properties"] for r in resources.values()
               if r["Type"] == "AWS::DynamoDB::Table"}
     assert set(tables) == {f"eurzad-test-{k}" for k in ("tenants", "catalogue", "audit", "metering", "idempotency",
-                                                                 "drafts", "attachments", "submissions", "cases")}
+                                                        "drafts", "attachments", "submissions", "submission-claims",
+                                                        "cases")}
     for props in tables.values():
         assert props["BillingMode"] == "PAY_PER_REQUEST" and props["SSESpecification"] == {"SSEEnabled": True}
     assert tables["eurzad-test-catalogue"]["KeySchema"] == [

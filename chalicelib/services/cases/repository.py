@@ -74,7 +74,10 @@ class DynamoCases:
             marker = SubmissionTable(owner=submission.owner, submission_id=submission.submission_id)
             registered: list[Action] = [SubmissionTable.status.set(SubmissionStatus.ZAREJESTROWANA.value),
                           SubmissionTable.case_sign.set(case.sign), SubmissionTable.department.set(plan.department),
-                          SubmissionTable.registered_at.set(at)]
+                          SubmissionTable.registered_at.set(at),
+                          # the outbox marker goes with the registration: the sweeper never sends it again
+                          SubmissionTable.outbox.remove(), SubmissionTable.outbox_at.remove(),
+                          SubmissionTable.outbox_sends.remove()]
             if plan.due_date:
                 registered.append(SubmissionTable.due_date.set(plan.due_date.isoformat()))
             try:

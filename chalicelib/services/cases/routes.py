@@ -60,7 +60,9 @@ def _submission(terc: str, submission_id: str) -> Submission:
     if found is None:
         raise NotFound("Nie ma takiego wniosku w tej jednostce.", code="submission_not_found")
     principal = require_principal()
-    if principal.department and found.department and found.department != principal.department:
+    # The department is recorded with the submission: a clerk of another department never sees it, and one
+    # of an older submission whose department is not known yet is refused rather than let in.
+    if principal.department and found.department != principal.department:
         raise Forbidden("Wniosek prowadzi inna komórka.", code="department_forbidden")
     return found
 
@@ -70,6 +72,8 @@ def submission(terc: str, submission_id: str) -> Any:
     found = _submission(terc, submission_id)
     shown = submission_logic.view(found, base=f"/v1/tenants/{terc}/submissions")
     shown["applicant"] = found.record.applicant.model_dump() if found.record.applicant else None
+    # who filed it (the national login's PESEL and name): with the `representative` flag, not the applicant
+    shown["filed_by"] = found.record.filer.model_dump() if found.record.filer else None
     return shown
 
 

@@ -44,14 +44,12 @@ def registrations(event: Any) -> PartialItemFailureResponse:
 
 @bp.schedule(Rate(5, unit=Rate.MINUTES))
 def registration_sweeper(event: Any) -> None:
-    """Send the registration messages that could not be sent when the submission was accepted."""
+    """Send every submission still marked for registration that is due; remove what failed attempts stored."""
     from chalicelib.services.registry import publisher
+    from chalicelib.services.submissions import sweeper
+    from chalicelib.services.submissions.repository import S3Folders
 
-    store = submissions()
-    sent = 0
-    for message in store.unqueued():
-        publisher().publish("registrations", message)
-        store.mark_queued(message.owner, message.submission_id)
-        sent += 1
-    if sent:
-        logger.warning("registration messages sent by the sweeper", extra={"sent": sent})
+    swept = sweeper.sweep(store=submissions(), folders=S3Folders(), publisher=publisher(), now=get_clock().now())
+    if swept.sent or swept.removed:
+        logger.warning("sweeper: registrations sent again, failed attempts' files removed",
+                       extra={"sent": swept.sent, "removed": swept.removed, "claims": swept.claims})

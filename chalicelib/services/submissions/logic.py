@@ -1,9 +1,7 @@
-"""e-wniosek rules: upload slots, drafts, submission with its official receipt (UPP), the resident's views.
+"""e-wniosek rules: the ports, upload slots and the quarantine verdict, drafts, the resident's views.
 
 No Chalice, no boto3: the stores, the object storage, the seal, the verifier and the queue come in as ports.
-The order of a submission is the law's: the attachments and the document are stored first, DataDoreczenia is
-the moment the document is durably stored, only then is the UPP made, sealed and stored, and only then is the
-submission recorded and queued for registration.
+The submission itself (claim, store, seal, record) is `intake`; a self-signed document's checks are `signed`.
 """
 
 from __future__ import annotations
@@ -11,30 +9,24 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Protocol
 
-from chalicelib.core.errors import BadRequest, Conflict, NotFound, Unprocessable
-from chalicelib.core.observability import logger
+from chalicelib.core.errors import NotFound, Unprocessable
 from chalicelib.services.catalogue import logic as catalogue_logic
 from chalicelib.services.catalogue.logic import CatalogueReader
 from chalicelib.services.catalogue.schemas import FILE_TYPES, ServiceDefinition
 from chalicelib.services.submissions.schemas import (
-    Applicant,
     AttachmentStatus,
     AttachmentView,
     DraftIn,
     DraftView,
-    RegistrationMessage,
-    StoredAttachment,
     StoredFile,
     Submission,
-    SubmissionIn,
-    SubmissionRecord,
-    SubmissionStatus,
     UploadRequest,
     UploadSlot,
 )
@@ -44,14 +36,13 @@ if TYPE_CHECKING:
     from lxml import etree
 
     from chalicelib.forms.compiler import FormData
-    from chalicelib.signatures.report import VerificationReport
+    from chalicelib.services.submissions.intake import Attempt, Holder
 
 UPLOAD_SECONDS = 15 * 60
 QUARANTINE_DAYS = 1
 RELEASED_DAYS = 7
 DRAFT_DAYS = 30
 DOWNLOAD_SECONDS = 5 * 60
-REQUEUE_AFTER = timedelta(minutes=1)
 # Submission ids come from (owner, Idempotency-Key): the same key twice is the same submission.
 _ID_NAMESPACE = uuid.UUID("6f1d1f0e-5a4b-4d39-9a57-0d7c3e0b8a21")
 
@@ -91,9 +82,14 @@ class DraftStore(Protocol):
 class SubmissionStore(Protocol):
     def get(self, owner: str, submission_id: str) -> Submission | None: ...
 
-    def create(self, submission: Submission) -> bool: ...
+    def begin(self, attempt: Attempt, *, now: datetime) -> Holder | None:
+        """Claim the attempt's key (and document) unless another live attempt or a submission holds it."""
 
-    def mark_unqueued(self, owner: str, submission_id: str) -> None: ...
+    def create(self, submission: Submission, attempt: Attempt) -> bool:
+        """In one write: the submission, its outbox marker, the attempt's claims completed. False: claim lost."""
+
+    def abandon(self, attempt: Attempt, *, now: datetime) -> None:
+        """End the attempt's lease now (it failed): the key may be claimed again, its files are swept."""
 
     def list(self, owner: str) -> list[Submission]: ...
 
@@ -113,6 +109,7 @@ class Ports:
     seal: Callable[[etree._Element, datetime], bytes]
     verify: Callable[[bytes], Any]  # -> VerificationReport | Unreadable
     now: Callable[[], datetime]
+    sleep: Callable[[float], None] = time.sleep
 
 
 # --- keys ----------------------------------------------------------------------------------------------
@@ -123,12 +120,6 @@ def quarantine_key(terc: str, attachment_id: str) -> str:
 
 def released_key(terc: str, attachment_id: str) -> str:
     return f"released/{terc}/{attachment_id}"
-
-
-def submission_prefix(terc: str, submission_id: str) -> str:
-    """Where one attempt at a submission stores its files. Each attempt has its own folder, so a request that
-    loses a race on the same Idempotency-Key never writes over the files the winner's receipt speaks of."""
-    return f"submissions/{terc}/{submission_id}/{uuid.uuid4().hex[:12]}/"
 
 
 def submission_id(owner: str, idempotency_key: str) -> str:
@@ -287,240 +278,6 @@ def require_draft(ports: Ports, owner: str, draft_id: str) -> DraftView:
     if draft is None or draft.expires_at <= ports.now():
         raise NotFound("Nie ma takiej wersji roboczej (mogła wygasnąć).", code="draft_not_found")
     return draft
-
-
-# --- submission ----------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Accepted:
-    submission: Submission
-    replayed: bool
-
-
-def request_fingerprint(terc: str, service: str, payload: bytes) -> str:
-    return _sha256(f"{terc}\n{service}\n".encode() + payload)
-
-
-def _replay(ports: Ports, existing: Submission, fingerprint: str) -> Accepted:
-    if existing.request_sha256 != fingerprint:
-        raise Conflict("Ten klucz Idempotency-Key użyto już dla innego wniosku.", code="idempotency_key_reused",
-                       details=[{"field": "Idempotency-Key", "code": "idempotency_key_reused",
-                                 "message": "Użyj nowego klucza dla nowego wniosku."}])
-    if existing.status is SubmissionStatus.PRZYJETE and ports.now() - existing.delivered_at > REQUEUE_AFTER:
-        # The first attempt may have died between saving and queueing: queue again (registration is idempotent).
-        _queue_registration(ports, existing)
-    return Accepted(existing, replayed=True)
-
-
-def _queue_registration(ports: Ports, submission: Submission) -> None:
-    """Hand the submission to the registration worker. The submission is already saved and its UPP issued, so
-    a failure here must not fail the request: the submission is marked, and the sweeper sends it later."""
-    message = RegistrationMessage(submission_id=submission.submission_id, owner=submission.owner,
-                                  terc=submission.terc, service=submission.service)
-    try:
-        ports.publisher.publish("registrations", message)
-    except Exception:
-        logger.exception("registration message not sent; left for the sweeper",
-                         extra={"submission_id": submission.submission_id})
-        ports.submissions.mark_unqueued(submission.owner, submission.submission_id)
-
-
-def _applicant(form: FormData) -> Applicant | None:
-    party = form.applicant
-    if party is None:
-        return None
-    return Applicant(kind=party.kind, name=party.name, pesel=party.pesel, nip=party.nip, regon=party.regon)
-
-
-def submit_form(ports: Ports, *, owner: str, tenant: TenantConfig, service: str, idempotency_key: str,
-                body: SubmissionIn) -> Accepted:
-    """A form filled in the browser: validate, render the ePUAP document, store, issue the UPP."""
-    from chalicelib.documents import wniosek
-    from chalicelib.forms.compiler import compile_form
-
-    sid = submission_id(owner, idempotency_key)
-    # The request as data, not bytes: a retry that orders keys or spaces the JSON differently is the same request.
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False).encode()
-    fingerprint = request_fingerprint(tenant.terc, service, canonical)
-    existing = ports.submissions.get(owner, sid)
-    if existing is not None:
-        return _replay(ports, existing, fingerprint)
-    where = offer(ports.catalogue, tenant, service, body.form_version)
-    form = compile_form(where.definition).validate(body.data)
-    attachments = _released(ports, owner, form, where)
-    prefix = submission_prefix(tenant.terc, sid)
-    stored_attachments = _store_attachments(ports, tenant.terc, prefix, form, attachments)
-    applicant = _applicant(form)
-    by_id = {a.attachment_id: a for a in attachments}
-    root = wniosek.render(defn=where.definition, tenant=tenant, values=form.values, sender=form.applicant,
-                          attachments=[_ref(f.field, by_id[f.attachment_id]) for f in form.files], document_id=sid,
-                          created_at=ports.now())
-    document = wniosek.to_bytes(root)
-    accepted = _accept(ports, owner=owner, sid=sid, prefix=prefix, where=where, fingerprint=fingerprint,
-                       document=document,
-                       attachments=stored_attachments, applicant=applicant, email=form.email, signer=None, flags=[])
-    if body.draft_id:
-        ports.drafts.delete(owner, body.draft_id)
-    return accepted
-
-
-def document_to_sign(ports: Ports, *, owner: str, where: Offer, body: SubmissionIn) -> bytes:
-    """The ePUAP document for the resident to sign themselves (then submitted as signed XML)."""
-    from chalicelib.documents import wniosek
-    from chalicelib.forms.compiler import compile_form
-
-    form = compile_form(where.definition).validate(body.data)
-    by_id = {a.attachment_id: a for a in _released(ports, owner, form, where)}
-    refs = [_ref(f.field, by_id[f.attachment_id]) for f in form.files]
-    root = wniosek.render(defn=where.definition, tenant=where.tenant, values=form.values, sender=form.applicant,
-                          attachments=refs, document_id=uuid.uuid4().hex, created_at=ports.now())
-    return wniosek.to_bytes(root)
-
-
-def submit_signed(ports: Ports, *, owner: str, tenant: TenantConfig, service: str, idempotency_key: str,
-                  signed: bytes) -> Accepted:
-    """A document the resident signed (XAdES): verified, read back, validated, stored exactly as signed."""
-    from lxml import etree
-
-    from chalicelib.documents import wniosek
-    from chalicelib.forms.compiler import compile_form
-
-    sid = submission_id(owner, idempotency_key)
-    fingerprint = request_fingerprint(tenant.terc, service, signed)
-    existing = ports.submissions.get(owner, sid)
-    if existing is not None:
-        return _replay(ports, existing, fingerprint)
-    report = _verified(ports.verify(signed))
-    signature = report.signature
-    content = next((c for c in signature.signed_content if c.xml), None)
-    if content is None or content.xml is None:
-        raise Unprocessable("Podpis nie obejmuje dokumentu wniosku.", code="document_not_signed")
-    try:
-        read = wniosek.read(etree.fromstring(content.xml.encode()))
-    except wniosek.DocumentError as exc:
-        raise Unprocessable(exc.message, code=exc.code) from exc
-    if (read.service, read.terc) != (service, tenant.terc):
-        raise Unprocessable(
-            f"Podpisany dokument dotyczy usługi „{read.service}” w jednostce {read.terc}, "
-            f"a został złożony do „{service}” w jednostce {tenant.terc}.", code="document_mismatch")
-    where = offer(ports.catalogue, tenant, service, read.version)
-    form = compile_form(where.definition).validate(read.values)
-    attachments = _released(ports, owner, form, where)
-    _same_digests(read.digests, attachments)
-    prefix = submission_prefix(tenant.terc, sid)
-    stored_attachments = _store_attachments(ports, tenant.terc, prefix, form, attachments)
-    applicant = _applicant(form)
-    signer = signature.signer
-    flags = []
-    if applicant is not None and applicant.pesel and (signer is None or signer.pesel != applicant.pesel):
-        flags.append("signer_not_applicant")  # accepted, but the clerk must look (DOMAIN: PESEL must match)
-    signed_by = {**(signer.model_dump(mode="json", exclude_none=True) if signer else {}),
-                 "signing_time": signature.signing_time.isoformat() if signature.signing_time else None}
-    return _accept(ports, owner=owner, sid=sid, prefix=prefix, where=where, fingerprint=fingerprint,
-                   document=signed, attachments=stored_attachments, applicant=applicant, email=form.email,
-                   signer=signed_by, flags=flags)
-
-
-def _verified(result: Any) -> VerificationReport:
-    from chalicelib.signatures.report import Verdict
-
-    code = getattr(result, "code", None)
-    if code is not None and not hasattr(result, "verdict"):  # unreadable XML
-        raise (BadRequest if code == "xml_malformed" else Unprocessable)(result.message, code=code)
-    if result.verdict is not Verdict.VALID:
-        reasons = [{"field": "", "code": r.code, "message": r.message}
-                   for s in result.signatures for r in s.reasons if r.severity != "warning"]
-        raise Unprocessable("Podpis dokumentu jest nieprawidłowy albo niezaufany; wniosku nie przyjęto.",
-                            code="signature_not_accepted", details=reasons,
-                            extra={"report": result.model_dump(mode="json")})
-    return result  # type: ignore[no-any-return]
-
-
-def _same_digests(digests: dict[str, str], attachments: list[AttachmentView]) -> None:
-    """The signed document binds each attachment by its digest: the stored file must be that file."""
-    for att in attachments:
-        if digests.get(att.attachment_id) != att.sha256:
-            raise Unprocessable("Podpisany dokument wskazuje załącznik o innej treści niż przesłany.",
-                                code="attachment_digest_mismatch")
-
-
-def _ref(field: str, att: AttachmentView) -> Any:
-    """How the document names an attachment: file name, type, size and SHA-256 of the released content."""
-    from chalicelib.documents import wniosek
-
-    return wniosek.AttachmentRef(attachment_id=att.attachment_id, field=field, filename=att.filename,
-                                 content_type=att.content_type, size=att.size or 0,
-                                 sha256=bytes.fromhex(att.sha256 or ""))
-
-
-def _store_attachments(ports: Ports, terc: str, prefix: str, form: FormData,
-                       attachments: list[AttachmentView]) -> list[StoredAttachment]:
-    """Copy each released file into the submission's own place in the documents bucket."""
-    by_id = {a.attachment_id: a for a in attachments}
-    stored = []
-    for ref in form.files:
-        att = by_id[ref.attachment_id]
-        key = f"{prefix}attachments/{att.attachment_id}"
-        version = ports.objects.copy("uploads", released_key(terc, att.attachment_id), "documents", key)
-        stored.append(StoredAttachment(key=key, version_id=version, sha256=att.sha256 or "", size=att.size or 0,
-                                       content_type=att.content_type, filename=att.filename,
-                                       attachment_id=att.attachment_id, field=ref.field))
-    return stored
-
-
-def _accept(ports: Ports, *, owner: str, sid: str, prefix: str, where: Offer, fingerprint: str, document: bytes,
-            attachments: list[StoredAttachment], applicant: Applicant | None, email: str | None,
-            signer: dict[str, Any] | None, flags: list[str]) -> Accepted:
-    from chalicelib.documents import upp
-
-    terc = where.tenant.terc
-    doc_name = f"wniosek-{where.definition.id}-{sid[:8]}.xml"
-    doc_version = ports.objects.put("documents", prefix + "document.xml", document, "application/xml")
-    delivered_at = ports.now()  # DataDoreczenia: S3 has acknowledged the document
-    receipt_id = f"UPP-{sid}"
-    sender_id, sender_type = _sender_identifier(applicant, owner)
-    receipt = upp.Receipt(
-        receipt_id=receipt_id, office_name=where.tenant.office_name, office_id=terc, office_id_type="TERC",
-        office_address=_address(where.tenant), sender_name=applicant.name if applicant else owner,
-        sender_id=sender_id, sender_id_type=sender_type, delivered_at=delivered_at, issued_at=ports.now(),
-        document_id=sid, document_filename=doc_name, document_sha256=hashlib.sha256(document).digest(),
-        information=f"Wniosek „{where.definition.name}” (formularz w wersji {where.definition.version}) "
-                    f"został zapisany w systemie teleinformatycznym urzędu.",
-    )
-    sealed = ports.seal(upp.build(receipt), receipt.issued_at)
-    upp_version = ports.objects.put("documents", prefix + "upp.xml", sealed, "application/xml")
-    record = SubmissionRecord(
-        document=StoredFile(key=prefix + "document.xml", version_id=doc_version, sha256=_sha256(document),
-                            size=len(document), content_type="application/xml", filename=doc_name),
-        upp=StoredFile(key=prefix + "upp.xml", version_id=upp_version, sha256=_sha256(sealed), size=len(sealed),
-                       content_type="application/xml", filename=f"UPP-{sid[:8]}.xml"),
-        receipt_id=receipt_id, attachments=attachments, applicant=applicant, email=email,
-        service_name=where.definition.name, office_name=where.tenant.office_name, signer=signer,
-    )
-    submission = Submission(submission_id=sid, owner=owner, terc=terc, service=where.definition.id,
-                            form_version=where.definition.version, request_sha256=fingerprint,
-                            delivered_at=delivered_at, record=record, signed=signer is not None, flags=flags)
-    if not ports.submissions.create(submission):
-        # A concurrent request with the same key won; its receipt is the one that counts.
-        winner = ports.submissions.get(owner, sid)
-        if winner is None:
-            raise Conflict("Wniosek jest właśnie przyjmowany; spróbuj ponownie.", code="submission_in_progress")
-        return _replay(ports, winner, fingerprint)
-    _queue_registration(ports, submission)
-    return Accepted(submission, replayed=False)
-
-
-def _sender_identifier(applicant: Applicant | None, owner: str) -> tuple[str, str]:
-    if applicant is not None and applicant.pesel:
-        return applicant.pesel, "PESEL"
-    if applicant is not None and applicant.nip:
-        return applicant.nip, "NIP"
-    return owner, "IdKonta"
-
-
-def _address(tenant: TenantConfig) -> str:
-    a = tenant.address
-    return f"{a.street} {a.building}, {a.postal_code} {a.city}"
 
 
 # --- views ---------------------------------------------------------------------------------------------

@@ -7,11 +7,18 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib.core.auth import Access, Role
-from chalicelib.core.errors import BadRequest, NotFound
-from chalicelib.core.http import endpoint, json_response, parse_body, require_accept, require_principal
+from chalicelib.core.errors import BadRequest, Conflict, NotFound
+from chalicelib.core.http import (
+    endpoint,
+    error_response,
+    json_response,
+    parse_body,
+    require_accept,
+    require_principal,
+)
 from chalicelib.services.registry import attachments, submission_ports, submissions, tenant_store
-from chalicelib.services.submissions import logic
-from chalicelib.services.submissions.schemas import DraftIn, IdempotencyKey, SubmissionIn, UploadRequest
+from chalicelib.services.submissions import intake, logic, signed
+from chalicelib.services.submissions.schemas import DraftIn, Filer, IdempotencyKey, SubmissionIn, UploadRequest
 from chalicelib.services.tenants.logic import require_tenant
 
 bp = Blueprint(__name__)
@@ -21,6 +28,12 @@ JSON_OR_XML = ("application/json", "application/xml", "text/xml")
 
 def _owner() -> str:
     return require_principal().subject
+
+
+def _filer() -> Filer | None:
+    """The signed-in person as the national login named them (None: the token carries no PESEL)."""
+    principal = require_principal()
+    return Filer(pesel=principal.pesel, name=principal.name) if principal.pesel else None
 
 
 def _raw() -> bytes:
@@ -89,7 +102,7 @@ def document_to_sign(terc: str, service: str) -> Any:
     """The application as the ePUAP-style XML, to be signed by the resident and then submitted."""
     media_type = require_accept(bp.current_request, ("application/xml", "text/xml"))
     body = parse_body(_raw(), SubmissionIn)
-    document = logic.document_to_sign(submission_ports(), owner=_owner(),
+    document = signed.document_to_sign(submission_ports(), owner=_owner(),
                                       where=_offer(terc, service, body.form_version), body=body)
     return Response(body=document, status_code=200, headers={"Content-Type": media_type})
 
@@ -117,13 +130,20 @@ def submit(terc: str, service: str) -> Any:
     raw = _raw()
     content_type = (bp.current_request.headers.get("content-type") or "").split(";")[0].strip().lower()
     ports = submission_ports()
-    if content_type in ("application/xml", "text/xml"):
-        accepted = logic.submit_signed(ports, owner=_owner(), tenant=tenant, service=service, idempotency_key=key,
-                                       signed=raw)
-    else:
-        body = parse_body(raw, SubmissionIn)
-        accepted = logic.submit_form(ports, owner=_owner(), tenant=tenant, service=service, idempotency_key=key,
-                                     body=body)
+    try:
+        if content_type in ("application/xml", "text/xml"):
+            accepted = intake.submit_signed(ports, owner=_owner(), filer=_filer(), tenant=tenant, service=service,
+                                            idempotency_key=key, signed=raw)
+        else:
+            body = parse_body(raw, SubmissionIn)
+            accepted = intake.submit_form(ports, owner=_owner(), filer=_filer(), tenant=tenant, service=service,
+                                          idempotency_key=key, body=body)
+    except Conflict as exc:
+        if exc.code != "submission_in_progress":
+            raise
+        response = error_response(exc)  # the same request again shortly gets the winner's submission
+        response.headers["Retry-After"] = str(intake.RETRY_AFTER)
+        return response
     shown = logic.view(accepted.submission)
     headers = {"Location": shown["links"]["self"]}
     if accepted.replayed:

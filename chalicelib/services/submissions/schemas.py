@@ -100,10 +100,20 @@ class Applicant(BaseModel):
     regon: str | None = None
 
 
+class Filer(BaseModel):
+    """The signed-in person who filed the submission, as the national login named them."""
+
+    pesel: str
+    name: str | None = None
+
+
 class SubmissionRecord(BaseModel):
     """The immutable facts of an accepted submission (JSON in the submission item)."""
 
     document: StoredFile
+    # IdentyfikatorDokumentu of the UPP: the document's own id (a self-signed document carries it; a form's
+    # document is rendered with the submission id). Older records: the submission id.
+    document_id: str | None = None
     upp: StoredFile
     receipt_id: str
     attachments: list[StoredAttachment]
@@ -114,6 +124,7 @@ class SubmissionRecord(BaseModel):
     # A self-signed document: the signature report's signer (name, PESEL/NIP or the Profil Zaufany identity)
     # and its signing time.
     signer: dict[str, Any] | None = None
+    filer: Filer | None = None
 
 
 class Submission(BaseModel):
