@@ -44,7 +44,7 @@ def screen_upload(key: str, etag: str | None = None) -> str:
     """
     from botocore.exceptions import ClientError
 
-    from chalicelib.documents.filetypes import sniff
+    from chalicelib.documents.filetypes import refusal, sniff
 
     parts = key.split("/")
     if len(parts) != 3 or f"{parts[0]}/" != QUARANTINE:
@@ -81,7 +81,8 @@ def screen_upload(key: str, etag: str | None = None) -> str:
         defn = catalogue().get(att.service)
         rules = defn.attachment_rules if defn else None
         verdict = logic.screen(obj.body, declared_type=att.content_type, rules_types=rules.types if rules else (),
-                               max_bytes=rules.max_file_bytes if rules else 0, sniff=sniff)
+                               max_bytes=rules.max_file_bytes if rules else 0, sniff=sniff,
+                               policy=refusal)
         if verdict.released:
             try:
                 objects().copy("uploads", key, "uploads", logic.released_key(terc, attachment_id), if_match=obj.etag)

@@ -1,5 +1,7 @@
 """What an uploaded file really is, by its bytes: one of the accepted attachment types or nothing.
 
+This only names the type; what a file of that type may contain is the content policy's (policy.py).
+
 Binary formats are recognised by their signatures (``filetype``); DOCX and ODT are then opened as ZIP
 archives and checked for the parts that make them what they claim to be. XML has no signature: it is
 text that starts with ``<`` and parses under the same rules as any untrusted XML (no DOCTYPE, no entities).
