@@ -170,3 +170,15 @@ def jpeg_with_comment(text: bytes) -> bytes:
     com = b"\xff\xfe" + struct.pack(">H", len(text) + 2) + text
     app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
     return b"\xff\xd8" + app0 + com + b"\xff\xd9"
+
+
+def jpeg_with_frame(width: int, height: int) -> bytes:
+    sof = b"\xff\xc0" + struct.pack(">HBHHB", 11, 8, height, width, 1) + b"\x01\x11\x00"
+    app0 = b"\xff\xe0" + struct.pack(">H", 16) + b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    return b"\xff\xd8" + app0 + sof + b"\xff\xd9"
+
+
+def tiff_of(width: int, height: int) -> bytes:
+    entries = [(256, 4, 1, width), (257, 4, 1, height), (259, 3, 1, 1), (262, 3, 1, 1)]
+    ifd = struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHII", *e) for e in entries) + struct.pack("<I", 0)
+    return b"II*\x00" + struct.pack("<I", 8) + ifd

@@ -6,13 +6,15 @@ reason; the legitimate neighbours of each rule are released, so the policy refus
 
 from __future__ import annotations
 
+import struct
+
 import pytest
 
-from chalicelib.documents.filetypes import DOCX, JPEG, PDF, PNG, XML, refusal, sniff
+from chalicelib.documents.filetypes import DOCX, JPEG, PDF, PNG, TIFF, XML, refusal, sniff
 from chalicelib.services.catalogue.schemas import FILE_TYPES
 from chalicelib.services.submissions.logic import Screening, screen
 from tests import hostile as h
-from tests.files import make_pdf, make_png, zipped
+from tests.files import make_jpeg, make_pdf, make_png, zipped
 
 MiB = 1024 * 1024
 
@@ -63,9 +65,16 @@ JS = b"<< /S /JavaScript /JS (app.alert(1)) >>"
     (h.pdf_with_action_in_object_stream(b"<< /S /J#61vaScript /JS (app.alert(1)) >>"), ("skrypt",)),
     (h.pdf_with_action_in_object_stream(b"<< /S /Launch /F (cmd.exe) >>"), ("/Launch",)),
     (h.pdf(trailer=b"/Encrypt << /Filter /Standard /V 1 /R 2 /O <00> /U <00> /P -4 >>"), ("zaszyfrowany",)),
+    (h.pdf(page=b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Named /N /Print >> >>]"),
+     ("/Named",)),
+    (h.pdf(page=b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Thread /F (x.pdf) /D 0 >> >>]"),
+     ("/Thread",)),
+    (h.pdf(page=b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A 4 0 R >>]",
+           extra=(b"<< /S /URI /URI <%s> >>" % b"javascript:app.alert(1)".hex().encode(),)), ("odnośnik",)),
 ], ids=["openaction-js", "launch", "page-aa", "obfuscated-names", "link-launch", "openaction-uri",
         "link-file-uri", "embedded-file", "richmedia", "screen-annotation", "xfa", "submitform", "gotor",
-        "names-javascript", "objstm-js", "objstm-launch", "encrypted"])
+        "names-javascript", "objstm-js", "objstm-launch", "encrypted", "named-print", "thread-to-file",
+        "indirect-javascript-uri"])
 def test_active_pdfs_are_refused(sample: bytes, words: tuple[str, ...]) -> None:
     refused(sample, PDF, "PDF", *words)
 
@@ -121,10 +130,18 @@ SVG = b'xmlns:s="http://www.w3.org/2000/svg"'
     (b'<xsl:stylesheet xmlns:xsl="http://www.w3.org/1999/XSL/Transform" version="1.0"/>', ("XSLT",)),
     (b'<w xmlns:x="http://www.w3.org/1999/xlink"><z x:href="http://evil.example/" x:actuate="onLoad"/></w>', ()),
     (b'<w xmlns:x="http://www.w3.org/1999/xlink"><z x:href="file:///etc/passwd"/></w>', ("spoza",)),
+    (b'<wniosek><a href="java&#9;script:alert(1)">x</a></wniosek>', ("skrypt",)),
 ], ids=["remote-stylesheet", "mso-application", "pi-inside", "svg-script", "svg-onload", "foreign-object",
-        "xhtml-script", "bare-script", "javascript-href", "xinclude", "xslt-root", "xlink-onload", "xlink-file"])
+        "xhtml-script", "bare-script", "javascript-href", "xinclude", "xslt-root", "xlink-onload", "xlink-file",
+        "tab-in-javascript"])
 def test_active_xml_is_refused(sample: bytes, words: tuple[str, ...]) -> None:
     refused(sample, XML, "XML", *words)
+
+
+def test_xml_that_is_also_a_pdf_is_refused() -> None:
+    # Given well-formed XML whose first kilobyte holds a whole PDF (readers look for %PDF- that far in)
+    sample = b"<wniosek><![CDATA[" + make_pdf().replace(b"%\xe2\xe3\xcf\xd3", b"") + b"]]></wniosek>"
+    refused(sample, XML, "PDF")
 
 
 def test_data_xml_with_namespaces_signatures_and_web_links_is_released() -> None:
@@ -133,3 +150,20 @@ def test_data_xml_with_namespaces_signatures_and_web_links_is_released() -> None
               b'xlink"><wnio:Tresc xlink:href="https://www.gov.pl/">Wniosek online</wnio:Tresc>'
               b'<ds:Signature xmlns:ds="http://www.w3.org/2000/09/xmldsig#"/></wnio:Dokument>')
     released(sample, XML)
+
+
+# --- images ----------------------------------------------------------------------------------------------------
+
+def test_images_declaring_huge_dimensions_are_refused() -> None:
+    png = make_png()
+    huge_png = png[:16] + struct.pack(">II", 100_000, 100_000) + png[24:]
+    refused(huge_png, PNG, "wymiary", "100000 × 100000")
+    jpeg = h.jpeg_with_frame(60_000, 60_000)
+    refused(jpeg, JPEG, "wymiary")
+    refused(h.tiff_of(50_000, 50_000), TIFF, "wymiary")
+
+
+def test_ordinary_images_are_released() -> None:
+    for sample, kind in ((make_png(), PNG), (h.jpeg_with_frame(2480, 3508), JPEG), (h.tiff_of(2480, 3508), TIFF),
+                         (make_jpeg(), JPEG)):
+        released(sample, kind)

@@ -56,17 +56,28 @@ def test_a_docx_of_many_parts_each_small_but_together_too_large_is_refused() -> 
     (h.docx(document=h.word_document(b'<w:fldSimple w:instr="INCLUDEPICTURE http://evil.example/x.png"/>')),
      ("INCLUDEPICTURE",)),
     (h.docx(("word/x.xml", b'<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>')), ("DOCTYPE",)),
+    (h.docx(document=h.word_document(
+        b'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> DD</w:instrText></w:r>'
+        b'<w:r><w:instrText>EAUTO c:\\\\windows\\\\system32\\\\cmd.exe "/k calc"</w:instrText></w:r>'
+        b'<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>')), ("DDEAUTO",)),
+    (h.docx(document_rels=h.relationships(("image", "http://evil.example/p.png", ""))), ("spoza pliku",)),
+    (h.docx(("word/_rels/settings.xml.rels", h.relationships(("attachedTemplate", "t.dotm", ""))),), ()),
 ], ids=["remote-template", "external-image", "external-ole-in-footer", "external-in-custom-xml",
         "hyperlink-to-file", "exe-entry", "ole-under-other-name", "vba-content-type", "vba-relationship",
         "ole-object", "afchunk", "nested-zip", "dot-dot-path", "drive-path", "too-many-entries", "dde-field",
-        "includepicture-field", "doctype-in-part"])
+        "includepicture-field", "doctype-in-part", "dde-field-split-across-runs", "url-without-target-mode",
+        "internal-template"])
 def test_active_or_hostile_docx_is_refused(sample: bytes, words: tuple[str, ...]) -> None:
     refused(sample, DOCX, *words)
 
 
-def test_a_docx_with_web_links_and_pictures_is_released() -> None:
+def test_a_docx_with_web_links_pictures_and_ordinary_fields_is_released() -> None:
     sample = h.docx(("word/media/image1.png", h.make_png()), document_rels=h.relationships(
-        ("hyperlink", "https://www.gov.pl/", "External"), ("image", "media/image1.png", "")))
+        ("hyperlink", "https://www.gov.pl/", "External"), ("image", "media/image1.png", "")),
+        document=h.word_document(b'<w:p><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> PAGE '
+                                 b'</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:fldChar '
+                                 b'w:fldCharType="begin"/></w:r><w:r><w:instrText>HYPERLINK "https://gov.pl/"'
+                                 b'</w:instrText></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'))
     released(sample, DOCX)
     released(make_docx(), DOCX)
 
@@ -95,8 +106,13 @@ def test_a_docx_with_web_links_and_pictures_is_released() -> None:
                     b'opendocument.text"/><manifest:file-entry manifest:full-path="x" manifest:media-type='
                     b'"application/vnd.sun.star.basic-script"/></manifest:manifest>'), ("makra",)),
     (h.odt(("Pictures/../../evil", b"x")), ("ścieżce",)),
+    (h.odt(content=h.odt_content(b'<text:p><text:script script:language="JavaScript">x</text:script></text:p>')),
+     ("makra",)),
+    (h.odt(content=h.odt_content(b'<text:p><text:a xlink:href="https://gov.pl/" text:name="macro:///Standard.M.Run">'
+                                 b"x</text:a></text:p>")), ("makra",)),
 ], ids=["basic-folder", "basic-lowercase", "scripts-folder", "event-listener", "macro-link", "ole-element",
-        "ole-binary", "remote-image", "section-source-file", "link-to-file", "manifest-basic", "dot-dot-path"])
+        "ole-binary", "remote-image", "section-source-file", "link-to-file", "manifest-basic", "dot-dot-path",
+        "text-script", "macro-in-any-attribute"])
 def test_active_or_hostile_odt_is_refused(sample: bytes, words: tuple[str, ...]) -> None:
     refused(sample, ODT, "ODT", *words)
 

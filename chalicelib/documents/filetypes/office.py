@@ -25,10 +25,11 @@ _EXTERNAL = ("Plik {what} wczytuje treść spoza pliku ({name}), np. zdalny szab
              "przyjmujemy dokumenty bez odwołań zewnętrznych.")
 _FIELD = "Plik {what} zawiera pole, które uruchamia polecenia lub wczytuje inne pliki ({name})."
 
-_DOCX_FORBIDDEN_TYPES = ("vba", "macro", "activex", "oleobject", "ole-object", "sun.star.basic", "script")
+_DOCX_FORBIDDEN_TYPES = ("vba", "macro", "activex", "oleobject", "ole-object", "sun.star.basic", "script", "keymap",
+                         "toolbars")
 _DOCX_FORBIDDEN_RELATIONSHIPS = frozenset({
     "vbaproject", "vbaprojectsignature", "wordvbadata", "oleobject", "package", "activexcontrol",
-    "activexcontrolbinary", "control", "attachedtemplate", "subdocument", "afchunk", "frame", "wordattachedtoolbars",
+    "activexcontrolbinary", "control", "attachedtemplate", "subdocument", "afchunk", "frame", "attachedtoolbars",
     "keymapcustomizations", "recipientdata", "mailmergesource", "mailmergeheadersource",
 })
 _WEB = ("http://", "https://", "mailto:")
@@ -44,9 +45,10 @@ _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 _ODF_ACTIVE = frozenset({
     (_OFFICE, "scripts"), (_OFFICE, "script"), (_OFFICE, "event-listeners"), (_OFFICE, "dde-source"),
     (_ODF_TEXT, "dde-connection-decls"), (_ODF_TEXT, "dde-connection-decl"), (_ODF_TEXT, "dde-connection"),
-    (_ODF_TEXT, "execute-macro"),
+    (_ODF_TEXT, "execute-macro"), (_ODF_TEXT, "script"),
 })
 _ODF_OBJECTS = frozenset({"object-ole", "applet", "plugin", "floating-frame"})
+_ODF_SCRIPT_LINKS = ("vnd.sun.star.script:", "macro:", "javascript:", "vbscript:", "basic:", "service:")
 _ODF_MACRO_TYPES = ("basic", "script", "oleobject", "ole-object", "x-ole", "java")
 
 
@@ -82,14 +84,27 @@ def _docx_relationships(tree: etree._ElementTree, what: str) -> None:
         external = (rel.get("TargetMode") or "").lower() == "external"
         if external and not (kind == "hyperlink" and target.lower().startswith(_WEB)):
             raise Refused(_EXTERNAL.format(what=what, name=target[:80]))
-        if target.lower().startswith(("javascript:", "vbscript:", "file:", "\\\\")):
+        web_link = kind == "hyperlink" and target.lower().startswith(_WEB)
+        if not web_link and (markup.has_scheme(target) or target.startswith(("\\", "//"))):
+            # a URL or a network path without TargetMode="External": some readers still follow it
             raise Refused(_EXTERNAL.format(what=what, name=target[:80]))
 
 
 def _docx_fields(tree: etree._ElementTree, what: str) -> None:
-    root = tree.getroot()
-    instructions = [n.text or "" for n in root.iter(f"{_W}instrText")]
-    instructions += [n.get(f"{_W}instr") or "" for n in root.iter(f"{_W}fldSimple")]
+    """Each field's instruction, put together from all its runs (Word joins them), nested fields apart."""
+    instructions = [n.get(f"{_W}instr") or "" for n in tree.getroot().iter(f"{_W}fldSimple")]
+    open_fields: list[list[str]] = []
+    for node in tree.getroot().iter(f"{_W}fldChar", f"{_W}instrText"):
+        if node.tag == f"{_W}instrText":
+            if open_fields:
+                open_fields[-1].append(node.text or "")
+            else:  # an instruction outside any field: judged on its own
+                instructions.append(node.text or "")
+        elif node.get(f"{_W}fldCharType") == "begin":
+            open_fields.append([])
+        elif node.get(f"{_W}fldCharType") == "end" and open_fields:
+            instructions.append("".join(open_fields.pop()))
+    instructions += ["".join(parts) for parts in open_fields]
     for text in instructions:
         match = _FIELDS.match(text)
         if match:
@@ -129,12 +144,12 @@ def _odt_part(tree: etree._ElementTree, what: str) -> None:
             raise Refused(_MACROS.format(what=what))
         if local in _ODF_OBJECTS:
             raise Refused(_OBJECTS.format(what=what, name=local))
+        if any(markup.link_text(str(v)).startswith(_ODF_SCRIPT_LINKS) for v in node.attrib.values()):
+            raise Refused(_MACROS.format(what=what))
         href = (node.get(_XLINK_HREF) or "").strip()
         if not href:
             continue
-        low = href.lower()
-        if low.startswith(("vnd.sun.star.script:", "macro:", "javascript:", "vbscript:", "basic:")):
-            raise Refused(_MACROS.format(what=what))
+        low = markup.link_text(href)
         if (namespace, local) == (_ODF_TEXT, "a"):
             if markup.has_scheme(low) and not low.startswith(_WEB):
                 raise Refused(_EXTERNAL.format(what=what, name=href[:80]))

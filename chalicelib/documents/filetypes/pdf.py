@@ -42,7 +42,9 @@ _REASONS: dict[str, str] = {
 # Annotations that play or run something (a Screen annotation, not the /Screen blend mode, which is harmless).
 _ACTIVE_ANNOTATIONS = frozenset({"/Screen", "/Movie", "/Sound", "/3D", "/RichMedia", "/FileAttachment"})
 _LONG = 6  # names this long never turn up by chance in binary stream data
-_SAFE_ACTIONS = frozenset({"GoTo", "URI", "Named", "Thread"})  # moving around the document, or a web link
+_SAFE_ACTIONS = frozenset({"GoTo", "URI", "Named"})  # moving around the document, or a web link
+# Named actions a reader may offer beyond these are menu commands (print, save as, ...): not navigation.
+_PAGE_MOVES = frozenset({"/NextPage", "/PrevPage", "/FirstPage", "/LastPage"})
 _AUTOMATIC = frozenset({"GoTo", "Named"})  # an action that runs by itself (on opening) only navigates
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
@@ -64,6 +66,14 @@ def _scan_names(content: bytes) -> None:
         name = _decode(match.group(1))
         if len(name) >= _LONG:
             _refuse_name(name)
+
+
+def _scan_object_stream(node: Any) -> None:
+    """Every name in a decoded object stream: it holds only objects, so no name there is there by chance, and
+    this also covers packed objects the xref does not list (a repairing reader may still find them)."""
+    if node.get("/Type") == "/ObjStm":
+        for match in _NAME.finditer(node.get_data()):
+            _refuse_name(_decode(match.group(1)))
 
 
 def _refuse_name(name: str) -> None:
@@ -103,11 +113,13 @@ def _indirect(num: int, gen: int, reader: Any) -> Any:
 
 def _check_tree(root: Any, reader: Any) -> None:
     """Every dictionary and array inside one object (references are not followed: each object is visited)."""
-    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
     stack: list[tuple[Any, str]] = [(root, "")]
     while stack:
         node, parent = stack.pop()
+        if isinstance(node, StreamObject):
+            _scan_object_stream(node)
         if isinstance(node, DictionaryObject):
             for key, value in node.items():
                 _refuse_name(str(key).lstrip("/"))
@@ -141,6 +153,8 @@ def _check_action(node: Any, parent: str, reader: Any) -> None:
         return
     if kind not in _SAFE_ACTIONS or (parent == "/OpenAction" and kind not in _AUTOMATIC):
         raise Refused(_REASONS.get(kind, _ACTION).format(name=f"/{kind}"))
+    if kind == "Named" and node.get("/N") not in _PAGE_MOVES:
+        raise Refused(_ACTION.format(name=f"/Named {node.get('/N')}"))
     if kind == "URI":
         target = node.get("/URI")
         if target is not None and hasattr(target, "get_object"):

@@ -4,7 +4,7 @@ reason the resident sees. The type itself is already known (sniffing.py); this d
 Common to every type: no second format hidden in the same bytes (polyglots: a ZIP directory anywhere, a PDF
 header where a PDF reader would find it, HTML or script a browser would run). Then each type's own rules:
 pdf.py, office.py (DOCX, ODT, over archive.py's bounded reading), markup.py (XML). Images have only the
-common rules: their decoders run no code, and they are never shown inline by the platform.
+common rules and a bound on their pixel dimensions (images.py): their decoders run no code.
 """
 
 from __future__ import annotations
@@ -24,33 +24,34 @@ class Refused(Exception):
 
 _PDF_WINDOW = 1024  # PDF readers accept the header anywhere in the first 1 KiB
 # Markup a browser would render or run if it ever treated the bytes as a page.
-_HTML = re.compile(rb"<\s*(?:script|html|body|iframe|frameset|object|embed|svg|meta\s+http-equiv)[\s/>]"
+_HTML = re.compile(rb"<\s*(?:script|html|iframe|frameset|object|embed|svg|meta\s+http-equiv)[\s/>]"
                    rb"|javascript\s*:|vbscript\s*:", re.IGNORECASE)
 
 
 def refusal(content: bytes, content_type: str) -> str | None:
     """Why a file of `content_type` (its true type) is refused; None when the policy lets it through."""
-    from chalicelib.documents.filetypes import markup, office, pdf
+    from chalicelib.documents.filetypes import images, markup, office, pdf
     from chalicelib.documents.filetypes.sniffing import DOCX, ODT, PDF, XML
 
     try:
+        _no_hidden_formats(content, content_type)
         if content_type == XML:
             markup.check_xml(content)
-            return None
-        _no_hidden_formats(content, content_type)
-        if content_type == PDF:
+        elif content_type == PDF:
             pdf.check(content)
         elif content_type == DOCX:
             office.check_docx(content)
         elif content_type == ODT:
             office.check_odt(content)
+        else:
+            images.check(content, content_type)
     except Refused as refused:
         return refused.reason
     return None
 
 
 def _no_hidden_formats(content: bytes, content_type: str) -> None:
-    from chalicelib.documents.filetypes.sniffing import DOCX, ODT, PDF
+    from chalicelib.documents.filetypes.sniffing import DOCX, ODT, PDF, XML
 
     zipped = content_type in (DOCX, ODT)
     if content_type != PDF and b"%PDF-" in content[:_PDF_WINDOW]:
@@ -59,7 +60,8 @@ def _no_hidden_formats(content: bytes, content_type: str) -> None:
         raise Refused("Plik zawiera ukryte archiwum ZIP (plik-poliglota); prześlij sam dokument.")
     if zipped and not content.startswith(b"PK\x03\x04"):
         raise Refused("Przed dokumentem w pliku są dołączone inne dane (plik-poliglota).")
-    if _HTML.search(content):
+    # XML is parsed and judged by its elements instead (markup.py): text that merely mentions a tag is data.
+    if content_type != XML and _HTML.search(content):
         raise Refused("Plik zawiera kod strony internetowej lub skrypt, który przeglądarka mogłaby uruchomić.")
 
 
