@@ -3,6 +3,7 @@ zip bombs (generated in memory), active XML. Each is a real file of its type tha
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 
@@ -182,3 +183,14 @@ def tiff_of(width: int, height: int) -> bytes:
     entries = [(256, 4, 1, width), (257, 4, 1, height), (259, 3, 1, 1), (262, 3, 1, 1)]
     ifd = struct.pack("<H", len(entries)) + b"".join(struct.pack("<HHII", *e) for e in entries) + struct.pack("<I", 0)
     return b"II*\x00" + struct.pack("<I", 8) + ifd
+
+
+def encrypted(sample: bytes, *, user_password: str = "") -> bytes:
+    """`sample` encrypted (AES-256) as banks and offices do: an owner password, and maybe one to open it."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(sample)))
+    writer.encrypt(user_password=user_password, owner_password="wlasciciel", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

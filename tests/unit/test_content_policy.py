@@ -90,6 +90,12 @@ def test_plain_pdfs_with_links_and_navigation_are_released(sample: bytes) -> Non
     released(sample, PDF)
 
 
+def test_an_encrypted_pdf_is_inspected_when_it_opens_without_a_password_and_refused_when_it_needs_one() -> None:
+    released(h.encrypted(make_pdf()), PDF)
+    refused(h.encrypted(h.pdf(catalog=b"/OpenAction " + JS)), PDF, "skrypt")
+    refused(h.encrypted(make_pdf(), user_password="tajne"), PDF, "zaszyfrowany")
+
+
 def test_a_damaged_pdf_is_refused() -> None:
     sample = h.pdf_with_action_in_object_stream(b"<< /S /GoTo /D [3 0 R /Fit] >>").replace(b"/ObjStm", b"/ObjStX")
     refused(sample, PDF, "uszkodzony")

@@ -5,7 +5,8 @@ Two independent looks, and either refuses:
   and inside it too for the long names; this sees objects a repairing reader might find outside the xref;
 - pypdf (maintained, its own decompression limits) reads every object the xref names, including those
   packed in object streams, and the walk checks keys, action types and link targets there.
-Encrypted PDFs are refused: their object streams cannot be inspected without the password.
+An encrypted PDF that opens without a password (only an owner password restricts printing, copying...) is
+decrypted by pypdf and inspected like any other; one that needs a password to open is refused, unseen.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ _REASONS: dict[str, str] = {
     **dict.fromkeys(("EmbeddedFile", "EmbeddedFiles", "EF", "FileAttachment", "RichMedia", "RichMediaExecute",
                      "Movie", "Sound", "3D"), _EMBEDDED),
     "XFA": _FORM,
-    "Encrypt": _ENCRYPTED,
 }
 # Annotations that play or run something (a Screen annotation, not the /Screen blend mode, which is harmless).
 _ACTIVE_ANNOTATIONS = frozenset({"/Screen", "/Movie", "/Sound", "/3D", "/RichMedia", "/FileAttachment"})
@@ -89,7 +89,7 @@ def _walk_objects(content: bytes) -> None:
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file is our verdict, not a log warning
     try:
         reader = PdfReader(io.BytesIO(content), strict=False)
-        if reader.is_encrypted:
+        if reader.is_encrypted and not reader.decrypt(""):
             raise Refused(_ENCRYPTED)
         _check_tree(reader.trailer, reader)
         ids = [(num, gen) for gen, table in reader.xref.items() for num in table]
