@@ -152,6 +152,13 @@ def _zip(entries: list[tuple[bytes, bytes, int, int]]) -> bytes:
     return bytes(out)
 
 
+def many_parts(count: int) -> bytes:
+    """A DOCX with `count` empty parts besides its own, written by hand (zipfile takes seconds for this)."""
+    parts = [("[Content_Types].xml", CONTENT_TYPES), ("_rels/.rels", RELS), ("word/document.xml", WORD_DOCUMENT)]
+    empty = _deflated("", b"")[1:]
+    return _zip([_deflated(n, c) for n, c in parts] + [(f"word/media/{i}".encode(), *empty) for i in range(count)])
+
+
 def many_small_bombs() -> bytes:
     """Each part below any per-part ratio floor, together far past the archive's inflated limit."""
     zeros = bytes(900 * 1024)

@@ -136,3 +136,16 @@ def test_a_docx_whose_part_inflates_past_its_declared_size_is_refused() -> None:
     bomb = h.zip_bomb(64 * 1024 * 1024)
     sample = bomb.replace((64 * 1024 * 1024).to_bytes(4, "little"), (1000).to_bytes(4, "little"))
     refused(sample, DOCX, "DOCX")
+
+
+def test_a_docx_declaring_tens_of_thousands_of_parts_is_refused_before_they_are_listed() -> None:
+    sample = h.many_parts(60_000)
+    started = time.monotonic()
+    refused(sample, DOCX, "za dużo części")
+    assert time.monotonic() - started < 5
+
+
+def test_a_docx_with_a_damaged_deflate_stream_is_refused_not_a_failure_of_the_check() -> None:
+    sample = h.docx(("word/media/a.png", bytes(5000)))
+    at = sample.index(b"word/media/a.png") + len("word/media/a.png")
+    refused(sample[:at] + b"\xff\xff\xff" + sample[at + 3:], DOCX, "uszkodzony")

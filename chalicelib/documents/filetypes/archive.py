@@ -8,7 +8,9 @@ read at the limit instead of filling memory; only the parts the policy needs (XM
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from chalicelib.documents.filetypes.policy import Refused
@@ -45,6 +47,8 @@ class Archive:
 
 def read(content: bytes, *, keep: tuple[str, ...], what: str) -> Archive:
     """Check the whole archive and return the parts whose names end with one of `keep` (e.g. ".xml")."""
+    if declared_entries(content) > MAX_ENTRIES:
+        raise Refused(f"Plik {what} ma za dużo części (dozwolone najwyżej {MAX_ENTRIES}).")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             infos = archive.infolist()
@@ -60,11 +64,26 @@ def read(content: bytes, *, keep: tuple[str, ...], what: str) -> Archive:
                     found.parts[info.filename] = data
     except Refused:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, ValueError, OSError,
-            EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, RuntimeError, NotImplementedError, ValueError,
+            OSError, EOFError, struct.error) as exc:
         # Damaged, encrypted, or a compression method we cannot read: nothing we can vouch for.
         raise Refused(f"Pliku {what} nie da się w całości odczytać (jest uszkodzony lub zaszyfrowany).") from exc
     return found
+
+
+def declared_entries(content: bytes) -> int:
+    """The entry count the end-of-directory record declares, read before zipfile builds one object per entry
+    (a 10 MiB file can declare some 200 000 of them). 0 when there is no such record."""
+    end = content.rfind(b"PK\x05\x06", max(0, len(content) - 65535 - 22))
+    if end < 0 or end + 22 > len(content):
+        return 0
+    count = int(struct.unpack("<H", content[end + 10:end + 12])[0])
+    locator = end - 20  # a ZIP64 archive keeps the real count in its own record, found through the locator
+    if count == 0xFFFF and locator >= 0 and content[locator:locator + 4] == b"PK\x06\x07":
+        record = int(struct.unpack("<Q", content[locator + 8:locator + 16])[0])
+        if content[record:record + 4] == b"PK\x06\x06" and record + 40 <= len(content):
+            count = int(struct.unpack("<Q", content[record + 32:record + 40])[0])
+    return count
 
 
 def _check_directory(infos: list[zipfile.ZipInfo], compressed: int, what: str) -> None:

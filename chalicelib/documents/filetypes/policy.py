@@ -10,6 +10,7 @@ common rules and a bound on their pixel dimensions (images.py): their decoders r
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zipfile
 
@@ -47,6 +48,9 @@ def refusal(content: bytes, content_type: str) -> str | None:
             images.check(content, content_type)
     except Refused as refused:
         return refused.reason
+    except Exception:  # a reader's bug on a crafted file must not stop the check: unreadable means refused
+        logging.getLogger(__name__).exception("content policy failed on a file", extra={"type": content_type})
+        return "Pliku nie da się w całości odczytać i sprawdzić; prześlij go ponownie, zapisany jeszcze raz."
     return None
 
 

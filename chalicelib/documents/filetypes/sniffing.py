@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import filetype
 
@@ -51,11 +52,16 @@ def sniff(content: bytes) -> str | None:
     if mime in _BY_SIGNATURE:
         return mime
     if mime in _ZIPPED:
-        return _office_document(content)
+        return _office_document(content, mime)
     return None
 
 
-def _office_document(content: bytes) -> str | None:
+def _office_document(content: bytes, guess: str) -> str | None:
+    from chalicelib.documents.filetypes.archive import MAX_ENTRIES, declared_entries
+
+    if declared_entries(content) > MAX_ENTRIES:
+        # Not opened here at all; the content policy refuses it with the reason.
+        return guess if guess in (DOCX, ODT) else None
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
@@ -64,8 +70,8 @@ def _office_document(content: bytes) -> str | None:
             if "mimetype" in names:
                 with archive.open("mimetype") as entry:
                     is_odt = entry.read(len(_ODT_MIMETYPE) + 1) == _ODT_MIMETYPE
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, ValueError, OSError,
-            EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, RuntimeError, NotImplementedError, ValueError,
+            OSError, EOFError):
         # Damaged, encrypted or using a compression method we cannot read: not a document we accept.
         return None
     if is_docx == is_odt:  # neither, or a polyglot claiming to be both
