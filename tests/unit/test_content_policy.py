@@ -7,6 +7,7 @@ reason; the legitimate neighbours of each rule are released, so the policy refus
 from __future__ import annotations
 
 import struct
+import zlib
 
 import pytest
 
@@ -94,6 +95,13 @@ def test_an_encrypted_pdf_is_inspected_when_it_opens_without_a_password_and_refu
     released(h.encrypted(make_pdf()), PDF)
     refused(h.encrypted(h.pdf(catalog=b"/OpenAction " + JS)), PDF, "skrypt")
     refused(h.encrypted(make_pdf(), user_password="tajne"), PDF, "zaszyfrowany")
+
+
+def test_an_object_stream_the_xref_does_not_list_is_still_inspected() -> None:
+    # Given a packed JavaScript action in an object stream outside the xref (a repairing reader may find it)
+    packed = zlib.compress(b"9 0 << /S /J#61vaScript /JS (app.alert(1)) >>")
+    orphan = b"8 0 obj\n" + h.stream(packed, b"/Type /Obj#53tm /N 1 /First 4 /Filter /Fl#61teDecode") + b"\nendobj\n"
+    refused(h.pdf(head=orphan), PDF, "skrypt")
 
 
 def test_a_damaged_pdf_is_refused() -> None:

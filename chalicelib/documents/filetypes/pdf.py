@@ -14,11 +14,13 @@ from __future__ import annotations
 import io
 import logging
 import re
+import zlib
 from typing import Any
 
 from chalicelib.documents.filetypes.policy import Refused
 
 MAX_OBJECTS = 200_000
+MAX_INFLATED = 64 * 1024 * 1024  # all object streams found in the raw bytes, inflated together
 _NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
 _STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
 _HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -66,6 +68,30 @@ def _scan_names(content: bytes) -> None:
         name = _decode(match.group(1))
         if len(name) >= _LONG:
             _refuse_name(name)
+    _scan_raw_object_streams(content)
+
+
+def _scan_raw_object_streams(content: bytes) -> None:
+    """Every Flate object stream found in the raw bytes, listed in the xref or not (a repairing reader may use
+    one the xref leaves out), inflated up to a bound and scanned for names."""
+    budget = MAX_INFLATED
+    for match in _STREAM.finditer(content):
+        head = content[max(0, match.start() - 2048):match.start()]
+        dictionary = head[head.rfind(b"obj"):] if b"obj" in head else head
+        names = {_decode(n.group(1)) for n in _NAME.finditer(dictionary)}
+        if "ObjStm" not in names or "FlateDecode" not in names:
+            continue
+        data = match.group(0)[len(b"stream"):-len(b"endstream")].lstrip(b"\r\n")
+        inflater = zlib.decompressobj()
+        try:
+            packed = inflater.decompress(data, budget)
+        except zlib.error:
+            continue  # not a stream any reader could inflate either
+        budget -= len(packed)
+        if budget <= 0:
+            raise Refused(_BROKEN)
+        for name in _NAME.finditer(packed):
+            _refuse_name(_decode(name.group(1)))
 
 
 def _scan_object_stream(node: Any) -> None:
