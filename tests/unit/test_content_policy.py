@@ -86,7 +86,9 @@ def test_active_pdfs_are_refused(sample: bytes, words: tuple[str, ...]) -> None:
     h.pdf(page=b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://gov.pl/) >> >>]"),
     h.pdf(page=b"/Resources << /ExtGState << /G0 << /BM /Screen >> >> >>"),
     h.pdf_with_action_in_object_stream(b"<< /S /GoTo /D [3 0 R /Fit] >>"),
-], ids=["plain", "open-at-page", "web-link", "screen-blend-mode", "objstm-goto"])
+    h.pdf(page=b"/Annots [<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI "
+                b"(https://bip.example.pl/AA/JS/EF/\\(XFA/(3D\\))) >> >>]"),
+], ids=["plain", "open-at-page", "web-link", "screen-blend-mode", "objstm-goto", "link-with-short-names-in-path"])
 def test_plain_pdfs_with_links_and_navigation_are_released(sample: bytes) -> None:
     released(sample, PDF)
 

@@ -24,6 +24,9 @@ MAX_INFLATED = 64 * 1024 * 1024  # all object streams found in the raw bytes, in
 _NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
 _STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
 _HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
+# A literal string, innermost first (escapes as the spec reads them): a link such as (https://x.pl/AA/) is not
+# the name /AA. Long names are also looked for with strings left in, and pypdf reads names exactly.
+_LITERAL = re.compile(rb"\((?:\\.|[^\\()])*\)", re.DOTALL)
 
 _SCRIPT = "Plik PDF zawiera skrypt (JavaScript); przyjmujemy tylko dokumenty bez aktywnej zawartości."
 _ACTION = ("Plik PDF zawiera akcję, która sama się uruchamia albo otwiera program lub plik spoza dokumentu "
@@ -60,8 +63,17 @@ def _decode(name: bytes) -> str:
     return _HEX.sub(lambda m: bytes([int(m.group(1), 16)]), name).decode("latin-1")
 
 
+def _without_strings(data: bytes) -> bytes:
+    for _ in range(64):  # one pass per level of nested parentheses
+        stripped = _LITERAL.sub(b" ", data)
+        if stripped == data:
+            break
+        data = stripped
+    return data
+
+
 def _scan_names(content: bytes) -> None:
-    outside = _STREAM.sub(b"stream endstream", content)
+    outside = _without_strings(_STREAM.sub(b"stream endstream", content))
     for match in _NAME.finditer(outside):
         _refuse_name(_decode(match.group(1)))
     for match in _NAME.finditer(content):
@@ -90,7 +102,7 @@ def _scan_raw_object_streams(content: bytes) -> None:
         budget -= len(packed)
         if budget <= 0:
             raise Refused(_BROKEN)
-        for name in _NAME.finditer(packed):
+        for name in _NAME.finditer(_without_strings(packed)):
             _refuse_name(_decode(name.group(1)))
 
 
@@ -98,7 +110,7 @@ def _scan_object_stream(node: Any) -> None:
     """Every name in a decoded object stream: it holds only objects, so no name there is there by chance, and
     this also covers packed objects the xref does not list (a repairing reader may still find them)."""
     if node.get("/Type") == "/ObjStm":
-        for match in _NAME.finditer(node.get_data()):
+        for match in _NAME.finditer(_without_strings(node.get_data())):
             _refuse_name(_decode(match.group(1)))
 
 
