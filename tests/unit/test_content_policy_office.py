@@ -149,3 +149,13 @@ def test_a_docx_with_a_damaged_deflate_stream_is_refused_not_a_failure_of_the_ch
     sample = h.docx(("word/media/a.png", bytes(5000)))
     at = sample.index(b"word/media/a.png") + len("word/media/a.png")
     refused(sample[:at] + b"\xff\xff\xff" + sample[at + 3:], DOCX, "uszkodzony")
+
+
+def test_strict_ooxml_fields_and_upper_case_relationship_parts_are_read_too() -> None:
+    strict = h.word_document(b'<w:p><w:fldSimple w:instr="DDEAUTO cmd.exe"/></w:p>').replace(
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        b"http://purl.oclc.org/ooxml/wordprocessingml/main")
+    refused(h.docx(document=strict), DOCX, "DDEAUTO")
+    upper = h.docx(("word/_rels/settings.xml.RELS",
+                    h.relationships(("attachedTemplate", "http://evil.example/t", "External"))))
+    refused(upper, DOCX, "zdalny szablon")

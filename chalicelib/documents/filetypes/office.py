@@ -34,7 +34,6 @@ _DOCX_FORBIDDEN_RELATIONSHIPS = frozenset({
 })
 _WEB = ("http://", "https://", "mailto:")
 _FIELDS = re.compile(r"^\s*(DDE|DDEAUTO|INCLUDETEXT|INCLUDEPICTURE|IMPORT|INCLUDE|LINK)\b", re.IGNORECASE)
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _CT = "http://schemas.openxmlformats.org/package/2006/content-types"
 
@@ -57,9 +56,10 @@ def check_docx(content: bytes) -> None:
     found = archive.read(content, keep=(".xml", ".rels"), what=what)
     for name, data in found.parts.items():
         tree = markup.parse(data)
-        if name == "[Content_Types].xml":
+        low = name.lower()  # part names are case-insensitive in OPC
+        if low == "[content_types].xml":
             _docx_content_types(tree, what)
-        elif name.endswith(".rels"):
+        elif low.endswith(".rels"):
             _docx_relationships(tree, what)
         _docx_fields(tree, what)
 
@@ -91,18 +91,22 @@ def _docx_relationships(tree: etree._ElementTree, what: str) -> None:
 
 
 def _docx_fields(tree: etree._ElementTree, what: str) -> None:
-    """Each field's instruction, put together from all its runs (Word joins them), nested fields apart."""
-    instructions = [n.get(f"{_W}instr") or "" for n in tree.getroot().iter(f"{_W}fldSimple")]
+    """Each field's instruction, put together from all its runs (Word joins them), nested fields apart.
+    Matched by local name: transitional and strict OOXML put WordprocessingML in different namespaces."""
+    instructions: list[str] = []
     open_fields: list[list[str]] = []
-    for node in tree.getroot().iter(f"{_W}fldChar", f"{_W}instrText"):
-        if node.tag == f"{_W}instrText":
-            if open_fields:
-                open_fields[-1].append(node.text or "")
-            else:  # an instruction outside any field: judged on its own
-                instructions.append(node.text or "")
-        elif node.get(f"{_W}fldCharType") == "begin":
+    for node in tree.getroot().iter():
+        if not isinstance(node.tag, str):
+            continue
+        local = markup.split(node.tag)[1]
+        attrs = {markup.split(str(k))[1]: str(v) for k, v in node.attrib.items()}
+        if local == "fldSimple":
+            instructions.append(attrs.get("instr", ""))
+        elif local == "instrText":
+            (open_fields[-1] if open_fields else instructions).append(node.text or "")
+        elif local == "fldChar" and attrs.get("fldCharType") == "begin":
             open_fields.append([])
-        elif node.get(f"{_W}fldCharType") == "end" and open_fields:
+        elif local == "fldChar" and attrs.get("fldCharType") == "end" and open_fields:
             instructions.append("".join(open_fields.pop()))
     instructions += ["".join(parts) for parts in open_fields]
     for text in instructions:
