@@ -50,6 +50,7 @@ def test_a_docx_of_many_parts_each_small_but_together_too_large_is_refused() -> 
     (h.docx(("word/embeddings/wniosek.docx", make_docx())), ("ZIP",)),
     (h.docx(("../../evil.txt", b"x")), ("ścieżce",)),
     (h.docx(("C:/evil.txt", b"x")), ("ścieżce",)),
+    (h.docx(("word/media/a.png:zone.identifier", b"x")), ("ścieżce",)),
     (h.docx(*((f"word/media/{i}.txt", b"x") for i in range(1001))), ("za dużo części",)),
     (h.docx(document=h.word_document(b'<w:p><w:r><w:instrText> DDEAUTO c:\\\\windows\\\\system32\\\\cmd.exe '
                                      b'"/k calc"</w:instrText></w:r></w:p>')), ("DDEAUTO",)),
@@ -64,7 +65,8 @@ def test_a_docx_of_many_parts_each_small_but_together_too_large_is_refused() -> 
     (h.docx(("word/_rels/settings.xml.rels", h.relationships(("attachedTemplate", "t.dotm", ""))),), ()),
 ], ids=["remote-template", "external-image", "external-ole-in-footer", "external-in-custom-xml",
         "hyperlink-to-file", "exe-entry", "ole-under-other-name", "vba-content-type", "vba-relationship",
-        "ole-object", "afchunk", "nested-zip", "dot-dot-path", "drive-path", "too-many-entries", "dde-field",
+        "ole-object", "afchunk", "nested-zip", "dot-dot-path", "drive-path", "alternate-data-stream",
+        "too-many-entries", "dde-field",
         "includepicture-field", "doctype-in-part", "dde-field-split-across-runs", "url-without-target-mode",
         "internal-template"])
 def test_active_or_hostile_docx_is_refused(sample: bytes, words: tuple[str, ...]) -> None:

@@ -108,7 +108,7 @@ def _check_directory(infos: list[zipfile.ZipInfo], compressed: int, what: str) -
 
 def _check_name(name: str, what: str) -> None:
     parts = name.split("/")
-    if (not name or name.startswith("/") or "\\" in name or ".." in parts or ":" in parts[0]
+    if (not name or name.startswith("/") or "\\" in name or ".." in parts or ":" in name
             or any(ord(c) < 32 for c in name)):
         raise Refused(f"Plik {what} zawiera część o niedozwolonej nazwie lub ścieżce ({name!r}).")
     extension = name.rsplit(".", 1)[-1].lower() if "." in parts[-1] else ""
