@@ -161,3 +161,26 @@ def test_strict_ooxml_fields_and_upper_case_relationship_parts_are_read_too() ->
     upper = h.docx(("word/_rels/settings.xml.RELS",
                     h.relationships(("attachedTemplate", "http://evil.example/t", "External"))))
     refused(upper, DOCX, "zdalny szablon")
+
+
+SVG_OPEN = b'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
+
+
+@pytest.mark.parametrize("picture", [
+    SVG_OPEN + b"<script>alert(1)</script></svg>",
+    SVG_OPEN + b'<rect onload="alert(1)"/></svg>',
+    SVG_OPEN + b"<foreignObject><p>x</p></foreignObject></svg>",
+    SVG_OPEN + b'<a xlink:href="javascript:alert(1)"><rect/></a></svg>',
+    SVG_OPEN + b'<image href="http://evil.example/track.png"/></svg>',
+    SVG_OPEN + b'<use xlink:href="file:///C:/x.svg#a"/></svg>',
+], ids=["script", "event-handler", "foreign-object", "javascript-link", "remote-image", "file-reference"])
+def test_an_svg_picture_with_script_or_external_references_is_refused_in_docx_and_odt(picture: bytes) -> None:
+    refused(h.docx(("word/media/image1.svg", picture)), DOCX, "SVG")
+    refused(h.odt(("Pictures/p.svg", picture)), ODT, "SVG")
+
+
+def test_an_svg_picture_that_only_draws_is_released() -> None:
+    picture = (SVG_OPEN + b'<defs><linearGradient id="g"><stop offset="0"/></linearGradient></defs>'
+               b'<rect fill="url(#g)" width="9" height="9"/><use xlink:href="#g"/>'
+               b'<image href="data:image/png;base64,iVBORw0KGgo="/></svg>')
+    released(h.docx(("word/media/image1.svg", picture)), DOCX)

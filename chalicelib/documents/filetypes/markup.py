@@ -23,6 +23,7 @@ _ACTIVE_NAMESPACES = frozenset({
 _XLINK = "http://www.w3.org/1999/xlink"
 _SCRIPT_VALUES = ("javascript:", "vbscript:", "data:", "livescript:")
 _WEB = ("http://", "https://", "mailto:", "#")
+_PICTURE_DATA = ("data:image/png;", "data:image/jpeg;", "data:image/gif;")
 
 _PI = ("Plik XML zawiera instrukcję przetwarzania ({name}), np. zewnętrzny arkusz stylów; "
        "przyjmujemy XML bez instrukcji przetwarzania.")
@@ -30,6 +31,7 @@ _ACTIVE = "Plik XML zawiera treść strony internetowej, grafiki SVG lub przeksz
 _SCRIPT = "Plik XML zawiera skrypt lub odnośnik uruchamiający skrypt."
 _EXTERNAL = "Plik XML odwołuje się do zasobu spoza pliku, który wczytywałby się sam ({name})."
 _BROKEN = "Pliku XML nie da się odczytać: {detail}"
+_SVG_ACTIVE = "Plik {what} zawiera obraz SVG ze skryptem lub odwołaniem na zewnątrz ({name})."
 
 
 def parse(content: bytes) -> etree._ElementTree:
@@ -82,3 +84,21 @@ def split(tag: str) -> tuple[str, str]:
         namespace, _, local = tag[1:].partition("}")
         return namespace, local
     return "", tag
+
+
+def check_svg_picture(tree: etree._ElementTree, what: str) -> None:
+    """An SVG picture inside an office document: drawing only. No script, no event handler (`on…`), no
+    foreignObject (HTML inside), no link that runs script or loads something from outside the file."""
+    for node in tree.getroot().iter():
+        if not isinstance(node.tag, str):
+            continue
+        local = split(node.tag)[1]
+        if local.lower() in ("script", "foreignobject", "handler", "listener"):
+            raise Refused(_SVG_ACTIVE.format(what=what, name=f"<{local}>"))
+        for raw_name, raw_value in node.attrib.items():
+            name, value = split(str(raw_name))[1].lower(), link_text(str(raw_value))
+            if value.startswith(_PICTURE_DATA):  # a raster picture carried inside the drawing
+                continue
+            if name.startswith("on") or value.startswith(_SCRIPT_VALUES) or (
+                    name == "href" and (has_scheme(value) or value.startswith("//"))):
+                raise Refused(_SVG_ACTIVE.format(what=what, name=f"{name}={str(raw_value)[:60]}"))

@@ -53,10 +53,13 @@ _ODF_MACRO_TYPES = ("basic", "script", "oleobject", "ole-object", "x-ole", "java
 
 def check_docx(content: bytes) -> None:
     what = "DOCX"
-    found = archive.read(content, keep=(".xml", ".rels"), what=what)
+    found = archive.read(content, keep=(".xml", ".rels", ".svg"), what=what)
     for name, data in found.parts.items():
         tree = markup.parse(data)
         low = name.lower()  # part names are case-insensitive in OPC
+        if low.endswith(".svg"):
+            markup.check_svg_picture(tree, what)
+            continue
         if low == "[content_types].xml":
             _docx_content_types(tree, what)
         elif low.endswith(".rels"):
@@ -117,14 +120,16 @@ def _docx_fields(tree: etree._ElementTree, what: str) -> None:
 
 def check_odt(content: bytes) -> None:
     what = "ODT"
-    found = archive.read(content, keep=(".xml", ".rdf"), what=what)
+    found = archive.read(content, keep=(".xml", ".rdf", ".svg"), what=what)
     for name in found.names:
         top = name.split("/", 1)[0].lower()
         if top in ("basic", "scripts", "dialogs"):
             raise Refused(_MACROS.format(what=what))
     for name, data in found.parts.items():
         tree = markup.parse(data)
-        if name == "META-INF/manifest.xml":
+        if name.lower().endswith(".svg"):
+            markup.check_svg_picture(tree, what)
+        elif name == "META-INF/manifest.xml":
             _odt_manifest(tree, what)
         else:
             _odt_part(tree, what)
