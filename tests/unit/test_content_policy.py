@@ -106,6 +106,20 @@ def test_an_object_stream_the_xref_does_not_list_is_still_inspected() -> None:
     refused(h.pdf(head=orphan), PDF, "skrypt")
 
 
+def test_an_object_stream_in_an_unusual_encoding_is_refused() -> None:
+    packed = b"9 0 << /S /JavaScript /JS (app.alert(1)) >>".hex().encode() + b">"
+    hidden = b"8 0 obj\n" + h.stream(packed, b"/Type /ObjStm /N 1 /First 4 /Filter /ASCIIHexDecode") + b"\nendobj\n"
+    refused(h.pdf(head=hidden), PDF, "nietypowo zakodowanym")
+
+
+def test_object_streams_inflating_past_64_mib_are_refused() -> None:
+    bomb = zlib.compress(b" " * (65 * 1024 * 1024), 1)
+    packed = b"8 0 obj\n" + h.stream(bomb, b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode") + b"\nendobj\n"
+    sample = h.pdf(head=packed)
+    assert len(sample) < 1024 * 1024
+    refused(sample, PDF, "nieproporcjonalnie duży")
+
+
 def test_a_damaged_pdf_is_refused() -> None:
     sample = h.pdf_with_action_in_object_stream(b"<< /S /GoTo /D [3 0 R /Fit] >>").replace(b"/ObjStm", b"/ObjStX")
     refused(sample, PDF, "uszkodzony")

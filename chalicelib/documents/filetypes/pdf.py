@@ -20,7 +20,9 @@ from typing import Any
 from chalicelib.documents.filetypes.policy import Refused
 
 MAX_OBJECTS = 200_000
-MAX_INFLATED = 64 * 1024 * 1024  # all object streams found in the raw bytes, inflated together
+MAX_INFLATED = 64 * 1024 * 1024  # all object streams found in the raw bytes, inflated together; and any one stream
+_OTHER_FILTERS = frozenset({"LZWDecode", "ASCIIHexDecode", "ASCII85Decode", "RunLengthDecode", "Crypt", "LZW", "AHx",
+                            "A85", "RL", "JBIG2Decode", "DCTDecode", "JPXDecode", "CCITTFaxDecode", "BrotliDecode"})
 _NAME = re.compile(rb"/([^\x00\t\n\x0c\r ()<>\[\]{}/%]*)")
 _STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
 _HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -36,6 +38,8 @@ _FORM = "Plik PDF zawiera formularz XFA; przyjmujemy dokumenty PDF bez formularz
 _LINK = "Plik PDF zawiera odnośnik, który nie prowadzi do strony WWW ani adresu e-mail."
 _ENCRYPTED = "Plik PDF jest zaszyfrowany lub chroniony hasłem; prześlij go bez zabezpieczeń."
 _BROKEN = "Pliku PDF nie da się odczytać (jest uszkodzony)."
+_HIDDEN = "Plik PDF zapisuje obiekty w nietypowo zakodowanym strumieniu; prześlij PDF zapisany zwykłym programem."
+_BOMB = "Plik PDF po rozpakowaniu byłby nieproporcjonalnie duży (dozwolone najwyżej 64 MiB)."
 
 _REASONS: dict[str, str] = {
     **dict.fromkeys(("JavaScript", "JS"), _SCRIPT),
@@ -91,17 +95,18 @@ def _scan_raw_object_streams(content: bytes) -> None:
         head = content[max(0, match.start() - 2048):match.start()]
         dictionary = head[head.rfind(b"obj"):] if b"obj" in head else head
         names = {_decode(n.group(1)) for n in _NAME.finditer(dictionary)}
-        if "ObjStm" not in names or "FlateDecode" not in names:
+        if "ObjStm" not in names:
             continue
+        if names & _OTHER_FILTERS:  # writers pack objects with Flate; anything else only serves to hide them
+            raise Refused(_HIDDEN)
         data = match.group(0)[len(b"stream"):-len(b"endstream")].lstrip(b"\r\n")
-        inflater = zlib.decompressobj()
         try:
-            packed = inflater.decompress(data, budget)
+            packed = zlib.decompressobj().decompress(data, budget) if "FlateDecode" in names else data[:budget]
         except zlib.error:
             continue  # not a stream any reader could inflate either
         budget -= len(packed)
         if budget <= 0:
-            raise Refused(_BROKEN)
+            raise Refused(_BOMB)
         for name in _NAME.finditer(_without_strings(packed)):
             _refuse_name(_decode(name.group(1)))
 
@@ -121,26 +126,33 @@ def _refuse_name(name: str) -> None:
 
 
 def _walk_objects(content: bytes) -> None:
-    from pypdf import PdfReader
+    from pypdf import PdfReader, apply_configuration
     from pypdf.errors import PyPdfError
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged file is our verdict, not a log warning
     try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
-        if reader.is_encrypted and not reader.decrypt(""):
-            raise Refused(_ENCRYPTED)
-        _check_tree(reader.trailer, reader)
-        ids = [(num, gen) for gen, table in reader.xref.items() for num in table]
-        ids += [(num, 0) for num in reader.xref_objStm]
-        if len(ids) > MAX_OBJECTS:
-            raise Refused(_BROKEN)
-        for num, gen in ids:
-            _check_tree(reader.get_object(_indirect(num, gen, reader)), reader)
+        with apply_configuration(zlib_maximum_output_length=MAX_INFLATED, lzw_maximum_output_length=MAX_INFLATED,
+                                 run_length_maximum_output_length=MAX_INFLATED,
+                                 stream_decoding_work_maximum_length=MAX_INFLATED):
+            _walk_reader(PdfReader(io.BytesIO(content), strict=False))
     except Refused:
         raise
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError, OSError, RecursionError,
             AssertionError, NotImplementedError) as exc:
         raise Refused(_BROKEN) from exc
+
+
+def _walk_reader(reader: Any) -> None:
+    """Every object the xref lists, directly or in an object stream (pypdf's limits lowered to ours)."""
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise Refused(_ENCRYPTED)
+    _check_tree(reader.trailer, reader)
+    ids = [(num, gen) for gen, table in reader.xref.items() for num in table]
+    ids += [(num, 0) for num in reader.xref_objStm]
+    if len(ids) > MAX_OBJECTS:
+        raise Refused(_BROKEN)
+    for num, gen in ids:
+        _check_tree(reader.get_object(_indirect(num, gen, reader)), reader)
 
 
 def _indirect(num: int, gen: int, reader: Any) -> Any:
