@@ -37,14 +37,9 @@ class S3Objects:
         response = client("s3").put_object(Bucket=bucket_name(bucket), Key=key, Body=body, ContentType=content_type)
         return _version(response)
 
-    def get(self, bucket: str, key: str, *, max_bytes: int, version_id: str | None = None,
-            if_match: str | None = None) -> StoredObject:
-        """Read the object; with `if_match`, only if it still is the object with that ETag (else Changed)."""
-        extra: dict[str, str] = {"VersionId": version_id} if version_id else {}
-        if if_match:
-            extra["IfMatch"] = _quoted(if_match)
-        with _precondition():
-            response = client("s3").get_object(Bucket=bucket_name(bucket), Key=key, **extra)
+    def get(self, bucket: str, key: str, *, max_bytes: int, version_id: str | None = None) -> StoredObject:
+        extra = {"VersionId": version_id} if version_id else {}
+        response = client("s3").get_object(Bucket=bucket_name(bucket), Key=key, **extra)
         size = int(response["ContentLength"])
         if size > max_bytes:
             response["Body"].close()
