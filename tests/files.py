@@ -101,3 +101,9 @@ def make_docx() -> bytes:
 
 def make_odt(mimetype: bytes = ODT.encode()) -> bytes:
     return zipped(("mimetype", mimetype), ("content.xml", ODT_CONTENT), ("META-INF/manifest.xml", ODT_MANIFEST))
+
+
+def make_elf() -> bytes:
+    """The start of a 64-bit Linux executable: what must never reach an office as an attachment."""
+    header = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + struct.pack("<HHI", 2, 0x3E, 1)
+    return header + b"\x00" * (64 - len(header))

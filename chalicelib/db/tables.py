@@ -143,6 +143,7 @@ class AttachmentTable(Model):
     reason = UnicodeAttribute(null=True)
     size = NumberAttribute(null=True)
     sha256 = UnicodeAttribute(null=True)  # hex, of the released content
+    upload_etag = UnicodeAttribute(null=True)  # the one upload this slot accepted (S3 ETag), set by the check
     created_at = UTCDateTimeAttribute()
     checked_at = UTCDateTimeAttribute(null=True)
     expires = TTLAttribute()  # the record goes with the quarantine copy; a submission keeps its own

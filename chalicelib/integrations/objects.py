@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -16,6 +18,11 @@ class StoredObject:
     content_type: str
     metadata: dict[str, str]
     size: int
+    etag: str = ""  # S3's entity tag of exactly these bytes
+
+
+class Changed(Exception):
+    """The object is no longer the one the caller named by its ETag (it was overwritten)."""
 
 
 class TooLarge(Exception):
@@ -38,13 +45,19 @@ class S3Objects:
             response["Body"].close()
             raise TooLarge(size)
         return StoredObject(body=response["Body"].read(), content_type=response.get("ContentType", ""),
-                            metadata=dict(response.get("Metadata") or {}), size=size)
+                            metadata=dict(response.get("Metadata") or {}), size=size,
+                            etag=str(response.get("ETag", "")))
 
-    def copy(self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str) -> str | None:
-        response = client("s3").copy_object(
-            Bucket=bucket_name(dst_bucket), Key=dst_key,
-            CopySource={"Bucket": bucket_name(src_bucket), "Key": src_key},
-        )
+    def copy(self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str, *,
+             if_match: str | None = None) -> str | None:
+        """Server-side copy; with `if_match`, only if the source still has that ETag (else Changed), so what is
+        copied is exactly what was read before."""
+        extra = {"CopySourceIfMatch": _quoted(if_match)} if if_match else {}
+        with _precondition():
+            response = client("s3").copy_object(
+                Bucket=bucket_name(dst_bucket), Key=dst_key,
+                CopySource={"Bucket": bucket_name(src_bucket), "Key": src_key}, **extra,
+            )
         return _version(response)
 
     def delete(self, bucket: str, key: str) -> None:
@@ -73,6 +86,24 @@ class S3Objects:
             params["VersionId"] = version_id
         url: str = client("s3").generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
         return url
+
+
+@contextmanager
+def _precondition() -> Iterator[None]:
+    from botocore.exceptions import ClientError
+
+    try:
+        yield
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if error.get("Code") in ("PreconditionFailed", "412") or status == 412:
+            raise Changed(str(error.get("Message", ""))) from exc
+        raise
+
+
+def _quoted(etag: str) -> str:
+    return etag if etag.startswith('"') else f'"{etag}"'
 
 
 def _version(response: dict[str, Any]) -> str | None:

@@ -200,7 +200,9 @@ class Screening:
 
 
 def screen(content: bytes, *, declared_type: str, rules_types: Iterable[str], max_bytes: int,
-           sniff: Callable[[bytes], str | None]) -> Screening:
+           sniff: Callable[[bytes], str | None],
+           policy: Callable[[bytes, str], str | None] = lambda content, kind: None) -> Screening:
+    """`sniff` names the file's true type; `policy` says why that type's content policy refuses it (or None)."""
     size, digest = len(content), _sha256(content)
     if size > max_bytes:
         return Screening(False, f"Plik jest za duży ({size} B, dozwolone {max_bytes} B).", digest, size)
@@ -212,6 +214,9 @@ def screen(content: bytes, *, declared_type: str, rules_types: Iterable[str], ma
                                 f"({FILE_TYPES.get(declared_type, declared_type)}).", digest, size)
     if actual not in rules_types:
         return Screening(False, f"Typ {FILE_TYPES[actual]} nie jest dozwolony w tej usłudze.", digest, size)
+    refused = policy(content, actual)
+    if refused is not None:
+        return Screening(False, refused, digest, size)
     return Screening(True, None, digest, size)
 
 

@@ -82,6 +82,18 @@ class DynamoAttachments:
         items = AttachmentTable.batch_get([(owner, i) for i in dict.fromkeys(ids)], consistent_read=True)
         return {item.attachment_id: _attachment(item) for item in items}
 
+    def claim(self, owner: str, attachment_id: str, etag: str) -> bool:
+        """Bind the waiting slot to one upload (its ETag); False if it is bound to another one or settled.
+        A slot accepts one file: whichever upload the check reaches first is the only one it ever screens."""
+        item = AttachmentTable(owner=owner, attachment_id=attachment_id)
+        try:
+            item.update(actions=[AttachmentTable.upload_etag.set(etag)],
+                        condition=(AttachmentTable.status == AttachmentStatus.OCZEKUJE.value)
+                        & (AttachmentTable.upload_etag.does_not_exist() | (AttachmentTable.upload_etag == etag)))
+        except UpdateError:
+            return False
+        return True
+
     def settle(self, owner: str, attachment_id: str, *, released: bool, reason: str | None, size: int,
                sha256: str, at: datetime, expires: datetime) -> bool:
         """Record the check's verdict once; False if the file was already settled (a repeated notification)."""

@@ -6,6 +6,7 @@ type (by content) and size against the service's rules, and releases it (release
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,7 @@ from chalicelib.core import metering
 from chalicelib.core.batch import process_sqs
 from chalicelib.core.clock import get_clock
 from chalicelib.core.observability import bind, logger
+from chalicelib.integrations.objects import Changed
 from chalicelib.resources import QUARANTINE, queue_name
 from chalicelib.services.catalogue.schemas import MiB
 from chalicelib.services.registry import attachments, catalogue, objects
@@ -29,13 +31,20 @@ if TYPE_CHECKING:
 
 bp = Blueprint(__name__)
 READ_LIMIT = 100 * MiB  # the largest any service's rules allow; S3's upload policy enforces the service's own
+SECOND_UPLOAD = ("Do tego zgłoszenia przesłano więcej niż jeden plik, a każde przyjmuje tylko jeden. "
+                 "Utwórz nowe zgłoszenie załącznika i prześlij plik ponownie.")
 
 
-def screen_upload(key: str) -> str:
-    """Check one quarantined object; returns what became of it."""
+def screen_upload(key: str, etag: str | None = None) -> str:
+    """Check one quarantined object (`etag`: the upload S3's notice speaks of); returns what became of it.
+
+    What is released is exactly what was read and checked: the copy to released/ is conditional on the ETag
+    read, and the slot is bound to that one upload first, so a second upload to the same presigned POST (it
+    stays usable for 15 minutes) is never released, even if it lands while the first is being checked.
+    """
     from botocore.exceptions import ClientError
 
-    from chalicelib.documents.filetypes import sniff
+    from chalicelib.documents.filetypes import refusal, sniff
 
     parts = key.split("/")
     if len(parts) != 3 or f"{parts[0]}/" != QUARANTINE:
@@ -61,15 +70,24 @@ def screen_upload(key: str) -> str:
         objects().delete("uploads", key)
         return "unknown"
     if att.status is not AttachmentStatus.OCZEKUJE:
-        objects().delete("uploads", key)
+        objects().delete("uploads", key)  # a later upload to a used slot: never checked, never released
         return "settled"
-    defn = catalogue().get(att.service)
-    rules = defn.attachment_rules if defn else None
-    verdict = logic.screen(obj.body, declared_type=att.content_type, rules_types=rules.types if rules else (),
-                           max_bytes=rules.max_file_bytes if rules else 0, sniff=sniff)
     now = get_clock().now()
-    if verdict.released:
-        objects().copy("uploads", key, "uploads", logic.released_key(terc, attachment_id))
+    verdict: logic.Screening | None = None
+    # The notice names one upload; another object under the key means the slot got a second file.
+    if (etag and _bare(etag) != _bare(obj.etag)) or not attachments().claim(owner, attachment_id, _bare(obj.etag)):
+        verdict = _second_upload(obj.body)
+    else:
+        defn = catalogue().get(att.service)
+        rules = defn.attachment_rules if defn else None
+        verdict = logic.screen(obj.body, declared_type=att.content_type, rules_types=rules.types if rules else (),
+                               max_bytes=rules.max_file_bytes if rules else 0, sniff=sniff,
+                               policy=refusal)
+        if verdict.released:
+            try:
+                objects().copy("uploads", key, "uploads", logic.released_key(terc, attachment_id), if_match=obj.etag)
+            except Changed:  # overwritten while it was being checked: what is there now was never checked
+                verdict = _second_upload(obj.body)
     attachments().settle(owner, attachment_id, released=verdict.released, reason=verdict.reason, size=verdict.size,
                          sha256=verdict.sha256, at=now,
                          expires=now + timedelta(days=logic.RELEASED_DAYS if verdict.released else 1))
@@ -78,11 +96,20 @@ def screen_upload(key: str) -> str:
     return "released" if verdict.released else "rejected"
 
 
+def _second_upload(content: bytes) -> logic.Screening:
+    return logic.Screening(False, SECOND_UPLOAD, hashlib.sha256(content).hexdigest(), len(content))
+
+
+def _bare(etag: str) -> str:
+    return etag.strip('"')
+
+
 def handle_upload_notice(record: SQSRecord) -> None:
     body = json.loads(record.body)
     for entry in body.get("Records", []):  # S3's test event on configuration has no records
         if str(entry.get("eventName", "")).startswith("ObjectCreated"):
-            screen_upload(unquote_plus(entry["s3"]["object"]["key"]))
+            noticed = entry["s3"]["object"]
+            screen_upload(unquote_plus(noticed["key"]), noticed.get("eTag"))
 
 
 @bp.on_sqs_message(queue=queue_name("attachment-uploads"), batch_size=10)

@@ -1,5 +1,7 @@
 """What an uploaded file really is, by its bytes: one of the accepted attachment types or nothing.
 
+This only names the type; what a file of that type may contain is the content policy's (policy.py).
+
 Binary formats are recognised by their signatures (``filetype``); DOCX and ODT are then opened as ZIP
 archives and checked for the parts that make them what they claim to be. XML has no signature: it is
 text that starts with ``<`` and parses under the same rules as any untrusted XML (no DOCTYPE, no entities).
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 import filetype
 
@@ -49,11 +52,16 @@ def sniff(content: bytes) -> str | None:
     if mime in _BY_SIGNATURE:
         return mime
     if mime in _ZIPPED:
-        return _office_document(content)
+        return _office_document(content, mime)
     return None
 
 
-def _office_document(content: bytes) -> str | None:
+def _office_document(content: bytes, guess: str) -> str | None:
+    from chalicelib.documents.filetypes.archive import MAX_ENTRIES, declared_entries
+
+    if declared_entries(content) > MAX_ENTRIES:
+        # Not opened here at all; the content policy refuses it with the reason.
+        return guess if guess in (DOCX, ODT) else None
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = set(archive.namelist())
@@ -62,8 +70,8 @@ def _office_document(content: bytes) -> str | None:
             if "mimetype" in names:
                 with archive.open("mimetype") as entry:
                     is_odt = entry.read(len(_ODT_MIMETYPE) + 1) == _ODT_MIMETYPE
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, ValueError, OSError,
-            EOFError):
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, RuntimeError, NotImplementedError, ValueError,
+            OSError, EOFError):
         # Damaged, encrypted or using a compression method we cannot read: not a document we accept.
         return None
     if is_docx == is_odt:  # neither, or a polyglot claiming to be both
