@@ -1,0 +1,134 @@
+"""Bounds on a signed document's structure, checked right after parsing and before any canonicalisation or
+cryptography.
+
+Every reference makes xmlsec canonicalise and digest what it covers, every signature repeats that for its own
+references, and every element, attribute and certificate ends up in the work or in the report. Without bounds
+an anonymous 2 MiB body could keep a Lambda busy until its timeout. A document over a bound is not verified
+at all: it is refused (422) with the bound it broke, so the client knows what to change. The bounds are far
+above what signing tools produce (one or two signatures, two or three references, two transforms each).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from lxml import etree
+
+from chalicelib.signatures import xades as xs
+from chalicelib.signatures.xmlsafe import UnreadableDocument
+
+_NS = {"ds": xs.DS}
+# A namespace declaration in the serialised document (counted on the bytes: libxml2 does not expose them).
+_DECLARATION = re.compile(rb"\sxmlns(?::([^\s=/>]+))?\s*=")
+
+
+@dataclass(frozen=True)
+class Limits:
+    signatures: int = 10  # ds:Signature elements in the document
+    signed_volume: int = 4 * 1024 * 1024  # signatures x document bytes: each signature canonicalises it anew
+    references: int = 20  # ds:Reference elements in one signature (SignedInfo and any Manifest)
+    transforms: int = 5  # ds:Transform elements in one reference
+    objects: int = 10  # ds:Object elements in one signature
+    certificates: int = 10  # ds:X509Certificate elements in one signature's KeyInfo
+    certificate_chars: int = 16 * 1024  # base64 text of one certificate (about 12 KiB of DER)
+    depth: int = 100  # element nesting, the root being 1
+    attributes: int = 256  # attributes of one element
+    namespaces: int = 256  # namespace declarations in the document
+
+    @cached_property
+    def _too_deep(self) -> etree.XPath:
+        # Each step takes the elements one level down: linear in the document, no recursion in Python.
+        return etree.XPath("boolean(/" + "/".join(["*"] * (self.depth + 1)) + ")")
+
+    def check(self, root: etree._Element, data: bytes) -> None:
+        """Raise DocumentTooComplex for the first bound that `root`, parsed from `data`, breaks."""
+        if self._too_deep(root):
+            raise DocumentTooComplex(
+                "xml_too_deep", f"Dokument jest zagnieżdżony zbyt głęboko (limit {self.depth} poziomów).",
+                "", "too_deep", f"Elementy są zagnieżdżone na więcej niż {self.depth} poziomów.")
+        found = int(root.xpath("count(//ds:Signature)", namespaces=_NS))  # type: ignore[arg-type]
+        if found > self.signatures:
+            raise DocumentTooComplex(
+                "too_many_signatures", f"Dokument zawiera zbyt wiele podpisów (limit {self.signatures}).",
+                "ds:Signature", "too_many_signatures",
+                f"Dokument ma {found} elementów ds:Signature; dopuszczalne najwyżej {self.signatures}.")
+        size = len(data)
+        if found * size > self.signed_volume:
+            allowed = max(1, self.signed_volume // size)
+            raise DocumentTooComplex(
+                "too_many_signatures",
+                f"Dokument tej wielkości może mieć najwyżej {allowed} podpis(y) (podpisy × rozmiar dokumentu ≤ "
+                f"{self.signed_volume // (1024 * 1024)} MiB).",
+                "ds:Signature", "signed_volume_exceeded",
+                f"Dokument ma {size} bajtów i {found} podpisy; każdy podpis przetwarza cały dokument, "
+                f"a łącznie dopuszczalne jest {self.signed_volume} bajtów.")
+        self._check_namespaces(root, data)
+        crowded: Any = root.xpath(f"(//*[count(@*) > {self.attributes}])[1]")
+        if crowded:
+            raise DocumentTooComplex(
+                "xml_too_complex", f"Element dokumentu ma zbyt wiele atrybutów (limit {self.attributes}).",
+                str(crowded[0].tag)[:200], "too_many_attributes",
+                f"Element ma {len(crowded[0].attrib)} atrybutów; dopuszczalne najwyżej {self.attributes}.")
+        signatures: Any = root.xpath("//ds:Signature", namespaces=_NS)
+        for number, signature in enumerate(signatures, 1):
+            self._check_signature(number, signature)
+
+    def _check_namespaces(self, root: etree._Element, data: bytes) -> None:
+        # Inclusive canonicalisation writes every namespace in scope on the top element and looks them up for
+        # each element below; their count multiplies the work. Counted on the bytes when they are ASCII-based
+        # (markup in UTF-16 or UTF-32 always has zero bytes), else on the document serialised as UTF-8.
+        text = data if b"\0" not in data else etree.tostring(root, encoding="UTF-8")
+        declared = len(_DECLARATION.findall(text))
+        if declared > self.namespaces:
+            raise DocumentTooComplex(
+                "xml_too_complex", f"Dokument deklaruje zbyt wiele przestrzeni nazw (limit {self.namespaces}).",
+                "", "too_many_namespaces",
+                f"Dokument ma {declared} deklaracji przestrzeni nazw (xmlns); dopuszczalne najwyżej {self.namespaces}.")
+
+    def _check_signature(self, number: int, signature: etree._Element) -> None:
+        where = f"ds:Signature[{number}]"
+
+        def refuse(field: str, code: str, found: int, limit: int, what: str) -> DocumentTooComplex:
+            return DocumentTooComplex(
+                "signature_too_complex", f"Podpis nr {number} jest zbyt złożony: {what} (limit {limit}).",
+                f"{where}/{field}", code, f"Podpis nr {number}: {found}, dopuszczalne najwyżej {limit} ({what}).")
+
+        def count(path: str) -> int:
+            return int(signature.xpath(f"count({path})", namespaces=_NS))  # type: ignore[arg-type]
+
+        references = count(".//ds:Reference")
+        if references > self.references:
+            raise refuse("ds:Reference", "too_many_references", references, self.references,
+                         "odwołania ds:Reference w podpisie")
+        busy: Any = signature.xpath(f"(.//ds:Reference[count(.//ds:Transform) > {self.transforms}])[1]",
+                                    namespaces=_NS)
+        if busy:
+            transforms = int(busy[0].xpath("count(.//ds:Transform)", namespaces=_NS))
+            raise refuse("ds:Reference/ds:Transforms", "too_many_transforms", transforms, self.transforms,
+                         "przekształcenia ds:Transform w jednym odwołaniu")
+        objects = count("ds:Object")
+        if objects > self.objects:
+            raise refuse("ds:Object", "too_many_objects", objects, self.objects, "obiekty ds:Object w podpisie")
+        certificates = count("ds:KeyInfo//ds:X509Certificate")
+        if certificates > self.certificates:
+            raise refuse("ds:KeyInfo", "too_many_certificates", certificates, self.certificates,
+                         "certyfikaty w ds:KeyInfo")
+        large: Any = signature.xpath(
+            f"(ds:KeyInfo//ds:X509Certificate[string-length() > {self.certificate_chars}])[1]", namespaces=_NS)
+        if large:
+            raise refuse("ds:KeyInfo/ds:X509Data/ds:X509Certificate", "certificate_too_large",
+                         len(large[0].text or ""), self.certificate_chars, "znaki certyfikatu zapisanego w base64")
+
+
+class DocumentTooComplex(UnreadableDocument):
+    """The document breaks a structural bound; `details` names the bound (field, code, Polish message)."""
+
+    def __init__(self, code: str, message: str, field: str, detail_code: str, detail: str) -> None:
+        super().__init__(code, message)
+        self.details = [{"field": field, "code": detail_code, "message": detail}]
+
+
+DEFAULT_LIMITS = Limits()
