@@ -21,6 +21,10 @@ from chalicelib.signatures import xades as xs
 from chalicelib.signatures.xmlsafe import UnreadableDocument
 
 _NS = {"ds": xs.DS}
+# Under inclusive canonicalisation one namespace in scope costs xmlsec about as much per node as a dozen
+# levels of depth (measured with C14N 1.1); exclusive canonicalisation looks only at the prefixes used.
+NAMESPACE_WEIGHT = 12
+_EXCLUSIVE = (xs.EXC_C14N, xs.EXC_C14N_COMMENTS)
 # A namespace declaration in the serialised document (counted on the bytes: libxml2 does not expose them).
 _DECLARATION = re.compile(rb"\sxmlns(?::([^\s=/>]+))?\s*=")
 
@@ -36,16 +40,29 @@ class Limits:
     certificate_chars: int = 16 * 1024  # base64 text of one certificate (about 12 KiB of DER)
     depth: int = 100  # element nesting, the root being 1
     attributes: int = 256  # attributes of one element
-    namespaces: int = 256  # namespace declarations in the document
+    namespaces: int = 64  # namespace declarations in the document
+    # xmlsec canonicalises what a reference covers node by node, and for each node it walks up to the root and
+    # through the namespaces in scope: its time grows with nodes x (depth + namespaces), for every signature.
+    # Bounded as signatures x nodes x (depth rounded up to a step + NAMESPACE_WEIGHT x declarations).
+    work: int = 4_000_000
+    depth_steps: tuple[int, ...] = (16, 32, 64)
 
     @cached_property
-    def _too_deep(self) -> etree.XPath:
+    def _deeper_than(self) -> dict[int, etree.XPath]:
         # Each step takes the elements one level down: linear in the document, no recursion in Python.
-        return etree.XPath("boolean(/" + "/".join(["*"] * (self.depth + 1)) + ")")
+        return {d: etree.XPath("boolean(/" + "/".join(["*"] * (d + 1)) + ")") for d in (*self.depth_steps, self.depth)}
+
+    def _depth(self, root: etree._Element) -> int:
+        """The depth step the document fits in (16, 32, 64 or the limit), or more than the limit."""
+        for step in (*self.depth_steps, self.depth):
+            if not self._deeper_than[step](root):
+                return step
+        return self.depth + 1
 
     def check(self, root: etree._Element, data: bytes) -> None:
         """Raise DocumentTooComplex for the first bound that `root`, parsed from `data`, breaks."""
-        if self._too_deep(root):
+        depth = self._depth(root)
+        if depth > self.depth:
             raise DocumentTooComplex(
                 "xml_too_deep", f"Dokument jest zagnieżdżony zbyt głęboko (limit {self.depth} poziomów).",
                 "", "too_deep", f"Elementy są zagnieżdżone na więcej niż {self.depth} poziomów.")
@@ -65,7 +82,7 @@ class Limits:
                 "ds:Signature", "signed_volume_exceeded",
                 f"Dokument ma {size} bajtów i {found} podpisy; każdy podpis przetwarza cały dokument, "
                 f"a łącznie dopuszczalne jest {self.signed_volume} bajtów.")
-        self._check_namespaces(root, data)
+        namespaces = self._check_namespaces(root, data)
         crowded: Any = root.xpath(f"(//*[count(@*) > {self.attributes}])[1]")
         if crowded:
             raise DocumentTooComplex(
@@ -75,8 +92,22 @@ class Limits:
         signatures: Any = root.xpath("//ds:Signature", namespaces=_NS)
         for number, signature in enumerate(signatures, 1):
             self._check_signature(number, signature)
+        self._check_work(root, depth, namespaces, len(signatures), _inclusive(signatures))
 
-    def _check_namespaces(self, root: etree._Element, data: bytes) -> None:
+    def _check_work(self, root: etree._Element, depth: int, namespaces: int, signatures: int,
+                    inclusive: bool) -> None:
+        weight = NAMESPACE_WEIGHT if inclusive else 1
+        nodes = int(root.xpath("count(//node()) + count(//@*)"))  # type: ignore[arg-type]
+        work = max(1, signatures) * nodes * (depth + weight * namespaces)
+        if work > self.work:
+            raise DocumentTooComplex(
+                "xml_too_complex", "Dokument jest zbyt złożony do weryfikacji podpisu (zbyt wiele węzłów przy tej "
+                "głębokości, liczbie przestrzeni nazw i podpisów).",
+                "", "work_exceeded",
+                f"podpisy ({max(1, signatures)}) × węzły ({nodes}) × (głębokość do {depth} + {weight} × "
+                f"deklaracje przestrzeni nazw ({namespaces})) = {work}; dopuszczalne najwyżej {self.work}.")
+
+    def _check_namespaces(self, root: etree._Element, data: bytes) -> int:
         # Inclusive canonicalisation writes every namespace in scope on the top element and looks them up for
         # each element below; their count multiplies the work. Counted on the bytes when they are ASCII-based
         # (markup in UTF-16 or UTF-32 always has zero bytes), else on the document serialised as UTF-8.
@@ -87,6 +118,7 @@ class Limits:
                 "xml_too_complex", f"Dokument deklaruje zbyt wiele przestrzeni nazw (limit {self.namespaces}).",
                 "", "too_many_namespaces",
                 f"Dokument ma {declared} deklaracji przestrzeni nazw (xmlns); dopuszczalne najwyżej {self.namespaces}.")
+        return declared
 
     def _check_signature(self, number: int, signature: etree._Element) -> None:
         where = f"ds:Signature[{number}]"
@@ -121,6 +153,22 @@ class Limits:
         if large:
             raise refuse("ds:KeyInfo/ds:X509Data/ds:X509Certificate", "certificate_too_large",
                          len(large[0].text or ""), self.certificate_chars, "znaki certyfikatu zapisanego w base64")
+
+
+def _inclusive(signatures: list[etree._Element]) -> bool:
+    """Whether any reference is canonicalised inclusively: by an inclusive algorithm or, with no exclusive
+    one among its transforms, by the inclusive default xmlsec applies to turn XML into octets."""
+    for signature in signatures:
+        for ref in signature.iter(xs.ds("Reference")):
+            algorithms = [t.get("Algorithm") for t in ref.iter(xs.ds("Transform"))]
+            if xs.BASE64 not in algorithms and not any(a in _EXCLUSIVE for a in algorithms):
+                return True
+            if any(a in xs.CANONICALIZATIONS and a not in _EXCLUSIVE for a in algorithms):
+                return True
+        method = signature.find(f"{xs.ds('SignedInfo')}/{xs.ds('CanonicalizationMethod')}")
+        if method is not None and method.get("Algorithm") not in _EXCLUSIVE:
+            return True
+    return False
 
 
 class DocumentTooComplex(UnreadableDocument):
