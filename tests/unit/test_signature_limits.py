@@ -144,16 +144,22 @@ def test_a_second_canonicalisation_in_one_reference_is_invalid_without_reaching_
     assert crypto_calls == []
 
 
-def test_the_diagnosis_of_a_changed_document_canonicalises_each_reference_at_most_once(
+def test_the_diagnosis_of_a_changed_document_canonicalises_it_once_and_never_copies_it(
         sealed: bytes, verifier: Verifier, monkeypatch: pytest.MonkeyPatch) -> None:
+    import copy
+
     canonicalised: list[str] = []
-    real = coverage.referenced_octets
-    monkeypatch.setattr(coverage, "referenced_octets", lambda sig, ref: canonicalised.append(ref.uri) or real(sig, ref))
+    copies: list[object] = []
+    real_octets, real_copy = coverage.referenced_octets, copy.deepcopy
+    monkeypatch.setattr(coverage, "referenced_octets",
+                        lambda sig, ref: canonicalised.append(ref.uri) or real_octets(sig, ref))
+    monkeypatch.setattr(copy, "deepcopy", lambda obj, *a: copies.append(obj) or real_copy(obj, *a))
 
     report = verifier.verify(sealed.replace(b"strona 1", b"strona 2", 1), STRICT)
 
     assert [r.code for r in report.signature.reasons] == ["content_digest_mismatch"]
     assert canonicalised == [""]  # the document reference, found changed: the rest is not recomputed
+    assert not [c for c in copies if isinstance(c, etree._Element)]  # the 200 KB document is never copied
 
 
 # --- the report stays under 1 MiB -------------------------------------------------------------------------------
