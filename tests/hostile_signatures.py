@@ -73,6 +73,14 @@ def _reference(uri: str, transforms: int = 2) -> etree._Element:
     return ref
 
 
+def wide(seal: Seal, elements: int, depth: int = 1, namespaces: int = 0) -> bytes:
+    """A validly sealed document of `elements` empty elements at `depth`, under `namespaces` extra namespaces:
+    the most nodes per byte, to sit just under the work bound."""
+    declarations = " ".join(f"xmlns:p{i}='urn:n:{i}'" for i in range(namespaces))
+    text = f"<Wniosek xmlns='{NS}' {declarations}>" + "<P>" * depth + "<a/>" * elements + "</P>" * depth + "</Wniosek>"
+    return seal(etree.fromstring(text))
+
+
 def many_references(sealed: bytes, references: int) -> bytes:
     """The tester's shape: a sealed document with extra `URI=""` references, each a copy of the document's
     own (so every digest matches and each one is canonicalised in full)."""
