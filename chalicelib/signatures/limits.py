@@ -40,7 +40,7 @@ class Limits:
     certificate_chars: int = 16 * 1024  # base64 text of one certificate (about 12 KiB of DER)
     depth: int = 100  # element nesting, the root being 1
     attributes: int = 256  # attributes of one element
-    namespaces: int = 64  # namespace declarations in the document
+    namespaces: int = 64  # distinct namespace prefixes declared in the document (the default one counts)
     # xmlsec canonicalises what a reference covers node by node, and for each node it walks up to the root and
     # through the namespaces in scope: its time grows with nodes x (depth + namespaces), for every signature.
     # Bounded as signatures x nodes x (depth rounded up to a step + NAMESPACE_WEIGHT x declarations).
@@ -105,19 +105,21 @@ class Limits:
                 "głębokości, liczbie przestrzeni nazw i podpisów).",
                 "", "work_exceeded",
                 f"podpisy ({max(1, signatures)}) × węzły ({nodes}) × (głębokość do {depth} + {weight} × "
-                f"deklaracje przestrzeni nazw ({namespaces})) = {work}; dopuszczalne najwyżej {self.work}.")
+                f"prefiksy przestrzeni nazw ({namespaces})) = {work}; dopuszczalne najwyżej {self.work}.")
 
     def _check_namespaces(self, root: etree._Element, data: bytes) -> int:
         # Inclusive canonicalisation writes every namespace in scope on the top element and looks them up for
-        # each element below; their count multiplies the work. Counted on the bytes when they are ASCII-based
-        # (markup in UTF-16 or UTF-32 always has zero bytes), else on the document serialised as UTF-8.
+        # each element below; their count multiplies the work. Distinct prefixes (a tool that repeats the same
+        # xmlns on every element adds nothing in scope), counted on the bytes when they are ASCII-based (markup
+        # in UTF-16 or UTF-32 always has zero bytes), else on the document serialised as UTF-8.
         text = data if b"\0" not in data else etree.tostring(root, encoding="UTF-8")
-        declared = len(_DECLARATION.findall(text))
+        declared = len(set(_DECLARATION.findall(text)))
         if declared > self.namespaces:
             raise DocumentTooComplex(
                 "xml_too_complex", f"Dokument deklaruje zbyt wiele przestrzeni nazw (limit {self.namespaces}).",
                 "", "too_many_namespaces",
-                f"Dokument ma {declared} deklaracji przestrzeni nazw (xmlns); dopuszczalne najwyżej {self.namespaces}.")
+                f"Dokument deklaruje {declared} różnych prefiksów przestrzeni nazw (xmlns); dopuszczalne najwyżej "
+                f"{self.namespaces}.")
         return declared
 
     def _check_signature(self, number: int, signature: etree._Element) -> None:
