@@ -54,10 +54,12 @@ class Limits:
 
     def _depth(self, root: etree._Element) -> int:
         """The depth step the document fits in (16, 32, 64 or the limit), or more than the limit."""
-        for step in (*self.depth_steps, self.depth):
-            if not self._deeper_than[step](root):
-                return step
-        return self.depth + 1
+        first, *others = self.depth_steps
+        if not self._deeper_than[first](root):  # most documents: one pass
+            return first
+        if self._deeper_than[self.depth](root):  # too deep: refused after two passes
+            return self.depth + 1
+        return next((step for step in others if not self._deeper_than[step](root)), self.depth)
 
     def check(self, root: etree._Element, data: bytes) -> None:
         """Raise DocumentTooComplex for the first bound that `root`, parsed from `data`, breaks."""
