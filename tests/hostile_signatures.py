@@ -161,12 +161,12 @@ def huge_certificate(demo: pki.DemoPki, size: int = 1024 * 1024) -> bytes:
     return office.seal(document(2_000), signing_time=dt.datetime.now(dt.UTC))
 
 
-def many_attributes(seal: Seal, count: int) -> bytes:
-    """A validly sealed document with one element carrying `count` attributes."""
-    root = document(2_000)
+def many_attributes(sealed: bytes, count: int) -> bytes:
+    """A sealed document with one element added, carrying `count` attributes (canonicalisation sorts them)."""
+    root = etree.fromstring(sealed)
     attributes = " ".join(f'a{i}="x"' for i in range(count))
-    root.append(etree.fromstring(f"<Atrybuty xmlns='{NS}' {attributes}/>"))
-    return seal(root)
+    root.insert(0, etree.fromstring(f"<Atrybuty xmlns='{NS}' {attributes}/>"))
+    return etree.tostring(root)
 
 
 def many_objects(sealed: bytes, count: int) -> bytes:
@@ -185,6 +185,12 @@ def many_namespaces(seal: Seal, count: int) -> bytes:
     root = etree.Element(f"{{{NS}}}Wniosek", nsmap=nsmap)  # type: ignore[arg-type]
     root.extend(list(document(20_000)))
     return seal(root)
+
+
+def declared_namespaces(sealed: bytes, count: int) -> bytes:
+    """A sealed document whose root start tag gets `count` more namespace declarations."""
+    declarations = " ".join(f"xmlns:p{i}='urn:n:{i}'" for i in range(count))
+    return sealed.replace(f'<Wniosek xmlns="{NS}"'.encode(), f'<Wniosek xmlns="{NS}" {declarations}'.encode(), 1)
 
 
 def long_values(sealed: bytes, size: int = 1_900_000) -> bytes:
@@ -231,9 +237,9 @@ def shapes(demo: pki.DemoPki) -> dict[str, Callable[[], bytes]]:
         "nesting 99 deep, 1.9 MiB": lambda: deep_nesting(seal, 95, padding=1_900_000),
         "certificates filling 2 MiB": lambda: _fill(lambda n: many_certificates(base(2_000), n)),
         "1 MiB certificate": lambda: huge_certificate(demo),
-        "attributes filling 2 MiB": lambda: _fill(lambda n: many_attributes(seal, n)),
+        "attributes filling 2 MiB": lambda: _fill(lambda n: many_attributes(base(2_000), n)),
         "objects filling 2 MiB": lambda: _fill(lambda n: many_objects(base(mib), n)),
-        "namespaces filling 2 MiB": lambda: _fill(lambda n: many_namespaces(seal, n)),
+        "namespaces filling 2 MiB": lambda: _fill(lambda n: declared_namespaces(base(2_000), n)),
         "1.9 MB reference URI and signing time": lambda: long_values(base(2_000)),
         "duplicate ids filling 2 MiB": lambda: _fill(many_ids),
     }

@@ -86,7 +86,7 @@ CASES = [
                  "too_many_certificates", id="11-certificates"),
     pytest.param(lambda s, sealed: hostile.many_objects(sealed, 10), "signature_too_complex",
                  "too_many_objects", id="11-objects"),
-    pytest.param(lambda s, sealed: hostile.many_attributes(s, 300), "xml_too_complex", "too_many_attributes",
+    pytest.param(lambda s, sealed: hostile.many_attributes(sealed, 300), "xml_too_complex", "too_many_attributes",
                  id="300-attributes"),
     pytest.param(lambda s, sealed: hostile.many_namespaces(s, 100), "xml_too_complex", "too_many_namespaces",
                  id="100-namespaces"),
