@@ -35,6 +35,7 @@ from lxml import etree  # noqa: E402
 
 from chalicelib.signatures import pki  # noqa: E402
 from chalicelib.signatures import xades as xs  # noqa: E402
+from chalicelib.signatures.limits import Limits  # noqa: E402
 from chalicelib.signatures.sealing import OfficeSeal  # noqa: E402
 from chalicelib.signatures.trust import TrustStore  # noqa: E402
 from chalicelib.signatures.verifier import STRICT, Verifier  # noqa: E402
@@ -79,19 +80,45 @@ def rate(check: Callable[[], object], seconds: float) -> float:
     return count / elapsed
 
 
+def largest_within_limits(make: Callable[[int], bytes], limits: Limits) -> bytes:
+    """`make(n)` for the largest n the verifier's structural limits (and the 2 MiB body) still accept."""
+    def accepted(n: int) -> bool:
+        data = make(n)
+        if len(data) > 2 * 1024 * 1024:
+            return False
+        try:
+            limits.check(etree.fromstring(data), data)
+        except UnreadableDocument:
+            return False
+        return True
+
+    low, high = 1, 2
+    while accepted(high):
+        low, high = high, high * 2
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if accepted(mid) else (low, mid)
+    return make(low)
+
+
 def hostile_inputs(demo: pki.DemoPki) -> dict[str, Callable[[], bytes]]:
     seal = hostile.sealer(demo)
-    limits = Verifier(TrustStore.from_pem(demo.trust_bundle())).limits
-    # Valid documents as large as the work bound lets them be (see chalicelib/signatures/limits.py)
-    inclusive = 20
+    limits = Limits()
+
+    def inclusive(n: int) -> bytes:
+        unsigned = hostile.wide(etree.tostring, n, depth=8, namespaces=20)
+        return signing.sign_with_signxml(unsigned, demo.resident, [demo.intermediate.cert])
+
+    # Valid documents as large as the limits let them be (see chalicelib/signatures/limits.py)
     at_bound = {
-        "valid, rows filling 2 MiB (exc-c14n)": lambda: hostile._fill(lambda n: seal(hostile.document(n * 1000))),
-        "valid, empty elements at depth 14 (work bound)": lambda: hostile.wide(seal, limits.work // 20, depth=12),
-        "valid, empty elements at depth 60 (work bound)": lambda: hostile.wide(seal, limits.work // 68, depth=58),
-        f"valid, c14n 1.1 under {inclusive} namespaces (work bound)": lambda: signing.sign_with_signxml(
-            hostile.wide(etree.tostring, limits.work // (16 + 12 * (inclusive + 6)) - 500,
-                         depth=8, namespaces=inclusive),
-            demo.resident, [demo.intermediate.cert]),
+        "valid, rows (exc-c14n), largest accepted": lambda: largest_within_limits(
+            lambda n: seal(hostile.document(n * 1000)), limits),
+        "valid, empty elements 14 deep, largest accepted": lambda: largest_within_limits(
+            lambda n: hostile.wide(seal, n * 100, depth=12), limits),
+        "valid, empty elements 60 deep, largest accepted": lambda: largest_within_limits(
+            lambda n: hostile.wide(seal, n * 100, depth=58), limits),
+        "valid, c14n 1.1 under 20 namespaces, largest accepted": lambda: largest_within_limits(
+            lambda n: inclusive(n * 100), limits),
     }
     return {**at_bound, **hostile.shapes(demo)}
 

@@ -21,9 +21,9 @@ from chalicelib.signatures import xades as xs
 from chalicelib.signatures.xmlsafe import UnreadableDocument
 
 _NS = {"ds": xs.DS}
-# Under inclusive canonicalisation one namespace in scope costs xmlsec about as much per node as a dozen
-# levels of depth (measured with C14N 1.1); exclusive canonicalisation looks only at the prefixes used.
-NAMESPACE_WEIGHT = 12
+# Under inclusive canonicalisation each namespace in scope costs xmlsec, per node, about two thirds of what a
+# node 16 deep costs (measured with C14N 1.1); exclusive canonicalisation looks only at the prefixes used.
+NAMESPACE_WEIGHT = 16
 _EXCLUSIVE = (xs.EXC_C14N, xs.EXC_C14N_COMMENTS)
 # A namespace declaration in the serialised document (counted on the bytes: libxml2 does not expose them).
 _DECLARATION = re.compile(rb"\sxmlns(?::([^\s=/>]+))?\s*=")
@@ -43,27 +43,32 @@ class Limits:
     namespaces: int = 64  # distinct namespace prefixes declared in the document (the default one counts)
     # xmlsec canonicalises what a reference covers node by node, and for each node it walks up to the root and
     # through the namespaces in scope: its time grows with nodes x (depth + namespaces), for every signature.
-    # Bounded as signatures x nodes x (depth rounded up to a step + NAMESPACE_WEIGHT x declarations).
-    work: int = 4_000_000
-    depth_steps: tuple[int, ...] = (16, 32, 64)
+    # Bounded as signatures x nodes x (weight of the depth step + NAMESPACE_WEIGHT x namespace prefixes).
+    work: int = 3_000_000
+    # Per-node weight by the depth step the document fits in: xmlsec's time per node at that depth, measured
+    # (a node 64 deep costs about six times one 16 deep), in the same units as NAMESPACE_WEIGHT.
+    depth_weights: tuple[tuple[int, int], ...] = ((16, 24), (32, 52), (64, 144))
+    deepest_weight: int = 230  # up to `depth`
 
     @cached_property
     def _deeper_than(self) -> dict[int, etree.XPath]:
         # Each step takes the elements one level down: linear in the document, no recursion in Python.
-        return {d: etree.XPath("boolean(/" + "/".join(["*"] * (d + 1)) + ")") for d in (*self.depth_steps, self.depth)}
+        steps = [step for step, _ in self.depth_weights] + [self.depth]
+        return {d: etree.XPath("boolean(/" + "/".join(["*"] * (d + 1)) + ")") for d in steps}
 
-    def _depth(self, root: etree._Element) -> int:
-        """The depth step the document fits in (16, 32, 64 or the limit), or more than the limit."""
-        first, *others = self.depth_steps
+    def _depth(self, root: etree._Element) -> tuple[int, int]:
+        """The depth step the document fits in and its per-node weight; a step over `depth` when too deep."""
+        (first, weight), *others = self.depth_weights
         if not self._deeper_than[first](root):  # most documents: one pass
-            return first
+            return first, weight
         if self._deeper_than[self.depth](root):  # too deep: refused after two passes
-            return self.depth + 1
-        return next((step for step in others if not self._deeper_than[step](root)), self.depth)
+            return self.depth + 1, 0
+        return next(((step, w) for step, w in others if not self._deeper_than[step](root)),
+                    (self.depth, self.deepest_weight))
 
     def check(self, root: etree._Element, data: bytes) -> None:
         """Raise DocumentTooComplex for the first bound that `root`, parsed from `data`, breaks."""
-        depth = self._depth(root)
+        depth, depth_weight = self._depth(root)
         if depth > self.depth:
             raise DocumentTooComplex(
                 "xml_too_deep", f"Dokument jest zagnieżdżony zbyt głęboko (limit {self.depth} poziomów).",
@@ -94,19 +99,21 @@ class Limits:
         signatures: Any = root.xpath("//ds:Signature", namespaces=_NS)
         for number, signature in enumerate(signatures, 1):
             self._check_signature(number, signature)
-        self._check_work(root, depth, namespaces, len(signatures), _inclusive(signatures))
+        self._check_work(root, (depth, depth_weight), namespaces, len(signatures), _inclusive(signatures))
 
-    def _check_work(self, root: etree._Element, depth: int, namespaces: int, signatures: int,
+    def _check_work(self, root: etree._Element, depth_step: tuple[int, int], namespaces: int, signatures: int,
                     inclusive: bool) -> None:
+        depth, depth_weight = depth_step
         weight = NAMESPACE_WEIGHT if inclusive else 1
         nodes = int(root.xpath("count(//node()) + count(//@*)"))  # type: ignore[arg-type]
-        work = max(1, signatures) * nodes * (depth + weight * namespaces)
+        work = max(1, signatures) * nodes * (depth_weight + weight * namespaces)
         if work > self.work:
             raise DocumentTooComplex(
                 "xml_too_complex", "Dokument jest zbyt złożony do weryfikacji podpisu (zbyt wiele węzłów przy tej "
                 "głębokości, liczbie przestrzeni nazw i podpisów).",
                 "", "work_exceeded",
-                f"podpisy ({max(1, signatures)}) × węzły ({nodes}) × (głębokość do {depth} + {weight} × "
+                f"podpisy ({max(1, signatures)}) × węzły ({nodes}) × (waga głębokości do {depth}: {depth_weight} + "
+                f"{weight} × "
                 f"prefiksy przestrzeni nazw ({namespaces})) = {work}; dopuszczalne najwyżej {self.work}.")
 
     def _check_namespaces(self, root: etree._Element, data: bytes) -> int:
