@@ -1,6 +1,6 @@
 """XAdES-BES/EPES verification: the structural limits (limits.py) right after parsing, structure and policy
-next, then python-xmlsec's cryptographic check, then
-the XAdES binding (SignedProperties, SigningCertificate), the certificate and its chain to the trust store.
+next, then python-xmlsec's cryptographic check, then the XAdES binding (SignedProperties, SigningCertificate),
+the certificate and its chain to the trust store.
 
 Only what the signature covers is returned as signed content (the document root, signature removed, or the
 signature's own Object), so the application never reads unsigned data.
