@@ -5,9 +5,18 @@ from __future__ import annotations
 import base64
 from datetime import datetime
 from enum import Enum
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, model_serializer
+
+# The report goes back in one HTTP response (Lambda allows 6 MB) and into the 422 of a refused submission:
+# whatever the input, it stays under 1 MiB. Strings copied from the input (ids, URIs, algorithm names,
+# details, names from certificates) are cut to TEXT_LIMIT characters; the signed content is left out, with
+# `omitted` set, when together it is over CONTENT_LIMIT characters (the document itself is what was sent).
+REPORT_LIMIT = 1024 * 1024
+TEXT_LIMIT = 200
+CONTENT_LIMIT = 384 * 1024
+_CONTENT_FIELDS = frozenset({"xml", "data_base64"})
 
 
 class Verdict(str, Enum):
@@ -27,8 +36,10 @@ REASONS: dict[str, tuple[Severity, str]] = {
     "digest_method_forbidden": ("broken", "Algorytm skrótu jest niedozwolony (SHA-1 i nieznane algorytmy nie są przyjmowane)."),
     "canonicalization_forbidden": ("broken", "Metoda kanonikalizacji jest niedozwolona."),
     "transform_forbidden": ("broken", "Przekształcenie (Transform) jest niedozwolone; XSLT i XPath nie są przyjmowane."),
+    "transform_repeated": ("broken", "Odwołanie powtarza przekształcenie albo kanonikalizację; dopuszczalna jest jedna kanonikalizacja na odwołanie."),
     "reference_external": ("broken", "Podpis odwołuje się do zewnętrznego pliku lub adresu; podpisy zewnętrzne (detached) nie są przyjmowane."),
     "reference_target_forbidden": ("broken", "Podpis obejmuje element, który nie jest ani całym dokumentem, ani obiektem tego podpisu (możliwa podmiana treści, tzw. signature wrapping)."),
+    "reference_target_repeated": ("broken", "Podpis obejmuje ten sam element więcej niż jednym odwołaniem."),
     "reference_unresolved": ("broken", "Odwołanie w podpisie wskazuje na element, którego nie ma w dokumencie."),
     "signed_content_missing": ("broken", "Podpis nie obejmuje żadnej treści dokumentu."),
     "xades_properties_missing": ("broken", "To zwykły podpis XML-DSig bez właściwości XAdES (SignedProperties); nie jest przyjmowany."),
@@ -105,6 +116,7 @@ class SignedContent(BaseModel):
     mime_type: str | None = None
     xml: str | None = None  # the covered XML, signature removed
     data_base64: str | None = None  # binary content (base64-encoded Object)
+    omitted: bool = False  # true in a report where the content was too large to include (see CONTENT_LIMIT)
 
     def data(self) -> bytes:
         if self.data_base64 is not None:
@@ -136,6 +148,27 @@ class VerificationReport(BaseModel):
     @property
     def signature(self) -> SignatureReport:
         return self.signatures[0]
+
+    @model_serializer(mode="wrap")
+    def _bounded(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """Serialised within REPORT_LIMIT: the objects keep everything (a submission reads its content)."""
+        data: dict[str, Any] = _clip(handler(self))
+        content = sum(len(c.xml or "") + len(c.data_base64 or "") for s in self.signatures for c in s.signed_content)
+        if content > CONTENT_LIMIT:
+            for signature in data.get("signatures", []):
+                for item in signature.get("signed_content", []):
+                    item.update(xml=None, data_base64=None, omitted=True)
+        return data
+
+
+def _clip(value: Any, key: str = "") -> Any:
+    if isinstance(value, str) and len(value) > TEXT_LIMIT and key not in _CONTENT_FIELDS:
+        return value[:TEXT_LIMIT] + "…"
+    if isinstance(value, dict):
+        return {k: _clip(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clip(v) for v in value]
+    return value
 
 
 def verdict_of(reasons: list[Reason]) -> Verdict:

@@ -1,5 +1,6 @@
-"""XAdES-BES/EPES verification: structure and policy first, then python-xmlsec's cryptographic check, then
-the XAdES binding (SignedProperties, SigningCertificate), the certificate and its chain to the trust store.
+"""XAdES-BES/EPES verification: the structural limits (limits.py) right after parsing, structure and policy
+next, then python-xmlsec's cryptographic check, then the XAdES binding (SignedProperties, SigningCertificate),
+the certificate and its chain to the trust store.
 
 Only what the signature covers is returned as signed content (the document root, signature removed, or the
 signature's own Object), so the application never reads unsigned data.
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import copy
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -23,12 +23,14 @@ from lxml import etree
 
 from chalicelib.core.clock import get_clock
 from chalicelib.signatures import xades as xs
+from chalicelib.signatures.coverage import Kind, Reference, diagnose, signed_content
 from chalicelib.signatures.identity import signer_from_certificate, signer_from_profil_zaufany
+from chalicelib.signatures.limits import DEFAULT_LIMITS, Limits
+from chalicelib.signatures.properties import CLOCK_SKEW, check_signed_properties
 from chalicelib.signatures.report import (
     CertificateInfo,
     Reason,
     SignatureReport,
-    SignedContent,
     Verdict,
     VerificationReport,
     verdict_of,
@@ -37,7 +39,6 @@ from chalicelib.signatures.trust import TrustStore
 from chalicelib.signatures.xmlsafe import UnreadableDocument, parse_untrusted
 
 ID_ATTRIBUTES = ("Id", "ID", "id")
-CLOCK_SKEW = dt.timedelta(minutes=5)
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024
 _NCNAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
 # XPath Filter 2.0 expressions that only take signatures out of the document (the enveloped idiom).
@@ -62,24 +63,11 @@ STRICT = Policy("strict", allow_legacy=False, validate_at_signing_time=False)
 ARCHIVAL = Policy("archival", allow_legacy=True, validate_at_signing_time=True)
 
 
-_Kind = Literal["document", "object", "signed_properties", "key_info"]
-
-
-@dataclass
-class _Ref:
-    element: etree._Element
-    uri: str
-    kind: _Kind
-    target: etree._Element
-    transforms: list[str]
-    digest_method: str
-
-
 @dataclass
 class _Signature:
     element: etree._Element
     reasons: list[Reason] = field(default_factory=list)
-    refs: list[_Ref] = field(default_factory=list)
+    refs: list[Reference] = field(default_factory=list)
     signed_properties: etree._Element | None = None
 
     def add(self, code: str, detail: str | None = None) -> None:
@@ -91,14 +79,17 @@ class _Signature:
 
 
 class Verifier:
-    def __init__(self, trust: TrustStore, *, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, trust: TrustStore, *, max_bytes: int = DEFAULT_MAX_BYTES,
+                 limits: Limits = DEFAULT_LIMITS) -> None:
         self.trust = trust
         self.max_bytes = max_bytes
+        self.limits = limits
 
     def verify(self, data: bytes, policy: Policy = STRICT, now: dt.datetime | None = None) -> VerificationReport:
         now = now or get_clock().now()
         tree = parse_untrusted(data, max_bytes=self.max_bytes)
         root = tree.getroot()
+        self.limits.check(root, data)  # before any canonicalisation: refused documents cost only the parse
         signatures = [s for s in root.iter(xs.ds("Signature"))
                       if not any(a.tag == xs.ds("Signature") for a in s.iterancestors())]
         if not signatures:
@@ -141,11 +132,11 @@ class Verifier:
             return _report(sig, report)  # nothing forbidden reaches the cryptographic library
 
         if not _cryptographically_sound(sig.element, leaf):
-            sig.add(_diagnose(sig, root))
+            sig.add(diagnose(sig.element, sig.refs))
             return _report(sig, report)
 
         assert sig.signed_properties is not None
-        signing_time = _check_signed_properties(sig, leaf, policy, now)
+        signing_time = check_signed_properties(sig.signed_properties, leaf, policy.allow_legacy, now, sig.add)
         report.signing_time = signing_time
         report.chain = self._check_certificate(sig, leaf, others, signing_time=signing_time, policy=policy,
                                                now=now)
@@ -153,7 +144,8 @@ class Verifier:
         report.signer = signer_from_profil_zaufany(covered) or report.signer
         report.form = "enveloped" if any(r.kind == "document" for r in sig.refs) else "enveloping"
         if not sig.broken:  # a broken signature vouches for nothing: no content is handed out
-            report.signed_content = [_content(sig, r) for r in sig.refs if r.kind in ("document", "object")]
+            report.signed_content = [signed_content(sig.element, sig.signed_properties, r) for r in sig.refs
+                                     if r.kind in ("document", "object")]
         return _report(sig, report)
 
     def _check_certificate(self, sig: _Signature, leaf: x509.Certificate, others: list[x509.Certificate], *,
@@ -186,8 +178,13 @@ _VERDICT_ORDER = [Verdict.VALID, Verdict.INTACT_UNTRUSTED, Verdict.INVALID]
 
 def _report(sig: _Signature, report: SignatureReport | None = None) -> SignatureReport:
     report = report or SignatureReport(signature_id=sig.element.get("Id"), verdict=Verdict.INVALID)
-    report.reasons = sig.reasons
     report.verdict = verdict_of(sig.reasons)
+    # One reason per code (the first): the verdict depends on the codes only, and a reason repeated for each
+    # of twenty references would tell the user nothing more while growing the report.
+    first: dict[str, Reason] = {}
+    for reason in sig.reasons:
+        first.setdefault(reason.code, reason)
+    report.reasons = list(first.values())
     return report
 
 
@@ -241,11 +238,15 @@ def _read_references(sig: _Signature, signed_info: etree._Element, root: etree._
         if target is None:
             sig.add("reference_unresolved", uri)
             continue
+        if any(r.target is target for r in sig.refs):  # each reference would canonicalise it again
+            sig.add("reference_target_repeated", uri or '""')
+            continue
         kind = _target_kind(sig, ref, target, root, key_info)
         if kind is None:
             sig.add("reference_target_forbidden", uri or '""')
             continue
-        sig.refs.append(_Ref(ref, uri, kind, target, [t.get("Algorithm") or "" for t in transforms], digest_method))
+        algorithms = [t.get("Algorithm") or "" for t in transforms]
+        sig.refs.append(Reference(ref, uri, kind, target, algorithms, digest_method))
 
     if sig.signed_properties is not None:
         covering = [r for r in sig.refs if r.kind == "signed_properties"]
@@ -262,6 +263,9 @@ def _check_algorithms(sig: _Signature, digest_method: str, transforms: list[etre
         sig.add("digest_method_forbidden", digest_method or None)
     elif digest_method in xs.WEAK_DIGESTS:
         sig.add("weak_digest_accepted")
+    algorithms = [t.get("Algorithm") or "" for t in transforms]
+    if len(set(algorithms)) < len(algorithms) or sum(a in xs.CANONICALIZATIONS for a in algorithms) > 1:
+        sig.add("transform_repeated")  # each one more canonicalisation of everything the reference covers
     for transform in transforms:
         algorithm = transform.get("Algorithm") or ""
         if algorithm in xs.CANONICALIZATIONS or algorithm in {xs.ENVELOPED, xs.BASE64}:
@@ -273,7 +277,7 @@ def _check_algorithms(sig: _Signature, digest_method: str, transforms: list[etre
 
 
 def _target_kind(sig: _Signature, ref: etree._Element, target: etree._Element, root: etree._Element,
-                 key_info: etree._Element | None) -> _Kind | None:
+                 key_info: etree._Element | None) -> Kind | None:
     """Signature wrapping defence: a reference may cover only the document root (which must enclose this
     signature), one of this signature's own Objects, its own SignedProperties or its own KeyInfo."""
     if ref.get("Type") == xs.SIGNED_PROPERTIES_TYPE or target.tag == xs.xades("SignedProperties"):
@@ -338,180 +342,7 @@ def _cryptographically_sound(signature: etree._Element, leaf: x509.Certificate) 
     return True
 
 
-def _diagnose(sig: _Signature, root: etree._Element) -> str:
-    """Which part broke. python-xmlsec only says "invalid"; recomputing each reference's digest tells
-    changed content from changed properties from a bad signature value. The verdict never depends on it."""
-    for ref in sig.refs:
-        expected = "".join((ref.element.findtext(xs.ds("DigestValue")) or "").split())
-        try:
-            octets = _referenced_octets(sig.element, ref, root)
-        except (ValueError, etree.LxmlError):  # a transform this diagnosis cannot replay: say nothing about it
-            octets = None
-        if octets is not None and base64.b64encode(xs.digest(ref.digest_method, octets)).decode() != expected:
-            return {"document": "content_digest_mismatch", "object": "content_digest_mismatch",
-                    "signed_properties": "signed_properties_digest_mismatch",
-                    "key_info": "key_info_digest_mismatch"}[ref.kind]
-    return "signature_value_invalid"
-
-
-def _referenced_octets(signature: etree._Element, ref: _Ref, root: etree._Element) -> bytes:
-    doc = copy.deepcopy(root)
-    target, own = _twin(doc, root, ref.target), _twin(doc, root, signature)
-    octets: bytes | None = None
-    for algorithm in ref.transforms:
-        if algorithm == xs.ENVELOPED:
-            _detach(own)
-        elif algorithm == xs.XPATH_FILTER2:
-            for other in list(doc.iter(xs.ds("Signature"))):
-                _detach(other)
-        elif algorithm == xs.BASE64:
-            text = octets.decode() if octets is not None else _text(target)
-            octets = base64.b64decode("".join(text.split()))
-        elif algorithm in xs.CANONICALIZATIONS:
-            exclusive = algorithm.startswith(xs.EXC_C14N)
-            octets = etree.tostring(target, method="c14n", exclusive=exclusive,
-                                    with_comments=algorithm.endswith("WithComments"))
-    if octets is None:
-        octets = etree.tostring(target, method="c14n", exclusive=False, with_comments=False)
-    return octets
-
-
-def _detach(element: etree._Element) -> None:
-    parent = element.getparent()
-    if parent is not None:
-        parent.remove(element)
-
-
-def _text(element: etree._Element) -> str:
-    return "".join(str(t) for t in element.itertext())
-
-
-def _twin(copied_root: etree._Element, root: etree._Element, element: etree._Element) -> etree._Element:
-    """The element in a deep copy of the document that corresponds to `element` in the original."""
-    if element is root:
-        return copied_root
-    found = copied_root.find(root.getroottree().getelementpath(element))
-    assert found is not None
-    return found
-
-
-def _check_signed_properties(sig: _Signature, leaf: x509.Certificate, policy: Policy,
-                             now: dt.datetime) -> dt.datetime | None:
-    assert sig.signed_properties is not None
-    properties = sig.signed_properties.find(xs.xades("SignedSignatureProperties"))
-    if properties is None:
-        sig.add("signing_certificate_reference_missing")
-        return None
-    signing_time = _signing_time(sig, properties, now)
-
-    holder = properties.find(xs.xades("SigningCertificateV2"))
-    if holder is None:
-        holder = properties.find(xs.xades("SigningCertificate"))
-    if holder is None:
-        sig.add("signing_certificate_reference_missing")
-        return signing_time
-    der = leaf.public_bytes(serialization.Encoding.DER)
-    for cert in holder.findall(xs.xades("Cert")):
-        method = _algorithm(cert, f"{xs.xades('CertDigest')}/{xs.ds('DigestMethod')}") or ""
-        value = "".join((cert.findtext(f"{xs.xades('CertDigest')}/{xs.ds('DigestValue')}") or "").split())
-        if method not in xs.DIGESTS:
-            continue
-        if base64.b64encode(xs.digest(method, der)).decode() != value:
-            continue
-        if method in xs.WEAK_DIGESTS and not policy.allow_legacy:
-            sig.add("digest_method_forbidden", method)
-        if not _issuer_serial_matches(cert, leaf):
-            sig.add("signing_certificate_issuer_serial_mismatch")
-        return signing_time
-    sig.add("signing_certificate_mismatch")
-    return signing_time
-
-
-def _signing_time(sig: _Signature, properties: etree._Element, now: dt.datetime) -> dt.datetime | None:
-    text = properties.findtext(xs.xades("SigningTime"))
-    if text is None:
-        sig.add("signing_time_missing")
-        return None
-    try:
-        signing_time = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        sig.add("signing_time_malformed", text.strip())
-        return None
-    if signing_time.tzinfo is None:
-        signing_time = signing_time.replace(tzinfo=dt.UTC)
-    if signing_time > now + CLOCK_SKEW:
-        sig.add("signing_time_in_future", signing_time.isoformat())
-    return signing_time
-
-
-def _issuer_serial_matches(cert_ref: etree._Element, leaf: x509.Certificate) -> bool:
-    v2 = cert_ref.findtext(xs.xades("IssuerSerialV2"))
-    if v2 is not None:
-        return "".join(v2.split()) == xs.issuer_serial_v2(leaf)
-    v1 = cert_ref.find(xs.xades("IssuerSerial"))
-    if v1 is None:
-        return True  # both parts are optional in XAdES; the certificate digest already binds the certificate
-    try:
-        serial_ok = int((v1.findtext(xs.ds("X509SerialNumber")) or "").strip()) == leaf.serial_number
-    except ValueError:
-        return False
-    return serial_ok and _same_name(v1.findtext(xs.ds("X509IssuerName")) or "", leaf.issuer)
-
-
-_NAME_ALIASES = {
-    "SERIALNUMBER": x509.NameOID.SERIAL_NUMBER, "GIVENNAME": x509.NameOID.GIVEN_NAME, "G": x509.NameOID.GIVEN_NAME,
-    "SN": x509.NameOID.SURNAME, "SURNAME": x509.NameOID.SURNAME, "E": x509.NameOID.EMAIL_ADDRESS,
-    "EMAILADDRESS": x509.NameOID.EMAIL_ADDRESS, "ORGANIZATIONIDENTIFIER": x509.NameOID.ORGANIZATION_IDENTIFIER,
-    "S": x509.NameOID.STATE_OR_PROVINCE_NAME, "T": x509.NameOID.TITLE,
-}
-
-
-def _name_key(name: x509.Name) -> list[tuple[str, str]]:
-    return sorted((a.oid.dotted_string, str(a.value).strip().casefold()) for a in name)
-
-
-def _same_name(text: str, name: x509.Name) -> bool:
-    # Producers write ", " between attributes (as Java and .NET print names); RFC 4514 has no spaces there.
-    compact = re.sub(r"(?<!\\),\s+", ",", text.strip())
-    try:
-        parsed = x509.Name.from_rfc4514_string(compact, _NAME_ALIASES)
-    except ValueError:
-        return " ".join(text.split()).casefold() == name.rfc4514_string().casefold()
-    return _name_key(parsed) == _name_key(name)
-
-
 def _certificate_info(cert: x509.Certificate) -> CertificateInfo:
     return CertificateInfo(subject=cert.subject.rfc4514_string(), issuer=cert.issuer.rfc4514_string(),
                            serial_number=str(cert.serial_number), not_before=cert.not_valid_before_utc,
                            not_after=cert.not_valid_after_utc, sha256=cert.fingerprint(hashes.SHA256()).hex())
-
-
-def _content(sig: _Signature, ref: _Ref) -> SignedContent:
-    if ref.kind == "document":
-        root = ref.target
-        document = copy.deepcopy(root)
-        _detach(_twin(document, root, sig.element))
-        return SignedContent(kind="document", reference_uri=ref.uri, mime_type="text/xml",
-                             xml=etree.tostring(document, encoding="unicode"))
-    obj = ref.target
-    mime_type = obj.get("MimeType") or _declared_mime_type(sig, ref)
-    if xs.BASE64 in ref.transforms or obj.get("Encoding") == xs.BASE64:
-        data = base64.b64decode("".join(_text(obj).split()))
-        return SignedContent(kind="object", reference_uri=ref.uri, mime_type=mime_type,
-                             data_base64=base64.b64encode(data).decode())
-    children = [c for c in obj if isinstance(c.tag, str)]
-    if children:
-        xml = "".join(etree.tostring(c, encoding="unicode", with_tail=False) for c in children)
-        return SignedContent(kind="object", reference_uri=ref.uri, mime_type=mime_type, xml=xml)
-    return SignedContent(kind="object", reference_uri=ref.uri, mime_type=mime_type,
-                         data_base64=base64.b64encode((obj.text or "").encode()).decode())
-
-
-def _declared_mime_type(sig: _Signature, ref: _Ref) -> str | None:
-    ref_id = ref.element.get("Id")
-    if sig.signed_properties is None or not ref_id:
-        return None
-    for fmt in sig.signed_properties.iter(xs.xades("DataObjectFormat")):
-        if fmt.get("ObjectReference") == f"#{ref_id}":
-            return fmt.findtext(xs.xades("MimeType"))
-    return None

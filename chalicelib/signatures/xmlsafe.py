@@ -14,6 +14,7 @@ class UnreadableDocument(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+        self.details: list[dict[str, str]] = []  # field, code, message: what exactly is wrong, when known
 
 
 def _parser() -> etree.XMLParser:

@@ -29,5 +29,5 @@ def verify() -> Any:
     if isinstance(outcome, service.Unreadable):
         error = BadRequest if outcome.code == "xml_malformed" else Unprocessable
         raise error(outcome.message, code=outcome.code,
-                    details=[{"field": "", "code": outcome.code, "message": outcome.message}])
+                    details=list(outcome.details) or [{"field": "", "code": outcome.code, "message": outcome.message}])
     return outcome.model_dump(mode="json")

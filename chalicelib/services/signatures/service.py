@@ -30,6 +30,7 @@ POLICIES = ("strict", "archival")
 class Unreadable:
     code: str
     message: str
+    details: tuple[dict[str, str], ...] = ()  # the bound a too complex document broke (field, code, message)
 
 
 def _load_verifier() -> Verifier:
@@ -68,7 +69,7 @@ def verify(data: bytes, policy: str = "strict") -> VerificationReport | Unreadab
     try:
         return verifier().verify(data, ARCHIVAL if policy == "archival" else STRICT)
     except UnreadableDocument as exc:
-        return Unreadable(exc.code, exc.message)
+        return Unreadable(exc.code, exc.message, tuple(exc.details))
 
 
 def seal(document: etree._Element, *, at: dt.datetime | None = None) -> bytes:
