@@ -408,7 +408,7 @@ def make_verify(clock: FakeClock) -> Any:
         try:
             return verifier.verify(data, now=max(clock.at, datetime.now(UTC)))
         except UnreadableDocument as exc:
-            return Unreadable(exc.code, exc.message)
+            return Unreadable(exc.code, exc.message, tuple(exc.details))
 
     return verify
 

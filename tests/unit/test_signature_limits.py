@@ -230,6 +230,7 @@ def test_a_signed_submission_over_a_bound_is_refused_with_its_code_and_nothing_i
     with pytest.raises(Unprocessable) as err:
         submit_signed(p, hostile_copy)
 
-    # Then it is refused (422) with the verifier's code, and nothing is stored
+    # Then it is refused (422) with the verifier's code and the bound it broke, and nothing is stored
     assert err.value.status == 422 and err.value.code == "signature_too_complex"
+    assert [d["code"] for d in err.value.details] == ["too_many_references"]
     assert p.objects.versions == {} and p.submissions.items == {}

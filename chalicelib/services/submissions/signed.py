@@ -89,7 +89,8 @@ def _verified(result: Any) -> VerificationReport:
 
     code = getattr(result, "code", None)
     if code is not None and not hasattr(result, "verdict"):  # unreadable XML
-        raise (BadRequest if code == "xml_malformed" else Unprocessable)(result.message, code=code)
+        details = list(getattr(result, "details", ()))  # the bound a too complex document broke
+        raise (BadRequest if code == "xml_malformed" else Unprocessable)(result.message, code=code, details=details)
     if result.verdict is not Verdict.VALID:
         reasons = [{"field": "", "code": r.code, "message": r.message}
                    for s in result.signatures for r in s.reasons if r.severity != "warning"]
