@@ -19,6 +19,7 @@ ADMINS = ("tenant-admin", "region-admin")
 # (method, path) -> roles allowed (tenant-bound roles only for their own JST), or PUBLIC
 ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/catalogue"): PUBLIC,
+    ("GET", "/v1/openapi.json"): PUBLIC,
     ("POST", "/v1/signatures/verify"): PUBLIC,
     ("GET", "/v1/catalogue/{service}"): PUBLIC,
     ("GET", "/v1/catalogue/{service}/form"): PUBLIC,
