@@ -2,8 +2,9 @@
 
 For every operation and every role (anonymous, resident, clerk, tenant-admin) hypothesis generates requests
 from the document, valid and invalid, half of them aimed at a real JST and service so that the calls also
-get past "not found". Every response must be no 5xx, a documented status and match the documented schema.
-Derandomized: the same requests every run. `make fuzz` runs many more examples (EURZAD_FUZZ_EXAMPLES).
+get past "not found"; most go to the operations the role may call (`x-roles`), a few check the refusal.
+Every response must be no 5xx, a documented status and match the documented schema. Derandomized: the
+same requests every run. `make fuzz` runs many more examples (EURZAD_FUZZ_EXAMPLES).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from tests.conftest import ROOT, token
 from tests.e2e.conftest import Stack, run
 
 TERC, SERVICE = "1418043", "pismo-ogolne"
-EXAMPLES = int(os.environ.get("EURZAD_FUZZ_EXAMPLES", "3"))  # per operation, role and generation mode
+EXAMPLES = int(os.environ.get("EURZAD_FUZZ_EXAMPLES", "6"))  # per operation the role may call, and mode
 MIN_REQUESTS = int(os.environ.get("EURZAD_FUZZ_MIN_REQUESTS", "1000"))
 ROLES: dict[str, dict[str, str]] = {
     "anonymous": {},
@@ -56,12 +57,17 @@ def known_finding(case: Any, response: requests.Response | None, failure: Failur
 def _fuzz(stack: Stack, operation: Any, role: str, findings: Findings, session: requests.Session) -> None:
     pinned = {k: v for k, v in (("terc", TERC), ("service", SERVICE))
               if any(p.name == k for p in operation.path_parameters)}
-    strategies = [operation.as_strategy(generation_mode=mode) for mode in schemathesis.GenerationMode]
+    raw = operation.definition.raw
+    if raw.get("x-public") or role in raw["x-roles"]:
+        modes = list(schemathesis.GenerationMode)
+        examples = EXAMPLES
+    else:  # the role may not call it: a few requests check the refusal, the rest go where the role gets in
+        modes, examples = [schemathesis.GenerationMode.POSITIVE], 1
+    strategies = [operation.as_strategy(generation_mode=mode) for mode in modes]
     if pinned:
-        strategies += [operation.as_strategy(generation_mode=mode, path_parameters=pinned)
-                       for mode in schemathesis.GenerationMode]
+        strategies += [operation.as_strategy(generation_mode=mode, path_parameters=pinned) for mode in modes]
 
-    @settings(max_examples=EXAMPLES * len(strategies), derandomize=True, database=None, deadline=None,
+    @settings(max_examples=examples * len(strategies), derandomize=True, database=None, deadline=None,
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     @given(case=st.one_of(strategies))
     def run(case: Any) -> None:
