@@ -147,11 +147,13 @@ def _responses(doc: RouteDoc, access: Access, method: str, body: dict[str, Any] 
         success["content"] = {"application/json": {"schema": body}}
     elif doc.status != 204:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
-    codes = [400, 401, 404, 422]
+    codes = [400, 401, 404, 415, 422]  # 401 on a public route too: a token, if sent, must be valid
     if not access.public:
         codes.append(403)
     if method in ("POST", "PUT", "DELETE"):
-        codes += [409, 413, 415]
+        codes.append(409)
+    if method in ("POST", "PUT"):
+        codes.append(413)
     errors = {str(c): {"description": ERRORS[c], "content": {"application/json": {"schema": ERROR_REF}}}
               for c in sorted(codes)}
     return {str(doc.status): success, **errors}
