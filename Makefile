@@ -45,7 +45,7 @@ test: install lint
 	$(BIN)/python -m infrastructure.emulator exec --port $(TEST_PORT) --state .local/test-emulator -- \
 		$(BIN)/pytest
 
-# The deployed API fuzzed from its own OpenAPI document, longer than in `make test` (about 8x the requests).
+# The deployed API fuzzed from its own OpenAPI document, longer than in `make test` (about 4x the requests).
 FUZZ_PORT ?= 4598
 FUZZ_EXAMPLES ?= 25
 fuzz: install
