@@ -10,7 +10,7 @@ export AWS_SECRET_ACCESS_KEY ?= test
 export AWS_DEFAULT_REGION ?= eu-central-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint unit bench clean system-packages
+.PHONY: install run test lint unit bench fuzz clean system-packages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PY) -m venv $(VENV)
@@ -44,6 +44,13 @@ unit: install
 test: install lint
 	$(BIN)/python -m infrastructure.emulator exec --port $(TEST_PORT) --state .local/test-emulator -- \
 		$(BIN)/pytest
+
+# The deployed API fuzzed from its own OpenAPI document, longer than in `make test` (about 4x the requests).
+FUZZ_PORT ?= 4598
+FUZZ_EXAMPLES ?= 25
+fuzz: install
+	EURZAD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m infrastructure.emulator exec \
+		--port $(FUZZ_PORT) --state .local/test-fuzz-emulator -- $(BIN)/pytest tests/e2e/test_fuzz.py -q -s
 
 bench: install
 	$(BIN)/python bench/cold_start.py

@@ -4,6 +4,7 @@ from chalice.app import Chalice
 
 from chalicelib.core import metering  # noqa: F401  (installs the AWS request counter before any client)
 from chalicelib.core.http import install
+from chalicelib.openapi.routes import bp as openapi_api
 from chalicelib.services.cases.routes import bp as cases_api
 from chalicelib.services.cases.workers import bp as cases_workers
 from chalicelib.services.catalogue.routes import bp as catalogue_api
@@ -28,3 +29,4 @@ app.register_blueprint(submissions_api)
 app.register_blueprint(submissions_workers)
 app.register_blueprint(cases_api)
 app.register_blueprint(cases_workers)
+app.register_blueprint(openapi_api)

@@ -31,6 +31,7 @@ from chalicelib.core.errors import (
     from_validation_error,
 )
 from chalicelib.core.observability import bind, logger, unbind
+from chalicelib.openapi.route_doc import DOC_ATTR, RouteDoc
 
 ACCESS_ATTR = "eurzad_access"
 MODULE_ATTR = "eurzad_module"
@@ -70,8 +71,14 @@ def parse_body(raw: str | bytes | None, model: type[M]) -> M:
 def endpoint(
     bp: Blueprint, path: str, *, access: Access, methods: tuple[str, ...] = ("GET",),
     content_types: tuple[str, ...] = ("application/json",),
+    summary: str = "", request: str | None = None, response: str | None = None, status: int = 200,
+    params: str | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a view on `bp` with its access policy; the view's ApiErrors become the error shape."""
+    """Register a view on `bp` with its access policy; the view's ApiErrors become the error shape.
+
+    `summary`, `request`, `response` (models as "module:Name"), `status` and `params` describe the route in
+    the API document (chalicelib/openapi); they change nothing in how it runs.
+    """
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
@@ -89,6 +96,8 @@ def endpoint(
 
         setattr(handler, ACCESS_ATTR, access)
         setattr(handler, MODULE_ATTR, _module_of(getattr(bp, "_import_name", view.__module__)))
+        setattr(handler, DOC_ATTR, RouteDoc(summary=summary or (view.__doc__ or "").strip().split("\n")[0],
+                                            request=request, response=response, status=status, params=params))
         bp.route(path, methods=list(methods), content_types=list(content_types))(handler)
         return handler
 

@@ -22,6 +22,7 @@ ROUTES: dict[tuple[str, str], Any] = {
     # any other path or method: 404 / 405 in the error shape, whoever calls
     **{(method, "/{proxy+}"): PUBLIC for method in ("GET", "POST", "PUT", "DELETE", "PATCH")},
     ("GET", "/v1/catalogue"): PUBLIC,
+    ("GET", "/v1/openapi.json"): PUBLIC,
     ("POST", "/v1/signatures/verify"): PUBLIC,
     ("GET", "/v1/catalogue/{service}"): PUBLIC,
     ("GET", "/v1/catalogue/{service}/form"): PUBLIC,

@@ -46,7 +46,8 @@ def _limit() -> int:
     return limit
 
 
-@endpoint(bp, "/v1/tenants/{terc}/inbox", access=CLERKS)
+@endpoint(bp, "/v1/tenants/{terc}/inbox", access=CLERKS, summary="Skrzynka podawcza komórki (ESP)",
+          params="openapi.shapes:InboxQuery", response="openapi.shapes:InboxPage")
 def inbox(terc: str) -> Any:
     department = _department(terc)
     items, next_token = cases().inbox(terc, department, limit=_limit(),
@@ -67,7 +68,8 @@ def _submission(terc: str, submission_id: str) -> Submission:
     return found
 
 
-@endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}", access=CLERKS)
+@endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}", access=CLERKS, summary="Wniosek w JST",
+          response="openapi.shapes:ClerkSubmissionView")
 def submission(terc: str, submission_id: str) -> Any:
     found = _submission(terc, submission_id)
     shown = submission_logic.view(found, base=f"/v1/tenants/{terc}/submissions")
@@ -77,17 +79,20 @@ def submission(terc: str, submission_id: str) -> Any:
     return shown
 
 
-@endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/upp", access=CLERKS)
+@endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/upp", access=CLERKS, summary="Link do UPP wniosku",
+          response="openapi.shapes:Download")
 def submission_upp(terc: str, submission_id: str) -> Any:
     return submission_logic.download(submission_ports(), _submission(terc, submission_id), "upp")
 
 
-@endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/document", access=CLERKS)
+@endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/document", access=CLERKS,
+          summary="Link do dokumentu wniosku", response="openapi.shapes:Download")
 def submission_document(terc: str, submission_id: str) -> Any:
     return submission_logic.download(submission_ports(), _submission(terc, submission_id), "document")
 
 
-@endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/attachments/{attachment_id}", access=CLERKS)
+@endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/attachments/{attachment_id}", access=CLERKS,
+          summary="Link do załącznika wniosku", response="openapi.shapes:Download")
 def submission_attachment(terc: str, submission_id: str, attachment_id: str) -> Any:
     return submission_logic.download(submission_ports(), _submission(terc, submission_id), "attachment",
                                      attachment_id)

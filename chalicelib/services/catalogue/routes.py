@@ -33,7 +33,8 @@ def _version() -> int | None:
     return version
 
 
-@endpoint(bp, "/v1/catalogue", access=Access.anyone())
+@endpoint(bp, "/v1/catalogue", access=Access.anyone(), summary="Wyszukiwanie usług w katalogu",
+          params="services.catalogue.schemas:CatalogueSearch", response="openapi.shapes:CataloguePage")
 def search() -> Any:
     params = CatalogueSearch.model_validate(_query())
     tenant = require_tenant(tenant_store(), params.tenant).config if params.tenant else None
@@ -41,13 +42,15 @@ def search() -> Any:
     return {"items": [e.model_dump(mode="json") for e in found], "count": len(found)}
 
 
-@endpoint(bp, "/v1/catalogue/{service}", access=Access.anyone())
+@endpoint(bp, "/v1/catalogue/{service}", access=Access.anyone(), summary="Opis usługi",
+          params="openapi.shapes:VersionQuery", response="services.catalogue.schemas:CatalogueEntry")
 def service_detail(service: str) -> Any:
     defn = logic.require(catalogue(), service, _version())
     return logic.entry(defn).model_dump(mode="json")
 
 
-@endpoint(bp, "/v1/catalogue/{service}/form", access=Access.anyone())
+@endpoint(bp, "/v1/catalogue/{service}/form", access=Access.anyone(), summary="Formularz usługi (JSON Schema)",
+          params="openapi.shapes:VersionQuery", response="services.catalogue.schemas:FormSchema")
 def service_form(service: str) -> Any:
     defn = logic.require(catalogue(), service, _version())
     return logic.form_schema(defn)

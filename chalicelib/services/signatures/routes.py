@@ -16,7 +16,9 @@ bp = Blueprint(__name__)
 XML_TYPES = ("application/xml", "text/xml")
 
 
-@endpoint(bp, "/v1/signatures/verify", access=Access.anyone(), methods=("POST",), content_types=XML_TYPES)
+@endpoint(bp, "/v1/signatures/verify", access=Access.anyone(), methods=("POST",), content_types=XML_TYPES,
+          summary="Weryfikacja podpisu XAdES", params="openapi.shapes:PolicyQuery",
+          response="signatures.report:VerificationReport")
 def verify() -> Any:
     request = bp.current_request
     params: dict[str, str] = dict(request.query_params or {})

@@ -46,14 +46,17 @@ def _offer(terc: str, service: str, version: int | None = None) -> logic.Offer:
     return logic.offer(submission_ports().catalogue, tenant, service, version)
 
 
-@endpoint(bp, "/v1/tenants/{terc}/services/{service}/attachments", access=RESIDENT, methods=("POST",))
+@endpoint(bp, "/v1/tenants/{terc}/services/{service}/attachments", access=RESIDENT, methods=("POST",),
+          summary="Miejsce na załącznik (presigned POST do S3)", request="services.submissions.schemas:UploadRequest",
+          response="services.submissions.schemas:UploadSlot", status=201)
 def new_attachment(terc: str, service: str) -> Any:
     request = parse_body(_raw(), UploadRequest)
     slot = logic.upload_slot(submission_ports(), owner=_owner(), where=_offer(terc, service), request=request)
     return json_response(slot, status=201)
 
 
-@endpoint(bp, "/v1/me/attachments/{attachment_id}", access=RESIDENT)
+@endpoint(bp, "/v1/me/attachments/{attachment_id}", access=RESIDENT, summary="Stan załącznika",
+          response="services.submissions.schemas:AttachmentView")
 def attachment_status(attachment_id: str) -> Any:
     found = attachments().get(_owner(), attachment_id)
     if found is None:
@@ -61,7 +64,9 @@ def attachment_status(attachment_id: str) -> Any:
     return found
 
 
-@endpoint(bp, "/v1/tenants/{terc}/services/{service}/drafts", access=RESIDENT, methods=("POST",))
+@endpoint(bp, "/v1/tenants/{terc}/services/{service}/drafts", access=RESIDENT, methods=("POST",),
+          summary="Nowa wersja robocza wniosku", request="services.submissions.schemas:DraftIn",
+          response="services.submissions.schemas:DraftView", status=201)
 def new_draft(terc: str, service: str) -> Any:
     body = parse_body(_raw(), DraftIn)
     draft = logic.save_draft(submission_ports(), owner=_owner(), where=_offer(terc, service, body.form_version),
@@ -69,18 +74,20 @@ def new_draft(terc: str, service: str) -> Any:
     return json_response(draft, status=201)
 
 
-@endpoint(bp, "/v1/me/drafts", access=RESIDENT)
+@endpoint(bp, "/v1/me/drafts", access=RESIDENT, summary="Moje wersje robocze", response="openapi.shapes:DraftPage")
 def my_drafts() -> Any:
     items = logic.my_drafts(submission_ports(), _owner())
     return {"items": [d.model_dump(mode="json") for d in items], "count": len(items)}
 
 
-@endpoint(bp, "/v1/me/drafts/{draft_id}", access=RESIDENT)
+@endpoint(bp, "/v1/me/drafts/{draft_id}", access=RESIDENT, summary="Wersja robocza",
+          response="services.submissions.schemas:DraftView")
 def my_draft(draft_id: str) -> Any:
     return logic.require_draft(submission_ports(), _owner(), draft_id)
 
 
-@endpoint(bp, "/v1/me/drafts/{draft_id}", access=RESIDENT, methods=("PUT",))
+@endpoint(bp, "/v1/me/drafts/{draft_id}", access=RESIDENT, methods=("PUT",), summary="Zapis wersji roboczej",
+          request="services.submissions.schemas:DraftIn", response="services.submissions.schemas:DraftView")
 def update_draft(draft_id: str) -> Any:
     ports = submission_ports()
     current = logic.require_draft(ports, _owner(), draft_id)
@@ -89,7 +96,8 @@ def update_draft(draft_id: str) -> Any:
     return logic.save_draft(ports, owner=_owner(), where=where, draft_id=draft_id, body=body)
 
 
-@endpoint(bp, "/v1/me/drafts/{draft_id}", access=RESIDENT, methods=("DELETE",))
+@endpoint(bp, "/v1/me/drafts/{draft_id}", access=RESIDENT, methods=("DELETE",), summary="Usunięcie wersji roboczej",
+          status=204)
 def delete_draft(draft_id: str) -> Any:
     ports = submission_ports()
     logic.require_draft(ports, _owner(), draft_id)
@@ -97,7 +105,9 @@ def delete_draft(draft_id: str) -> Any:
     return Response(body="", status_code=204)
 
 
-@endpoint(bp, "/v1/tenants/{terc}/services/{service}/document", access=RESIDENT, methods=("POST",))
+@endpoint(bp, "/v1/tenants/{terc}/services/{service}/document", access=RESIDENT, methods=("POST",),
+          summary="Dokument wniosku do podpisania (XML)", request="services.submissions.schemas:SubmissionIn",
+          response="application/xml")
 def document_to_sign(terc: str, service: str) -> Any:
     """The application as the ePUAP-style XML, to be signed by the resident and then submitted."""
     media_type = require_accept(bp.current_request, ("application/xml", "text/xml"))
@@ -123,7 +133,9 @@ def _idempotency_key() -> str:
 
 
 @endpoint(bp, "/v1/tenants/{terc}/services/{service}/submissions", access=RESIDENT, methods=("POST",),
-          content_types=JSON_OR_XML)
+          content_types=JSON_OR_XML, summary="Złożenie wniosku (JSON albo podpisany XML)",
+          request="services.submissions.schemas:SubmissionIn", params="openapi.shapes:IdempotencyHeaders",
+          response="openapi.shapes:SubmissionView", status=201)
 def submit(terc: str, service: str) -> Any:
     key = _idempotency_key()
     tenant = require_tenant(tenant_store(), terc).config
@@ -151,30 +163,34 @@ def submit(terc: str, service: str) -> Any:
     return json_response(shown, status=201, headers=headers)
 
 
-@endpoint(bp, "/v1/me/submissions", access=RESIDENT)
+@endpoint(bp, "/v1/me/submissions", access=RESIDENT, summary="Moje wnioski", response="openapi.shapes:SubmissionPage")
 def my_submissions() -> Any:
     items = [logic.view(s) for s in submissions().list(_owner())]
     return {"items": items, "count": len(items)}
 
 
-@endpoint(bp, "/v1/me/submissions/{submission_id}", access=RESIDENT)
+@endpoint(bp, "/v1/me/submissions/{submission_id}", access=RESIDENT, summary="Mój wniosek",
+          response="openapi.shapes:SubmissionView")
 def my_submission(submission_id: str) -> Any:
     return logic.view(logic.require_submission(submissions(), _owner(), submission_id))
 
 
-@endpoint(bp, "/v1/me/submissions/{submission_id}/upp", access=RESIDENT)
+@endpoint(bp, "/v1/me/submissions/{submission_id}/upp", access=RESIDENT, summary="Link do UPP",
+          response="openapi.shapes:Download")
 def my_upp(submission_id: str) -> Any:
     found = logic.require_submission(submissions(), _owner(), submission_id)
     return logic.download(submission_ports(), found, "upp")
 
 
-@endpoint(bp, "/v1/me/submissions/{submission_id}/document", access=RESIDENT)
+@endpoint(bp, "/v1/me/submissions/{submission_id}/document", access=RESIDENT, summary="Link do dokumentu wniosku",
+          response="openapi.shapes:Download")
 def my_document(submission_id: str) -> Any:
     found = logic.require_submission(submissions(), _owner(), submission_id)
     return logic.download(submission_ports(), found, "document")
 
 
-@endpoint(bp, "/v1/me/submissions/{submission_id}/attachments/{attachment_id}", access=RESIDENT)
+@endpoint(bp, "/v1/me/submissions/{submission_id}/attachments/{attachment_id}", access=RESIDENT,
+          summary="Link do załącznika wniosku", response="openapi.shapes:Download")
 def my_attachment(submission_id: str, attachment_id: str) -> Any:
     found = logic.require_submission(submissions(), _owner(), submission_id)
     return logic.download(submission_ports(), found, "attachment", attachment_id)

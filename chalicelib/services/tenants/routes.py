@@ -32,39 +32,46 @@ def _if_match() -> int | None:
     return version
 
 
-@endpoint(bp, "/v1/tenants", access=Access.anyone())
+@endpoint(bp, "/v1/tenants", access=Access.anyone(), summary="Jednostki samorządu regionu",
+          response="openapi.shapes:TenantPage")
 def list_tenants() -> Any:
     items = [s.model_dump(mode="json") for s in tenant_store().directory()]
     return {"items": items, "count": len(items)}
 
 
-@endpoint(bp, "/v1/tenants/{terc}", access=Access.anyone())
+@endpoint(bp, "/v1/tenants/{terc}", access=Access.anyone(), summary="Dane kontaktowe i konto JST",
+          response="services.tenants.schemas:TenantProfile")
 def tenant_profile(terc: str) -> Any:
     config = logic.require_tenant(tenant_store(), terc).config
     return TenantProfile(**config.model_dump())
 
 
-@endpoint(bp, "/v1/tenants/{terc}/services", access=Access.anyone())
+@endpoint(bp, "/v1/tenants/{terc}/services", access=Access.anyone(), summary="Usługi udostępniane przez JST",
+          response="openapi.shapes:TenantServices")
 def tenant_services(terc: str) -> Any:
     config = logic.require_tenant(tenant_store(), terc).config
     found = catalogue_logic.search(catalogue().latest_all(), q=None, category=None, tenant=config)
     return {"tenant": terc, "items": [e.model_dump(mode="json") for e in found], "count": len(found)}
 
 
-@endpoint(bp, "/v1/tenants/{terc}/services/{service}", access=Access.anyone())
+@endpoint(bp, "/v1/tenants/{terc}/services/{service}", access=Access.anyone(), summary="Usługa w wersji JST",
+          response="services.catalogue.schemas:CatalogueEntry")
 def tenant_service(terc: str, service: str) -> Any:
     config = logic.require_tenant(tenant_store(), terc).config
     return catalogue_logic.tenant_service(catalogue(), config, service).model_dump(mode="json")
 
 
-@endpoint(bp, "/v1/tenants/{terc}/config", access=ADMINS)
+@endpoint(bp, "/v1/tenants/{terc}/config", access=ADMINS, summary="Konfiguracja JST (ETag = wersja)",
+          response="openapi.shapes:TenantConfigView")
 def tenant_config(terc: str) -> Any:
     stored = logic.require_tenant(tenant_store(), terc)
     return json_response({"version": stored.version, "config": stored.config.model_dump(mode="json")},
                          headers={"ETag": f'"{stored.version}"'})
 
 
-@endpoint(bp, "/v1/tenants/{terc}/services/{service}/settings", access=ADMINS, methods=("PUT",))
+@endpoint(bp, "/v1/tenants/{terc}/services/{service}/settings", access=ADMINS, methods=("PUT",),
+          summary="Zmiana ustawień usługi w JST", request="services.tenants.schemas:ServiceSettingChange",
+          params="openapi.shapes:IfMatchHeaders", response="openapi.shapes:SettingChanged")
 def change_service(terc: str, service: str) -> Any:
     change = parse_body(bp.current_request.raw_body, ServiceSettingChange)
     stored, audit = logic.change_service(
@@ -89,7 +96,8 @@ def change_service(terc: str, service: str) -> Any:
     )
 
 
-@endpoint(bp, "/v1/tenants/{terc}/audit", access=STAFF_READ)
+@endpoint(bp, "/v1/tenants/{terc}/audit", access=STAFF_READ, summary="Dziennik zmian konfiguracji JST",
+          response="openapi.shapes:AuditPage")
 def tenant_audit(terc: str) -> Any:
     items = tenant_store().audit(terc)
     if not items:  # every JST has at least the entry of its first configuration; none means no such JST

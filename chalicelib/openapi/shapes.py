@@ -1,0 +1,180 @@
+"""The shapes of the bodies routes build as plain dicts, and the parameters views read themselves.
+
+Only the API document imports this module. The fuzz test (tests/e2e/test_fuzz.py) checks every response of
+the deployed API against these shapes, so a view that changes what it returns must change them too.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
+
+from chalicelib.services.catalogue.schemas import CatalogueEntry, DeadlineKind, DeptSymbol
+from chalicelib.services.submissions.schemas import Applicant, DraftView, IdempotencyKey
+from chalicelib.services.tenants.schemas import ServiceSetting, TenantConfig, TenantSummary
+
+HEADER: JsonDict = {"in": "header"}  # a `params` field that travels as a header (its alias is the header's name)
+
+
+# --- parameters --------------------------------------------------------------------------------------
+
+class VersionQuery(BaseModel):
+    version: int | None = Field(default=None, ge=1, description="Wersja usługi; domyślnie najnowsza.")
+
+
+class PolicyQuery(BaseModel):
+    policy: Literal["strict", "archival"] = Field(
+        default="strict", description="strict: nowe wnioski (tylko SHA-2); archival: dokumenty sprzed SHA-2.")
+
+
+class InboxQuery(BaseModel):
+    department: DeptSymbol | None = Field(default=None, description="Komórka; domyślnie komórka urzędnika.")
+    limit: int = Field(default=20, ge=1, le=100)
+    next: str | None = Field(default=None, max_length=200, description="Token następnej strony.")
+
+
+class IdempotencyHeaders(BaseModel):
+    idempotency_key: IdempotencyKey = Field(alias="Idempotency-Key", json_schema_extra=HEADER,
+                                            description="Ten sam klucz zwraca ten sam wniosek i UPP.")
+
+
+class IfMatchHeaders(BaseModel):
+    if_match: Annotated[str, Field(pattern=r'^"?[0-9]{1,12}"?$')] | None = Field(
+        default=None, alias="If-Match", json_schema_extra=HEADER, description="Wersja konfiguracji (ETag).")
+
+
+# --- responses ---------------------------------------------------------------------------------------
+
+class CataloguePage(BaseModel):
+    items: list[CatalogueEntry]
+    count: int
+
+
+class TenantPage(BaseModel):
+    items: list[TenantSummary]
+    count: int
+
+
+class TenantServices(BaseModel):
+    tenant: str
+    items: list[CatalogueEntry]
+    count: int
+
+
+class TenantConfigView(BaseModel):
+    version: int
+    config: TenantConfig
+
+
+class SettingChanged(BaseModel):
+    version: int
+    service: ServiceSetting | None
+    audit_event: str
+
+
+class AuditEntryView(BaseModel):
+    event_id: str
+    at: str
+    actor: str
+    action: str
+    summary: str
+    notified_at: str | None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEntryView]
+
+
+class DraftPage(BaseModel):
+    items: list[DraftView]
+    count: int
+
+
+class SubmittedAttachment(BaseModel):
+    attachment_id: str
+    field: str
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    href: str
+
+
+class SubmissionLinks(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    self_: str = Field(alias="self")
+    upp: str
+    document: str
+
+
+class SubmissionView(BaseModel):
+    submission_id: str
+    terc: str
+    service: str
+    service_name: str
+    office_name: str
+    form_version: int
+    status: Literal["przyjete", "zarejestrowana"]
+    delivered_at: str
+    receipt_id: str
+    case_sign: str | None
+    department: str | None
+    due_date: str | None
+    registered_at: str | None
+    signed: bool
+    flags: list[str]
+    signer: dict[str, Any] | None
+    document_sha256: str
+    attachments: list[SubmittedAttachment]
+    links: SubmissionLinks
+
+
+class ClerkSubmissionView(SubmissionView):
+    applicant: Applicant | None
+
+
+class SubmissionPage(BaseModel):
+    items: list[SubmissionView]
+    count: int
+
+
+class Download(BaseModel):
+    url: str = Field(description="Link ważny 5 minut, do dokładnie tej przechowywanej wersji pliku.")
+    expires_at: str
+    filename: str
+    sha256: str
+    size: int
+
+
+class InboxCase(BaseModel):
+    case_id: str
+    case_sign: str
+    terc: str
+    department: str
+    jrwa: str
+    year: int
+    number: int
+    status: Literal["zarejestrowana"]
+    service: str
+    service_name: str
+    applicant: str | None
+    submission_id: str
+    owner: str
+    registered_at: str
+    started_on: str
+    deadline_kind: DeadlineKind
+    deadline: str
+    due_date: str | None
+    flags: list[str]
+    signed: bool
+
+
+class InboxPage(BaseModel):
+    terc: str
+    department: str
+    items: list[InboxCase]
+    count: int
+    next: str | None
