@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from chalicelib.core.auth import Access
-from chalicelib.core.http import ACCESS_ATTR, MODULE_ATTR
+from chalicelib.core.http import ACCESS_ATTR, FALLBACK_PATH, MODULE_ATTR
 from chalicelib.openapi.route_doc import DOC_ATTR, RouteDoc
 
 OPENAPI_VERSION = "3.1.0"
@@ -175,6 +175,8 @@ def build(routes: Mapping[str, Mapping[str, Any]], *, title: str = "e-Urząd API
     models = _Models()
     entries = []
     for path in sorted(routes):
+        if path == FALLBACK_PATH:  # the edge's answer for paths nothing serves (404/405), not an operation
+            continue
         for method in sorted(routes[path]):
             entry = routes[path][method]
             access: Access | None = getattr(entry.view_function, ACCESS_ATTR, None)

@@ -18,6 +18,10 @@ from chalicelib.services.tenants.schemas import ServiceSetting, TenantConfig, Te
 HEADER: JsonDict = {"in": "header"}  # a `params` field that travels as a header (its alias is the header's name)
 
 
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
 # --- parameters --------------------------------------------------------------------------------------
 
 class VersionQuery(BaseModel):

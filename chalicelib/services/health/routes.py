@@ -12,6 +12,7 @@ from chalicelib.core.http import endpoint
 bp = Blueprint(__name__)
 
 
-@endpoint(bp, "/v1/health", access=Access.anyone())
+@endpoint(bp, "/v1/health", access=Access.anyone(), summary="Czy API działa",
+          response="openapi.shapes:Health")
 def health() -> Any:
     return {"status": "ok"}
