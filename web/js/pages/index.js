@@ -1,0 +1,50 @@
+// The region's catalogue: search by words, filter by municipality (JST) and category.
+import { get } from "../api.js";
+import { $, errorNotice, h, layout, money, params } from "../ui.js";
+
+const CATEGORY = (c) => c.replace(/-/g, " ");
+
+async function main() {
+  layout();
+  const root = $("#strona");
+  const p = params();
+  let tenants, all;
+  try {
+    [tenants, all] = await Promise.all([get("/v1/tenants"), get("/v1/catalogue")]);
+  } catch (err) { root.replaceChildren(errorNotice(err)); return; }
+  const categories = [...new Set(all.items.map((s) => s.category))].sort();
+  const q = h("input", { type: "search", id: "q", name: "q", value: p.get("q") || "" });
+  const jst = h("select", { id: "jst", name: "jst" }, h("option", { value: "" }, "wszystkie"),
+    tenants.items.map((t) => h("option", { value: t.terc, selected: t.terc === p.get("jst") }, t.name)));
+  const cat = h("select", { id: "kategoria", name: "kategoria" }, h("option", { value: "" }, "wszystkie"),
+    categories.map((c) => h("option", { value: c, selected: c === p.get("kategoria") }, CATEGORY(c))));
+  const count = h("p", { id: "liczba", role: "status" });
+  const list = h("ul", { class: "cards", id: "uslugi" });
+  const form = h("form", { role: "search", "aria-label": "Szukaj usług", onsubmit: (e) => { e.preventDefault(); refresh(); } },
+    h("div", { class: "filters" },
+      h("div", { class: "field" }, h("label", { for: "q" }, "Czego szukasz?", h("span", { class: "hint" }, "np. drzewa, odpady, zaświadczenie")), q),
+      h("div", { class: "field" }, h("label", { for: "jst" }, "Gmina lub powiat"), jst),
+      h("div", { class: "field" }, h("label", { for: "kategoria" }, "Kategoria"), cat)),
+    h("button", { class: "btn", type: "submit" }, "Szukaj"));
+  root.replaceChildren(h("p", { class: "lead" }, "Załatw sprawę w urzędzie gminy lub starostwie przez internet."), form, count, list);
+
+  async function refresh() {
+    const query = new URLSearchParams();
+    if (q.value.trim()) query.set("q", q.value.trim());
+    if (jst.value) query.set("tenant", jst.value);
+    if (cat.value) query.set("category", cat.value);
+    const shown = new URLSearchParams({ ...(q.value.trim() && { q: q.value.trim() }), ...(jst.value && { jst: jst.value }), ...(cat.value && { kategoria: cat.value }) });
+    history.replaceState(null, "", shown.size ? "?" + shown : location.pathname);
+    let found;
+    try { found = await get("/v1/catalogue?" + query); } catch (err) { list.replaceChildren(errorNotice(err)); return; }
+    count.textContent = found.count === 0 ? "Nie znaleziono usług." : `Znaleziono usług: ${found.count}`;
+    list.replaceChildren(...found.items.map((s) => h("li", {},
+      h("h2", {}, h("a", { href: `usluga.html?id=${encodeURIComponent(s.id)}${jst.value ? "&jst=" + jst.value : ""}` }, s.name)),
+      h("p", {}, s.purpose.length > 220 ? s.purpose.slice(0, 220) + "…" : s.purpose),
+      h("p", { class: "muted" }, `Kategoria: ${CATEGORY(s.category)} · Opłata: ${s.fee ? money(s.fee.amount) : "bez opłaty"}`))));
+  }
+  jst.addEventListener("change", refresh);
+  cat.addEventListener("change", refresh);
+  refresh();
+}
+main();
