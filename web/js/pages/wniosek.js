@@ -21,7 +21,7 @@ function confirmation(root, submission, office) {
   document.title = "Wniosek złożony – e-Urząd";
   $("#tytul").textContent = "Wniosek złożony";
   const state = h("p", { class: "status", role: "status" });
-  const uppName = `UPP-${submission.receipt_id}.xml`;
+  const uppName = `${submission.receipt_id}.xml`;
   root.replaceChildren(
     h("div", { class: "panel" }, h("h2", {}, "Urząd otrzymał Twój wniosek"),
       h("p", {}, `Numer UPP: ${submission.receipt_id}`), h("p", {}, `Data doręczenia: ${dateTime(submission.delivered_at)}`)),
