@@ -6,7 +6,7 @@ import { h } from "./ui.js";
 const COMPOUND = new Set(["person", "firm", "address"]);
 const INPUT_TYPE = { email: "email", phone: "tel", date: "date", number: "text", money: "text" };
 const SUB_LABEL = { K: "kobieta", M: "mężczyzna" };
-const domId = (path) => "f-" + path.replace(/[^A-Za-z0-9_-]+/g, "-");
+const domId = (path) => "f-" + path.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/-$/, "");
 
 function subHints(schema) {
   const fields = {};

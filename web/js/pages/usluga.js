@@ -32,7 +32,7 @@ async function main() {
       h("dt", {}, "Termin załatwienia"), h("dd", {}, `${DEADLINE[s.deadline.kind] || s.deadline.kind}. ${s.deadline.description || ""}`),
       h("dt", {}, "Kto może złożyć"), h("dd", {}, s.who_may_apply)));
     start.replaceChildren(offer
-      ? h("a", { class: "btn", href: `wniosek.html?usluga=${encodeURIComponent(id)}&jst=${chosen}`, role: "button" }, `Złóż wniosek – ${offer.tenant.name}`)
+      ? h("a", { class: "btn", href: `wniosek.html?usluga=${encodeURIComponent(id)}&jst=${chosen}` }, `Złóż wniosek – ${offer.tenant.name}`)
       : h("span", { class: "muted" }, offers.length ? "Wybierz urząd, aby złożyć wniosek." : "Żaden urząd nie udostępnia teraz tej usługi."));
   }
   const choice = h("fieldset", {}, h("legend", {}, "Urząd, do którego składasz wniosek"),
