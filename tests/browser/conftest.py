@@ -93,11 +93,11 @@ class Portal:
         return results.response
 
 
-def new_portal(browser: Browser, site: str, stack: Stack, **context: Any) -> Portal:
+def new_portal(browser: Browser, site: str, deployed: Stack, **context: Any) -> Portal:
     ctx = browser.new_context(locale="pl-PL", accept_downloads=True, **context)
     ctx.set_default_timeout(TIMEOUT_MS)
     page = ctx.new_page()
-    portal = Portal(page=page, base=site, stack=stack)
+    portal = Portal(page=page, base=site, stack=deployed)
     page.on("pageerror", lambda exc: portal.errors.append(str(exc)))
     return portal
 
