@@ -15,9 +15,8 @@ pytestmark = pytest.mark.browser
 
 # Counts every pointer or mouse event in the tab, across page loads.
 COUNT_POINTER = """
-for (const type of ["pointerdown", "mousedown", "mouseup", "pointerup"]) {
-  addEventListener(type, () => sessionStorage.setItem("mysz", String(Number(sessionStorage.getItem("mysz") || 0) + 1)), true);
-}
+const count = () => sessionStorage.setItem("mysz", String(Number(sessionStorage.getItem("mysz") || 0) + 1));
+for (const type of ["pointerdown", "mousedown", "mouseup", "pointerup"]) addEventListener(type, count, true);
 """
 FOCUS_RING = "rgb(255, 221, 0)"  # the yellow of :focus-visible
 
