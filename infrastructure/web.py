@@ -9,6 +9,8 @@ deployed API allows the portal's origin with CORS (EURZAD_WEB_ORIGIN).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import http.client
 import inspect
 import json
@@ -43,6 +45,17 @@ def mint_token(request: dict[str, Any]) -> str:
         if value and key in inspect.signature(dev_issuer.issue).parameters:
             claims[key] = value[:200]
     return dev_issuer.issue(**claims)
+
+
+def _binary(data: bytes, content_type: str) -> bytes:
+    """The emulator's API Gateway hands binary answers (application/xml) on still base64-encoded, where AWS
+    decodes them; decoded here so the portal gets what it gets from the deployed API."""
+    if not content_type.startswith(("application/xml", "text/xml")) or data[:1] in (b"<", b"\xef", b""):
+        return data
+    try:
+        return base64.b64decode(data, validate=True)
+    except binascii.Error:
+        return data
 
 
 def site_config(api: str, *, dev_sign_in: bool) -> dict[str, Any]:
@@ -102,6 +115,7 @@ def handler_for(upstream: str, *, api: str = "", dev_sign_in: bool = True) -> ty
                 return
             finally:
                 conn.close()
+            data = _binary(data, resp.getheader("Content-Type") or "")
             self._send(resp.status, data, resp.getheader("Content-Type") or "application/octet-stream",
                        {k: v for k, v in resp.getheaders() if k.lower() not in HOP_HEADERS | {"content-type"}})
 
