@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from infrastructure import web
 from tests.conftest import ROOT
@@ -27,7 +27,8 @@ SCREENSHOTS = ROOT / ".local" / "screenshots"
 CHROMIUM = os.environ.get("EURZAD_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-TIMEOUT_MS = 45_000
+TIMEOUT_MS = 45_000  # a function's first answer in the emulator includes its cold start (~15 s)
+expect.set_options(timeout=TIMEOUT_MS)
 _axe = Axe()
 
 

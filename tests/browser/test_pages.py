@@ -4,6 +4,8 @@ budget; the deployed API answers the portal's origin with CORS headers (also whe
 from __future__ import annotations
 
 import gzip
+import http.client
+import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -71,3 +73,12 @@ def test_api_answers_the_portals_origin(browser: Browser, site: str, stack: Stac
         assert seen[2:] == [401, "unauthorized"]
     finally:
         portal.page.context.close()
+
+
+@pytest.mark.parametrize("path", ["/../pyproject.toml", "/%2e%2e/pyproject.toml", "/lokalnie/../../README.md"])
+def test_the_local_server_serves_nothing_outside_the_site(site: str, path: str) -> None:
+    where = urllib.parse.urlsplit(site)
+    conn = http.client.HTTPConnection(where.hostname or "127.0.0.1", where.port, timeout=10)
+    conn.request("GET", path)
+    answer = conn.getresponse()
+    assert (answer.status, answer.read()) == (404, b"Nie znaleziono.")
