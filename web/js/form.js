@@ -147,6 +147,7 @@ function objectNode(hint, schema, path, owner, ctx) {
     const childPath = path ? `${path}.${name}` : name;
     const child = childHint.repeatable ? repeatable(childHint, childSchema, childPath, node, ctx) : field(name, childHint, childSchema, childPath, node, ctx);
     child.name = name;
+    child.fullLabel = path ? `${hint.label}: ${childHint.label}` : childHint.label;  // "Nr domu" alone is ambiguous
     child.visible = () => !childHint.visible_when || conditionHolds(childHint.visible_when, node.values());
     node.children.push(child);
   }
@@ -206,7 +207,7 @@ function repeatable(hint, schema, path, owner, ctx) {
   node.get = () => { const v = node.children.map((c) => c.get()).filter((x) => !empty(x)); return v.length ? v : undefined; };
   node.set = (v) => render(Array.isArray(v) ? v : []);
   node.focus = () => (node.children[0] || add).focus();
-  node.validate = () => (owner.isRequired(node) && !node.get() ? `Dodaj co najmniej jedną pozycję: ${hint.label}.` : null);
+  node.validate = () => (owner.isRequired(node) && !node.children.length ? `Dodaj co najmniej jedną pozycję: ${hint.label}.` : null);
   node.refresh = () => node.children.forEach((c) => c.refresh?.());
   node.isRequired = () => true;  // an item, once added, is filled in
   return decorate(node, node.el, slot, () => []);

@@ -46,7 +46,7 @@ export async function layout() {
   }
   const cfg = await config();
   if (cfg.environment === "lokalne" && !$(".env-banner")) {
-    document.body.prepend(h("div", { class: "env-banner" }, h("div", { class: "wrap" },
+    ($(".site-header") || document.body).prepend(h("div", { class: "env-banner" }, h("div", { class: "wrap" },
       "Środowisko lokalne – dane demonstracyjne, tylko lokalnie")));
   }
   return c;

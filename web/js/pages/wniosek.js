@@ -11,7 +11,7 @@ function summary(errors, target) {
   const box = h("div", { class: "error-summary", role: "alert", tabindex: "-1", id: "bledy", "aria-labelledby": "bledy-tytul" },
     h("h2", { id: "bledy-tytul" }, "Popraw błędy w formularzu"),
     h("ul", {}, errors.map((e) => h("li", {}, e.node
-      ? h("a", { href: "#" + e.node.id, onclick: (ev) => { ev.preventDefault(); e.node.focus(); } }, `${e.node.hint.label}: ${e.message}`)
+      ? h("a", { href: "#" + e.node.id, onclick: (ev) => { ev.preventDefault(); e.node.focus(); } }, `${e.node.fullLabel || e.node.hint.label}: ${e.message}`)
       : e.message))));
   target.replaceChildren(box);
   box.focus();
@@ -48,6 +48,7 @@ async function main() {
   const p = params();
   let draftId = p.get("szkic");
   let terc = p.get("jst"), service = p.get("usluga"), version = null, draft = null;
+  let spec, offer, tenant;
   try {
     if (draftId) {
       draft = await get(`/v1/me/drafts/${encodeURIComponent(draftId)}`);
@@ -55,7 +56,7 @@ async function main() {
       version = draft.form_version;
     }
     if (!terc || !service) throw new ApiError(404, { error: { message: "Nie wskazano usługi ani urzędu. Wybierz usługę z katalogu." } });
-    var [spec, offer, tenant] = await Promise.all([
+    [spec, offer, tenant] = await Promise.all([
       get(`/v1/catalogue/${encodeURIComponent(service)}/form${version ? "?version=" + version : ""}`),
       get(`/v1/tenants/${terc}/services/${encodeURIComponent(service)}`), get(`/v1/tenants/${terc}`)]);
   } catch (err) { root.replaceChildren(errorNotice(err), h("p", {}, h("a", { href: "index.html" }, "Katalog usług"))); return; }
