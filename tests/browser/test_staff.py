@@ -15,7 +15,7 @@ from tests.browser.conftest import Portal
 from tests.e2e.conftest import Stack, eventually
 
 pytestmark = pytest.mark.browser
-PIASECZNO, KONSTANCIN = "1418043", "1418023"
+PIASECZNO, KONSTANCIN, LESZNOWOLA = "1418043", "1418023", "1418032"
 TREES = "zezwolenie-na-usuniecie-drzew"
 TREES_NAME = "Zezwolenie na usunięcie drzew lub krzewów"
 
@@ -24,7 +24,7 @@ def bearer(**claims: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {mint_token(claims)}"}
 
 
-def registered_application(stack: Stack) -> dict[str, Any]:
+def registered_application(stack: Stack, terc: str = PIASECZNO) -> dict[str, Any]:
     """A resident's letter (pismo ogólne) submitted through the API and registered by the worker."""
     resident = bearer(role="resident", subject=f"urzad-{uuid.uuid4().hex[:8]}", pesel="44051401359",
                       name="Jan Kowalski")
@@ -32,7 +32,7 @@ def registered_application(stack: Stack) -> dict[str, Any]:
             "nadawca": {"first_name": "Jan", "last_name": "Kowalski", "pesel": "44051401359"},
             "adres": {"building": "5", "postal_code": "05-500", "city": "Piaseczno"},
             "rodzaj_pisma": "zapytanie", "tytul": "Pytanie o godziny pracy", "tresc": "W jakich godzinach działa kasa?"}
-    reply = stack.call("POST", f"/v1/tenants/{PIASECZNO}/services/pismo-ogolne/submissions", {"data": data},
+    reply = stack.call("POST", f"/v1/tenants/{terc}/services/pismo-ogolne/submissions", {"data": data},
                        {**resident, "Idempotency-Key": f"urzad-{uuid.uuid4().hex}"})
     assert reply.status == 201, reply.body
 
@@ -67,6 +67,25 @@ def test_clerk_sees_the_application_in_the_departments_inbox(portal: Portal) -> 
     assert download.value.suggested_filename == f"{application['receipt_id']}.xml"
 
 
+def test_clerk_pages_through_the_inbox_newest_first(portal: Portal) -> None:
+    signs = [registered_application(portal.stack, LESZNOWOLA)["case_sign"] for _ in range(12)]
+    page = portal.page
+    portal.sign_in("clerk", terc=LESZNOWOLA, subject="kancelaria-lesznowola")  # no department: chooses one
+    page.fill("#komorka", "OR")
+    page.get_by_role("button", name="Pokaż skrzynkę").click()
+    expect(page.get_by_role("status")).to_contain_text("Komórka OR: strona 1, spraw na stronie: 10")
+    first = page.locator("tbody tr td:first-child").all_inner_texts()
+    assert first[:10] == signs[::-1][:10]  # the newest first
+    page.get_by_role("button", name="Następna strona").click()
+    expect(page.get_by_role("status")).to_contain_text("Komórka OR: strona 2")
+    second = page.locator("tbody tr td:first-child").all_inner_texts()
+    assert second[:2] == signs[::-1][10:12]
+    portal.check("22-urzednik-strona-2")
+    page.get_by_role("button", name="Poprzednia strona").click()
+    expect(page.get_by_role("status")).to_contain_text("strona 1")
+    assert page.locator("tbody tr td:first-child").all_inner_texts() == first
+
+
 def test_admin_disables_a_service_and_residents_no_longer_see_it(portal: Portal) -> None:
     page = portal.page
     portal.open(f"index.html?jst={KONSTANCIN}")
@@ -93,4 +112,22 @@ def test_admin_disables_a_service_and_residents_no_longer_see_it(portal: Portal)
         expect(page.locator("main")).not_to_contain_text("Gmina Konstancin-Jeziorna (")
     finally:
         portal.stack.call("PUT", f"/v1/tenants/{KONSTANCIN}/services/{TREES}/settings", {"enabled": True},
+                          bearer(role="tenant-admin", subject="admin-konstancin", terc=KONSTANCIN))
+
+
+def test_admin_sets_a_fee_that_residents_see(portal: Portal) -> None:
+    page = portal.page
+    portal.sign_in("tenant-admin", terc=KONSTANCIN, subject="admin-konstancin")
+    try:
+        page.locator("#pismo-ogolne-oplata").fill("12,50")
+        page.locator("#pismo-ogolne-komorka").select_option("OR")
+        page.locator("#pismo-ogolne-zapisz").click()
+        expect(page.locator("#komunikat")).to_contain_text("Zapisano: Pismo ogólne do urzędu")
+        expect(page.locator("#pismo-ogolne-oplata")).to_have_value("12.50")
+        page.get_by_role("button", name="Wyloguj").click()
+        portal.open(f"usluga.html?id=pismo-ogolne&jst={KONSTANCIN}")
+        expect(page.locator("#szczegoly")).to_contain_text("12,50 zł")
+    finally:
+        portal.stack.call("PUT", f"/v1/tenants/{KONSTANCIN}/services/pismo-ogolne/settings",
+                          {"fee": None, "department": None},
                           bearer(role="tenant-admin", subject="admin-konstancin", terc=KONSTANCIN))
