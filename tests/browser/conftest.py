@@ -27,7 +27,7 @@ SCREENSHOTS = ROOT / ".local" / "screenshots"
 CHROMIUM = os.environ.get("EURZAD_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-TIMEOUT_MS = 45_000  # a function's first answer in the emulator includes its cold start (~15 s)
+TIMEOUT_MS = 60_000  # a function's first answer in the emulator includes its cold start (~15 s)
 expect.set_options(timeout=TIMEOUT_MS)
 _axe = Axe()
 

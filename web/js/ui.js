@@ -55,7 +55,7 @@ export async function layout() {
 // A page that needs a signed-in role: a message with the sign-in link instead of the content.
 export function requireRole(c, roles, main) {
   if (c && roles.includes(c.role)) return true;
-  main.append(h("div", { class: "notice warn" }, h("p", {}, c ? "Ta strona jest dostępna dla innej roli." : "Aby kontynuować, zaloguj się."),
+  main.replaceChildren(h("div", { class: "notice warn" }, h("p", {}, c ? "Ta strona jest dostępna dla innej roli." : "Aby kontynuować, zaloguj się."),
     h("p", {}, h("a", { href: "logowanie.html?wroc=" + encodeURIComponent(location.pathname + location.search) }, "Przejdź do logowania"))));
   return false;
 }

@@ -6,7 +6,6 @@ import { $, DEADLINE, dateTime, errorNotice, h, layout, notice, params, requireR
 async function main() {
   const who = await layout();
   const root = $("#strona");
-  root.replaceChildren();
   if (!requireRole(who, ["tenant-admin", "region-admin"], root)) return;
   const terc = who.terc || params().get("jst");
   if (!terc) { root.append(notice("warn", h("p", {}, "Wskaż jednostkę w adresie strony: ?jst=TERC."))); return; }

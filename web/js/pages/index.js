@@ -10,7 +10,8 @@ async function main() {
   const p = params();
   let tenants, all;
   try {
-    [tenants, all] = await Promise.all([get("/v1/tenants"), get("/v1/catalogue")]);
+    all = await get("/v1/catalogue");
+    tenants = await get("/v1/tenants");
   } catch (err) { root.replaceChildren(errorNotice(err)); return; }
   const categories = [...new Set(all.items.map((s) => s.category))].sort();
   const q = h("input", { type: "search", id: "q", name: "q", value: p.get("q") || "" });

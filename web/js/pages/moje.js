@@ -12,7 +12,6 @@ function fetchButton(label, path, filename, state) {
 async function main() {
   const who = await layout();
   const root = $("#strona");
-  root.replaceChildren();
   if (!requireRole(who, ["resident"], root)) return;
   let drafts, mine;
   try {

@@ -37,7 +37,6 @@ async function showSubmission(root, terc, id) {
 async function main() {
   const who = await layout();
   const root = $("#strona");
-  root.replaceChildren();
   if (!requireRole(who, ["clerk"], root)) return;
   const p = params();
   try {
@@ -48,9 +47,12 @@ async function main() {
     const table = h("div", { class: "table-wrap" });
     const nav = h("nav", { "aria-label": "Strony skrzynki" });
     const count = h("p", { role: "status" });
+    let latest = 0;
     async function load(index) {
+      const asked = ++latest;  // only the last page asked for is shown, whatever order the answers come in
       const q = new URLSearchParams({ limit: "10", ...(who.department ? {} : { department }), ...(pages[index] && { next: pages[index] }) });
       const box = await get(`/v1/tenants/${who.terc}/inbox?${q}`);
+      if (asked !== latest) return;
       pages[index + 1] = box.next;
       count.textContent = `Komórka ${box.department}: strona ${index + 1}, spraw na stronie: ${box.count}`;
       table.replaceChildren(box.items.length ? h("table", {}, h("caption", { class: "visually-hidden" }, "Sprawy, najnowsze najpierw"),

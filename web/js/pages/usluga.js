@@ -9,18 +9,13 @@ async function main() {
   let chosen = params().get("jst") || "";
   let service, tenants;
   try {
-    [service, tenants] = await Promise.all([get(`/v1/catalogue/${encodeURIComponent(id)}`), get("/v1/tenants")]);
+    service = await get(`/v1/catalogue/${encodeURIComponent(id)}`);
+    tenants = await get("/v1/tenants");
   } catch (err) { root.replaceChildren(errorNotice(err)); return; }
   document.title = `${service.name} – e-Urząd`;
   $("#tytul").textContent = service.name;
-  // Offered where the JST has the service enabled (its own list has the overrides applied).
   const offers = [];
-  for (const t of tenants.items) {  // one after another: a few small answers, and no burst on the API
-    try { offers.push({ tenant: t, service: (await api(`/v1/tenants/${t.terc}/services/${encodeURIComponent(id)}`)).data }); }
-    catch { /* not offered by this JST */ }
-  }
-  if (!offers.some((o) => o.tenant.terc === chosen)) chosen = offers.length === 1 ? offers[0].tenant.terc : "";
-
+  let ready = false;
   const details = h("div", { id: "szczegoly" });
   const start = h("p", { id: "start" });
   function show() {
@@ -33,13 +28,10 @@ async function main() {
       h("dt", {}, "Kto może złożyć"), h("dd", {}, s.who_may_apply)));
     start.replaceChildren(offer
       ? h("a", { class: "btn", href: `wniosek.html?usluga=${encodeURIComponent(id)}&jst=${chosen}` }, `Złóż wniosek – ${offer.tenant.name}`)
-      : h("span", { class: "muted" }, offers.length ? "Wybierz urząd, aby złożyć wniosek." : "Żaden urząd nie udostępnia teraz tej usługi."));
+      : h("span", { class: "muted" }, !ready ? "" : offers.length ? "Wybierz urząd, aby złożyć wniosek." : "Żaden urząd nie udostępnia teraz tej usługi."));
   }
-  const choice = h("fieldset", {}, h("legend", {}, "Urząd, do którego składasz wniosek"),
-    offers.map((o) => h("div", { class: "choice" },
-      h("input", { type: "radio", name: "jst", id: `jst-${o.tenant.terc}`, value: o.tenant.terc, checked: o.tenant.terc === chosen,
-        onchange: () => { chosen = o.tenant.terc; history.replaceState(null, "", `?id=${encodeURIComponent(id)}&jst=${chosen}`); show(); } }),
-      h("label", { for: `jst-${o.tenant.terc}` }, `${o.tenant.name} (${o.tenant.office_name})`))));
+  const choice = h("fieldset", { "aria-busy": "true" }, h("legend", {}, "Urząd, do którego składasz wniosek"),
+    h("p", { class: "muted" }, "Sprawdzanie, które urzędy udostępniają usługę…"));
   root.replaceChildren(
     h("p", { class: "lead" }, service.purpose), choice, details, start,
     h("h2", {}, "Wymagane załączniki"),
@@ -48,6 +40,21 @@ async function main() {
     h("h2", {}, "Podstawa prawna"), h("ul", {}, service.legal_basis.map((b) => h("li", {}, b))),
     h("h2", {}, "Jak złożyć na papierze"), h("p", {}, service.how_to_apply_on_paper || "—"),
     h("p", {}, h("a", { href: "index.html" }, "Wróć do listy usług")));
+  show();
+  // Offered where the JST has the service enabled (its own list has the overrides applied); the page is
+  // readable meanwhile.
+  for (const t of tenants.items) {  // one after another: a few small answers, and no burst on the API
+    try { offers.push({ tenant: t, service: (await api(`/v1/tenants/${t.terc}/services/${encodeURIComponent(id)}`)).data }); }
+    catch { /* not offered by this JST */ }
+  }
+  if (!offers.some((o) => o.tenant.terc === chosen)) chosen = offers.length === 1 ? offers[0].tenant.terc : "";
+  choice.replaceChildren(h("legend", {}, "Urząd, do którego składasz wniosek"),
+    ...offers.map((o) => h("div", { class: "choice" },
+      h("input", { type: "radio", name: "jst", id: `jst-${o.tenant.terc}`, value: o.tenant.terc, checked: o.tenant.terc === chosen,
+        onchange: () => { chosen = o.tenant.terc; history.replaceState(null, "", `?id=${encodeURIComponent(id)}&jst=${chosen}`); show(); } }),
+      h("label", { for: `jst-${o.tenant.terc}` }, `${o.tenant.name} (${o.tenant.office_name})`))));
+  choice.removeAttribute("aria-busy");
+  ready = true;
   show();
 }
 main();

@@ -43,7 +43,6 @@ function confirmation(root, submission, office) {
 async function main() {
   const who = await layout();
   const root = $("#strona");
-  root.replaceChildren();
   if (!requireRole(who, ["resident"], root)) return;
   const p = params();
   let draftId = p.get("szkic");
@@ -56,9 +55,10 @@ async function main() {
       version = draft.form_version;
     }
     if (!terc || !service) throw new ApiError(404, { error: { message: "Nie wskazano usługi ani urzędu. Wybierz usługę z katalogu." } });
-    [spec, offer, tenant] = await Promise.all([
-      get(`/v1/catalogue/${encodeURIComponent(service)}/form${version ? "?version=" + version : ""}`),
-      get(`/v1/tenants/${terc}/services/${encodeURIComponent(service)}`), get(`/v1/tenants/${terc}`)]);
+    // One request at a time: a warm function answers each at once, where a burst would wait for new ones.
+    spec = await get(`/v1/catalogue/${encodeURIComponent(service)}/form${version ? "?version=" + version : ""}`);
+    offer = await get(`/v1/tenants/${terc}/services/${encodeURIComponent(service)}`);
+    tenant = await get(`/v1/tenants/${terc}`);
   } catch (err) { root.replaceChildren(errorNotice(err), h("p", {}, h("a", { href: "index.html" }, "Katalog usług"))); return; }
   document.title = `${offer.name} – wniosek – e-Urząd`;
   $("#tytul").textContent = offer.name;
