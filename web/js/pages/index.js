@@ -8,15 +8,14 @@ async function main() {
   layout();
   const root = $("#strona");
   const p = params();
-  let tenants, all;
+  let all;
   try {
-    all = await get("/v1/catalogue");
-    tenants = await get("/v1/tenants");
+    all = await get("/v1/catalogue");  // the page is usable on this first answer; the offices' names follow
   } catch (err) { root.replaceChildren(errorNotice(err)); return; }
   const categories = [...new Set(all.items.map((s) => s.category))].sort();
   const q = h("input", { type: "search", id: "q", name: "q", value: p.get("q") || "" });
   const jst = h("select", { id: "jst", name: "jst" }, h("option", { value: "" }, "wszystkie"),
-    tenants.items.map((t) => h("option", { value: t.terc, selected: t.terc === p.get("jst") }, t.name)));
+    p.get("jst") ? h("option", { value: p.get("jst"), selected: true }, p.get("jst")) : null);
   const cat = h("select", { id: "kategoria", name: "kategoria" }, h("option", { value: "" }, "wszystkie"),
     categories.map((c) => h("option", { value: c, selected: c === p.get("kategoria") }, CATEGORY(c))));
   const count = h("p", { id: "liczba", role: "status" });
@@ -29,7 +28,9 @@ async function main() {
     h("button", { class: "btn", type: "submit" }, "Szukaj"));
   root.replaceChildren(h("p", { class: "lead" }, "Załatw sprawę w urzędzie gminy lub starostwie przez internet."), form, count, list);
 
+  let latest = 0;
   async function refresh() {
+    const asked = ++latest;  // typing fast: only the last search is shown
     const query = new URLSearchParams();
     if (q.value.trim()) query.set("q", q.value.trim());
     if (jst.value) query.set("tenant", jst.value);
@@ -37,7 +38,8 @@ async function main() {
     const shown = new URLSearchParams({ ...(q.value.trim() && { q: q.value.trim() }), ...(jst.value && { jst: jst.value }), ...(cat.value && { kategoria: cat.value }) });
     history.replaceState(null, "", shown.size ? "?" + shown : location.pathname);
     let found;
-    try { found = await get("/v1/catalogue?" + query); } catch (err) { list.replaceChildren(errorNotice(err)); return; }
+    try { found = shown.size ? await get("/v1/catalogue?" + query) : all; } catch (err) { list.replaceChildren(errorNotice(err)); return; }
+    if (asked !== latest) return;
     count.textContent = found.count === 0 ? "Nie znaleziono usług." : `Znaleziono usług: ${found.count}`;
     list.replaceChildren(...found.items.map((s) => h("li", {},
       h("h2", {}, h("a", { href: `usluga.html?id=${encodeURIComponent(s.id)}${jst.value ? "&jst=" + jst.value : ""}` }, s.name)),
@@ -46,6 +48,12 @@ async function main() {
   }
   jst.addEventListener("change", refresh);
   cat.addEventListener("change", refresh);
-  refresh();
+  await refresh();
+  try {
+    const tenants = await get("/v1/tenants");
+    const chosen = jst.value;
+    jst.replaceChildren(h("option", { value: "" }, "wszystkie"),
+      ...tenants.items.map((t) => h("option", { value: t.terc, selected: t.terc === chosen }, t.name)));
+  } catch { /* the filter keeps what it has */ }
 }
 main();
