@@ -50,6 +50,8 @@ async function main() {
     let latest = 0;
     async function load(index) {
       const asked = ++latest;  // only the last page asked for is shown, whatever order the answers come in
+      count.textContent = "Wczytywanie…";
+      nav.replaceChildren();  // no paging from a page that is being replaced
       const q = new URLSearchParams({ limit: "10", ...(who.department ? {} : { department }), ...(pages[index] && { next: pages[index] }) });
       const box = await get(`/v1/tenants/${who.terc}/inbox?${q}`);
       if (asked !== latest) return;
