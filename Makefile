@@ -23,10 +23,13 @@ $(EMU_VENV)/.installed: requirements-emulator.txt
 	touch $@
 
 # Debian's xmlsec1: the tests check the office's sealed documents with an independent verifier.
+# Debian's chromium: the browser tests drive the web portal in it (Playwright).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-packages:
 	@command -v xmlsec1 >/dev/null || { $(SUDO) apt-get install -y -q xmlsec1 >/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q xmlsec1 >/dev/null; }; }
+	@command -v chromium >/dev/null || { $(SUDO) apt-get install -y -q chromium >/dev/null 2>&1 || \
+		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null; }; }
 
 install: $(BIN)/.installed $(EMU_VENV)/.installed system-packages
 
@@ -43,7 +46,7 @@ unit: install
 # A private emulator on its own port, fresh state, stopped and removed afterwards (even on failure).
 test: install lint
 	$(BIN)/python -m infrastructure.emulator exec --port $(TEST_PORT) --state .local/test-emulator -- \
-		$(BIN)/pytest
+		$(BIN)/pytest; status=$$?; echo "Screenshots of the web portal's pages: $(CURDIR)/.local/screenshots/"; exit $$status
 
 # The deployed API fuzzed from its own OpenAPI document, longer than in `make test` (about 4x the requests).
 FUZZ_PORT ?= 4598

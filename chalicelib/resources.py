@@ -27,6 +27,7 @@ class BucketSpec:
     noncurrent_days: int | None = None
     expire: tuple[tuple[str, int], ...] = ()  # (prefix, days): objects under prefix are deleted after days
     notify: tuple[tuple[str, str], ...] = ()  # (prefix, queue key): new objects under prefix are queued
+    browser: tuple[str, ...] = ()  # methods the web portal uses on presigned URLs, allowed for its origin (CORS)
 
 
 QUEUES = (
@@ -39,13 +40,13 @@ QUEUES = (
 )
 
 BUCKETS = (
-    BucketSpec("documents"),  # submitted documents, attachments, receipts (versioned, KMS-encrypted)
+    BucketSpec("documents", browser=("GET",)),  # submitted documents, attachments, receipts (versioned, KMS)
     BucketSpec("exports", noncurrent_days=30),  # reports and exports for finance and administrators
     BucketSpec("trust"),  # the signature trust store (roots.pem) and other per-deployment configuration
     # Residents' uploads: written only through presigned POSTs into quarantine/, checked by the worker, then
     # kept under released/ until a submission copies them into the documents bucket.
     BucketSpec("uploads", versioned=False, expire=(("quarantine/", 1), ("released/", 7)),
-               notify=(("quarantine/", "attachment-uploads"),)),
+               notify=(("quarantine/", "attachment-uploads"),), browser=("POST",)),
 )
 QUARANTINE = "quarantine/"
 RELEASED = "released/"

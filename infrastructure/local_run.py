@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 STAGE = "local"
 EMULATOR_PORT = int(os.environ.get("EURZAD_EMULATOR_PORT", "4566"))
 API_PORT = int(os.environ.get("EURZAD_API_PORT", "8080"))
+WEB_PORT = int(os.environ.get("EURZAD_WEB_PORT", "8090"))
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "host", "content-length"}
 
 
@@ -63,6 +64,15 @@ def proxy_to(upstream: str) -> type[BaseHTTPRequestHandler]:
     return Proxy
 
 
+def serve_web(api_gateway: str) -> tuple[ThreadingHTTPServer, str]:
+    """The web portal (web/) with the development sign-in; its API calls go to the emulator's API Gateway."""
+    from infrastructure import web
+
+    server = web.serve(WEB_PORT, api_gateway)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{WEB_PORT}"
+
+
 def main() -> int:
     state = ROOT / ".local" / "emulator"
     keep = os.environ.get("KEEP_STATE") == "1"
@@ -71,6 +81,7 @@ def main() -> int:
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     stopping = threading.Event()
     server: ThreadingHTTPServer | None = None
+    site: ThreadingHTTPServer | None = None
     try:
         from infrastructure.deploy import deploy, stage_environment
 
@@ -84,7 +95,9 @@ def main() -> int:
         cli.signatures_install_demo()
         server = ThreadingHTTPServer(("127.0.0.1", API_PORT), proxy_to(outputs["api"]))
         threading.Thread(target=server.serve_forever, daemon=True).start()
+        site, web_url = serve_web(outputs["api"])
         endpoints = {
+            "web": web_url,
             "api": f"http://127.0.0.1:{API_PORT}",
             "api_gateway": outputs["api"],
             "aws": endpoint,
@@ -109,6 +122,8 @@ def main() -> int:
     finally:
         if server is not None:
             server.shutdown()
+        if site is not None:
+            site.shutdown()
         emulator.stop(state)
         print("stopped.")
     return 0

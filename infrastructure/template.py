@@ -121,6 +121,10 @@ def render() -> dict[str, Any]:
                    "ExpirationInDays": days} for prefix, days in bucket.expire]
         if rules:
             props["LifecycleConfiguration"] = {"Rules": rules}
+        if bucket.browser:  # the portal uploads and downloads straight from the browser, on its own origin
+            props["CorsConfiguration"] = {"CorsRules": [{
+                "AllowedOrigins": [get_settings().web_origin], "AllowedMethods": list(bucket.browser),
+                "AllowedHeaders": ["*"], "MaxAge": 600}]}
         bucket_id = logical_id(bucket.key, "bucket")
         out[bucket_id] = {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "Properties": props}
         if bucket.notify:

@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar
 
-from chalice.app import Blueprint, Chalice, Response
+from chalice.app import Blueprint, Chalice, CORSConfig, Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.core import inputs, metering
@@ -31,6 +31,7 @@ from chalicelib.core.errors import (
     from_validation_error,
 )
 from chalicelib.core.observability import bind, logger, unbind
+from chalicelib.core.settings import get_settings
 from chalicelib.openapi.route_doc import DOC_ATTR, RouteDoc
 
 ACCESS_ATTR = "eurzad_access"
@@ -68,6 +69,12 @@ def parse_body(raw: str | bytes | None, model: type[M]) -> M:
         raise from_validation_error(exc) from exc
 
 
+def cors_config() -> CORSConfig:
+    """The portal's origin may call every route (API Gateway answers the preflight, Chalice adds the headers)."""
+    return CORSConfig(allow_origin=get_settings().web_origin, allow_headers=["Idempotency-Key", "If-Match"],
+                      expose_headers=["ETag"], max_age=600)
+
+
 def endpoint(
     bp: Blueprint, path: str, *, access: Access, methods: tuple[str, ...] = ("GET",),
     content_types: tuple[str, ...] = ("application/json",),
@@ -98,7 +105,7 @@ def endpoint(
         setattr(handler, MODULE_ATTR, _module_of(getattr(bp, "_import_name", view.__module__)))
         setattr(handler, DOC_ATTR, RouteDoc(summary=summary or (view.__doc__ or "").strip().split("\n")[0],
                                             request=request, response=response, status=status, params=params))
-        bp.route(path, methods=list(methods), content_types=list(content_types))(handler)
+        bp.route(path, methods=list(methods), content_types=list(content_types), cors=cors_config())(handler)
         return handler
 
     return decorate
@@ -249,8 +256,10 @@ def install(app: Chalice, sink_factory: Callable[[], metering.UsageSink]) -> Non
             token = bearer_token(request.headers)
             principal = get_verifier().verify(token) if token else None
             access.authorize(principal, uri_params)
-        except ApiError as exc:
-            return error_response(exc)
+        except ApiError as exc:  # refused before the view: Chalice adds no CORS headers here, so the portal would
+            response = error_response(exc)  # not see the 401/403 without these
+            response.headers.update(entry.cors.get_access_control_headers() if entry.cors else {})
+            return response
         if tenant is None and principal is not None and principal.terc:
             tenant = principal.terc
             if usage is not None:

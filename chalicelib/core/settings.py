@@ -33,6 +33,10 @@ class Settings(BaseSettings):
     # The public verification e-service accepts documents up to this size.
     signature_max_bytes: int = 2 * 1024 * 1024
 
+    # The web portal's origin (CloudFront in production), allowed by CORS. Tokens travel in the Authorization
+    # header, never in cookies, so the local stages may allow any origin.
+    web_origin: str = "*"
+
     # Cache of the published service catalogue and the public JST directory inside one warm container.
     catalogue_cache_seconds: float = 60.0
 

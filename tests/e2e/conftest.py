@@ -66,8 +66,17 @@ def run(*args: str) -> str:
     return result.stdout
 
 
+_deployed: list[Stack] = []  # one deployment per session, also for tests/browser (which imports this fixture)
+
+
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Stack:
+    if not _deployed:
+        _deployed.append(_deploy(tmp_path_factory))
+    return _deployed[0]
+
+
+def _deploy(tmp_path_factory: pytest.TempPathFactory) -> Stack:
     if not os.environ.get("AWS_ENDPOINT_URL"):
         pytest.fail("e2e tests need AWS_ENDPOINT_URL (run them through `make test`)")
     outputs = json.loads(run("-m", "infrastructure.deploy", "--stage", "e2e",
