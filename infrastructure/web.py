@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import binascii
 import http.client
-import inspect
 import json
 import mimetypes
 import sys
@@ -32,7 +31,7 @@ ROLES = {"resident", "clerk", "tenant-admin", "finance", "region-admin"}
 
 
 def mint_token(request: dict[str, Any]) -> str:
-    """A token from the local issuer for the development sign-in; PESEL and name for a resident when supported."""
+    """A token from the local issuer for the development sign-in, with a resident's PESEL and name."""
     from chalicelib.core import dev_issuer
 
     role = str(request.get("role") or "")
@@ -40,11 +39,12 @@ def mint_token(request: dict[str, Any]) -> str:
         raise ValueError("Nieznana rola.")
     subject = str(request.get("subject") or "").strip() or f"lokalnie-{role}"
     claims: dict[str, Any] = {"role": role, "subject": subject[:100]}
-    for key in ("terc", "department", "pesel", "name"):
+    for key in ("terc", "department", "pesel"):
         value = str(request.get(key) or "").strip()
-        if value and key in inspect.signature(dev_issuer.issue).parameters:
+        if value:
             claims[key] = value[:200]
-    return dev_issuer.issue(**claims)
+    given, _, family = str(request.get("name") or "").strip()[:200].rpartition(" ")  # as `dev-token --name`
+    return dev_issuer.issue(**claims, given_name=given or None, family_name=family or None)
 
 
 def _binary(data: bytes, content_type: str) -> bytes:

@@ -17,6 +17,12 @@ def test_dev_sign_in_mints_a_token_for_the_chosen_role_and_office() -> None:
     assert shown == ("clerk", "urzednik", "1418043", "OR")
 
 
+def test_dev_sign_in_gives_a_resident_the_pesel_and_name_entered() -> None:
+    token = mint_token({"role": "resident", "pesel": "44051401359", "name": "Jan Maria Kowalski"})
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert (claims["pesel"], claims["given_name"], claims["family_name"]) == ("44051401359", "Jan Maria", "Kowalski")
+
+
 def test_dev_sign_in_refuses_an_unknown_role() -> None:
     with pytest.raises(ValueError, match="Nieznana rola"):
         mint_token({"role": "root"})
