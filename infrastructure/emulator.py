@@ -160,7 +160,7 @@ def main(argv: list[str]) -> int:
         env = {**os.environ, "AWS_ENDPOINT_URL": endpoint(args.port)}
         return subprocess.call(command, env=env)
     finally:
-        stop(state)
+        stop(state, grace=10.0)  # nothing to write: the state is thrown away
         shutil.rmtree(state, ignore_errors=True)
 
 

@@ -41,14 +41,16 @@ def main() -> int:
         signal.signal(sig, _interrupt)
     state = STATE.resolve()
     keep = os.environ.get("KEEP_STATE") == "1"
+    if not keep and state.exists():
+        step("usuwam stan poprzedniego uruchomienia (KEEP_STATE=1 by go zachować)…")
     step(f"uruchamiam emulator AWS na porcie {EMULATOR_PORT} "
          f"({'ze stanem z poprzedniego uruchomienia' if keep else 'od zera'}, {state})…")
-    # Always persisted, so that the next KEEP_STATE=1 run finds what this one left.
-    emulator.start(EMULATOR_PORT, state, fresh=not keep, persist=True)
     endpoint = emulator.endpoint(EMULATOR_PORT)
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     server = None
     try:
+        # Always persisted, so that the next KEEP_STATE=1 run finds what this one left.
+        emulator.start(EMULATOR_PORT, state, fresh=not keep, persist=True)
         from infrastructure.deploy import deploy, stage_environment
 
         os.environ.update({k: v for k, v in stage_environment(STAGE).items() if k.startswith("EURZAD_")})
