@@ -155,10 +155,6 @@ def test_keep_state_make_run_finds_the_submission_and_its_case_after_a_restart(s
         case = registered(first, submitted["links"]["self"], resident)
     finally:
         first.stop()
-    # It said what it was doing while it started, and that it writes its state when stopped
-    said = "".join(first.lines)
-    for progress in ("uruchamiam emulator", "wdrażam", "rozgrzewam", "zatrzymuję emulator"):
-        assert progress in said, said
 
     again = LocalRun(state_dir, keep=True)
     try:
@@ -173,3 +169,7 @@ def test_keep_state_make_run_finds_the_submission_and_its_case_after_a_restart(s
             case["case_sign"]]
     finally:
         again.stop()
+    # It said what it was doing while it started, and that it writes its state when stopped
+    said = "".join(first.lines)
+    for progress in ("uruchamiam emulator", "wdrażam", "rozgrzewam", "zatrzymuję emulator"):
+        assert progress in said, said
