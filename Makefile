@@ -13,11 +13,13 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: install run test lint unit bench fuzz clean system-packages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
+	@echo "instaluję zależności aplikacji i narzędzia do $(VENV) (pierwszy raz: kilka minut)…"
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q -r requirements-dev.txt
 	touch $@
 
 $(EMU_VENV)/.installed: requirements-emulator.txt
+	@echo "instaluję emulator AWS (ministack) do $(EMU_VENV)…"
 	$(PY) -m venv $(EMU_VENV)
 	$(EMU_VENV)/bin/pip install -q -r requirements-emulator.txt
 	touch $@
@@ -26,7 +28,7 @@ $(EMU_VENV)/.installed: requirements-emulator.txt
 # Debian's chromium: the browser tests drive the web portal in it (Playwright).
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 system-packages:
-	@command -v xmlsec1 >/dev/null || { $(SUDO) apt-get install -y -q xmlsec1 >/dev/null 2>&1 || \
+	@command -v xmlsec1 >/dev/null || { echo "instaluję xmlsec1 (apt)…"; $(SUDO) apt-get install -y -q xmlsec1 >/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q xmlsec1 >/dev/null; }; }
 	@command -v chromium >/dev/null || { $(SUDO) apt-get install -y -q chromium >/dev/null 2>&1 || \
 		{ $(SUDO) apt-get update -q >/dev/null && $(SUDO) apt-get install -y -q chromium >/dev/null; }; }

@@ -66,7 +66,7 @@ API_THROTTLING = [
 
 def merge_resources(template: dict[str, Any], stage: str, extra_env: dict[str, str]) -> None:
     os.environ.update({k: v for k, v in stage_environment(stage).items() if k.startswith("EURZAD_")})
-    from infrastructure.template import function_policy, render
+    from infrastructure.template import function_policy, function_settings, render
 
     declared = render()["Resources"]
     for res in template["Resources"].values():
@@ -76,10 +76,11 @@ def merge_resources(template: dict[str, Any], stage: str, extra_env: dict[str, s
             res["Properties"]["MethodSettings"] = API_THROTTLING
     template["Resources"].update(declared)
     queues = [name for name, res in declared.items() if res["Type"] == "AWS::SQS::Queue"]
-    for res in template["Resources"].values():
+    for name, res in template["Resources"].items():
         if res["Type"] != "AWS::Serverless::Function":
             continue
         props = res["Properties"]
+        function_settings(name, props)
         if extra_env:
             props.setdefault("Environment", {}).setdefault("Variables", {}).update(extra_env)
         for event in props.get("Events", {}).values():

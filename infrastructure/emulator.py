@@ -5,12 +5,15 @@
     python -m infrastructure.emulator exec  [--port P] [--state DIR] -- COMMAND...   (start, run, stop)
 
 The emulator runs from its own venv (.local/ministack-venv, made by `make`), keeps its state under the
-given folder, and is stopped by the PID written there.
+given folder, and is stopped by the PID written there. `start` persists: a clean stop (SIGTERM) writes every
+service's state (DynamoDB, SQS, Lambda, API Gateway, CloudFormation, ...) and S3's objects under the folder,
+and the next `start` without --fresh reads them back. `exec` runs on throw-away state and skips that.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -52,7 +55,9 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def start(port: int, state: Path, *, fresh: bool = False, timeout: float = 60.0) -> int:
+def start(port: int, state: Path, *, fresh: bool = False, persist: bool = False, timeout: float = 60.0) -> int:
+    """Start ministack on `port` with its files under `state`; `persist` saves its state there on a clean
+    stop and loads what an earlier clean stop saved (without it, everything lives in memory only)."""
     pidfile = state / "pid"
     if pidfile.exists() and _pid_alive(int(pidfile.read_text())) and healthy(port):
         return int(pidfile.read_text())
@@ -72,6 +77,10 @@ def start(port: int, state: Path, *, fresh: bool = False, timeout: float = 60.0)
         # Handlers it runs call back here; it passes this on to them.
         "AWS_ENDPOINT_URL": endpoint(port),
     }
+    if persist:
+        # ministack writes STATE_DIR/<service>.json on shutdown and reads it on start; S3 keeps object
+        # bodies on disk as they are written.
+        env.update({"PERSIST_STATE": "1", "S3_PERSIST": "1", "S3_DATA_DIR": str(state / "data" / "s3")})
     with open(state / "ministack.log", "ab") as log:
         proc = subprocess.Popen([str(VENV / "bin" / "ministack")], env=env, stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True, cwd=state)
@@ -87,21 +96,45 @@ def start(port: int, state: Path, *, fresh: bool = False, timeout: float = 60.0)
     raise SystemExit(f"emulator not healthy on port {port} within {timeout:.0f}s")
 
 
-def stop(state: Path) -> None:
+# What ministack logs (1.5.33) just after its shutdown has written the state. Its exit can still hang past
+# that point, on a thread of a Lambda worker that was busy when it got SIGTERM: then it is killed.
+STATE_WRITTEN = b"SFTP: stopped"
+
+
+def _logged_since(log: Path, offset: int, marker: bytes) -> bool:
+    try:
+        with open(log, "rb") as f:
+            f.seek(offset)
+            return marker in f.read()
+    except OSError:
+        return False
+
+
+def stop(state: Path, *, grace: float = 60.0) -> None:
+    """SIGTERM (a persisting emulator writes its state then, which takes seconds), then SIGKILL once the state
+    is written or `grace` seconds have passed."""
     pidfile = state / "pid"
     if not pidfile.exists():
         return
     pid = int(pidfile.read_text())
-    for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
-        try:
-            os.killpg(pid, sig)
-        except ProcessLookupError:
-            break
-        deadline = time.monotonic() + wait
+    log = state / "ministack.log"
+    offset = log.stat().st_size if log.exists() else 0
+    try:
+        os.killpg(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pidfile.unlink(missing_ok=True)
+        return
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline and _pid_alive(pid):
+        if _logged_since(log, offset, STATE_WRITTEN):
+            deadline = min(deadline, time.monotonic() + 2.0)
+        time.sleep(0.1)
+    if _pid_alive(pid):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 5.0
         while time.monotonic() < deadline and _pid_alive(pid):
             time.sleep(0.1)
-        if not _pid_alive(pid):
-            break
     pidfile.unlink(missing_ok=True)
 
 
@@ -117,7 +150,7 @@ def main(argv: list[str]) -> int:
     if args.action == "stop":
         stop(state)
         return 0
-    start(args.port, state, fresh=args.fresh or args.action == "exec")
+    start(args.port, state, fresh=args.fresh or args.action == "exec", persist=args.action == "start")
     print(f"emulator: {endpoint(args.port)} (state {state})", flush=True)
     if args.action == "start":
         return 0
@@ -127,7 +160,7 @@ def main(argv: list[str]) -> int:
         env = {**os.environ, "AWS_ENDPOINT_URL": endpoint(args.port)}
         return subprocess.call(command, env=env)
     finally:
-        stop(state)
+        stop(state, grace=10.0)  # nothing to write: the state is thrown away
         shutil.rmtree(state, ignore_errors=True)
 
 

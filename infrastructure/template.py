@@ -237,6 +237,23 @@ def function_policy() -> dict[str, Any]:
     return {"PolicyName": "EUrzadResources", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}
 
 
+# Concurrency of the packaged functions (in AWS; the emulator ignores it, see local_proxy for the local bound).
+# The API is capped so that a flood of requests cannot take the account's whole Lambda pool nor DynamoDB's
+# burst capacity from the workers; the sweeper runs one at a time.
+RESERVED_CONCURRENCY = {"APIHandler": 100, "RegistrationSweeper": 1}
+# SQS-triggered workers are paced by their event source instead: reserved concurrency would throttle
+# batches, and a throttled message counts a receive towards the DLQ.
+SQS_MAX_CONCURRENCY = 5
+
+
+def function_settings(name: str, props: dict[str, Any]) -> None:
+    """Apply the declared concurrency to one packaged function's SAM properties (in place)."""
+    if name in RESERVED_CONCURRENCY:
+        props["ReservedConcurrentExecutions"] = RESERVED_CONCURRENCY[name]
+    for event in props.get("Events", {}).values():
+        if event.get("Type") == "SQS":
+            event["Properties"]["ScalingConfig"] = {"MaximumConcurrency": SQS_MAX_CONCURRENCY}
+
 if __name__ == "__main__":
     json.dump(render(), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,6 +86,17 @@ def _deploy(tmp_path_factory: pytest.TempPathFactory) -> Stack:
     pki_dir = tmp_path_factory.mktemp("demo-pki")
     run("-m", "chalicelib.cli", "signatures", "install-demo-pki", "--dir", str(pki_dir))
     return Stack(api=outputs["api"], pki_dir=pki_dir)
+
+
+@pytest.fixture(scope="session")
+def local_api(stack: Stack) -> Iterator[Stack]:
+    """The stack behind the local API of `make run` (infrastructure.local_proxy), on a free port."""
+    from infrastructure import local_proxy
+
+    server = local_proxy.serve(stack.api, 0)
+    yield Stack(api=f"http://127.0.0.1:{server.server_address[1]}", pki_dir=stack.pki_dir)
+    server.shutdown()
+    server.server_close()
 
 
 def eventually(check: Callable[[], Any], *, timeout: float = 90.0, every: float = 1.0) -> Any:
