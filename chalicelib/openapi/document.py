@@ -43,6 +43,7 @@ ERRORS: dict[int, str] = {
     404: "Nie ma takiego zasobu.",
     409: "Konflikt z bieżącym stanem (nieaktualna wersja, klucz użyty dla innej treści).",
     413: "Treść żądania za duża.",
+    406: "Klient nie przyjmuje typu odpowiedzi (np. brak Accept: application/xml).",
     415: "Nieobsługiwany typ treści.",
     422: "Dane nie przeszły walidacji (szczegóły per pole).",
 }
@@ -154,6 +155,8 @@ def _responses(doc: RouteDoc, access: Access, method: str, body: dict[str, Any] 
         codes.append(409)
     if method in ("POST", "PUT"):
         codes.append(413)
+    if doc.response and _is_media_type(doc.response):  # the edge answers 406 to an Accept that refuses it
+        codes.append(406)
     errors = {str(c): {"description": ERRORS[c], "content": {"application/json": {"schema": ERROR_REF}}}
               for c in sorted(codes)}
     return {str(doc.status): success, **errors}

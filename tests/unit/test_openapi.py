@@ -65,6 +65,7 @@ def test_security_and_roles_follow_each_routes_access_policy(document: dict[str,
             assert all(r in op["description"] for r in op["x-roles"])
             assert "403" in op["responses"]
     ops = operations(document)
+    assert "406" in ops[("POST", "/v1/tenants/{terc}/services/{service}/document")]["responses"]
     assert ops[("GET", "/v1/tenants/{terc}/audit")]["x-roles"] == ["finance", "region-admin", "tenant-admin"]
     assert ops[("GET", "/v1/tenants/{terc}/inbox")]["x-tenant-param"] == "terc"
     assert ops[("GET", "/v1/catalogue")]["x-public"] is True
