@@ -7,8 +7,7 @@
     python -m chalicelib.cli catalogue publish [DIR]       publish new versions (published ones never change)
     python -m chalicelib.cli catalogue lock [DIR]          record new versions' fingerprints in DIR/published.lock.json
     python -m chalicelib.cli upp check UPP DOCUMENT        a UPP's seal, and whether it certifies DOCUMENT
-    python -m chalicelib.cli dev-token --role ROLE [--tenant TERC] [--subject ID] [--department SYMBOL]
-                                       [--pesel PESEL --name "Jan Kowalski"]
+    python -m chalicelib.cli dev-token --role ROLE [--tenant T] [--subject ID] [--department D] [--pesel P --name N]
     python -m chalicelib.cli dlq show [QUEUE] [--limit N]  messages in every DLQ, or a look at one (left in place)
     python -m chalicelib.cli dlq redrive QUEUE [--limit N] move dead letters back to their queue
 """
@@ -201,10 +200,8 @@ def catalogue_publish(root: Path) -> int:
 def dev_token(args: argparse.Namespace) -> int:
     from chalicelib.core.dev_issuer import issue
 
-    given, _, family = (args.name or "").strip().rpartition(" ")
     print(issue(role=args.role, subject=args.subject or f"dev-{args.role}", terc=args.tenant,
-                department=args.department, pesel=args.pesel, given_name=given or None, family_name=family or None,
-                ttl_seconds=args.ttl))
+                department=args.department, pesel=args.pesel, name=args.name, ttl_seconds=args.ttl))
     return 0
 
 
@@ -326,9 +323,8 @@ def main(argv: list[str]) -> int:
         cat.add_parser(action).add_argument("root", nargs="?", type=Path, default=FORMS)
     token = sub.add_parser("dev-token")
     token.add_argument("--role", required=True, choices=[r.value for r in Role])
-    token.add_argument("--tenant")
-    token.add_argument("--subject")
-    token.add_argument("--department")
+    for option in ("--tenant", "--subject", "--department"):
+        token.add_argument(option)
     token.add_argument("--pesel", help="the person's PESEL, as the national login gives it (residents)")
     token.add_argument("--name", help='given and family name, e.g. "Jan Kowalski"')
     token.add_argument("--ttl", type=int, default=3600)

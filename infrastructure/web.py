@@ -43,8 +43,7 @@ def mint_token(request: dict[str, Any]) -> str:
         value = str(request.get(key) or "").strip()
         if value:
             claims[key] = value[:200]
-    given, _, family = str(request.get("name") or "").strip()[:200].rpartition(" ")  # as `dev-token --name`
-    return dev_issuer.issue(**claims, given_name=given or None, family_name=family or None)
+    return dev_issuer.issue(**claims, name=str(request.get("name") or "")[:200] or None)
 
 
 def _binary(data: bytes, content_type: str) -> bytes:

@@ -57,9 +57,14 @@ def issue(
     pesel: str | None = None,
     given_name: str | None = None,
     family_name: str | None = None,
+    name: str | None = None,
     ttl_seconds: int = 3600,
     now: float | None = None,
 ) -> str:
+    """A signed token; `name` ("Jan Maria Kowalski") stands for the given names and the family name."""
+    if name and not (given_name or family_name):
+        given, _, family = name.strip().rpartition(" ")
+        given_name, family_name = given or None, family or None
     s = get_settings()
     issued = int(now if now is not None else time.time())
     claims: dict[str, Any] = {
