@@ -53,13 +53,16 @@ def zipped(*entries: tuple[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def make_pdf() -> bytes:
+def pdf(*, catalog: bytes = b"", page: bytes = b"", extra: tuple[bytes, ...] = (), trailer: bytes = b"",
+        head: bytes = b"") -> bytes:
+    """A one-page PDF with classic xref; `extra` objects are numbered from 4 on."""
     objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " + page + b" >>",
+        *extra,
     ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + head)
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -67,8 +70,12 @@ def make_pdf() -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
     return bytes(out)
+
+
+def make_pdf() -> bytes:
+    return pdf()
 
 
 def make_png() -> bytes:

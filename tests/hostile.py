@@ -7,36 +7,15 @@ import io
 import struct
 import zlib
 
-from tests.files import CONTENT_TYPES, ODT, ODT_MANIFEST, RELS, WORD_DOCUMENT, make_png, zipped
+from tests.files import CONTENT_TYPES, ODT, ODT_MANIFEST, RELS, WORD_DOCUMENT, make_png, pdf, zipped
 
-__all__ = ["make_png"]
+__all__ = ["make_png", "pdf"]
 
 GiB = 1024 * 1024 * 1024
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504  # an OLE compound file header (VBA projects, OLE objects)
 
 
-# --- PDF ------------------------------------------------------------------------------------------------------
-
-def pdf(*, catalog: bytes = b"", page: bytes = b"", extra: tuple[bytes, ...] = (), trailer: bytes = b"",
-        head: bytes = b"") -> bytes:
-    """A one-page PDF with classic xref; `extra` objects are numbered from 4 on."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " + page + b" >>",
-        *extra,
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n" + head)
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
-    return bytes(out)
-
+# --- PDF (built by tests.files.pdf) ---------------------------------------------------------------------------
 
 def stream(data: bytes, entries: bytes = b"") -> bytes:
     return b"<< /Length %d %s >>\nstream\n%s\nendstream" % (len(data), entries, data)
