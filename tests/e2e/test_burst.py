@@ -15,13 +15,18 @@ from typing import Any
 
 from chalicelib.cli import load_definitions
 from tests.conftest import auth
-from tests.e2e.conftest import Stack
-from tests.formdata import valid_data
+from tests.e2e.conftest import Stack, eventually
+from tests.formdata import PESEL, valid_data
 
 A = "1418043"
 RESIDENT = "e2e-burst-ola"
 # A patient client, as curl is by default: the burst waits its turn instead of failing.
 CLIENT_TIMEOUT = 240
+
+
+def me() -> dict[str, str]:
+    """Signed in through the national login as the applicant the form data names (Jan Kowalski)."""
+    return auth("resident", subject=RESIDENT, pesel=PESEL, given_name="Jan", family_name="Kowalski")
 
 
 def no_attachment(field: str) -> str:
@@ -51,7 +56,7 @@ def test_thirty_parallel_submissions_on_a_fresh_stack_all_get_201(local_api: Sta
 
     def submit(n: int) -> tuple[int | str, Any]:
         return post(local_api.api, f"/v1/tenants/{A}/services/pismo-ogolne/submissions", {"data": data},
-                    {**auth("resident", subject=RESIDENT), "Idempotency-Key": f"e2e-fala-{n:02d}"})
+                    {**me(), "Idempotency-Key": f"e2e-fala-{n:02d}"})
 
     with ThreadPoolExecutor(max_workers=30) as pool:
         replies = list(pool.map(submit, range(30)))
@@ -60,9 +65,16 @@ def test_thirty_parallel_submissions_on_a_fresh_stack_all_get_201(local_api: Sta
     assert failed == [], f"{len(failed)} of 30 not 201: {failed[:3]}"
     ids = {body["submission_id"] for _, body in replies}
     assert len(ids) == 30
-    mine = local_api.call("GET", "/v1/me/submissions", headers=auth("resident", subject=RESIDENT))
+    mine = local_api.call("GET", "/v1/me/submissions", headers=me())
     assert mine.status == 200
     assert ids <= {s["submission_id"] for s in mine.body["items"]}
+
+    def registered() -> Any:
+        """every submission of the burst is in the inbox with its case sign"""
+        shown = [local_api.call("GET", f"/v1/me/submissions/{sid}", headers=me()).body for sid in ids]
+        return [s["case_sign"] for s in shown] if all(s.get("case_sign") for s in shown) else None
+
+    assert len(set(eventually(registered, timeout=240))) == 30
 
 
 def test_head_answers_with_the_headers_of_get_and_no_body(local_api: Stack) -> None:
