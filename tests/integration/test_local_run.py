@@ -26,7 +26,7 @@ import pytest
 
 from chalicelib.cli import load_definitions
 from tests.conftest import ROOT, auth
-from tests.formdata import valid_data
+from tests.formdata import PESEL, valid_data
 
 A = "1418043"
 
@@ -144,7 +144,7 @@ def registered(run: LocalRun, path: str, resident: dict[str, str], timeout: floa
 
 
 def test_keep_state_make_run_finds_the_submission_and_its_case_after_a_restart(state_dir: Path) -> None:
-    resident = auth("resident", subject="trwala-anna")
+    resident = auth("resident", subject="trwala-anna", pesel=PESEL)  # the applicant the form data names
     defn = next(d for d in load_definitions() if d.id == "pismo-ogolne")
     first = LocalRun(state_dir, keep=False)
     try:
