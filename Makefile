@@ -48,7 +48,7 @@ unit: install
 # A private emulator on its own port, fresh state, stopped and removed afterwards (even on failure).
 test: install lint
 	$(BIN)/python -m infrastructure.emulator exec --port $(TEST_PORT) --state .local/test-emulator -- \
-		$(BIN)/pytest; status=$$?; echo "Screenshots of the web portal's pages: $(CURDIR)/.local/screenshots/"; exit $$status
+		$(BIN)/pytest
 
 # The deployed API fuzzed from its own OpenAPI document, longer than in `make test` (about 4x the requests).
 FUZZ_PORT ?= 4598

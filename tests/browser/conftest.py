@@ -32,6 +32,12 @@ expect.set_options(timeout=TIMEOUT_MS)
 _axe = Axe()
 
 
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Name the screenshots' folder at the end of the run (before pytest's closing line)."""
+    if SCREENSHOTS.is_dir():
+        terminalreporter.write_line(f"Screenshots of the web portal's pages: {SCREENSHOTS}/")
+
+
 @pytest.fixture(scope="session")
 def site(stack: Stack) -> Iterator[str]:  # noqa: F811
     """The portal served as `make run` serves it (with the development sign-in), on a free port."""
