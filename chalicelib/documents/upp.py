@@ -37,7 +37,7 @@ from datetime import datetime
 from lxml import etree
 
 from chalicelib.core.clock import WARSAW
-from chalicelib.documents.wniosek import SHA256, DocumentError
+from chalicelib.documents.epuap import SHA256, DocumentError
 from chalicelib.signatures.xmlsafe import UnreadableDocument, parse_untrusted
 
 UPO = "http://crd.gov.pl/xml/schematy/UPO/2008/05/09/"
