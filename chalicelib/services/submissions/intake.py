@@ -28,8 +28,8 @@ from chalicelib.services.submissions import applicants
 from chalicelib.services.submissions.logic import (
     Offer,
     Ports,
-    _released,
     offer,
+    released_attachments,
     released_key,
     require_draft,
     submission_id,
@@ -109,12 +109,16 @@ def request_fingerprint(terc: str, service: str, payload: bytes) -> str:
 
 def _replay(ports: Ports, existing: Submission, fingerprint: str) -> Accepted:
     if existing.request_sha256 != fingerprint:
-        raise Conflict("Ten klucz Idempotency-Key użyto już dla innego wniosku.", code="idempotency_key_reused",
-                       details=[{"field": "Idempotency-Key", "code": "idempotency_key_reused",
-                                 "message": "Użyj nowego klucza dla nowego wniosku."}])
+        raise key_reused()
     if existing.status is SubmissionStatus.PRZYJETE and ports.now() - existing.delivered_at > REQUEUE_AFTER:
         _queue_registration(ports, existing)  # sooner than the sweeper; registration is idempotent
     return Accepted(existing, replayed=True)
+
+
+def key_reused() -> Conflict:
+    return Conflict("Ten klucz Idempotency-Key użyto już dla innego wniosku.", code="idempotency_key_reused",
+                    details=[{"field": "Idempotency-Key", "code": "idempotency_key_reused",
+                              "message": "Użyj nowego klucza dla nowego wniosku."}])
 
 
 def in_progress() -> Conflict:
@@ -141,9 +145,7 @@ def _claim(ports: Ports, *, owner: str, sid: str, terc: str, fingerprint: str,
         if winner is not None:
             return _replay(ports, winner, fingerprint)
         if holder.fingerprint != fingerprint:
-            raise Conflict("Ten klucz Idempotency-Key użyto już dla innego wniosku.", code="idempotency_key_reused",
-                           details=[{"field": "Idempotency-Key", "code": "idempotency_key_reused",
-                                     "message": "Użyj nowego klucza dla nowego wniosku."}])
+            raise key_reused()
         if waited >= IN_PROGRESS_WAIT:
             raise in_progress()
         ports.sleep(POLL)
@@ -183,7 +185,7 @@ def submit_form(ports: Ports, *, owner: str, filer: Filer | None, tenant: Tenant
         _own_draft(ports, owner, body.draft_id, where)
     form = compile_form(where.definition).validate(body.data)
     flags = applicants.bind(where.definition, form, person)
-    attachments = _released(ports, owner, form, where)
+    attachments = released_attachments(ports, owner, form, where)
     claimed = _claim(ports, owner=owner, sid=sid, terc=tenant.terc, fingerprint=fingerprint, document_id=None)
     if isinstance(claimed, Accepted):
         return claimed
@@ -229,7 +231,7 @@ def submit_signed(ports: Ports, *, owner: str, filer: Filer | None, tenant: Tena
     checked = signed_documents.check(ports, tenant=tenant, service=service, signed=signed)
     where = offer(ports.catalogue, tenant, service, checked.version)
     form = checked.form(where.definition)
-    attachments = _released(ports, owner, form, where)
+    attachments = released_attachments(ports, owner, form, where)
     signed_documents.same_digests(checked.digests, attachments)
     # The document's own id is what the UPP names; a document without one is known by its digest.
     document_id = checked.document_id or f"sha256:{_sha256(signed)}"

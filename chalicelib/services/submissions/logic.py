@@ -220,7 +220,7 @@ def screen(content: bytes, *, declared_type: str, rules_types: Iterable[str], ma
     return Screening(True, None, digest, size)
 
 
-def _released(ports: Ports, owner: str, form: FormData, where: Offer) -> list[AttachmentView]:
+def released_attachments(ports: Ports, owner: str, form: FormData, where: Offer) -> list[AttachmentView]:
     """The attachments the form names, each released, of this resident, JST and service, within the rules."""
     found = ports.attachments.many(owner, [f.attachment_id for f in form.files])
     rules = where.definition.attachment_rules

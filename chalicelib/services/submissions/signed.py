@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.errors import BadRequest, Unprocessable
-from chalicelib.services.submissions.logic import Offer, Ports, _released
+from chalicelib.services.submissions.logic import Offer, Ports, released_attachments
 from chalicelib.services.submissions.schemas import Applicant, AttachmentView, SubmissionIn
 from chalicelib.services.tenants.schemas import TenantConfig
 
@@ -29,7 +29,7 @@ def document_to_sign(ports: Ports, *, owner: str, where: Offer, body: Submission
     from chalicelib.services.submissions.intake import ref
 
     form = compile_form(where.definition).validate(body.data)
-    by_id = {a.attachment_id: a for a in _released(ports, owner, form, where)}
+    by_id = {a.attachment_id: a for a in released_attachments(ports, owner, form, where)}
     refs = [ref(f.field, by_id[f.attachment_id]) for f in form.files]
     root = wniosek.render(defn=where.definition, tenant=where.tenant, values=form.values, sender=form.applicant,
                           attachments=refs, document_id=uuid.uuid4().hex, created_at=ports.now())
