@@ -20,10 +20,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from infrastructure.local_proxy import HOP_HEADERS
+
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "web"
 LOCAL_PAGES = Path(__file__).resolve().parent / "web_local"
-HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "host", "content-length"}
 TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
          ".html": "text/html; charset=utf-8", ".json": "application/json; charset=utf-8",
          ".svg": "image/svg+xml", ".png": "image/png", ".txt": "text/plain; charset=utf-8"}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from chalicelib.services.submissions.intake import LEASE, folder
 from chalicelib.services.submissions.schemas import RegistrationMessage, Submission
 
 BACKOFF_FIRST = timedelta(minutes=5)
@@ -78,8 +79,6 @@ def backoff(sends: int) -> timedelta:
 
 
 def sweep(*, store: SweptStore, folders: Folders, publisher: Publisher, now: datetime) -> Swept:
-    from chalicelib.services.submissions.intake import LEASE, folder
-
     sent = 0
     for due in store.outbox_due(now):
         publisher.publish("registrations", due.message)
