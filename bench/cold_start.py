@@ -160,10 +160,12 @@ def top_imports(cwd: Path, env: dict[str, str], limit: int = 10) -> list[tuple[s
 
 
 def chalice_package(outdir: Path) -> None:
-    """`chalice package --stage local` into `outdir` (uses the venv's chalice CLI)."""
-    chalice = Path(sys.executable).parent / "chalice"
-    cmd = [str(chalice) if chalice.exists() else "chalice", "package", "--stage", "local", str(outdir)]
-    subprocess.run(cmd, cwd=ROOT, env=clean_env(PACKAGE_ENV), check=True, stdout=subprocess.DEVNULL)
+    """The deployment's own packaging (`chalice package --stage local`, then the layer without the runtime's
+    SDK: infrastructure.deploy.package) into `outdir`, in a child process with the packaging environment."""
+    code = ("from pathlib import Path; from infrastructure.deploy import package; "
+            f"package('local', Path({str(outdir)!r}))")
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean_env(PACKAGE_ENV), check=True,
+                   stdout=subprocess.DEVNULL)
 
 
 def zip_size(path: Path) -> ZipSize:
@@ -239,7 +241,7 @@ def render(
         "|---|---:|---:|",
         *(f"| `{name}` | {cum / 1000:.0f} ms | {own / 1000:.0f} ms |" for name, cum, own in imports),
         "",
-        "## Deployment package (`chalice package --stage local`)",
+        "## Deployment package (`infrastructure.deploy.package`, stage local)",
         "",
     ]
     if package is None:
@@ -255,7 +257,7 @@ def render(
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=15, help="timed runs per app (default 15)")
-    parser.add_argument("--skip-package", action="store_true", help="skip `chalice package` (~35 s)")
+    parser.add_argument("--skip-package", action="store_true", help="skip the packaging (~35 s)")
     parser.add_argument("--output", type=Path, default=RESULTS, help=f"report path (default {RESULTS})")
     return parser.parse_args()
 

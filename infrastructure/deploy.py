@@ -2,7 +2,8 @@
 
     python -m infrastructure.deploy --stage local [--env KEY=VALUE ...]
 
-1. `chalice package --stage STAGE` -> sam.json, deployment.zip, layer-deployment.zip (dependencies).
+1. `chalice package --stage STAGE` -> sam.json, deployment.zip, layer-deployment.zip (dependencies, without
+   the AWS SDK the Lambda runtime ships; on the emulator a second layer stands in for it: infrastructure.layer).
 2. Add the declared resources (infrastructure.template), let every SQS-triggered function report partial
    batch failures (Chalice cannot say so itself) and depend on its queue.
 3. Upload the zips under content-addressed keys (a code change always yields a real update).
@@ -28,6 +29,8 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from infrastructure import layer
+
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_BODY_LIMIT = 51_200
 ARTIFACTS = {"AWS::Serverless::Function": "CodeUri", "AWS::Serverless::LayerVersion": "ContentUri"}
@@ -51,6 +54,7 @@ def package(stage: str, out: Path) -> dict[str, Any]:
     chalice = Path(sys.executable).parent / "chalice"
     subprocess.run([str(chalice), "--project-dir", str(ROOT), "package", "--stage", stage, str(out)],
                    check=True, env=env, stdout=subprocess.DEVNULL)
+    layer.strip_runtime_sdk(out / "layer-deployment.zip")
     template: dict[str, Any] = json.loads((out / "sam.json").read_text())
     return template
 
@@ -164,6 +168,8 @@ def deploy(stage: str, extra_env: dict[str, str] | None = None) -> dict[str, str
         template = package(stage, out)
         log(f"packaged in {time.monotonic() - started:.1f}s")
         merge_resources(template, stage, extra_env or {})
+        if os.environ.get("AWS_ENDPOINT_URL"):  # the emulator's interpreter lacks the runtime's boto3
+            layer.attach_sdk_layer(template, layer.build_sdk_layer(out), prefix)
         ensure_bucket(s3, bucket, region)
         upload(s3, template, out, bucket, stack_name)
     api_stage = template["Resources"].get("RestAPI", {}).get("Properties", {}).get("StageName", "api")
