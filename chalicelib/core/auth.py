@@ -10,12 +10,13 @@ import json
 from dataclasses import dataclass, field
 from enum import Enum
 from functools import lru_cache
-from typing import Any
-
-import jwt
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.errors import Forbidden, Unauthorized
 from chalicelib.core.settings import get_settings
+
+if TYPE_CHECKING:
+    import jwt
 
 
 class Role(str, Enum):
@@ -92,9 +93,15 @@ class Access:
 
 
 class TokenVerifier:
-    """Verifies RS256 bearer tokens against a JWKS (inline JSON or fetched from a URL and cached)."""
+    """Verifies RS256 bearer tokens against a JWKS (inline JSON or fetched from a URL and cached).
+
+    PyJWT and cryptography (~75 ms of import) load with the first verifier, i.e. on the first token check.
+    """
 
     def __init__(self, *, issuer: str, audience: str, jwks: str | None, jwks_url: str | None) -> None:
+        import jwt
+
+        self._jwt = jwt
         self._issuer = issuer
         self._audience = audience
         self._keys: dict[str, Any] = {}
@@ -106,6 +113,7 @@ class TokenVerifier:
             self._client = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600)
 
     def _key_for(self, token: str) -> Any:
+        jwt = self._jwt
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError as exc:
@@ -123,6 +131,7 @@ class TokenVerifier:
         return key
 
     def verify(self, token: str) -> Principal:
+        jwt = self._jwt
         key = self._key_for(token)
         try:
             claims = jwt.decode(

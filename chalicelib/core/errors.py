@@ -6,10 +6,12 @@ responses. Nothing here knows about Chalice.
 
 from __future__ import annotations
 
-from typing import Any, get_args
+import sys
+from functools import cache
+from typing import TYPE_CHECKING, Any, TypeGuard, get_args
 
-from pydantic import ValidationError
-from pydantic_core.core_schema import ErrorType
+if TYPE_CHECKING:  # pydantic loads with the first model, not with this module (cold start)
+    from pydantic import ValidationError
 
 
 class ApiError(Exception):
@@ -132,9 +134,19 @@ _PL_MESSAGES = {
 }
 
 
-# The error types pydantic itself raises. Any other type comes from a `PydanticCustomError(code, message)`
-# raised by our validators, whose message is already Polish.
-_PYDANTIC_ERROR_TYPES = frozenset(get_args(ErrorType))
+@cache
+def _pydantic_error_types() -> frozenset[str]:
+    """The error types pydantic itself raises. Any other type comes from a `PydanticCustomError(code, message)`
+    raised by our validators, whose message is already Polish."""
+    from pydantic_core.core_schema import ErrorType
+
+    return frozenset(get_args(ErrorType))
+
+
+def is_validation_error(exc: BaseException) -> TypeGuard[ValidationError]:
+    """Whether `exc` is pydantic's ValidationError; if pydantic was never imported, nothing could raise one."""
+    core = sys.modules.get("pydantic_core")
+    return core is not None and isinstance(exc, core.ValidationError)
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:
@@ -160,7 +172,7 @@ def validation_details(exc: ValidationError, *, prefix: tuple[int | str, ...] = 
             message = template.format(**ctx)
         except (KeyError, IndexError):
             message = "Nieprawidłowa wartość."
-        if err["type"] not in _PL_MESSAGES and err["type"] not in _PYDANTIC_ERROR_TYPES:
+        if err["type"] not in _PL_MESSAGES and err["type"] not in _pydantic_error_types():
             message = err["msg"]  # a PydanticCustomError: the validator's own (Polish) message
         details.append(
             {"field": field_path(prefix + tuple(err["loc"])), "code": err["type"], "message": message}

@@ -13,10 +13,9 @@ import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chalice.app import Blueprint, Chalice, CORSConfig, Response
-from pydantic import BaseModel, ValidationError
 
 from chalicelib.core import inputs, metering
 from chalicelib.core.auth import Access, Principal, bearer_token, get_verifier
@@ -29,14 +28,18 @@ from chalicelib.core.errors import (
     NotFound,
     UnsupportedMediaType,
     from_validation_error,
+    is_validation_error,
 )
 from chalicelib.core.observability import bind, logger, unbind
 from chalicelib.core.settings import get_settings
 from chalicelib.openapi.route_doc import DOC_ATTR, RouteDoc
 
+if TYPE_CHECKING:  # pydantic loads with the first model a view uses, not at cold start
+    from pydantic import BaseModel
+
 ACCESS_ATTR = "eurzad_access"
 MODULE_ATTR = "eurzad_module"
-M = TypeVar("M", bound=BaseModel)
+M = TypeVar("M", bound="BaseModel")
 _principal: ContextVar[Principal | None] = ContextVar("principal", default=None)
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
 
@@ -49,7 +52,7 @@ def require_principal() -> Principal:
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    if isinstance(body, BaseModel):
+    if hasattr(body, "model_dump_json"):  # a pydantic model
         payload = body.model_dump_json(by_alias=True)
     else:
         payload = json.dumps(body, ensure_ascii=False, default=str)
@@ -65,8 +68,10 @@ def parse_body(raw: str | bytes | None, model: type[M]) -> M:
     data = inputs.decode_json(raw)
     try:
         return model.model_validate(data)
-    except ValidationError as exc:
-        raise from_validation_error(exc) from exc
+    except Exception as exc:
+        if is_validation_error(exc):
+            raise from_validation_error(exc) from exc
+        raise
 
 
 def cors_config() -> CORSConfig:
@@ -94,9 +99,9 @@ def endpoint(
                 result = view(*args, **kwargs)
             except ApiError as exc:
                 return error_response(exc)
-            except ValidationError as exc:
-                return error_response(from_validation_error(exc))
-            except Exception:
+            except Exception as exc:
+                if is_validation_error(exc):
+                    return error_response(from_validation_error(exc))
                 logger.exception("unhandled error in view")
                 return error_response(InternalError())
             return result if isinstance(result, Response) else json_response(result)

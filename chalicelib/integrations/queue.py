@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from functools import cache
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING
 
 from chalicelib.integrations.aws import client
 from chalicelib.resources import queue_name
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class SqsPublisher:
