@@ -13,8 +13,8 @@ import sys
 
 from tests.conftest import ROOT
 
-# Loaded on first use: the token check (PyJWT + cryptography), settings without pydantic-settings.
-NOT_AT_COLD_START = ("jwt", "cryptography", "pydantic_settings", "dotenv")
+# Loaded on first use: the token check (PyJWT + cryptography).
+NOT_AT_COLD_START = ("jwt", "cryptography")
 
 
 def _modules_after_import_app() -> set[str]:
