@@ -50,6 +50,11 @@ def name(key: str) -> str:
     return f"{get_settings().resource_prefix}-{key}"
 
 
+def table_name(key: str) -> str:
+    # Here rather than beside the PynamoDB models, so the metering write knows its table without loading them.
+    return name(key)
+
+
 def queue_name(key: str) -> str:
     return name(key)
 

@@ -7,8 +7,8 @@ from functools import lru_cache
 from typing import Any
 
 from chalicelib.core.metering import Usage
-from chalicelib.db.tables import MeteringTable
 from chalicelib.integrations.aws import client
+from chalicelib.resources import table_name
 
 
 def metering_key(usage: Usage, day: str) -> dict[str, str]:
@@ -56,7 +56,7 @@ def usage_update(usage: Usage, *, duration_ms: float, day: str) -> dict[str, Any
     values[":mem"] = {"N": str(usage.memory_mb)}
     set_parts.append("#mem = :mem")
     return {
-        "TableName": MeteringTable.Meta.table_name,
+        "TableName": table_name("metering"),  # MeteringTable's (chalicelib.db.tables), without PynamoDB
         "Key": {k: {"S": v} for k, v in metering_key(usage, day).items()},
         "UpdateExpression": "SET " + ", ".join(set_parts) + " ADD " + ", ".join(add_parts),
         "ExpressionAttributeNames": names,

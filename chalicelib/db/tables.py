@@ -10,10 +10,9 @@ from pynamodb.attributes import TTLAttribute, UnicodeAttribute
 from pynamodb.models import Model
 
 from chalicelib.core.settings import get_settings
+from chalicelib.resources import table_name
 
-
-def table_name(key: str) -> str:
-    return f"{get_settings().resource_prefix}-{key}"
+__all__ = ["PLATFORM_TABLES", "IdempotencyTable", "MeteringTable", "TableMeta", "table_name"]
 
 
 class TableMeta:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint
 
@@ -13,8 +13,10 @@ from chalicelib.core.inputs import ascii_int
 from chalicelib.modules import tenants
 from chalicelib.modules.cases.wiring import cases
 from chalicelib.modules.submissions import logic as submission_logic
-from chalicelib.modules.submissions.models import Submission
 from chalicelib.modules.submissions.wiring import submission_ports, submissions
+
+if TYPE_CHECKING:
+    from chalicelib.modules.submissions.models import Submission
 
 bp = Blueprint(__name__)
 CLERKS = Access.of(Role.CLERK, tenant_param="terc")

@@ -1,12 +1,30 @@
-"""The cases module's store, built on first use (one per warm container)."""
+"""The cases module's heavy parts and store, loaded on first use (the store: one per warm container).
+
+`import app` must register every route and worker, not load what they use: the pydantic models, the PynamoDB
+tables and the KPA deadline rules (holidays) load with the first request or message that needs them
+(chalicelib.core.lazy). The package imports this file first, so `from chalicelib.modules.cases import logic`
+anywhere gets the same lazy module.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from chalicelib.modules.cases.repository import DynamoCases
+from chalicelib.core.lazy import lazy_module
+
+if TYPE_CHECKING:
+    from chalicelib.events import topics
+    from chalicelib.modules.cases import deadlines, logic, repository
+else:
+    deadlines = lazy_module("chalicelib.modules.cases.deadlines")
+    logic = lazy_module("chalicelib.modules.cases.logic")
+    repository = lazy_module("chalicelib.modules.cases.repository")
+    topics = lazy_module("chalicelib.events.topics")
+
+__all__ = ["cases", "deadlines", "logic", "repository", "topics"]
 
 
 @lru_cache(maxsize=1)
-def cases() -> DynamoCases:
-    return DynamoCases()
+def cases() -> repository.DynamoCases:
+    return repository.DynamoCases()

@@ -10,11 +10,10 @@ from chalicelib.core import metering
 from chalicelib.core.batch import process_sqs
 from chalicelib.core.clock import get_clock
 from chalicelib.core.observability import bind, logger
-from chalicelib.events.topics import RegistrationMessage
 from chalicelib.integrations.clients import mailer
 from chalicelib.modules import catalogue, tenants
 from chalicelib.modules.cases import logic
-from chalicelib.modules.cases.wiring import cases
+from chalicelib.modules.cases.wiring import cases, topics
 from chalicelib.modules.submissions.wiring import submissions
 from chalicelib.resources import queue_name
 
@@ -26,7 +25,7 @@ bp = Blueprint(__name__)
 
 
 def handle_registration(record: SQSRecord) -> None:
-    message = RegistrationMessage.model_validate_json(record.body)
+    message = topics.RegistrationMessage.model_validate_json(record.body)
     usage = metering.current()
     if usage is not None:
         usage.attribute(tenant=message.terc, module="cases", service=message.service)

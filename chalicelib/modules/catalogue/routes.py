@@ -11,8 +11,7 @@ from chalicelib.core.errors import Unprocessable
 from chalicelib.core.http import endpoint
 from chalicelib.core.inputs import ascii_int
 from chalicelib.modules import tenants
-from chalicelib.modules.catalogue import logic
-from chalicelib.modules.catalogue.models import CatalogueSearch
+from chalicelib.modules.catalogue import logic, models
 from chalicelib.modules.catalogue.wiring import catalogue
 
 bp = Blueprint(__name__)
@@ -36,7 +35,7 @@ def _version() -> int | None:
 @endpoint(bp, "/v1/catalogue", access=Access.anyone(), summary="Wyszukiwanie usług w katalogu",
           params="modules.catalogue.models:CatalogueSearch", response="openapi.shapes:CataloguePage")
 def search() -> Any:
-    params = CatalogueSearch.model_validate(_query())
+    params = models.CatalogueSearch.model_validate(_query())
     tenant = tenants.config(params.tenant) if params.tenant else None
     found = logic.search(catalogue().latest_all(), q=params.q, category=params.category, tenant=tenant)
     return {"items": [e.model_dump(mode="json") for e in found], "count": len(found)}

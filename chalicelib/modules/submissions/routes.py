@@ -17,8 +17,7 @@ from chalicelib.core.http import (
     require_principal,
 )
 from chalicelib.modules import tenants
-from chalicelib.modules.submissions import intake, logic, signed
-from chalicelib.modules.submissions.models import DraftIn, Filer, IdempotencyKey, SubmissionIn, UploadRequest
+from chalicelib.modules.submissions import intake, logic, models, signed
 from chalicelib.modules.submissions.wiring import attachments, submission_ports, submissions
 
 bp = Blueprint(__name__)
@@ -30,10 +29,10 @@ def _owner() -> str:
     return require_principal().subject
 
 
-def _filer() -> Filer | None:
+def _filer() -> models.Filer | None:
     """The signed-in person as the national login named them (None: the token carries no PESEL)."""
     principal = require_principal()
-    return Filer(pesel=principal.pesel, name=principal.name) if principal.pesel else None
+    return models.Filer(pesel=principal.pesel, name=principal.name) if principal.pesel else None
 
 
 def _raw() -> bytes:
@@ -50,7 +49,7 @@ def _offer(terc: str, service: str, version: int | None = None) -> logic.Offer:
           summary="Miejsce na załącznik (presigned POST do S3)", request="modules.submissions.models:UploadRequest",
           response="modules.submissions.models:UploadSlot", status=201)
 def new_attachment(terc: str, service: str) -> Any:
-    request = parse_body(_raw(), UploadRequest)
+    request = parse_body(_raw(), models.UploadRequest)
     slot = logic.upload_slot(submission_ports(), owner=_owner(), where=_offer(terc, service), request=request)
     return json_response(slot, status=201)
 
@@ -68,7 +67,7 @@ def attachment_status(attachment_id: str) -> Any:
           summary="Nowa wersja robocza wniosku", request="modules.submissions.models:DraftIn",
           response="modules.submissions.models:DraftView", status=201)
 def new_draft(terc: str, service: str) -> Any:
-    body = parse_body(_raw(), DraftIn)
+    body = parse_body(_raw(), models.DraftIn)
     draft = logic.save_draft(submission_ports(), owner=_owner(), where=_offer(terc, service, body.form_version),
                              draft_id=None, body=body)
     return json_response(draft, status=201)
@@ -91,7 +90,7 @@ def my_draft(draft_id: str) -> Any:
 def update_draft(draft_id: str) -> Any:
     ports = submission_ports()
     current = logic.require_draft(ports, _owner(), draft_id)
-    body = parse_body(_raw(), DraftIn)
+    body = parse_body(_raw(), models.DraftIn)
     where = _offer(current.terc, current.service, body.form_version or current.form_version)
     return logic.save_draft(ports, owner=_owner(), where=where, draft_id=draft_id, body=body)
 
@@ -111,7 +110,7 @@ def delete_draft(draft_id: str) -> Any:
 def document_to_sign(terc: str, service: str) -> Any:
     """The application as the ePUAP-style XML, to be signed by the resident and then submitted."""
     media_type = require_accept(bp.current_request, ("application/xml", "text/xml"))
-    body = parse_body(_raw(), SubmissionIn)
+    body = parse_body(_raw(), models.SubmissionIn)
     document = signed.document_to_sign(submission_ports(), owner=_owner(),
                                       where=_offer(terc, service, body.form_version), body=body)
     return Response(body=document, status_code=200, headers={"Content-Type": media_type})
@@ -126,7 +125,7 @@ def _idempotency_key() -> str:
     if not raw:
         raise BadRequest("Brak nagłówka Idempotency-Key.", code="idempotency_key_missing", details=[field])
     try:
-        return TypeAdapter(IdempotencyKey).validate_python(raw)
+        return TypeAdapter(models.IdempotencyKey).validate_python(raw)
     except ValidationError as exc:
         raise BadRequest("Nieprawidłowy nagłówek Idempotency-Key.", code="idempotency_key_invalid",
                          details=[{**field, "code": "idempotency_key_invalid"}]) from exc
@@ -147,7 +146,7 @@ def submit(terc: str, service: str) -> Any:
             accepted = intake.submit_signed(ports, owner=_owner(), filer=_filer(), tenant=tenant, service=service,
                                             idempotency_key=key, signed=raw)
         else:
-            body = parse_body(raw, SubmissionIn)
+            body = parse_body(raw, models.SubmissionIn)
             accepted = intake.submit_form(ports, owner=_owner(), filer=_filer(), tenant=tenant, service=service,
                                           idempotency_key=key, body=body)
     except Conflict as exc:

@@ -1,33 +1,53 @@
-"""The submissions module's stores and ports, built on first use (one per warm container)."""
+"""The submissions module's heavy parts, stores and ports, loaded on first use (stores: one per warm container).
+
+`import app` must register every route and worker, not load what they use: the pydantic models, the PynamoDB
+tables, forms, documents and signatures load with the first request or message that needs them
+(chalicelib.core.lazy). The package imports this file first, so `from chalicelib.modules.submissions import
+logic` anywhere gets the same lazy module.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from chalicelib.core.clock import get_clock
+from chalicelib.core.lazy import lazy_module
 from chalicelib.integrations.clients import objects, publisher
 from chalicelib.modules import catalogue, signatures
-from chalicelib.modules.submissions.logic import Ports
-from chalicelib.modules.submissions.repository import DynamoAttachments, DynamoDrafts, DynamoSubmissions
+
+if TYPE_CHECKING:
+    from chalicelib.modules.submissions import applicants, intake, logic, models, repository, signed, sweeper
+else:
+    applicants = lazy_module("chalicelib.modules.submissions.applicants")
+    intake = lazy_module("chalicelib.modules.submissions.intake")
+    logic = lazy_module("chalicelib.modules.submissions.logic")
+    models = lazy_module("chalicelib.modules.submissions.models")
+    repository = lazy_module("chalicelib.modules.submissions.repository")
+    signed = lazy_module("chalicelib.modules.submissions.signed")
+    sweeper = lazy_module("chalicelib.modules.submissions.sweeper")
+
+__all__ = ["applicants", "attachments", "drafts", "intake", "logic", "models", "objects", "publisher", "repository",
+           "signed", "submission_ports", "submissions", "sweeper"]
 
 
 @lru_cache(maxsize=1)
-def attachments() -> DynamoAttachments:
-    return DynamoAttachments()
+def attachments() -> repository.DynamoAttachments:
+    return repository.DynamoAttachments()
 
 
 @lru_cache(maxsize=1)
-def drafts() -> DynamoDrafts:
-    return DynamoDrafts()
+def drafts() -> repository.DynamoDrafts:
+    return repository.DynamoDrafts()
 
 
 @lru_cache(maxsize=1)
-def submissions() -> DynamoSubmissions:
-    return DynamoSubmissions()
+def submissions() -> repository.DynamoSubmissions:
+    return repository.DynamoSubmissions()
 
 
-def submission_ports() -> Ports:
-    return Ports(catalogue=catalogue.definitions(), objects=objects(), attachments=attachments(),
-                 submissions=submissions(), drafts=drafts(), publisher=publisher(),
-                 seal=lambda element, at: signatures.seal(element, at=at), verify=signatures.verify,
-                 now=lambda: get_clock().now())
+def submission_ports() -> logic.Ports:
+    return logic.Ports(catalogue=catalogue.definitions(), objects=objects(), attachments=attachments(),
+                       submissions=submissions(), drafts=drafts(), publisher=publisher(),
+                       seal=lambda element, at: signatures.seal(element, at=at), verify=signatures.verify,
+                       now=lambda: get_clock().now())

@@ -20,10 +20,8 @@ from chalicelib.core.clock import get_clock
 from chalicelib.core.observability import bind, logger
 from chalicelib.integrations.clients import objects
 from chalicelib.integrations.objects import Changed
-from chalicelib.model.service import MiB
 from chalicelib.modules import catalogue
-from chalicelib.modules.submissions import logic
-from chalicelib.modules.submissions.models import AttachmentStatus
+from chalicelib.modules.submissions import logic, models
 from chalicelib.modules.submissions.wiring import attachments
 from chalicelib.resources import QUARANTINE, queue_name
 
@@ -32,7 +30,8 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 bp = Blueprint(__name__)
-READ_LIMIT = 100 * MiB  # the largest any service's rules allow; S3's upload policy enforces the service's own
+# 100 MiB, the largest any service's rules allow; S3's upload policy enforces the service's own.
+READ_LIMIT = 100 * 1024 * 1024
 SECOND_UPLOAD = ("Do tego zgłoszenia przesłano więcej niż jeden plik, a każde przyjmuje tylko jeden. "
                  "Utwórz nowe zgłoszenie załącznika i prześlij plik ponownie.")
 
@@ -71,7 +70,7 @@ def screen_upload(key: str, etag: str | None = None) -> str:
     if att is None or att.terc != terc:
         objects().delete("uploads", key)
         return "unknown"
-    if att.status is not AttachmentStatus.OCZEKUJE:
+    if att.status is not models.AttachmentStatus.OCZEKUJE:
         objects().delete("uploads", key)  # a later upload to a used slot: never checked, never released
         return "settled"
     now = get_clock().now()

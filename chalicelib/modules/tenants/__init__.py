@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from chalicelib.modules.tenants import wiring as _wiring  # its heavy parts load on first use
+
 if TYPE_CHECKING:
     from chalicelib.model.tenant import TenantConfig
 
@@ -14,7 +16,4 @@ __all__ = ["config"]
 
 
 def config(terc: str) -> TenantConfig:
-    from chalicelib.modules.tenants.logic import require_tenant
-    from chalicelib.modules.tenants.wiring import tenant_store
-
-    return require_tenant(tenant_store(), terc).config
+    return _wiring.logic.require_tenant(_wiring.tenant_store(), terc).config

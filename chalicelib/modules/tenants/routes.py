@@ -15,8 +15,7 @@ from chalicelib.core.observability import logger
 from chalicelib.integrations.clients import publisher
 from chalicelib.modules import catalogue
 from chalicelib.modules.catalogue import logic as catalogue_logic
-from chalicelib.modules.tenants import logic
-from chalicelib.modules.tenants.models import ServiceSettingChange, TenantProfile
+from chalicelib.modules.tenants import logic, models
 from chalicelib.modules.tenants.wiring import tenant_store
 
 bp = Blueprint(__name__)
@@ -45,7 +44,7 @@ def list_tenants() -> Any:
           response="modules.tenants.models:TenantProfile")
 def tenant_profile(terc: str) -> Any:
     config = logic.require_tenant(tenant_store(), terc).config
-    return TenantProfile(**config.model_dump())
+    return models.TenantProfile(**config.model_dump())
 
 
 @endpoint(bp, "/v1/tenants/{terc}/services", access=Access.anyone(), summary="Usługi udostępniane przez JST",
@@ -75,7 +74,7 @@ def tenant_config(terc: str) -> Any:
           summary="Zmiana ustawień usługi w JST", request="modules.tenants.models:ServiceSettingChange",
           params="openapi.shapes:IfMatchHeaders", response="openapi.shapes:SettingChanged")
 def change_service(terc: str, service: str) -> Any:
-    change = parse_body(bp.current_request.raw_body, ServiceSettingChange)
+    change = parse_body(bp.current_request.raw_body, models.ServiceSettingChange)
     stored, audit = logic.change_service(
         tenant_store(),
         terc=terc,

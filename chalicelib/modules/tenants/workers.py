@@ -15,13 +15,11 @@ from chalice.app import Blueprint
 from chalicelib.core import metering
 from chalicelib.core.clock import get_clock
 from chalicelib.core.observability import bind, logger
-from chalicelib.db.tables import IdempotencyTable
-from chalicelib.events.topics import TenantEvent
 from chalicelib.integrations.aws import client
 from chalicelib.integrations.clients import mailer
 from chalicelib.modules.tenants import logic
-from chalicelib.modules.tenants.wiring import tenant_store
-from chalicelib.resources import queue_name
+from chalicelib.modules.tenants.wiring import tenant_store, topics
+from chalicelib.resources import queue_name, table_name
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch import BatchProcessor
@@ -34,7 +32,7 @@ ONE_WEEK = 7 * 24 * 3600
 
 
 def notify(event: dict[str, Any]) -> dict[str, Any]:
-    change = TenantEvent.model_validate(event)
+    change = topics.TenantEvent.model_validate(event)
     stored = logic.require_tenant(tenant_store(), change.terc)
     message_id = mailer().send(logic.change_notice(stored.config, change))
     tenant_store().mark_notified(
@@ -55,7 +53,7 @@ def _batch() -> tuple[BatchProcessor, IdempotencyConfig, Callable[..., dict[str,
 
     # One e-mail per configuration change, however often the message is delivered.
     config = IdempotencyConfig(event_key_jmespath="event_id", expires_after_seconds=ONE_WEEK)
-    persistence = DynamoDBPersistenceLayer(table_name=IdempotencyTable.Meta.table_name, boto3_client=client("dynamodb"))
+    persistence = DynamoDBPersistenceLayer(table_name=table_name("idempotency"), boto3_client=client("dynamodb"))
     notify_once: Callable[..., dict[str, Any]] = idempotent_function(
         data_keyword_argument="event", persistence_store=persistence, config=config
     )(notify)
@@ -63,7 +61,7 @@ def _batch() -> tuple[BatchProcessor, IdempotencyConfig, Callable[..., dict[str,
 
 
 def handle_record(record: SQSRecord) -> None:
-    change = TenantEvent.model_validate_json(record.body)
+    change = topics.TenantEvent.model_validate_json(record.body)
     usage = metering.current()
     if usage is not None:
         usage.attribute(tenant=change.terc, module="tenants")
