@@ -14,11 +14,36 @@ from __future__ import annotations
 
 import importlib.util
 import sys
-from types import ModuleType
+import threading
+import types
+from typing import Any
 
 
-def lazy_module(name: str) -> ModuleType:
-    """The module `name`, registered now and executed on first attribute access (importlib's LazyLoader).
+class _LazyModule(types.ModuleType):
+    """Runs the module's code on the first attribute access, once, under a lock of its own.
+
+    importlib's LazyLoader does the same, but on Python 3.11 a second thread could see the module half run (fixed
+    in 3.12.3/3.13 the way it is done here). The lock is re-entrant: the module's own code may read its attributes.
+    """
+
+    def __getattribute__(self, attr: str) -> Any:
+        spec = object.__getattribute__(self, "__spec__")
+        state = spec.loader_state
+        with state["lock"]:
+            if object.__getattribute__(self, "__class__") is _LazyModule:
+                if state["loading"]:  # the module's own code, while it runs
+                    return object.__getattribute__(self, attr)
+                state["loading"] = True
+                try:
+                    spec.loader.exec_module(self)
+                finally:
+                    state["loading"] = False
+                object.__setattr__(self, "__class__", types.ModuleType)
+        return getattr(self, attr)
+
+
+def lazy_module(name: str) -> types.ModuleType:
+    """The module `name`, registered now and executed on first attribute access.
 
     Importing it normally afterwards yields the same object; a module already imported is returned as it is.
     """
@@ -28,11 +53,10 @@ def lazy_module(name: str) -> ModuleType:
     spec = importlib.util.find_spec(name)
     if spec is None or spec.loader is None:
         raise ModuleNotFoundError(f"No module named {name!r}", name=name)
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
     module = importlib.util.module_from_spec(spec)
+    spec.loader_state = {"lock": threading.RLock(), "loading": False}
+    module.__class__ = _LazyModule
     sys.modules[name] = module
-    loader.exec_module(module)
     parent, _, child = name.rpartition(".")
     if parent:  # as the import system does: the package's attribute names the submodule
         setattr(sys.modules[parent], child, module)

@@ -52,3 +52,36 @@ def test_from_import_of_a_lazy_submodule_does_not_run_it(package: str) -> None:
 def test_a_missing_module_is_refused_at_once() -> None:
     with pytest.raises(ModuleNotFoundError):
         lazy_module("chalicelib.no_such_module")
+
+
+def test_a_second_thread_waits_for_the_first_load_instead_of_seeing_half_a_module(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    pkg = tmp_path / "lazypkg_slow"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "slow.py").write_text("import time\nFIRST = 1\ntime.sleep(0.3)\nLAST = 2\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        slow = lazy_module("lazypkg_slow.slow")
+        seen: list[object] = []
+
+        def read_last() -> None:
+            try:
+                seen.append(slow.LAST)
+            except AttributeError as exc:
+                seen.append(exc)
+
+        first = threading.Thread(target=read_last)
+        first.start()
+        time.sleep(0.1)  # the first thread is inside the module's code now
+        second = threading.Thread(target=read_last)
+        second.start()
+        first.join()
+        second.join()
+        assert seen == [2, 2]
+    finally:
+        sys.path.remove(str(tmp_path))
+        for name in [n for n in sys.modules if n.startswith("lazypkg_slow")]:
+            del sys.modules[name]
