@@ -3,7 +3,8 @@
 A module (platform module: e-wniosek intake, the case register, ...) is not a service (a catalogue service a JST
 offers, like "Zaświadczenie o zameldowaniu"). Every module has the same shape: `routes.py` (its HTTP API),
 `workers.py` (its queue and schedule handlers) where it has any, `logic.py`, `models.py`, `repository.py`,
-`resources.py` (its tables and queues) and `wiring.py` (its stores and ports, built on first use). The app registers
+`resources.py` (its tables and queues) and `wiring.py` (its stores and ports, and its heavy parts as modules
+that load on first use, so `import app` registers the routes without them). The app registers
 every module's blueprints from this list and the infrastructure renders every module's tables and queues from it,
 so a new module is its folder plus one line here.
 """
