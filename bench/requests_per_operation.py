@@ -70,7 +70,7 @@ def sealed_document() -> bytes:
     """A ~2 KB letter sealed with the office seal (demo PKI installed by set_up_platform)."""
     from lxml import etree
 
-    from chalicelib.services.signatures import service
+    from chalicelib.modules.signatures import logic as service
 
     return service.seal(etree.fromstring(b"<pismo xmlns='urn:eurzad:pismo'><tresc>Zawiadomienie</tresc></pismo>"))
 

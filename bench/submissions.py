@@ -298,7 +298,7 @@ class RealPath:
 
     def prepare(self, attachment_id: str) -> None:
         """Valid form data with one attachment and an e-mail address (so the resident is told the case sign)."""
-        from chalicelib.services.registry import catalogue
+        from chalicelib.modules.catalogue.wiring import catalogue
         from tests.formdata import valid_data
 
         defn = catalogue().get(SERVICE)
@@ -321,7 +321,7 @@ class RealPath:
 
     def check_registered(self, sids: list[str]) -> None:
         """Outside the timing: every submission has its case sign and the resident was told."""
-        from chalicelib.db.tables import SubmissionTable
+        from chalicelib.modules.submissions.resources import SubmissionTable
 
         items = {i.submission_id: i for i in SubmissionTable.batch_get([(RESIDENT, s) for s in sids],
                                                                       consistent_read=True)}
@@ -348,7 +348,7 @@ class Template:
     @classmethod
     def capture_submission(cls, sid: str, attachment_id: str) -> dict[str, Any]:
         """The pieces readable right after the submit (the item is read before the worker changes it)."""
-        from chalicelib.db.tables import SubmissionTable
+        from chalicelib.modules.submissions.resources import SubmissionTable
         from chalicelib.resources import bucket_name
 
         s3, ddb = aws("s3"), aws("dynamodb")
@@ -368,8 +368,8 @@ class Template:
     @classmethod
     def complete(cls, parts: dict[str, Any]) -> Template:
         """Add what the worker wrote: the case record and the e-mail (read after the registration)."""
-        from chalicelib.db.tables import CaseTable
-        from chalicelib.services.cases.repository import inbox_pk
+        from chalicelib.modules.cases.repository import inbox_pk
+        from chalicelib.modules.cases.resources import CaseTable
 
         sid = parts["sid"]
         record = next((c.record for c in CaseTable.query(inbox_pk(TERC, "OR"), CaseTable.sk.startswith("C#"))
@@ -391,9 +391,10 @@ class Baseline:
 
     def __init__(self, template: Template, poller: Poller, sink: CaptureSink) -> None:
         from chalicelib.core.settings import get_settings
-        from chalicelib.db.tables import CaseTable, SubmissionTable
+        from chalicelib.modules.cases.repository import inbox_pk
+        from chalicelib.modules.cases.resources import CaseTable
+        from chalicelib.modules.submissions.resources import SubmissionTable
         from chalicelib.resources import bucket_name
-        from chalicelib.services.cases.repository import inbox_pk
 
         self.t, self.poller, self.sink = template, poller, sink
         self.s3, self.ddb, self.sqs, self.ses = aws("s3"), aws("dynamodb"), aws("sqs"), aws("ses")

@@ -27,8 +27,8 @@ from pydantic import ValidationError
 from chalicelib.core.auth import Role
 from chalicelib.core.errors import ApiError, validation_details
 from chalicelib.core.settings import get_settings
-from chalicelib.services.catalogue.schemas import ServiceDefinition
-from chalicelib.services.tenants.schemas import TenantConfig
+from chalicelib.model.service import ServiceDefinition
+from chalicelib.model.tenant import TenantConfig
 
 FORMS = Path(__file__).resolve().parent.parent / "forms"
 
@@ -83,7 +83,7 @@ def _report(exc: Invalid) -> None:
 
 
 def _validate_tenants(files: list[Path], catalogue_ids: set[str]) -> list[TenantConfig]:
-    from chalicelib.services.tenants.logic import check_against_catalogue
+    from chalicelib.modules.tenants.logic import check_against_catalogue
 
     configs, failed = [], False
     for path in files:
@@ -117,8 +117,9 @@ def tenants_validate(files: list[Path]) -> int:
 
 def tenants_apply(files: list[Path]) -> int:
     from chalicelib.core.clock import get_clock
-    from chalicelib.services.registry import catalogue, tenant_store
-    from chalicelib.services.tenants.logic import AuditEntry
+    from chalicelib.modules.catalogue.wiring import catalogue
+    from chalicelib.modules.tenants.logic import AuditEntry
+    from chalicelib.modules.tenants.wiring import tenant_store
 
     # All files are checked against the published catalogue before anything is written.
     configs = _validate_tenants(files, catalogue().ids())
@@ -141,8 +142,8 @@ def _dump(config: TenantConfig) -> str:
 
 
 def tenants_export(out: Path, terc: str | None) -> int:
-    from chalicelib.services.registry import tenant_store
-    from chalicelib.services.tenants.logic import require_tenant
+    from chalicelib.modules.tenants.logic import require_tenant
+    from chalicelib.modules.tenants.wiring import tenant_store
 
     store = tenant_store()
     if terc:
@@ -174,7 +175,7 @@ def read_lock(root: Path) -> dict[str, dict[str, str]]:
 
 def catalogue_lock(root: Path) -> int:
     """Record the fingerprint of every version not yet locked; a locked version that changed is an error."""
-    from chalicelib.services.catalogue.logic import check_republish, fingerprint
+    from chalicelib.modules.catalogue.logic import check_republish, fingerprint
 
     lock = read_lock(root)
     for defn in load_definitions(root):
@@ -188,7 +189,7 @@ def catalogue_lock(root: Path) -> int:
 
 
 def catalogue_publish(root: Path) -> int:
-    from chalicelib.services.registry import catalogue
+    from chalicelib.modules.catalogue.wiring import catalogue
 
     repo = catalogue()
     for defn in load_definitions(root):
@@ -210,7 +211,7 @@ DEMO_PKI = FORMS.parent / ".local" / "demo-pki"
 
 def signatures_verify(files: list[Path], policy: str) -> int:
     """Verify signed XML files; one line per signature. Exit 0 only when every signature is valid."""
-    from chalicelib.services.signatures import service
+    from chalicelib.modules.signatures import logic as service
 
     all_valid = True
     for path in files:
@@ -229,7 +230,7 @@ def signatures_verify(files: list[Path], policy: str) -> int:
 
 
 def signatures_seal(source: Path, out: Path | None) -> int:
-    from chalicelib.services.signatures import service
+    from chalicelib.modules.signatures import logic as service
     from chalicelib.signatures.xmlsafe import UnreadableDocument, parse_untrusted
 
     try:
@@ -248,8 +249,8 @@ def signatures_seal(source: Path, out: Path | None) -> int:
 def signatures_install_demo(directory: Path = DEMO_PKI) -> int:
     """Generate the demo PKI once, trust its root and put the office seal into Secrets Manager."""
     from chalicelib.integrations import trust_material
+    from chalicelib.modules.signatures import logic as service
     from chalicelib.resources import seal_secret_id, trust_store_uri
-    from chalicelib.services.signatures import service
     from chalicelib.signatures import pki
 
     demo = pki.ensure_demo(directory)

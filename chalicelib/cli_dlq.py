@@ -8,7 +8,7 @@ from typing import Any
 
 
 def _unknown_queue(key: str) -> int:
-    from chalicelib.integrations import dead_letters
+    from chalicelib import dead_letters
 
     print(f"błąd: nieznana kolejka „{key}”; znane kolejki: {', '.join(dead_letters.queue_keys())}", file=sys.stderr)
     return 2
@@ -16,7 +16,7 @@ def _unknown_queue(key: str) -> int:
 
 def dlq_show(key: str | None, limit: int) -> int:
     """Without a queue, the DLQ depth of every queue; with one, up to `limit` of its dead letters, left in place."""
-    from chalicelib.integrations import dead_letters
+    from chalicelib import dead_letters
 
     if key is None:
         for queue in dead_letters.queue_keys():
@@ -38,7 +38,7 @@ def dlq_show(key: str | None, limit: int) -> int:
 
 def dlq_redrive(key: str, limit: int | None) -> int:
     """Move dead letters of queue `key` back to it; each is deleted from the DLQ only after it was sent."""
-    from chalicelib.integrations import dead_letters
+    from chalicelib import dead_letters
 
     try:
         moved = dead_letters.redrive(key, limit)

@@ -12,7 +12,7 @@ def upp_check(receipt_path: Path, document_path: Path) -> int:
     import hashlib
 
     from chalicelib.documents import upp
-    from chalicelib.services.signatures import service
+    from chalicelib.modules.signatures import logic as service
 
     outcome = service.verify(receipt_path.read_bytes(), "strict")
     if isinstance(outcome, service.Unreadable):

@@ -1,7 +1,8 @@
-"""Non-table AWS resources (queues, buckets, key, e-mail identity), declared once.
+"""The platform's shared AWS resources (buckets, key, e-mail identity) and how every resource is named.
 
 Names derive from the resource prefix, so the application, the local stack and the cloud stack agree.
-`infrastructure/template.py` renders these together with the tables in chalicelib.db.tables.
+Each module declares its own tables and queues in its `resources.py`; `infrastructure/template.py` renders
+those and these together.
 """
 
 from __future__ import annotations
@@ -29,15 +30,6 @@ class BucketSpec:
     notify: tuple[tuple[str, str], ...] = ()  # (prefix, queue key): new objects under prefix are queued
     browser: tuple[str, ...] = ()  # methods the web portal uses on presigned URLs, allowed for its origin (CORS)
 
-
-QUEUES = (
-    # Tenant configuration changes: the worker notifies the JST's contact and marks the audit entry.
-    QueueSpec("tenant-events", visibility_timeout=60, max_receive_count=3),
-    # New files in the upload quarantine (S3 notifications): the worker checks and releases or rejects them.
-    QueueSpec("attachment-uploads", visibility_timeout=60, max_receive_count=3),
-    # Accepted submissions: the worker registers the case in the JST's inbox (ESP) with its case sign.
-    QueueSpec("registrations", visibility_timeout=60, max_receive_count=5),
-)
 
 BUCKETS = (
     BucketSpec("documents", browser=("GET",)),  # submitted documents, attachments, receipts (versioned, KMS)

@@ -13,7 +13,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from chalicelib.core.settings import get_settings
-from chalicelib.db.tables import ALL_TABLES
+from chalicelib.modules import tables
 from infrastructure.template import ttl_attribute
 
 CAPABILITIES = ["CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND"]
@@ -68,7 +68,7 @@ def deploy(
 def reconcile() -> None:
     """Make sure TTL is on and the sender identity exists, whatever the stack engine did with them."""
     ddb = _client("dynamodb")
-    for model in ALL_TABLES:
+    for model in tables():
         attr = ttl_attribute(model)
         if not attr:
             continue

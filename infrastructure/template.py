@@ -1,4 +1,4 @@
-"""Renders the declared resources (chalicelib.db.tables, chalicelib.resources) as CloudFormation.
+"""Renders the declared resources (modules' resources.py, chalicelib.db.tables, chalicelib.resources) as CloudFormation.
 
 The same template creates the resources in the local emulator (tests, `make run`) and in the cloud; the
 cloud deployment merges it into the app's SAM template (`chalice package --merge-template`).
@@ -16,7 +16,7 @@ from pynamodb.models import Model
 
 from chalicelib import resources
 from chalicelib.core.settings import get_settings
-from chalicelib.db.tables import ALL_TABLES
+from chalicelib.modules import queues, tables
 
 
 def logical_id(*parts: str) -> str:
@@ -79,9 +79,9 @@ def render() -> dict[str, Any]:
         "Type": "AWS::KMS::Alias",
         "Properties": {"AliasName": resources.kms_alias(), "TargetKeyId": {"Ref": key_id}},
     }
-    for model in ALL_TABLES:
+    for model in tables():
         out[logical_id(model.__name__)] = table_resource(model)
-    for queue in resources.QUEUES:
+    for queue in queues():
         dlq = logical_id(queue.key, "dlq")
         out[dlq] = {
             "Type": "AWS::SQS::Queue",
@@ -205,19 +205,19 @@ def function_policy() -> dict[str, Any]:
     def sub(service: str, resource: str) -> dict[str, str]:
         return {"Fn::Sub": f"arn:${{AWS::Partition}}:{service}:${{AWS::Region}}:${{AWS::AccountId}}:{resource}"}
 
-    tables = [model.Meta.table_name for model in ALL_TABLES]
+    table_names = [model.Meta.table_name for model in tables()]
     buckets = [resources.bucket_name(b.key) for b in resources.BUCKETS]
-    queues = [n for q in resources.QUEUES for n in (resources.queue_name(q.key), resources.dlq_name(q.key))]
+    queue_names = [n for q in queues() for n in (resources.queue_name(q.key), resources.dlq_name(q.key))]
     statements = [
         {"Effect": "Allow",
          "Action": ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
                     "dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem",
                     "dynamodb:TransactWriteItems", "dynamodb:TransactGetItems", "dynamodb:ConditionCheckItem",
                     "dynamodb:DescribeTable"],
-         "Resource": [sub("dynamodb", f"table/{t}{suffix}") for t in tables for suffix in ("", "/index/*")]},
+         "Resource": [sub("dynamodb", f"table/{t}{suffix}") for t in table_names for suffix in ("", "/index/*")]},
         {"Effect": "Allow", "Action": ["sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage",
                                        "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-         "Resource": [sub("sqs", q) for q in queues]},
+         "Resource": [sub("sqs", q) for q in queue_names]},
         # DeleteObjectVersion / ListBucketVersions: the sweeper removes a failed attempt's files, every version.
         {"Effect": "Allow", "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:DeleteObject",
                                        "s3:DeleteObjectVersion"],

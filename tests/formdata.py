@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
 
-from chalicelib.services.catalogue.schemas import FieldType, FormField, ServiceDefinition
+from chalicelib.model.service import FieldType, FormField, ServiceDefinition
 
 PESEL = "44051401359"  # born 1944-05-14, male
 NIP = "8567346215"

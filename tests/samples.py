@@ -5,8 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from chalicelib.services.catalogue.schemas import ServiceDefinition
-from chalicelib.services.tenants.schemas import TenantConfig
+from chalicelib.model.service import ServiceDefinition
+from chalicelib.model.tenant import TenantConfig
 
 TENANT: dict[str, Any] = {
     "terc": "1418043",

@@ -112,9 +112,9 @@ def endpoint(
 
 
 def _module_of(import_name: str) -> str:
-    """The e-service a blueprint belongs to: chalicelib.services.<module>.routes -> <module>."""
+    """The module a blueprint belongs to: chalicelib.modules.<module>.routes -> <module>."""
     parts = import_name.split(".")
-    return parts[2] if len(parts) > 3 and parts[1] == "services" else parts[-1]
+    return parts[2] if len(parts) > 3 and parts[1] == "modules" else parts[-1]
 
 
 def _lambda_identity(context: Any) -> tuple[str, int]:

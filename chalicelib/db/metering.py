@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from chalicelib.core.metering import Usage
@@ -70,3 +71,9 @@ class DynamoUsageSink:
         # cleared the current usage, so the hook ignores it.
         client("dynamodb").update_item(**request)
 
+
+
+@lru_cache(maxsize=1)
+def usage_sink() -> DynamoUsageSink:
+    """The sink the edge middleware and the workers hand each invocation's usage to (one per warm container)."""
+    return DynamoUsageSink()

@@ -66,8 +66,8 @@ from chalicelib.documents.epuap import (
 )
 from chalicelib.documents.wniosek_form import readable_lines, write_fields
 from chalicelib.documents.wniosek_reader import read
-from chalicelib.services.catalogue.schemas import FieldType, FormField, ServiceDefinition
-from chalicelib.services.tenants.schemas import TenantConfig
+from chalicelib.model.service import FieldType, FormField, ServiceDefinition
+from chalicelib.model.tenant import TenantConfig
 
 # The format's vocabulary and the reader are part of this module's interface: callers name `wniosek.read` etc.
 __all__ = ["ADR", "INST", "META", "OSO", "SHA256", "STR", "WNIO", "AttachmentRef", "DocumentError", "Sender",

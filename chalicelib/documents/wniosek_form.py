@@ -13,7 +13,7 @@ from typing import Any
 from lxml import etree
 
 from chalicelib.documents.epuap import LIST_ATTRIBUTE, NAME, AttachmentRef, q, sub
-from chalicelib.services.catalogue.schemas import FieldType, FormField
+from chalicelib.model.service import FieldType, FormField
 
 # Sub-keys of the compound field types, in the order the form export (JSON schema) lists them.
 SUBKEYS: dict[FieldType, tuple[str, ...]] = {

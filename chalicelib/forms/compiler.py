@@ -42,7 +42,7 @@ from pydantic_core import PydanticCustomError, PydanticKnownError
 
 from chalicelib.core.errors import Unprocessable, validation_details
 from chalicelib.forms import values as v
-from chalicelib.services.catalogue.schemas import FieldType, FormField, ServiceDefinition
+from chalicelib.model.service import FieldType, FormField, ServiceDefinition
 
 MAX_ITEMS = 100  # of a repeatable field
 

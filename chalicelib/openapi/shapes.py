@@ -11,9 +11,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
-from chalicelib.services.catalogue.schemas import CatalogueEntry, DeadlineKind, DeptSymbol
-from chalicelib.services.submissions.schemas import Applicant, DraftView, IdempotencyKey
-from chalicelib.services.tenants.schemas import ServiceSetting, TenantConfig, TenantSummary
+from chalicelib.model.service import DeadlineKind, DeptSymbol
+from chalicelib.model.tenant import ServiceSetting, TenantConfig
+from chalicelib.modules.catalogue.models import CatalogueEntry
+from chalicelib.modules.submissions.models import Applicant, DraftView, IdempotencyKey
+from chalicelib.modules.tenants.models import TenantSummary
 
 HEADER: JsonDict = {"in": "header"}  # a `params` field that travels as a header (its alias is the header's name)
 

@@ -19,7 +19,7 @@ import pytest
 from lxml import etree
 
 from chalicelib.cli import load_definitions
-from chalicelib.services.catalogue.schemas import ServiceDefinition
+from chalicelib.model.service import ServiceDefinition
 from chalicelib.signatures import pki
 from tests import signing
 from tests.conftest import auth

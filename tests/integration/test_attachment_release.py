@@ -14,8 +14,8 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
+from chalicelib.modules.submissions import logic
 from chalicelib.resources import bucket_name
-from chalicelib.services.submissions import logic
 from tests import hostile, queues
 from tests.files import DOCX, ODT, make_docx, make_elf, make_odt, make_pdf, zipped
 from tests.integration.test_submissions import A, application, call, me, submit

@@ -8,12 +8,12 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from typing import Any
 
-from chalicelib.services.cases.logic import Plan
-from chalicelib.services.cases.repository import DynamoCases
-from chalicelib.services.catalogue.schemas import DeadlineKind
-from chalicelib.services.submissions.intake import LEASE, Attempt
-from chalicelib.services.submissions.repository import DynamoSubmissions
-from chalicelib.services.submissions.schemas import StoredFile, Submission, SubmissionRecord
+from chalicelib.model.service import DeadlineKind
+from chalicelib.modules.cases.logic import Plan
+from chalicelib.modules.cases.repository import DynamoCases
+from chalicelib.modules.submissions.intake import LEASE, Attempt
+from chalicelib.modules.submissions.models import StoredFile, Submission, SubmissionRecord
+from chalicelib.modules.submissions.repository import DynamoSubmissions
 
 A = "1418043"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from chalicelib.services.registry import tenant_store
+from chalicelib.modules.tenants.wiring import tenant_store
 from tests.conftest import ROOT
 from tests.integration.conftest import demo_files
 

@@ -13,14 +13,14 @@ import boto3
 import pytest
 import yaml
 
-from chalicelib import cli
-from chalicelib.resources import QUEUES
+from chalicelib import cli, modules
 from chalicelib.signatures import pki
 from tests import queues
 from tests.conftest import auth
 from tests.integration.conftest import DEMO
 from tests.integration.test_submissions import A, application, call, me, submit
 
+QUEUES = modules.queues()
 PIASECZNO = DEMO / "1418043-piaseczno.yaml"
 MAX_RECEIVES = next(q.max_receive_count for q in QUEUES if q.key == "registrations")
 

@@ -14,8 +14,8 @@ import boto3
 import pytest
 
 from chalicelib.core.errors import ApiError
+from chalicelib.modules.submissions.logic import submission_id
 from chalicelib.resources import bucket_name
-from chalicelib.services.submissions.logic import submission_id
 from chalicelib.signatures import pki
 from tests import queues, signing
 from tests.conftest import auth
@@ -55,10 +55,11 @@ def versions(terc: str, sid: str) -> list[str]:
 
 def test_twenty_concurrent_requests_on_one_key_leave_one_submission_and_one_receipt(
         api: Any, demo_pki: pki.DemoPki) -> None:
-    from chalicelib.services.registry import submission_ports, tenant_store
-    from chalicelib.services.submissions import intake
-    from chalicelib.services.submissions.schemas import Filer, SubmissionIn
-    from chalicelib.services.tenants.logic import require_tenant
+    from chalicelib.modules.submissions import intake
+    from chalicelib.modules.submissions.models import Filer, SubmissionIn
+    from chalicelib.modules.submissions.wiring import submission_ports
+    from chalicelib.modules.tenants.logic import require_tenant
+    from chalicelib.modules.tenants.wiring import tenant_store
 
     # Given one application, sent 20 times at once with the same Idempotency-Key (a client retrying hard)
     key = f"rownolegle-{uuid.uuid4().hex[:8]}"
@@ -90,7 +91,7 @@ def test_twenty_concurrent_requests_on_one_key_leave_one_submission_and_one_rece
 
 def test_a_burst_killed_between_saving_and_sending_is_all_registered_by_the_sweeper(
         api: Any, demo_pki: pki.DemoPki, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.services import registry
+    from chalicelib.modules.submissions import wiring as registry
 
     class Killed:
         """The Lambda dies (timeout) after the submission was saved, before its message was sent."""
@@ -131,7 +132,7 @@ def test_a_burst_killed_between_saving_and_sending_is_all_registered_by_the_swee
 
 def test_a_failed_attempts_receipt_is_removed_by_the_sweeper_and_the_key_works_again(
         api: Any, demo_pki: pki.DemoPki, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.services.submissions.repository import DynamoSubmissions
+    from chalicelib.modules.submissions.repository import DynamoSubmissions
 
     def down(self: Any, submission: Any, attempt: Any) -> bool:
         raise ConnectionError("DynamoDB unavailable")
@@ -236,9 +237,9 @@ def test_a_request_whose_key_is_held_by_a_running_attempt_is_told_when_to_retry(
     import json
     from datetime import UTC, datetime
 
-    from chalicelib.services.submissions import intake
-    from chalicelib.services.submissions.repository import DynamoSubmissions
-    from chalicelib.services.submissions.schemas import SubmissionIn
+    from chalicelib.modules.submissions import intake
+    from chalicelib.modules.submissions.models import SubmissionIn
+    from chalicelib.modules.submissions.repository import DynamoSubmissions
 
     # Given the same request claimed a moment ago by another attempt that is still storing and sealing
     data = application(api, A, LETTER)

@@ -62,7 +62,7 @@ def test_one_changed_character_breaks_it(api: Any, demo_pki: pki.DemoPki) -> Non
 
 def test_the_office_seal_from_secrets_manager_verifies_here_and_under_xmlsec1(
         api: Any, demo_pki: pki.DemoPki, tmp_path: Path) -> None:
-    from chalicelib.services.signatures import service
+    from chalicelib.modules.signatures import logic as service
 
     sealed = service.seal(etree.fromstring(DOCUMENT.encode()))
 

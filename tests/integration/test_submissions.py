@@ -73,7 +73,7 @@ def upload(api: Any, terc: str, service: str, content: bytes, content_type: str 
 
 
 def application(api: Any, terc: str, service: str, *, subject: str = RESIDENT) -> dict[str, Any]:
-    from chalicelib.services.registry import catalogue
+    from chalicelib.modules.catalogue.wiring import catalogue
 
     defn = catalogue().get(service)
     assert defn is not None
@@ -206,7 +206,7 @@ def test_the_same_idempotency_key_gives_the_same_receipt_and_one_submission(api:
 ])
 def test_invalid_data_is_refused_field_by_field_in_polish_and_nothing_is_stored(
         api: Any, demo_pki: pki.DemoPki, path: str, value: str, code: str) -> None:
-    from chalicelib.services.submissions.logic import submission_id
+    from chalicelib.modules.submissions.logic import submission_id
 
     data = with_value(application(api, A, "pismo-ogolne"), path, value)
     key = f"zle-{code}"
@@ -434,7 +434,7 @@ def _post_xml(api: Any, document: bytes, key: str) -> tuple[int, Any]:
 
 def test_a_registration_message_that_could_not_be_sent_is_sent_by_the_sweeper(
         api: Any, demo_pki: pki.DemoPki, monkeypatch: pytest.MonkeyPatch) -> None:
-    from chalicelib.services import registry
+    from chalicelib.modules.submissions import wiring as registry
 
     class QueueDown:
         def publish(self, key: str, message: Any) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from chalicelib.db.tables import AuditTable
+from chalicelib.modules.tenants.resources import AuditTable
 from tests.conftest import auth
 
 A, B = "1418043", "1418032"  # Piaseczno, Lesznowola

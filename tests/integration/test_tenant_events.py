@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from chalicelib.db.tables import AuditTable
-from chalicelib.services.registry import tenant_store
-from chalicelib.services.tenants.logic import AuditEntry, event_of
+from chalicelib.modules.tenants.logic import AuditEntry, event_of
+from chalicelib.modules.tenants.resources import AuditTable
+from chalicelib.modules.tenants.wiring import tenant_store
 from tests.emulator import emails_about
 
 A = "1418043"

@@ -20,20 +20,20 @@ from urllib.parse import urlencode
 
 from lxml import etree
 
+from chalicelib.events.topics import RegistrationMessage
 from chalicelib.integrations.mail import Mail
-from chalicelib.services.cases.logic import Case, Plan, format_sign
-from chalicelib.services.catalogue.schemas import ServiceDefinition
-from chalicelib.services.submissions.intake import OUTBOX_AFTER, Attempt, Holder
-from chalicelib.services.submissions.logic import Ports, released_key
-from chalicelib.services.submissions.schemas import (
+from chalicelib.model.service import ServiceDefinition
+from chalicelib.modules.cases.logic import Case, Plan, format_sign
+from chalicelib.modules.submissions.intake import OUTBOX_AFTER, Attempt, Holder
+from chalicelib.modules.submissions.logic import Ports, released_key
+from chalicelib.modules.submissions.models import (
     AttachmentStatus,
     AttachmentView,
     DraftView,
-    RegistrationMessage,
     Submission,
     SubmissionStatus,
 )
-from chalicelib.services.submissions.sweeper import Due, ObjectVersion, StaleClaim
+from chalicelib.modules.submissions.sweeper import Due, ObjectVersion, StaleClaim
 from chalicelib.signatures import pki
 from chalicelib.signatures.sealing import OfficeSeal
 
@@ -397,7 +397,7 @@ def make_verify(clock: FakeClock) -> Any:
     The verifier's own "now" is the later of the fake clock and the real time: signatures made by signxml carry the
     real time, receipts the fake clock's; neither is "in the future".
     """
-    from chalicelib.services.signatures.service import Unreadable
+    from chalicelib.modules.signatures.logic import Unreadable
     from chalicelib.signatures.trust import TrustStore
     from chalicelib.signatures.verifier import Verifier
     from chalicelib.signatures.xmlsafe import UnreadableDocument

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.core.errors import Conflict, NotFound
-from chalicelib.services.catalogue import logic
-from chalicelib.services.catalogue.schemas import Category, DeadlineKind, ServiceDefinition
+from chalicelib.model.service import Category, DeadlineKind, ServiceDefinition
+from chalicelib.modules.catalogue import logic
 from tests.samples import SERVICE, service, tenant
 
 TREES = service(id="zezwolenie-na-usuniecie-drzew", name="Zezwolenie na usunięcie drzew lub krzewów",

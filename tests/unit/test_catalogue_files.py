@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from chalicelib.cli import FORMS, load_definitions, read_lock
-from chalicelib.services.catalogue.logic import fingerprint, form_schema
-from chalicelib.services.tenants.schemas import TenantConfig
+from chalicelib.model.tenant import TenantConfig
+from chalicelib.modules.catalogue.logic import fingerprint, form_schema
 
 LOCK_HINT = "run `python -m chalicelib.cli catalogue lock` for a new version; a published version never changes"
 

@@ -12,8 +12,8 @@ import zlib
 import pytest
 
 from chalicelib.documents.filetypes import DOCX, JPEG, PDF, PNG, TIFF, XML, refusal, sniff
-from chalicelib.services.catalogue.schemas import FILE_TYPES
-from chalicelib.services.submissions.logic import Screening, screen
+from chalicelib.model.service import FILE_TYPES
+from chalicelib.modules.submissions.logic import Screening, screen
 from tests import hostile as h
 from tests.files import make_jpeg, make_pdf, make_png, zipped
 

@@ -23,7 +23,7 @@ from chalicelib.cli import load_definitions
 from chalicelib.core.clock import WARSAW
 from chalicelib.documents import upp, wniosek
 from chalicelib.documents.wniosek import ADR, INST, META, OSO, STR, WNIO, AttachmentRef, DocumentError, Sender
-from chalicelib.services.catalogue.schemas import FieldType, FormField, ServiceDefinition
+from chalicelib.model.service import FieldType, FormField, ServiceDefinition
 from chalicelib.signatures import pki as pki_module
 from chalicelib.signatures.pki import DemoPki
 from chalicelib.signatures.sealing import OfficeSeal

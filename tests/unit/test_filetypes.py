@@ -8,7 +8,7 @@ import filetype
 import pytest
 
 from chalicelib.documents.filetypes import sniff
-from chalicelib.services.catalogue.schemas import FILE_TYPES
+from chalicelib.model.service import FILE_TYPES
 from tests.files import (
     CONTENT_TYPES,
     DOCX,

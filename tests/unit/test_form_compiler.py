@@ -15,8 +15,8 @@ from pydantic_core import PydanticCustomError
 from chalicelib.cli import load_definitions
 from chalicelib.core.errors import Unprocessable, validation_details
 from chalicelib.forms import CompiledForm, FileRef, FormData, Party, compile_form
-from chalicelib.services.catalogue.logic import form_schema
-from chalicelib.services.catalogue.schemas import ServiceDefinition
+from chalicelib.model.service import ServiceDefinition
+from chalicelib.modules.catalogue.logic import form_schema
 from tests.formdata import ADDRESS, ADE, FIRM, NIP, NRB, PERSON, REGON, REGON_14, valid_data, with_value, without
 from tests.samples import SERVICE
 

@@ -27,7 +27,7 @@ def make_app() -> tuple[Chalice, Sink]:
     app = Chalice(app_name="edge-test")
     sink = Sink()
     install(app, lambda: sink)
-    bp = Blueprint("chalicelib.services.demo.routes")
+    bp = Blueprint("chalicelib.modules.demo.routes")
 
     @bp.route("/forgotten")
     def forgotten() -> dict[str, str]:
@@ -97,7 +97,7 @@ def make_json_app() -> Chalice:
         data: dict[str, Any]
 
     app, _ = make_app()
-    bp = Blueprint("chalicelib.services.echo.routes")
+    bp = Blueprint("chalicelib.modules.echo.routes")
 
     @endpoint(bp, "/v1/echo/{item_id}", access=Access.anyone(), methods=("POST",))
     def echo(item_id: str) -> Any:

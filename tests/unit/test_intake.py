@@ -12,11 +12,12 @@ import pytest
 
 from chalicelib.core.errors import Conflict, Forbidden, Unprocessable
 from chalicelib.documents import upp
-from chalicelib.services.cases import logic as cases
-from chalicelib.services.submissions import intake, logic, signed, sweeper
-from chalicelib.services.submissions.intake import LEASE, OUTBOX_AFTER, Attempt
-from chalicelib.services.submissions.schemas import DraftIn, Filer, RegistrationMessage, SubmissionIn
-from chalicelib.services.tenants.schemas import TenantConfig
+from chalicelib.events.topics import RegistrationMessage
+from chalicelib.model.tenant import TenantConfig
+from chalicelib.modules.cases import logic as cases
+from chalicelib.modules.submissions import intake, logic, signed, sweeper
+from chalicelib.modules.submissions.intake import LEASE, OUTBOX_AFTER, Attempt
+from chalicelib.modules.submissions.models import DraftIn, Filer, SubmissionIn
 from tests import samples, signing
 from tests.files import make_pdf
 from tests.formdata import PESEL, valid_data, with_value

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from chalicelib.services.cases.deadlines import DEADLINE_LABEL, due_date, extend, is_working_day, next_working_day
-from chalicelib.services.catalogue.schemas import DeadlineKind
+from chalicelib.model.service import DeadlineKind
+from chalicelib.modules.cases.deadlines import DEADLINE_LABEL, due_date, extend, is_working_day, next_working_day
 
 K = DeadlineKind
 

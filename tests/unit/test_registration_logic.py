@@ -9,17 +9,11 @@ from typing import Any
 import pytest
 
 from chalicelib.cli import load_definitions
-from chalicelib.services.cases import logic
-from chalicelib.services.cases.logic import RegistrationBlocked, format_sign
-from chalicelib.services.catalogue.schemas import DeadlineKind, ServiceDefinition
-from chalicelib.services.submissions.schemas import (
-    Applicant,
-    StoredFile,
-    Submission,
-    SubmissionRecord,
-    SubmissionStatus,
-)
-from chalicelib.services.tenants.schemas import TenantConfig
+from chalicelib.model.service import DeadlineKind, ServiceDefinition
+from chalicelib.model.tenant import TenantConfig
+from chalicelib.modules.cases import logic
+from chalicelib.modules.cases.logic import RegistrationBlocked, format_sign
+from chalicelib.modules.submissions.models import Applicant, StoredFile, Submission, SubmissionRecord, SubmissionStatus
 from tests import samples
 from tests.unit.fakes import NOW, FakeCases, FakeCatalogue, FakeMailer, FakeSubmissions
 

@@ -15,18 +15,18 @@ from lxml import etree
 from chalicelib.core.errors import Conflict, NotFound, Unprocessable
 from chalicelib.documents import upp
 from chalicelib.documents.filetypes import sniff
-from chalicelib.services.catalogue.schemas import AttachmentRules, ServiceDefinition
-from chalicelib.services.submissions import intake, logic, signed
-from chalicelib.services.submissions.schemas import (
+from chalicelib.events.topics import RegistrationMessage
+from chalicelib.model.service import AttachmentRules, ServiceDefinition
+from chalicelib.model.tenant import TenantConfig
+from chalicelib.modules.submissions import intake, logic, signed
+from chalicelib.modules.submissions.models import (
     AttachmentStatus,
     DraftIn,
     Filer,
-    RegistrationMessage,
     SubmissionIn,
     SubmissionStatus,
     UploadRequest,
 )
-from chalicelib.services.tenants.schemas import TenantConfig
 from chalicelib.signatures.pki import DEMO_RESIDENT_PESEL
 from chalicelib.signatures.report import Verdict
 from tests import samples, signing

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from chalicelib.core.errors import validation_details
 from chalicelib.core.identifiers import check_terc, format_nrb, normalize_nrb
-from chalicelib.services.tenants.schemas import TenantConfig
+from chalicelib.model.tenant import TenantConfig
 from tests.samples import TENANT, tenant
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Conflict, NotFound, Unprocessable
-from chalicelib.services.tenants import logic
-from chalicelib.services.tenants.schemas import ServiceSettingChange, StoredTenant, TenantConfig
+from chalicelib.model.tenant import TenantConfig
+from chalicelib.modules.tenants import logic
+from chalicelib.modules.tenants.models import ServiceSettingChange, StoredTenant
 from tests.samples import tenant
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

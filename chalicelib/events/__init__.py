@@ -1,0 +1,1 @@
+"""The platform's events: typed messages (topics.py) that modules exchange instead of calling each other."""

@@ -1,0 +1,183 @@
+"""A catalogue service (WKUP) as published: its description, fee, deadline, attachment rules and form definition.
+
+Shared model: the libraries (forms, documents) and every module read it; it imports nothing of theirs.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+ServiceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+DeptSymbol = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{0,9}$")]
+Jrwa = Annotated[str, StringConstraints(pattern=r"^\d{1,4}$")]
+Money = Annotated[Decimal, Field(ge=0, max_digits=10, decimal_places=2)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Category(str, Enum):
+    PODATKI = "podatki-i-oplaty"
+    SRODOWISKO = "srodowisko"
+    DZIALALNOSC = "dzialalnosc-gospodarcza"
+    DROGI = "drogi-i-transport"
+    NIERUCHOMOSCI = "nieruchomosci-i-budownictwo"
+    ODPADY = "gospodarka-odpadami"
+    SPRAWY_OGOLNE = "sprawy-ogolne"
+    SPRAWY_OBYWATELSKIE = "sprawy-obywatelskie"
+
+
+class DeadlineKind(str, Enum):
+    """KPA deadlines: art. 35 (without delay, 1 month, 2 months), art. 217 (certificate, 7 days)."""
+
+    NIEZWLOCZNIE = "niezwlocznie"
+    SIEDEM_DNI = "7-dni"
+    JEDEN_MIESIAC = "1-miesiac"
+    DWA_MIESIACE = "2-miesiace"
+
+
+class Fee(Strict):
+    amount: Money
+    title: str = Field(min_length=3, description="Tytuł opłaty, np. opłata skarbowa za wydanie zaświadczenia.")
+    legal_basis: str | None = None
+    exemptions: list[str] = []
+
+
+class Deadline(Strict):
+    kind: DeadlineKind
+    description: str = Field(min_length=3)
+
+
+class RequiredAttachment(Strict):
+    name: str = Field(min_length=3)
+    description: str | None = None
+    required: bool = True
+
+
+class FieldType(str, Enum):
+    TEXT = "text"
+    TEXTAREA = "textarea"
+    NUMBER = "number"
+    MONEY = "money"
+    DATE = "date"
+    CHOICE = "choice"
+    CHECKBOX = "checkbox"
+    PERSON = "person"
+    FIRM = "firm"
+    ADDRESS = "address"
+    BANK_ACCOUNT = "bank-account"
+    EDELIVERY_ADDRESS = "edelivery-address"
+    EMAIL = "email"
+    PHONE = "phone"
+    FILE = "file"
+    GROUP = "group"
+
+
+# What an attached file may be, by content (sniffed), not by name. Keys are the content types accepted.
+FILE_TYPES: dict[str, str] = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/tiff": "TIFF",
+    "application/xml": "XML (np. dokument podpisany XAdES)",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "DOCX",
+}
+FileType = Annotated[str, StringConstraints(pattern="^(" + "|".join(map(re.escape, FILE_TYPES)) + ")$")]
+MiB = 1024 * 1024
+
+
+class AttachmentRules(Strict):
+    """How many files a submission may carry, of which types and how big (each and together)."""
+
+    max_files: int = Field(default=20, ge=1, le=100)
+    max_file_bytes: int = Field(default=10 * MiB, ge=1024, le=100 * MiB)
+    max_total_bytes: int = Field(default=50 * MiB, ge=1024, le=500 * MiB)
+    types: list[FileType] = Field(default_factory=lambda: list(FILE_TYPES), min_length=1)
+
+
+DEFAULT_ATTACHMENT_RULES = AttachmentRules()
+
+
+class ChoiceOption(Strict):
+    value: str
+    label: str
+
+
+class FormField(Strict):
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+    type: FieldType
+    label: str = Field(min_length=1)
+    help: str | None = None
+    required: bool = False
+    options: list[ChoiceOption] = []
+    min: Decimal | None = None
+    max: Decimal | None = None
+    max_length: int | None = Field(default=None, gt=0)
+    pattern: str | None = None
+    repeatable: bool = False
+    fields: list[FormField] = []  # children of a group
+    visible_when: dict[str, str | bool] | None = None
+    required_when: dict[str, str | bool] | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> FormField:
+        if self.type is FieldType.CHOICE and not self.options:
+            raise ValueError("Pole wyboru musi mieć listę opcji.")
+        if self.type is FieldType.GROUP and not self.fields:
+            raise ValueError("Grupa pól musi zawierać pola.")
+        if self.type is not FieldType.GROUP and self.fields:
+            raise ValueError("Tylko grupa może zawierać pola.")
+        return self
+
+
+class FormDefinition(Strict):
+    title: str = Field(min_length=3)
+    fields: list[FormField] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> FormDefinition:
+        seen: set[str] = set()
+        for f in self.fields:
+            if f.name in seen:
+                raise ValueError(f"Pole „{f.name}” występuje w formularzu więcej niż raz.")
+            seen.add(f.name)
+        names = seen
+        for f in self.fields:
+            for rule in (f.visible_when, f.required_when):
+                for ref in (rule or {}):
+                    if ref not in names:
+                        raise ValueError(f"Warunek pola „{f.name}” odwołuje się do nieznanego pola „{ref}”.")
+        return self
+
+
+class ServiceDefinition(Strict):
+    """One published version of a catalogue service: description plus form. Immutable once published."""
+
+    id: ServiceId
+    version: int = Field(ge=1)
+    name: str = Field(min_length=5)
+    category: Category
+    purpose: str = Field(min_length=10)
+    who_may_apply: str = Field(min_length=5)
+    legal_basis: list[str] = Field(min_length=1)
+    fee: Fee | None = None  # None: no fee
+    deadline: Deadline
+    required_attachments: list[RequiredAttachment] = []
+    jrwa: Jrwa
+    department: DeptSymbol = Field(description="Symbol komórki właściwej domyślnie (JST może go zmienić).")
+    how_to_apply_on_paper: str = Field(min_length=10)
+    keywords: list[str] = []
+    form: FormDefinition
+    # None: the platform's default rules. Added after the first versions were published (see fingerprint).
+    attachments: AttachmentRules | None = None
+
+    @property
+    def attachment_rules(self) -> AttachmentRules:
+        return self.attachments or DEFAULT_ATTACHMENT_RULES

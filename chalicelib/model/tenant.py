@@ -1,0 +1,121 @@
+"""A JST's configuration: identity, departments, account, e-delivery address and enabled services.
+
+Shared model: every layer that needs a JST's settings reads this; it imports only core and the service model.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from chalicelib.core.identifiers import ADE_RE, EMAIL_RE, POSTAL_CODE_RE, check_terc, normalize_nrb
+from chalicelib.model.service import DeadlineKind, DeptSymbol, Jrwa, Money, ServiceId
+
+
+def _match(pattern: object, message: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if not pattern.fullmatch(value):  # type: ignore[attr-defined]
+            raise ValueError(message)
+        return value
+
+    return AfterValidator(check)
+
+
+Terc = Annotated[str, AfterValidator(check_terc)]
+Nrb = Annotated[str, AfterValidator(normalize_nrb)]
+Ade = Annotated[str, _match(ADE_RE, "Adres do doręczeń elektronicznych ma format AE:PL-00000-00000-AAAAA-00.")]
+PostalCode = Annotated[str, _match(POSTAL_CODE_RE, "Kod pocztowy ma format 00-000.")]
+Email = Annotated[str, _match(EMAIL_RE, "Nieprawidłowy adres e-mail.")]
+Phone = Annotated[str, StringConstraints(pattern=r"^\+?[0-9 ()-]{9,20}$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TenantKind(str, Enum):
+    GMINA_MIEJSKA = "gmina-miejska"
+    GMINA_WIEJSKA = "gmina-wiejska"
+    GMINA_MIEJSKO_WIEJSKA = "gmina-miejsko-wiejska"
+    MIASTO_NA_PRAWACH_POWIATU = "miasto-na-prawach-powiatu"
+    POWIAT = "powiat"
+    WOJEWODZTWO = "wojewodztwo"
+
+
+# The last TERC digit of a gmina tells its kind (TERYT).
+_KIND_DIGIT = {
+    TenantKind.GMINA_MIEJSKA: "1",
+    TenantKind.GMINA_WIEJSKA: "2",
+    TenantKind.GMINA_MIEJSKO_WIEJSKA: "3",
+    TenantKind.MIASTO_NA_PRAWACH_POWIATU: "1",
+}
+
+
+class Address(Strict):
+    street: str = Field(min_length=2)
+    building: str = Field(min_length=1, max_length=10)
+    postal_code: PostalCode
+    city: str = Field(min_length=2)
+
+
+class Contact(Strict):
+    email: Email
+    phone: Phone
+    epuap_box: str | None = Field(default=None, pattern=r"^/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+    website: str | None = None
+
+
+class Department(Strict):
+    symbol: DeptSymbol
+    name: str = Field(min_length=3)
+
+
+class ServiceSetting(Strict):
+    """A catalogue service as this JST offers it; None means: as the catalogue says."""
+
+    id: ServiceId
+    enabled: bool = True
+    fee: Money | None = None
+    deadline_kind: DeadlineKind | None = None
+    department: DeptSymbol | None = None
+    jrwa: Jrwa | None = None
+
+
+class TenantConfig(Strict):
+    terc: Terc
+    name: str = Field(min_length=3, description="Nazwa JST, np. Gmina Piaseczno.")
+    office_name: str = Field(min_length=3, description="Pełna nazwa organu/urzędu (na UPP).")
+    kind: TenantKind
+    parent_terc: Terc | None = None
+    address: Address
+    contact: Contact
+    bank_account: Nrb
+    edelivery_address: Ade
+    departments: list[Department] = Field(min_length=1)
+    services: list[ServiceSetting] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TenantConfig:
+        expected_len = {TenantKind.POWIAT: 4, TenantKind.WOJEWODZTWO: 2}.get(self.kind, 7)
+        if len(self.terc) != expected_len:
+            raise ValueError(f"Kod TERC dla rodzaju „{self.kind.value}” ma {expected_len} cyfr.")
+        digit = _KIND_DIGIT.get(self.kind)
+        if digit and self.terc[6] != digit:
+            raise ValueError(f"Kod TERC {self.terc} nie oznacza jednostki rodzaju „{self.kind.value}”.")
+        if self.kind is TenantKind.MIASTO_NA_PRAWACH_POWIATU and int(self.terc[2:4]) < 61:
+            raise ValueError("Miasto na prawach powiatu ma kod powiatu 61 lub większy.")
+        symbols = [d.symbol for d in self.departments]
+        if len(symbols) != len(set(symbols)):
+            raise ValueError("Symbole komórek organizacyjnych muszą być unikalne.")
+        ids = [s.id for s in self.services]
+        if len(ids) != len(set(ids)):
+            raise ValueError("Każda usługa może wystąpić w konfiguracji tylko raz.")
+        for i, s in enumerate(self.services):
+            if s.department and s.department not in symbols:
+                raise ValueError(f"services[{i}].department: nieznana komórka „{s.department}”.")
+        return self
+
+    def setting(self, service_id: str) -> ServiceSetting | None:
+        return next((s for s in self.services if s.id == service_id), None)

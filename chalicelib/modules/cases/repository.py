@@ -1,0 +1,134 @@
+"""The departments' inboxes and case-sign counters in DynamoDB.
+
+Registering is one transaction of three writes: advance the counter from the value just read (conditional),
+put the case, and mark the submission registered (conditional on it not being registered yet). A concurrent
+registration in the same department makes the counter condition fail and this one retries with the new value;
+a repeated delivery of the same submission makes the submission condition fail and nothing is written.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.core.settings import get_settings
+from chalicelib.modules.cases.logic import Case, Plan, format_sign
+from chalicelib.modules.cases.resources import CaseTable
+from chalicelib.modules.submissions.models import Submission, SubmissionStatus
+from chalicelib.modules.submissions.resources import SubmissionTable
+
+MAX_ATTEMPTS = 100
+
+
+class CounterContention(Exception):
+    """Too many concurrent registrations in one department; the message is retried later."""
+
+
+def inbox_pk(terc: str, department: str) -> str:
+    return f"T#{terc}#D#{department}"
+
+
+def counter_sk(jrwa: str, year: int) -> str:
+    return f"N#{jrwa}#{year}"
+
+
+def case_sk(at: datetime, case_id: str) -> str:
+    return f"C#{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{case_id}"
+
+
+class DynamoCases:
+    def __init__(self) -> None:
+        self._connection = Connection(region=get_settings().region)
+
+    def last_number(self, terc: str, department: str, jrwa: str, year: int) -> int:
+        try:
+            item = CaseTable.get(inbox_pk(terc, department), counter_sk(jrwa, year), consistent_read=True)
+        except CaseTable.DoesNotExist:
+            return 0
+        return int(item.last or 0)
+
+    def register(self, plan: Plan, submission: Submission, *, at: datetime) -> Case | None:
+        """Register `submission`; None if it already was (by an earlier delivery of the same message)."""
+        pk = inbox_pk(plan.terc, plan.department)
+        for attempt in range(MAX_ATTEMPTS):
+            last = self.last_number(plan.terc, plan.department, plan.jrwa, plan.year)
+            number = last + 1
+            case = Case(
+                case_id=submission.submission_id, sign=format_sign(plan.department, plan.jrwa, number, plan.year),
+                number=number, plan=plan, submission_id=submission.submission_id, owner=submission.owner,
+                service=submission.service, service_name=submission.record.service_name,
+                applicant=submission.record.applicant.name if submission.record.applicant else None,
+                registered_at=at, flags=submission.flags, signed=submission.signed,
+            )
+            counter = CaseTable(pk=pk, sk=counter_sk(plan.jrwa, plan.year))
+            item = CaseTable(pk=pk, sk=case_sk(at, case.case_id), case_id=case.case_id, case_sign=case.sign,
+                             record=json.dumps(case.record(), ensure_ascii=False))
+            marker = SubmissionTable(owner=submission.owner, submission_id=submission.submission_id)
+            registered: list[Action] = [SubmissionTable.status.set(SubmissionStatus.ZAREJESTROWANA.value),
+                          SubmissionTable.case_sign.set(case.sign), SubmissionTable.department.set(plan.department),
+                          SubmissionTable.registered_at.set(at),
+                          # the outbox marker goes with the registration: the sweeper never sends it again
+                          SubmissionTable.outbox.remove(), SubmissionTable.outbox_at.remove(),
+                          SubmissionTable.outbox_sends.remove()]
+            if plan.due_date:
+                registered.append(SubmissionTable.due_date.set(plan.due_date.isoformat()))
+            try:
+                with TransactWrite(connection=self._connection) as tx:
+                    tx.update(counter, actions=[CaseTable.last.set(number)],
+                              condition=(CaseTable.last == last) if last else CaseTable.last.does_not_exist())
+                    tx.save(item, condition=CaseTable.sk.does_not_exist())
+                    tx.update(marker, actions=registered,
+                              condition=SubmissionTable.submission_id.exists()
+                              & SubmissionTable.case_sign.does_not_exist())
+            except TransactWriteError as exc:
+                # PynamoDB sends puts before updates: the reasons come as [case, counter, submission].
+                reasons = [r.code if r else None for r in exc.cancellation_reasons]
+                _, counter_failed, registered_before = (
+                    (reasons + [None] * 3)[i] == "ConditionalCheckFailed" for i in range(3))
+                if registered_before:
+                    return None
+                if counter_failed or "TransactionConflict" in reasons:
+                    # Someone took this number first: read the counter again, after a little jitter.
+                    time.sleep(random.uniform(0.005, 0.02 * min(attempt + 1, 10)))  # noqa: S311
+                    continue
+                raise
+            return case
+        raise CounterContention(f"{pk}: no free number after {MAX_ATTEMPTS} attempts")
+
+    def inbox(self, terc: str, department: str, *, limit: int, after: str | None) -> tuple[list[dict[str, Any]],
+                                                                                            str | None]:
+        """One page of the department's cases, newest first, and the token of the next page."""
+        start = {"pk": {"S": inbox_pk(terc, department)}, "sk": {"S": _decode(after)}} if after else None
+        query = CaseTable.query(inbox_pk(terc, department), CaseTable.sk.startswith("C#"),
+                                scan_index_forward=False, limit=limit, last_evaluated_key=start, page_size=limit)
+        items = [json.loads(item.record) for item in query if item.record]
+        last = query.last_evaluated_key
+        return items, _encode(last["sk"]["S"]) if last else None
+
+
+def _encode(sk: str) -> str:
+    return base64.urlsafe_b64encode(sk.encode()).decode().rstrip("=")
+
+
+def _decode(token: str) -> str:
+    try:
+        sk = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        sk = ""
+    if not sk.startswith("C#"):
+        from chalicelib.core.errors import BadRequest
+
+        raise BadRequest("Nieprawidłowy znacznik strony.", code="invalid_page_token",
+                         details=[{"field": "next", "code": "invalid_page_token",
+                                   "message": "Użyj wartości „next” z poprzedniej strony."}])
+    return sk
+

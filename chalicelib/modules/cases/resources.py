@@ -1,0 +1,41 @@
+"""What the cases module owns in AWS: its DynamoDB tables (PynamoDB models) and SQS queues.
+
+`infrastructure/template.py` renders them (keys, indexes, TTL, queues with their dead-letter queues) for the
+local emulator and the cloud alike; the module's repository reads and writes through the tables.
+"""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    NumberAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.models import Model
+
+from chalicelib.db.tables import TableMeta, table_name
+from chalicelib.resources import QueueSpec
+
+
+class CaseTable(Model):
+    """Each department's inbox (newest first) and its case-sign counters, side by side in one partition.
+
+    Cases: sk = C#<registered at>#<case id>. Counters: sk = N#<JRWA>#<year>, value = the last number issued.
+    """
+
+    class Meta(TableMeta):
+        table_name = table_name("cases")
+
+    pk = UnicodeAttribute(hash_key=True)  # T#<terc>#D#<department>
+    sk = UnicodeAttribute(range_key=True)
+    last = NumberAttribute(null=True)  # counters only
+    case_id = UnicodeAttribute(null=True)
+    case_sign = UnicodeAttribute(null=True)
+    record = UnicodeAttribute(null=True)  # JSON of the case
+
+
+
+TABLES: tuple[type[Model], ...] = (CaseTable,)
+QUEUES: tuple[QueueSpec, ...] = (
+    # Accepted submissions: the worker registers the case in the JST's inbox (ESP) with its case sign.
+    QueueSpec("registrations", visibility_timeout=60, max_receive_count=5),
+)

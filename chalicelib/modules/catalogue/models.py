@@ -1,0 +1,45 @@
+"""The catalogue module's API shapes: a service as a JST offers it, the search query and the form's schema."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chalicelib.model.service import AttachmentRules, Category, Deadline, Fee, RequiredAttachment
+
+
+class CatalogueEntry(BaseModel):
+    """A service as a JST offers it: the definition with the JST's overrides applied."""
+
+    id: str
+    version: int
+    name: str
+    category: Category
+    purpose: str
+    who_may_apply: str
+    legal_basis: list[str]
+    fee: Fee | None
+    deadline: Deadline
+    required_attachments: list[RequiredAttachment]
+    jrwa: str
+    department: str
+    how_to_apply_on_paper: str
+    attachments: AttachmentRules  # what files the e-service accepts (the platform's defaults if not set)
+    tenant: str | None = None
+    bank_account: str | None = None
+
+
+class CatalogueSearch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: str | None = Field(default=None, max_length=100)
+    tenant: str | None = Field(default=None, pattern=r"^\d{2}(\d{2}(\d{3})?)?$")
+    category: Category | None = None
+
+
+class FormSchema(BaseModel):
+    service: str
+    version: int
+    json_schema: dict[str, object] = Field(serialization_alias="schema")
+    ui: dict[str, object]
+
+

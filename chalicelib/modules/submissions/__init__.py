@@ -1,0 +1,1 @@
+"""e-wniosek: attachments, drafts, the intake of a submission with its UPP, and the resident's view of it."""

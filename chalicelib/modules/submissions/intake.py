@@ -1,0 +1,343 @@
+"""The intake of a submission: nothing accepted is ever lost, and no receipt exists for a submission that does not.
+
+No Chalice, no boto3. The order:
+1. the request is checked (form, attachments, applicant, signature, draft): a refused request writes nothing;
+2. the Idempotency-Key, and a signed document's own id, are claimed by one conditional write, before anything is
+   stored or sealed: one attempt at a time holds them, for a lease longer than the function may run;
+3. the attachments and the document go to the attempt's own folder; DataDoreczenia is the moment the document is
+   durably stored; only then is the UPP made, sealed and stored;
+4. ONE write records the submission, its pending-registration marker (the outbox) and completes the claims;
+5. the registration message is sent, best effort: whatever dies or fails here, the marker stays and the sweeper
+   sends it. A request that loses the race on its key waits a moment and replays the winner (like a bank's
+   idempotent payment API), or gets 409 `submission_in_progress` with Retry-After while the winner is still at it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Literal
+
+from chalicelib.core.errors import Conflict, NotFound, Unprocessable
+from chalicelib.core.observability import logger
+from chalicelib.events.topics import RegistrationMessage
+from chalicelib.model.tenant import TenantConfig
+from chalicelib.modules.catalogue import logic as catalogue_logic
+from chalicelib.modules.submissions import applicants
+from chalicelib.modules.submissions.logic import (
+    Offer,
+    Ports,
+    offer,
+    released_attachments,
+    released_key,
+    require_draft,
+    submission_id,
+)
+from chalicelib.modules.submissions.models import (
+    Applicant,
+    Filer,
+    StoredAttachment,
+    StoredFile,
+    Submission,
+    SubmissionIn,
+    SubmissionRecord,
+    SubmissionStatus,
+)
+
+if TYPE_CHECKING:
+    from chalicelib.forms.compiler import FormData
+
+LEASE = timedelta(minutes=2)  # longer than the API function may run (30 s): an older attempt is dead
+OUTBOX_AFTER = timedelta(minutes=3)  # the sweeper sends what the worker has not registered by then
+REQUEUE_AFTER = timedelta(minutes=1)
+IN_PROGRESS_WAIT = 3.0  # seconds a request that lost the race waits for the winner before answering 409
+POLL = 0.25
+RETRY_AFTER = 2
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One attempt at a submission: what it claims, and where its files go."""
+
+    owner: str
+    submission_id: str
+    terc: str
+    attempt_id: str
+    fingerprint: str
+    document_id: str | None  # a signed document's own id: it makes one submission only
+    lease_until: datetime
+
+    @property
+    def prefix(self) -> str:
+        """The attempt's own folder: a request that loses a race never writes over the winner's files."""
+        return f"{folder(self.terc, self.submission_id)}{self.attempt_id}/"
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds the claim that stopped an attempt."""
+
+    kind: Literal["key", "document"]
+    owner: str
+    submission_id: str
+    fingerprint: str | None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    submission: Submission
+    replayed: bool
+
+
+def folder(terc: str, sid: str) -> str:
+    """Every attempt at one submission stores under this folder."""
+    return f"submissions/{terc}/{sid}/"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def request_fingerprint(terc: str, service: str, payload: bytes) -> str:
+    return _sha256(f"{terc}\n{service}\n".encode() + payload)
+
+
+# --- replay, claim, registration ------------------------------------------------------------------------
+
+def _replay(ports: Ports, existing: Submission, fingerprint: str) -> Accepted:
+    if existing.request_sha256 != fingerprint:
+        raise key_reused()
+    if existing.status is SubmissionStatus.PRZYJETE and ports.now() - existing.delivered_at > REQUEUE_AFTER:
+        _queue_registration(ports, existing)  # sooner than the sweeper; registration is idempotent
+    return Accepted(existing, replayed=True)
+
+
+def key_reused() -> Conflict:
+    return Conflict("Ten klucz Idempotency-Key użyto już dla innego wniosku.", code="idempotency_key_reused",
+                    details=[{"field": "Idempotency-Key", "code": "idempotency_key_reused",
+                              "message": "Użyj nowego klucza dla nowego wniosku."}])
+
+
+def in_progress() -> Conflict:
+    return Conflict("Wniosek z tym kluczem Idempotency-Key jest właśnie przyjmowany; ponów żądanie za chwilę.",
+                    code="submission_in_progress",
+                    details=[{"field": "Idempotency-Key", "code": "submission_in_progress",
+                              "message": f"Ponów to samo żądanie za {RETRY_AFTER} s: dostaniesz ten sam wniosek."}])
+
+
+def _claim(ports: Ports, *, owner: str, sid: str, terc: str, fingerprint: str,
+           document_id: str | None) -> Attempt | Accepted:
+    """Claim the key (and the document) for this attempt; or the winner's submission if another attempt won."""
+    attempt = Attempt(owner=owner, submission_id=sid, terc=terc, attempt_id=uuid.uuid4().hex[:12],
+                      fingerprint=fingerprint, document_id=document_id, lease_until=ports.now() + LEASE)
+    holder = ports.submissions.begin(attempt, now=ports.now())
+    if holder is None:
+        return attempt
+    if holder.kind == "document":
+        raise applicants.already_submitted(owner=owner, holder_owner=holder.owner,
+                                           holder_submission_id=holder.submission_id)
+    waited = 0.0
+    while True:
+        winner = ports.submissions.get(owner, sid)
+        if winner is not None:
+            return _replay(ports, winner, fingerprint)
+        if holder.fingerprint != fingerprint:
+            raise key_reused()
+        if waited >= IN_PROGRESS_WAIT:
+            raise in_progress()
+        ports.sleep(POLL)
+        waited += POLL
+
+
+def _queue_registration(ports: Ports, submission: Submission) -> None:
+    """Hand the submission to the registration worker. Its marker is already stored with it, so a failure here
+    must not fail the request: the sweeper sends every marked submission that is due."""
+    message = RegistrationMessage(submission_id=submission.submission_id, owner=submission.owner,
+                                  terc=submission.terc, service=submission.service)
+    try:
+        ports.publisher.publish("registrations", message)
+    except Exception:
+        logger.exception("registration message not sent; left for the sweeper",
+                         extra={"submission_id": submission.submission_id})
+
+
+# --- the two ways in ----------------------------------------------------------------------------------------
+
+def submit_form(ports: Ports, *, owner: str, filer: Filer | None, tenant: TenantConfig, service: str,
+                idempotency_key: str, body: SubmissionIn) -> Accepted:
+    """A form filled in the browser: validate, render the ePUAP document, store, issue the UPP."""
+    from chalicelib.documents import wniosek
+    from chalicelib.forms.compiler import compile_form
+
+    sid = submission_id(owner, idempotency_key)
+    # The request as data, not bytes: a retry that orders keys or spaces the JSON differently is the same request.
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False).encode()
+    fingerprint = request_fingerprint(tenant.terc, service, canonical)
+    existing = ports.submissions.get(owner, sid)
+    if existing is not None:
+        return _replay(ports, existing, fingerprint)
+    person = applicants.require_filer(filer)
+    where = offer(ports.catalogue, tenant, service, body.form_version)
+    if body.draft_id:
+        _own_draft(ports, owner, body.draft_id, where)
+    form = compile_form(where.definition).validate(body.data)
+    flags = applicants.bind(where.definition, form, person)
+    attachments = released_attachments(ports, owner, form, where)
+    claimed = _claim(ports, owner=owner, sid=sid, terc=tenant.terc, fingerprint=fingerprint, document_id=None)
+    if isinstance(claimed, Accepted):
+        return claimed
+    by_id = {a.attachment_id: a for a in attachments}
+
+    def document() -> tuple[bytes, str]:
+        root = wniosek.render(defn=where.definition, tenant=tenant, values=form.values, sender=form.applicant,
+                              attachments=[ref(f.field, by_id[f.attachment_id]) for f in form.files],
+                              document_id=sid, created_at=ports.now())
+        return wniosek.to_bytes(root), sid
+
+    accepted = _accept(ports, claimed, where=where, form=form, attachments=attachments, document=document,
+                       applicant=applicants.applicant_of(form), filer=person, signer=None, flags=flags)
+    if body.draft_id:
+        ports.drafts.delete(owner, body.draft_id)
+    return accepted
+
+
+def _own_draft(ports: Ports, owner: str, draft_id: str, where: Offer) -> None:
+    """The draft the form came from must be the resident's own, of this service: else nothing is written."""
+    try:
+        draft = require_draft(ports, owner, draft_id)
+    except NotFound:
+        draft = None
+    if draft is None or (draft.terc, draft.service) != (where.tenant.terc, where.definition.id):
+        raise Unprocessable("Nie ma takiej wersji roboczej tego wniosku.", code="draft_not_found",
+                            details=[{"field": "draft_id", "code": "draft_not_found",
+                                      "message": "Nie ma takiej wersji roboczej (mogła wygasnąć albo dotyczy "
+                                                 "innej usługi)."}])
+
+
+def submit_signed(ports: Ports, *, owner: str, filer: Filer | None, tenant: TenantConfig, service: str,
+                  idempotency_key: str, signed: bytes) -> Accepted:
+    """A document the resident signed (XAdES): verified, read back, validated, stored exactly as signed."""
+    from chalicelib.modules.submissions import signed as signed_documents
+
+    sid = submission_id(owner, idempotency_key)
+    fingerprint = request_fingerprint(tenant.terc, service, signed)
+    existing = ports.submissions.get(owner, sid)
+    if existing is not None:
+        return _replay(ports, existing, fingerprint)
+    person = applicants.require_filer(filer)
+    checked = signed_documents.check(ports, tenant=tenant, service=service, signed=signed)
+    where = offer(ports.catalogue, tenant, service, checked.version)
+    form = checked.form(where.definition)
+    attachments = released_attachments(ports, owner, form, where)
+    signed_documents.same_digests(checked.digests, attachments)
+    # The document's own id is what the UPP names; a document without one is known by its digest.
+    document_id = checked.document_id or f"sha256:{_sha256(signed)}"
+    claimed = _claim(ports, owner=owner, sid=sid, terc=tenant.terc, fingerprint=fingerprint,
+                     document_id=document_id)
+    if isinstance(claimed, Accepted):
+        return claimed
+    applicant = applicants.applicant_of(form)
+    flags = signed_documents.flags(applicant, checked.signer)
+    return _accept(ports, claimed, where=where, form=form, attachments=attachments,
+                   document=lambda: (signed, document_id), applicant=applicant, filer=person,
+                   signer=checked.signed_by, flags=flags)
+
+
+# --- storing, sealing, recording ----------------------------------------------------------------------------
+
+def ref(field: str, att: Any) -> Any:
+    """How the document names an attachment: file name, type, size and SHA-256 of the released content."""
+    from chalicelib.documents import wniosek
+
+    return wniosek.AttachmentRef(attachment_id=att.attachment_id, field=field, filename=att.filename,
+                                 content_type=att.content_type, size=att.size or 0,
+                                 sha256=bytes.fromhex(att.sha256 or ""))
+
+
+def _store_attachments(ports: Ports, attempt: Attempt, form: FormData,
+                       attachments: list[Any]) -> list[StoredAttachment]:
+    """Copy each released file into the attempt's own folder in the documents bucket."""
+    by_id = {a.attachment_id: a for a in attachments}
+    stored = []
+    for f in form.files:
+        att = by_id[f.attachment_id]
+        key = f"{attempt.prefix}attachments/{att.attachment_id}"
+        version = ports.objects.copy("uploads", released_key(attempt.terc, att.attachment_id), "documents", key)
+        stored.append(StoredAttachment(key=key, version_id=version, sha256=att.sha256 or "", size=att.size or 0,
+                                       content_type=att.content_type, filename=att.filename,
+                                       attachment_id=att.attachment_id, field=f.field))
+    return stored
+
+
+def _accept(ports: Ports, attempt: Attempt, *, where: Offer, form: FormData, attachments: list[Any],
+            document: Any, applicant: Applicant | None, filer: Filer, signer: dict[str, Any] | None,
+            flags: list[str]) -> Accepted:
+    try:
+        submission = _store_and_seal(ports, attempt, where=where, form=form, attachments=attachments,
+                                     document=document, applicant=applicant, filer=filer, signer=signer, flags=flags)
+        recorded = ports.submissions.create(submission, attempt)
+    except Exception:
+        # The key is free again at once; this attempt's files (if any) are left for the sweeper.
+        ports.submissions.abandon(attempt, now=ports.now())
+        raise
+    if not recorded:  # the lease ran out and another attempt holds the key now: its answer is the one
+        raise in_progress()
+    _queue_registration(ports, submission)
+    return Accepted(submission, replayed=False)
+
+
+def _store_and_seal(ports: Ports, attempt: Attempt, *, where: Offer, form: FormData, attachments: list[Any],
+                    document: Any, applicant: Applicant | None, filer: Filer, signer: dict[str, Any] | None,
+                    flags: list[str]) -> Submission:
+    from chalicelib.documents import upp
+
+    sid, prefix, terc = attempt.submission_id, attempt.prefix, where.tenant.terc
+    stored_attachments = _store_attachments(ports, attempt, form, attachments)
+    content, document_id = document()
+    doc_name = f"wniosek-{where.definition.id}-{sid[:8]}.xml"
+    doc_version = ports.objects.put("documents", prefix + "document.xml", content, "application/xml")
+    delivered_at = ports.now()  # DataDoreczenia: S3 has acknowledged the document
+    receipt_id = f"UPP-{sid}"
+    sender_id, sender_type = _sender_identifier(applicant, filer)
+    receipt = upp.Receipt(
+        receipt_id=receipt_id, office_name=where.tenant.office_name, office_id=terc, office_id_type="TERC",
+        office_address=_address(where.tenant),
+        sender_name=applicant.name if applicant else (filer.name or filer.pesel),
+        sender_id=sender_id, sender_id_type=sender_type, delivered_at=delivered_at, issued_at=ports.now(),
+        document_id=document_id, document_filename=doc_name, document_sha256=hashlib.sha256(content).digest(),
+        information=f"Wniosek „{where.definition.name}” (formularz w wersji {where.definition.version}) "
+                    f"został zapisany w systemie teleinformatycznym urzędu.",
+    )
+    sealed = ports.seal(upp.build(receipt), receipt.issued_at)
+    upp_version = ports.objects.put("documents", prefix + "upp.xml", sealed, "application/xml")
+    record = SubmissionRecord(
+        document=StoredFile(key=prefix + "document.xml", version_id=doc_version, sha256=_sha256(content),
+                            size=len(content), content_type="application/xml", filename=doc_name),
+        document_id=document_id,
+        upp=StoredFile(key=prefix + "upp.xml", version_id=upp_version, sha256=_sha256(sealed), size=len(sealed),
+                       content_type="application/xml", filename=f"UPP-{sid[:8]}.xml"),
+        receipt_id=receipt_id, attachments=stored_attachments, applicant=applicant, email=form.email,
+        service_name=where.definition.name, office_name=where.tenant.office_name, signer=signer, filer=filer,
+    )
+    # The department is known now: clerks of other departments never see the submission, registered or not.
+    department = catalogue_logic.entry(where.definition, where.tenant).department
+    return Submission(submission_id=sid, owner=attempt.owner, terc=terc, service=where.definition.id,
+                      form_version=where.definition.version, request_sha256=attempt.fingerprint,
+                      delivered_at=delivered_at, record=record, signed=signer is not None, flags=flags,
+                      department=department)
+
+
+def _sender_identifier(applicant: Applicant | None, filer: Filer) -> tuple[str, str]:
+    if applicant is not None and applicant.pesel:
+        return applicant.pesel, "PESEL"
+    if applicant is not None and applicant.nip:
+        return applicant.nip, "NIP"
+    return filer.pesel, "PESEL"
+
+
+def _address(tenant: TenantConfig) -> str:
+    a = tenant.address
+    return f"{a.street} {a.building}, {a.postal_code} {a.city}"

@@ -1,0 +1,135 @@
+"""Rules for a JST's configuration: changes by its administrator, checks against the catalogue, audit."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Protocol
+
+from chalicelib.core.auth import Principal
+from chalicelib.core.clock import WARSAW
+from chalicelib.core.errors import Conflict, NotFound, Unprocessable
+from chalicelib.events.topics import TenantEvent
+from chalicelib.integrations.mail import Mail
+from chalicelib.model.tenant import ServiceSetting, TenantConfig
+from chalicelib.modules.tenants.models import ServiceSettingChange, StoredTenant
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    terc: str
+    event_id: str
+    at: datetime
+    actor: str
+    action: str
+    summary: str
+
+    @classmethod
+    def new(cls, *, terc: str, at: datetime, actor: str, action: str, summary: str) -> AuditEntry:
+        return cls(terc=terc, event_id=str(uuid.uuid4()), at=at, actor=actor, action=action, summary=summary)
+
+
+class TenantStore(Protocol):
+    def get(self, terc: str) -> StoredTenant | None: ...
+
+    def save(self, config: TenantConfig, *, expected_version: int | None, audit: AuditEntry) -> int: ...
+
+
+def check_against_catalogue(config: TenantConfig, catalogue_ids: Collection[str]) -> None:
+    details = [
+        {"field": f"services[{i}].id", "code": "unknown_service",
+         "message": f"Usługa „{s.id}” nie istnieje w katalogu regionu."}
+        for i, s in enumerate(config.services)
+        if s.id not in catalogue_ids
+    ]
+    if details:
+        raise Unprocessable("Konfiguracja odwołuje się do usług spoza katalogu.", details=details)
+
+
+def require_tenant(store: TenantStore, terc: str) -> StoredTenant:
+    stored = store.get(terc)
+    if stored is None:
+        raise NotFound(f"Jednostka samorządu o kodzie TERC {terc} nie jest obsługiwana.", code="tenant_not_found")
+    return stored
+
+
+def apply_change(config: TenantConfig, service_id: str, change: ServiceSettingChange) -> tuple[TenantConfig, str]:
+    """The configuration after `change`, and a Polish one-line summary of what changed."""
+    given = change.model_fields_set
+    if not given:
+        raise Unprocessable("Zmiana nie zawiera żadnego pola.", code="empty_change")
+    if change.department is not None and change.department not in {d.symbol for d in config.departments}:
+        raise Unprocessable(
+            details=[{"field": "department", "code": "unknown_department",
+                      "message": f"Jednostka nie ma komórki „{change.department}”."}]
+        )
+    current = config.setting(service_id) or ServiceSetting(id=service_id, enabled=False)
+    update = {k: getattr(change, k) for k in given}
+    if update.get("enabled", False) is None:  # enabled cannot be "cleared"; null leaves it as it is
+        del update["enabled"]
+    updated = current.model_copy(update=update)
+    services = [s for s in config.services if s.id != service_id] + [updated]
+    services.sort(key=lambda s: s.id)
+    new_config = TenantConfig.model_validate({**config.model_dump(), "services": [s.model_dump() for s in services]})
+    parts = []
+    if current.enabled != updated.enabled:
+        parts.append("włączono usługę" if updated.enabled else "wyłączono usługę")
+    for name, label in (("fee", "opłata"), ("deadline_kind", "termin"), ("department", "komórka")):
+        before, after = getattr(current, name), getattr(updated, name)
+        if before != after:
+            parts.append(f"{label}: {_shown(before)} → {_shown(after)}")
+    summary = f"{service_id}: " + ("; ".join(parts) if parts else "bez zmian")
+    return new_config, summary
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "z katalogu"
+    return str(value.value) if isinstance(value, Enum) else str(value)
+
+
+def change_service(
+    store: TenantStore,
+    *,
+    terc: str,
+    service_id: str,
+    change: ServiceSettingChange,
+    catalogue_ids: Collection[str],
+    actor: Principal,
+    now: datetime,
+    expected_version: int | None = None,
+) -> tuple[StoredTenant, AuditEntry]:
+    if service_id not in catalogue_ids:
+        raise NotFound(f"Usługa „{service_id}” nie istnieje w katalogu regionu.", code="service_not_found")
+    stored = require_tenant(store, terc)
+    if expected_version is not None and expected_version != stored.version:
+        raise Conflict("Konfiguracja została w międzyczasie zmieniona; odśwież ją i spróbuj ponownie.",
+                       code="version_mismatch")
+    new_config, summary = apply_change(stored.config, service_id, change)
+    audit = AuditEntry.new(terc=terc, at=now, actor=actor.subject, action="service.changed", summary=summary)
+    version = store.save(new_config, expected_version=stored.version, audit=audit)
+    return StoredTenant(config=new_config, version=version), audit
+
+
+def event_of(audit: AuditEntry) -> TenantEvent:
+    return TenantEvent(event_id=audit.event_id, terc=audit.terc, at=audit.at, actor=audit.actor,
+                       action=audit.action, summary=audit.summary)
+
+
+def change_notice(config: TenantConfig, event: TenantEvent) -> Mail:
+    """The e-mail that tells a JST's contact address that its configuration changed."""
+    when = event.at.astimezone(WARSAW).strftime("%d.%m.%Y %H:%M")
+    text = (
+        f"Szanowni Państwo,\n\n"
+        f"w dniu {when} zmieniono konfigurację e-usług jednostki {config.name} (TERC {config.terc}) "
+        f"na regionalnej platformie e-Urząd.\n\n"
+        f"Zmiana: {event.summary}\n"
+        f"Wprowadził(a): {event.actor}\n"
+        f"Identyfikator zdarzenia: {event.event_id}\n\n"
+        f"Jeżeli ta zmiana nie była zamierzona, prosimy o niezwłoczny kontakt z administratorem regionu.\n\n"
+        f"Wiadomość wygenerowana automatycznie — prosimy na nią nie odpowiadać."
+    )
+    return Mail(to=config.contact.email, subject=f"[e-Urząd] Zmiana konfiguracji usług — {config.name}", text=text)

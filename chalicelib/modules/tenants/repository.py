@@ -1,0 +1,116 @@
+"""Tenant configurations and their audit trail in DynamoDB (PynamoDB models <-> pydantic)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.condition import Condition
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.core.cache import Expiring
+from chalicelib.core.errors import Conflict
+from chalicelib.core.metering import day_of
+from chalicelib.core.settings import get_settings
+from chalicelib.model.tenant import TenantConfig
+from chalicelib.modules.tenants.logic import AuditEntry
+from chalicelib.modules.tenants.models import StoredTenant, TenantSummary
+from chalicelib.modules.tenants.resources import AuditTable, TenantTable
+
+
+def audit_sort_key(at: datetime, event_id: str) -> str:
+    """Audit entries sort by time (UTC, fixed width) and stay unique by event id."""
+    return f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{event_id}"
+
+
+def _audit_item(entry: AuditEntry) -> AuditTable:
+    return AuditTable(
+        pk=f"T#{entry.terc}",
+        sk=audit_sort_key(entry.at, entry.event_id),
+        day=day_of(entry.at),
+        event_id=entry.event_id,
+        actor=entry.actor,
+        action=entry.action,
+        summary=entry.summary,
+    )
+
+
+class DynamoTenantStore:
+    def __init__(self, directory_cache_seconds: float | None = None) -> None:
+        ttl = get_settings().catalogue_cache_seconds if directory_cache_seconds is None else directory_cache_seconds
+        # The public list of JSTs is read by anyone and changes rarely: a full Scan per anonymous
+        # request would let anyone run up the bill.
+        self._directory = Expiring(lambda: [TenantSummary(**c.model_dump()) for c in self.all()], ttl)
+
+    def get(self, terc: str) -> StoredTenant | None:
+        try:
+            # Strongly consistent: an administrator's change takes effect on the very next request.
+            item = TenantTable.get(terc, consistent_read=True)
+        except TenantTable.DoesNotExist:
+            return None
+        return StoredTenant(config=TenantConfig.model_validate_json(item.config), version=int(item.version))
+
+    def all(self) -> list[TenantConfig]:
+        return sorted(
+            (TenantConfig.model_validate_json(item.config) for item in TenantTable.scan()),
+            key=lambda c: c.terc,
+        )
+
+    def directory(self) -> list[TenantSummary]:
+        """The public list of JSTs, cached per container."""
+        return self._directory.get()
+
+    def save(self, config: TenantConfig, *, expected_version: int | None, audit: AuditEntry) -> int:
+        """Write the configuration and its audit entry atomically; refuse if someone saved in between."""
+        version = (expected_version or 0) + 1
+        item = TenantTable(
+            terc=config.terc,
+            config=config.model_dump_json(),
+            version=version,
+            updated_at=audit.at,
+            updated_by=audit.actor,
+        )
+        condition: Condition
+        if expected_version is None:
+            condition = TenantTable.terc.does_not_exist()
+        else:
+            condition = TenantTable.version == expected_version
+        audit_item = _audit_item(audit)
+        try:
+            with TransactWrite(connection=Connection(region=get_settings().region)) as tx:
+                tx.save(item, condition=condition)
+                tx.save(audit_item, condition=AuditTable.sk.does_not_exist())
+        except TransactWriteError as exc:
+            raise Conflict(
+                "Konfiguracja została w międzyczasie zmieniona; odśwież ją i spróbuj ponownie.",
+                code="version_mismatch",
+            ) from exc
+        return version
+
+    def audit(self, terc: str, *, limit: int = 50) -> list[dict[str, str | None]]:
+        entries = []
+        for item in AuditTable.query(f"T#{terc}", scan_index_forward=False, limit=limit):
+            entries.append({
+                "event_id": item.event_id,
+                "at": item.sk.split("#", 1)[0],
+                "actor": item.actor,
+                "action": item.action,
+                "summary": item.summary,
+                "notified_at": item.notified_at.isoformat() if item.notified_at else None,
+            })
+        return entries
+
+    def mark_notified(
+        self, terc: str, *, changed_at: datetime, event_id: str, notified_at: datetime, notification_id: str
+    ) -> bool:
+        """Record that the change notification went out; False if it already had been (duplicate delivery)."""
+        item = AuditTable(pk=f"T#{terc}", sk=audit_sort_key(changed_at, event_id))
+        try:
+            item.update(
+                actions=[AuditTable.notified_at.set(notified_at), AuditTable.notification_id.set(notification_id)],
+                condition=AuditTable.sk.exists() & AuditTable.notified_at.does_not_exist(),
+            )
+        except UpdateError:
+            return False
+        return True

@@ -1,0 +1,107 @@
+"""JST directory (public) and configuration by the JST's administrator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib.core.auth import Access, Role
+from chalicelib.core.clock import get_clock
+from chalicelib.core.errors import BadRequest
+from chalicelib.core.http import endpoint, json_response, parse_body, require_principal
+from chalicelib.core.inputs import ascii_int
+from chalicelib.core.observability import logger
+from chalicelib.integrations.clients import publisher
+from chalicelib.modules import catalogue
+from chalicelib.modules.catalogue import logic as catalogue_logic
+from chalicelib.modules.tenants import logic
+from chalicelib.modules.tenants.models import ServiceSettingChange, TenantProfile
+from chalicelib.modules.tenants.wiring import tenant_store
+
+bp = Blueprint(__name__)
+ADMINS = Access.of(Role.TENANT_ADMIN, Role.REGION_ADMIN, tenant_param="terc")
+STAFF_READ = Access.of(Role.TENANT_ADMIN, Role.REGION_ADMIN, Role.FINANCE, tenant_param="terc")
+
+
+def _if_match() -> int | None:
+    raw = (bp.current_request.headers.get("if-match") or "").strip().strip('"')
+    if not raw:
+        return None
+    version = ascii_int(raw)
+    if version is None:
+        raise BadRequest("Nagłówek If-Match musi zawierać numer wersji konfiguracji.", code="invalid_if_match")
+    return version
+
+
+@endpoint(bp, "/v1/tenants", access=Access.anyone(), summary="Jednostki samorządu regionu",
+          response="openapi.shapes:TenantPage")
+def list_tenants() -> Any:
+    items = [s.model_dump(mode="json") for s in tenant_store().directory()]
+    return {"items": items, "count": len(items)}
+
+
+@endpoint(bp, "/v1/tenants/{terc}", access=Access.anyone(), summary="Dane kontaktowe i konto JST",
+          response="modules.tenants.models:TenantProfile")
+def tenant_profile(terc: str) -> Any:
+    config = logic.require_tenant(tenant_store(), terc).config
+    return TenantProfile(**config.model_dump())
+
+
+@endpoint(bp, "/v1/tenants/{terc}/services", access=Access.anyone(), summary="Usługi udostępniane przez JST",
+          response="openapi.shapes:TenantServices")
+def tenant_services(terc: str) -> Any:
+    config = logic.require_tenant(tenant_store(), terc).config
+    found = catalogue_logic.search(catalogue.definitions().latest_all(), q=None, category=None, tenant=config)
+    return {"tenant": terc, "items": [e.model_dump(mode="json") for e in found], "count": len(found)}
+
+
+@endpoint(bp, "/v1/tenants/{terc}/services/{service}", access=Access.anyone(), summary="Usługa w wersji JST",
+          response="modules.catalogue.models:CatalogueEntry")
+def tenant_service(terc: str, service: str) -> Any:
+    config = logic.require_tenant(tenant_store(), terc).config
+    return catalogue_logic.tenant_service(catalogue.definitions(), config, service).model_dump(mode="json")
+
+
+@endpoint(bp, "/v1/tenants/{terc}/config", access=ADMINS, summary="Konfiguracja JST (ETag = wersja)",
+          response="openapi.shapes:TenantConfigView")
+def tenant_config(terc: str) -> Any:
+    stored = logic.require_tenant(tenant_store(), terc)
+    return json_response({"version": stored.version, "config": stored.config.model_dump(mode="json")},
+                         headers={"ETag": f'"{stored.version}"'})
+
+
+@endpoint(bp, "/v1/tenants/{terc}/services/{service}/settings", access=ADMINS, methods=("PUT",),
+          summary="Zmiana ustawień usługi w JST", request="modules.tenants.models:ServiceSettingChange",
+          params="openapi.shapes:IfMatchHeaders", response="openapi.shapes:SettingChanged")
+def change_service(terc: str, service: str) -> Any:
+    change = parse_body(bp.current_request.raw_body, ServiceSettingChange)
+    stored, audit = logic.change_service(
+        tenant_store(),
+        terc=terc,
+        service_id=service,
+        change=change,
+        catalogue_ids=catalogue.definitions().ids(),
+        actor=require_principal(),
+        now=get_clock().now(),
+        expected_version=_if_match(),
+    )
+    try:
+        publisher().publish("tenant-events", logic.event_of(audit))
+    except Exception:  # the change itself is saved and audited; only the e-mail notice is late
+        logger.exception("tenant event not queued", extra={"event_id": audit.event_id})
+    setting = stored.config.setting(service)
+    return json_response(
+        {"version": stored.version, "service": setting.model_dump(mode="json") if setting else None,
+         "audit_event": audit.event_id},
+        headers={"ETag": f'"{stored.version}"'},
+    )
+
+
+@endpoint(bp, "/v1/tenants/{terc}/audit", access=STAFF_READ, summary="Dziennik zmian konfiguracji JST",
+          response="openapi.shapes:AuditPage")
+def tenant_audit(terc: str) -> Any:
+    items = tenant_store().audit(terc)
+    if not items:  # every JST has at least the entry of its first configuration; none means no such JST
+        logic.require_tenant(tenant_store(), terc)
+    return {"items": items}
