@@ -1,11 +1,11 @@
 """The import contracts (.importlinter, `lint-imports` in `make lint`) hold on the tree and bite when broken.
 
 A copy of the packages gets one offending file, and lint-imports run on it names the contract it breaks.
+That every module has its contract is a step of the module checklist (test_module_checklist.py).
 """
 
 from __future__ import annotations
 
-import configparser
 import os
 import re
 import shutil
@@ -14,8 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from chalicelib.modules import MODULES
 
 ROOT = Path(__file__).resolve().parents[2]
 LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
@@ -82,14 +80,3 @@ def test_a_module_may_use_another_through_its_published_interface_and_the_events
     result = lint_imports(tree)
     assert result.returncode == 0, result.stdout
 
-
-def test_every_module_has_its_own_contract() -> None:
-    config = configparser.ConfigParser()
-    config.read(ROOT / ".importlinter")
-    protected = {section["protected_modules"].strip(): section["allowed_importers"].split()
-                 for section in config.values() if section.get("type") == "protected"}
-    assert sorted(protected) == sorted(f"chalicelib.modules.{name}.*" for name in MODULES)
-    for name in MODULES:
-        assert f"chalicelib.modules.{name}" in protected[f"chalicelib.modules.{name}.*"]
-        assert not any(importer.startswith("chalicelib.modules.") and importer != f"chalicelib.modules.{name}"
-                       for importer in protected[f"chalicelib.modules.{name}.*"]), name
