@@ -76,7 +76,7 @@ def _named_models() -> set[str]:
     docs = [getattr(entry.view_function, DOC_ATTR, None) for methods in app.routes.values()
             for entry in methods.values()]
     return {ref for doc in docs if doc is not None for ref in (doc.request, doc.response, doc.params)
-            if ref and MODEL_NAME.match(ref)}
+            if isinstance(ref, str) and MODEL_NAME.match(ref)}
 
 
 def check_models(name: str) -> None:
