@@ -20,6 +20,7 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 LAYERS = "Layers: entry points -> modules -> libraries -> model -> core"
 LIBRARIES = "Libraries never import modules"
 PURE_LOGIC = "Logic, the model and the libraries of pure logic never import Chalice or boto3"
+NO_TOOLING = "The platform never imports the app or its deployment tooling"
 
 
 def module_contract(name: str) -> str:
@@ -65,6 +66,10 @@ def test_the_tree_keeps_every_contract() -> None:
     ("chalicelib/core/probe.py", "from chalicelib.model import tenant\n", [LAYERS]),
     # A module's logic importing boto3.
     ("chalicelib/modules/cases/logic.py", "import boto3\n", [PURE_LOGIC]),
+    # The platform reaching up into the app or the deployment tooling.
+    ("chalicelib/modules/health/routes.py", "import app\n", [NO_TOOLING]),
+    # ... and through the template (it collects every module's tables) a library reaches the modules too.
+    ("chalicelib/integrations/probe.py", "from infrastructure import template\n", [LAYERS, LIBRARIES, NO_TOOLING]),
 ])
 def test_a_broken_contract_fails_lint_naming_it(tree: Path, where: str, source: str, broken: list[str]) -> None:
     path = tree / where
