@@ -31,8 +31,8 @@ from chalicelib.core.errors import (
     is_validation_error,
 )
 from chalicelib.core.observability import bind, logger, unbind
+from chalicelib.core.route_doc import DOC_ATTR, RouteDoc
 from chalicelib.core.settings import get_settings
-from chalicelib.openapi.route_doc import DOC_ATTR, RouteDoc
 
 if TYPE_CHECKING:  # pydantic loads with the first model a view uses, not at cold start
     from pydantic import BaseModel

@@ -71,7 +71,7 @@ def check_workers(name: str) -> None:
 
 def _named_models() -> set[str]:
     from app import app
-    from chalicelib.openapi.route_doc import DOC_ATTR
+    from chalicelib.core.route_doc import DOC_ATTR
 
     docs = [getattr(entry.view_function, DOC_ATTR, None) for methods in app.routes.values()
             for entry in methods.values()]
