@@ -9,11 +9,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from chalicelib.model.service import DeadlineKind
-from chalicelib.modules.cases.logic import Plan
+from chalicelib.modules.cases.models import Filing, Plan
 from chalicelib.modules.cases.repository import DynamoCases
+from chalicelib.modules.submissions.facts import facts_of
 from chalicelib.modules.submissions.intake import LEASE, Attempt
 from chalicelib.modules.submissions.models import StoredFile, Submission, SubmissionRecord
 from chalicelib.modules.submissions.repository import DynamoSubmissions
+from tests import samples
 
 A = "1418043"
 
@@ -41,9 +43,15 @@ def accepted(year: int) -> Submission:
     return submission
 
 
+def filing(submission: Submission) -> Filing:
+    return Filing(submission_id=submission.submission_id, owner=submission.owner, terc=A,
+                  service=submission.service, facts=facts_of(submission, None, samples.tenant()))
+
+
 def register_all(submissions: list[Submission], year: int) -> list[Any]:
     def one(submission: Submission) -> Any:
-        return DynamoCases().register(plan(year), submission, at=datetime.now(UTC))  # one client per worker
+        # one client per worker
+        return DynamoCases().register(plan(year), filing(submission), at=datetime.now(UTC), notify=False)
 
     with ThreadPoolExecutor(max_workers=25) as pool:
         return list(pool.map(one, submissions))
