@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.constants import ALL_OLD
+from pynamodb.exceptions import CancellationReason, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.settings import get_settings
@@ -48,6 +49,10 @@ def case_sk(at: datetime, case_id: str) -> str:
 class DynamoCases:
     def __init__(self) -> None:
         self._connection = Connection(region=get_settings().region)
+        # The last number this container saw per counter: the next registration tries it without reading the
+        # counter first. A wrong guess costs nothing in correctness (the counter's condition fails, and the
+        # failed transaction returns the counter as it stands), only the request it would have saved.
+        self._seen: dict[tuple[str, str, str, int], int] = {}
 
     def last_number(self, terc: str, department: str, jrwa: str, year: int) -> int:
         try:
@@ -59,8 +64,11 @@ class DynamoCases:
     def register(self, plan: Plan, filing: Filing, *, at: datetime, notify: bool) -> Case | None:
         """Register `filing`; None if it already was (by an earlier delivery of the same message)."""
         pk = inbox_pk(plan.terc, plan.department)
+        key = (plan.terc, plan.department, plan.jrwa, plan.year)
         for attempt in range(MAX_ATTEMPTS):
-            last = self.last_number(plan.terc, plan.department, plan.jrwa, plan.year)
+            last = self._seen.get(key)
+            if last is None:
+                last = self.last_number(*key)
             number = last + 1
             case = Case.of(filing, plan, sign=format_sign(plan.department, plan.jrwa, number, plan.year),
                            number=number, at=at)
@@ -73,7 +81,8 @@ class DynamoCases:
             try:
                 with TransactWrite(connection=self._connection) as tx:
                     tx.update(counter, actions=[CaseTable.last.set(number)],
-                              condition=(CaseTable.last == last) if last else CaseTable.last.does_not_exist())
+                              condition=(CaseTable.last == last) if last else CaseTable.last.does_not_exist(),
+                              return_values=ALL_OLD)
                     tx.save(item, condition=CaseTable.sk.does_not_exist())
                     tx.update(marked.item, actions=marked.actions, condition=marked.condition)
             except TransactWriteError as exc:
@@ -84,10 +93,16 @@ class DynamoCases:
                 if registered_before:
                     return None
                 if counter_failed or "TransactionConflict" in reasons:
-                    # Someone took this number first: read the counter again, after a little jitter.
+                    # Someone took this number first: go on from the counter the failure returned (or read it
+                    # again), after a little jitter.
+                    self._seen.pop(key, None)
+                    current = _counter_of(exc.cancellation_reasons[1] if counter_failed else None)
+                    if current is not None:
+                        self._seen[key] = current
                     time.sleep(random.uniform(0.005, 0.02 * min(attempt + 1, 10)))  # noqa: S311
                     continue
                 raise
+            self._seen[key] = number
             return case
         raise CounterContention(f"{pk}: no free number after {MAX_ATTEMPTS} attempts")
 
@@ -100,6 +115,12 @@ class DynamoCases:
         items = [json.loads(item.record) for item in query if item.record]
         last = query.last_evaluated_key
         return items, _encode(last["sk"]["S"]) if last else None
+
+
+def _counter_of(reason: CancellationReason | None) -> int | None:
+    """The counter's value as the failed condition found it (ALL_OLD), if the answer carried it."""
+    last = (reason.raw_item or {}).get("last") if reason is not None else None
+    return int(last["N"]) if last and "N" in last else None
 
 
 def _encode(sk: str) -> str:
