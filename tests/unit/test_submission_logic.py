@@ -422,6 +422,35 @@ def test_the_same_key_and_body_again_replays_the_submission_and_stores_nothing()
     assert p.submissions.created == [first.submission.submission_id]
 
 
+def test_a_replay_answers_with_the_first_receipt_though_the_draft_is_gone_and_the_service_switched_off() -> None:
+    # Given a letter accepted from a draft (the draft is removed with it), with a released attachment
+    p = fakes.ports()
+    data = letter_data(p, released(p))
+    draft = drafts.save_draft(p, owner=OWNER, where=offer(p), draft_id=None, body=DraftIn(data=data))
+    first = submit(p, data, draft_id=draft.draft_id)
+
+    # When the same request comes again after the JST switched the service off
+    again = submit(p, data, draft_id=draft.draft_id, tenant=samples.tenant())
+
+    # Then it gets the first receipt, as any replay; the same key for another body is still refused
+    assert again.replayed and again.submission == first.submission
+    with pytest.raises(Conflict):
+        submit(p, with_value(data, "tytul", "Inne"), draft_id=draft.draft_id, tenant=samples.tenant())
+
+
+def test_the_key_and_the_attachments_are_read_at_once() -> None:
+    # Given a letter with a released attachment
+    p = fakes.ports()
+    data = letter_data(p, released(p))
+
+    # When it is submitted, and submitted again
+    submit(p, data)
+    submit(p, data)
+
+    # Then each request read the key and the attachments in one lookup (no separate read of the key)
+    assert p.submissions.lookups == 2
+
+
 def test_the_same_key_with_another_body_is_a_conflict() -> None:
     # Given an accepted letter
     p = fakes.ports()
