@@ -261,67 +261,30 @@ def signatures_install_demo(directory: Path = DEMO_PKI) -> int:
     return 0
 
 
-def _unknown_queue(key: str) -> int:
-    from chalicelib import dead_letters
-
-    print(f"błąd: nieznana kolejka „{key}”; znane kolejki: {', '.join(dead_letters.queue_keys())}", file=sys.stderr)
-    return 2
-
-
-def dlq_show(key: str | None, limit: int) -> int:
-    """Without a queue, the DLQ depth of every queue; with one, up to `limit` of its dead letters, left in place."""
-    from chalicelib import dead_letters
-
-    if key is None:
-        for queue in dead_letters.queue_keys():
-            print(f"{queue}: w kolejce błędów: {dead_letters.depth(queue)}")
-        return 0
-    try:
-        letters = dead_letters.peek(key, limit)
-    except dead_letters.UnknownQueue:
-        return _unknown_queue(key)
-    if not letters:
-        print(f"{key}: kolejka błędów jest pusta")
-        return 0
-    for letter in letters:
-        sent = letter.sent_at.strftime("%Y-%m-%d %H:%M:%S") if letter.sent_at else "?"
-        print(f"{letter.message_id} · wysłano {sent} · odebrań: {letter.receive_count} · {letter.summary}")
-    print(f"{key}: pokazano {len(letters)}; wiadomości pozostają w kolejce błędów")
-    return 0
-
-
-def dlq_redrive(key: str, limit: int | None) -> int:
-    """Move dead letters of queue `key` back to it; each is deleted from the DLQ only after it was sent."""
-    from chalicelib import dead_letters
-
-    try:
-        moved = dead_letters.redrive(key, limit)
-    except dead_letters.UnknownQueue:
-        return _unknown_queue(key)
-    print(f"{key}: przeniesiono z kolejki błędów z powrotem do kolejki: {moved}")
-    return 0
-
-
-def _positive(raw: str) -> int:
-    value = int(raw)
-    if value < 1:
-        raise argparse.ArgumentTypeError("liczba musi być dodatnia")
-    return value
-
-
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    sub = parser.add_subparsers(dest="group", required=True)
+def _tenant_commands(sub: Any) -> None:
     tenants = sub.add_parser("tenants").add_subparsers(dest="action", required=True)
-    for action in ("validate", "apply"):
-        tenants.add_parser(action).add_argument("files", nargs="+", type=Path)
+    validate = tenants.add_parser("validate")
+    validate.set_defaults(run=lambda a: tenants_validate(a.files))
+    apply = tenants.add_parser("apply")
+    apply.set_defaults(run=lambda a: tenants_apply(a.files))
+    for command in (validate, apply):
+        command.add_argument("files", nargs="+", type=Path)
     export = tenants.add_parser("export")
     export.add_argument("out", type=Path)
     export.add_argument("--terc")
+    export.set_defaults(run=lambda a: tenants_export(a.out, a.terc))
+
+
+def _catalogue_commands(sub: Any) -> None:
     cat = sub.add_parser("catalogue").add_subparsers(dest="action", required=True)
-    for action in ("validate", "publish", "lock"):
-        cat.add_parser(action).add_argument("root", nargs="?", type=Path, default=FORMS)
+    commands = {"validate": catalogue_validate, "publish": catalogue_publish, "lock": catalogue_lock}
+    for action, command in commands.items():
+        parser = cat.add_parser(action)
+        parser.add_argument("root", nargs="?", type=Path, default=FORMS)
+        parser.set_defaults(run=lambda a, command=command: command(a.root))
+
+
+def _token_command(sub: Any) -> None:
     token = sub.add_parser("dev-token")
     token.add_argument("--role", required=True, choices=[r.value for r in Role])
     for option in ("--tenant", "--subject", "--department"):
@@ -329,57 +292,56 @@ def main(argv: list[str]) -> int:
     token.add_argument("--pesel", help="the person's PESEL, as the national login gives it (residents)")
     token.add_argument("--name", help='given and family name, e.g. "Jan Kowalski"')
     token.add_argument("--ttl", type=int, default=3600)
+    token.set_defaults(run=dev_token)
+
+
+def _signature_commands(sub: Any) -> None:
     sig = sub.add_parser("signatures").add_subparsers(dest="action", required=True)
     verify = sig.add_parser("verify", help="verify signed XML files against the deployment's trust store")
     verify.add_argument("files", nargs="+", type=Path)
     verify.add_argument("--policy", choices=["strict", "archival"], default="strict")
+    verify.set_defaults(run=lambda a: signatures_verify(a.files, a.policy))
     seal = sig.add_parser("seal", help="seal an XML document with the office seal (XAdES-BES, enveloped)")
     seal.add_argument("file", type=Path)
     seal.add_argument("-o", "--out", type=Path)
+    seal.set_defaults(run=lambda a: signatures_seal(a.file, a.out))
+    demo = sig.add_parser("install-demo-pki", help="generate the demo PKI, trust its root, store the seal")
+    demo.add_argument("--dir", type=Path, default=DEMO_PKI)
+    demo.set_defaults(run=lambda a: signatures_install_demo(a.dir))
+
+
+def _receipt_commands(sub: Any) -> None:
+    from chalicelib import cli_receipts  # only names a function; its imports are inside it
+
     receipts = sub.add_parser("upp").add_subparsers(dest="action", required=True)
     check = receipts.add_parser("check", help="verify a UPP's seal and that it certifies the given document")
     check.add_argument("receipt", type=Path)
     check.add_argument("document", type=Path)
-    demo = sig.add_parser("install-demo-pki", help="generate the demo PKI, trust its root, store the seal")
-    demo.add_argument("--dir", type=Path, default=DEMO_PKI)
-    dlq = sub.add_parser("dlq").add_subparsers(dest="action", required=True)
-    show = dlq.add_parser("show", help="messages in each dead-letter queue, or a look at one queue's (left in place)")
-    show.add_argument("queue", nargs="?")
-    show.add_argument("--limit", type=_positive, default=10)
-    redrive = dlq.add_parser("redrive", help="move dead letters back to their queue")
-    redrive.add_argument("queue")
-    redrive.add_argument("--limit", type=_positive, help="at most N (default: as many as the DLQ holds now)")
-    args = parser.parse_args(argv)
+    check.set_defaults(run=lambda a: cli_receipts.upp_check(a.receipt, a.document))
+
+
+def parser() -> argparse.ArgumentParser:
+    """One sub-command per operator task; each names the function it runs (`run`)."""
+    from chalicelib import cli_dlq
+
+    root = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = root.add_subparsers(dest="group", required=True)
+    for add_commands in (_tenant_commands, _catalogue_commands, _token_command, _signature_commands,
+                         _receipt_commands, cli_dlq.add_commands):
+        add_commands(sub)
+    return root
+
+
+def main(argv: list[str]) -> int:
+    args = parser().parse_args(argv)
     from botocore.exceptions import BotoCoreError
 
     from chalicelib.local_platform import use_local_platform
 
     use_local_platform()
     try:
-        if args.group == "dlq":
-            if args.action == "show":
-                return dlq_show(args.queue, args.limit)
-            return dlq_redrive(args.queue, args.limit)
-        if args.group == "dev-token":
-            return dev_token(args)
-        if args.group == "upp":
-            from chalicelib.cli_receipts import upp_check
-
-            return upp_check(args.receipt, args.document)
-        if args.group == "signatures":
-            if args.action == "verify":
-                return signatures_verify(args.files, args.policy)
-            if args.action == "seal":
-                return signatures_seal(args.file, args.out)
-            return signatures_install_demo(args.dir)
-        if args.group == "catalogue":
-            commands = {"validate": catalogue_validate, "publish": catalogue_publish, "lock": catalogue_lock}
-            return commands[args.action](args.root)
-        if args.action == "validate":
-            return tenants_validate(args.files)
-        if args.action == "apply":
-            return tenants_apply(args.files)
-        return tenants_export(args.out, args.terc)
+        return int(args.run(args))
     except ExceptionGroup as group:
         for exc in group.exceptions:
             if isinstance(exc, Invalid):
@@ -394,7 +356,6 @@ def main(argv: list[str]) -> int:
         print(f"błąd: brak połączenia z AWS ({exc}). Uruchom `make run` albo ustaw AWS_ENDPOINT_URL, "
               "EURZAD_RESOURCE_PREFIX i poświadczenia AWS.", file=sys.stderr)
         return 1
-
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -46,6 +46,37 @@ def serve_web(api: str) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{WEB_PORT}"
 
 
+def deploy_and_load() -> dict[str, str]:
+    """Deploy the stack into the running emulator, then the catalogue, the demo region and the demo PKI."""
+    from infrastructure.deploy import deploy, stage_environment
+
+    os.environ.update({k: v for k, v in stage_environment(STAGE).items() if k.startswith("EURZAD_")})
+    from chalicelib import cli
+    from chalicelib.core import dev_issuer
+
+    step("wdrażam platformę (chalice package + stos CloudFormation)…")
+    outputs = deploy(STAGE, {"EURZAD_AUTH_JWKS": dev_issuer.jwks()})
+    step("publikuję katalog usług…")
+    cli.catalogue_publish(cli.FORMS)
+    step("wczytuję region demo…")
+    cli.tenants_apply(sorted((ROOT / "region" / "demo").glob("*.yaml")))
+    step("instaluję demo PKI…")
+    cli.signatures_install_demo()
+    return outputs
+
+
+def announce(endpoints: dict[str, str]) -> None:
+    print("\ne-Urząd runs locally:")
+    for name, url in endpoints.items():
+        print(f"  {name:12} {url}")
+    print(f"\n  try: curl {endpoints['api']}/v1/catalogue")
+    print(f"  verify a signature: curl -H 'Content-Type: application/xml' --data-binary @signed.xml "
+          f"{endpoints['api']}/v1/signatures/verify")
+    print("  demo PKI (root, resident Jan Kowalski, office seal): .local/demo-pki/")
+    print("  token: .venv/bin/python -m chalicelib.cli dev-token --role tenant-admin --tenant 1418043")
+    print("\nCtrl-C stops everything.", flush=True)
+
+
 def main() -> int:
     # SIGTERM stops like Ctrl-C, at any point (even during start-up), so the emulator is stopped cleanly and
     # writes its state; SIGINT too when started from a script that ignores it.
@@ -59,30 +90,18 @@ def main() -> int:
          f"({'ze stanem z poprzedniego uruchomienia' if keep else 'od zera'}, {state})…")
     endpoint = emulator.endpoint(EMULATOR_PORT)
     os.environ["AWS_ENDPOINT_URL"] = endpoint
-    server: ThreadingHTTPServer | None = None
-    site: ThreadingHTTPServer | None = None
+    servers: list[ThreadingHTTPServer] = []  # the local API, then the portal
     try:
         # Always persisted, so that the next KEEP_STATE=1 run finds what this one left.
         emulator.start(EMULATOR_PORT, state, fresh=not keep, persist=True)
-        from infrastructure.deploy import deploy, stage_environment
-
-        os.environ.update({k: v for k, v in stage_environment(STAGE).items() if k.startswith("EURZAD_")})
-        from chalicelib import cli
-        from chalicelib.core import dev_issuer
+        outputs = deploy_and_load()
         from infrastructure import local_proxy
 
-        step("wdrażam platformę (chalice package + stos CloudFormation)…")
-        outputs = deploy(STAGE, {"EURZAD_AUTH_JWKS": dev_issuer.jwks()})
-        step("publikuję katalog usług…")
-        cli.catalogue_publish(cli.FORMS)
-        step("wczytuję region demo…")
-        cli.tenants_apply(sorted((ROOT / "region" / "demo").glob("*.yaml")))
-        step("instaluję demo PKI…")
-        cli.signatures_install_demo()
         step("rozgrzewam funkcję API i uruchamiam lokalne API…")
-        server = local_proxy.serve(outputs["api"], API_PORT)
+        servers.append(local_proxy.serve(outputs["api"], API_PORT))
         step("uruchamiam portal…")
         site, web_url = serve_web(f"http://127.0.0.1:{API_PORT}")  # through the local API: bursts queue there
+        servers.append(site)
         endpoints = {
             "web": web_url,
             "api": f"http://127.0.0.1:{API_PORT}",
@@ -91,15 +110,7 @@ def main() -> int:
             "stack": f"{os.environ['EURZAD_RESOURCE_PREFIX']}-app",
         }
         (state.parent / "endpoints.json").write_text(json.dumps(endpoints, indent=2) + "\n")
-        print("\ne-Urząd runs locally:")
-        for name, url in endpoints.items():
-            print(f"  {name:12} {url}")
-        print(f"\n  try: curl {endpoints['api']}/v1/catalogue")
-        print(f"  verify a signature: curl -H 'Content-Type: application/xml' --data-binary @signed.xml "
-              f"{endpoints['api']}/v1/signatures/verify")
-        print("  demo PKI (root, resident Jan Kowalski, office seal): .local/demo-pki/")
-        print("  token: .venv/bin/python -m chalicelib.cli dev-token --role tenant-admin --tenant 1418043")
-        print("\nCtrl-C stops everything.", flush=True)
+        announce(endpoints)
         while True:
             time.sleep(1)
     except KeyboardInterrupt:
@@ -107,15 +118,12 @@ def main() -> int:
     finally:
         for sig in (signal.SIGINT, signal.SIGTERM):  # a second Ctrl-C must not cut the state being written
             signal.signal(sig, signal.SIG_IGN)
-        if server is not None:
+        for server in servers:
             server.shutdown()
-        if site is not None:
-            site.shutdown()
         step("zatrzymuję emulator (zapisuje stan)…")
         emulator.stop(state)
         print("stopped.", flush=True)
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

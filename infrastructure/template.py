@@ -56,6 +56,27 @@ def table_resource(model: type[Model]) -> dict[str, Any]:
 
 def render() -> dict[str, Any]:
     out: dict[str, Any] = {}
+    key_id = _data_key(out)
+    for model in tables():
+        out[logical_id(model.__name__)] = table_resource(model)
+    for queue in queues():
+        _queue(out, queue)
+    for bucket in resources.BUCKETS:
+        bucket_id = logical_id(bucket.key, "bucket")
+        out[bucket_id] = {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain",
+                          "Properties": _bucket_properties(bucket, key_id)}
+        if bucket.notify:
+            _notifications(out, bucket_id, resources.bucket_name(bucket.key), bucket.notify)
+    out[logical_id("mail", "identity")] = {
+        "Type": "AWS::SES::EmailIdentity",
+        "Properties": {"EmailIdentity": get_settings().mail_from},
+    }
+    return {"AWSTemplateFormatVersion": "2010-09-09", "Description": "e-Urząd platform resources",
+            "Resources": out}
+
+
+def _data_key(out: dict[str, Any]) -> str:
+    """The KMS key (and its alias) that encrypts documents and data at rest; its logical id."""
     key_id = logical_id("data", "key")
     out[key_id] = {
         "Type": "AWS::KMS::Key",
@@ -79,62 +100,57 @@ def render() -> dict[str, Any]:
         "Type": "AWS::KMS::Alias",
         "Properties": {"AliasName": resources.kms_alias(), "TargetKeyId": {"Ref": key_id}},
     }
-    for model in tables():
-        out[logical_id(model.__name__)] = table_resource(model)
-    for queue in queues():
-        dlq = logical_id(queue.key, "dlq")
-        out[dlq] = {
-            "Type": "AWS::SQS::Queue",
-            "Properties": {"QueueName": resources.dlq_name(queue.key),
-                           "MessageRetentionPeriod": queue.dlq_retention_seconds, "SqsManagedSseEnabled": True},
-        }
-        out[logical_id(queue.key, "queue")] = {
-            "Type": "AWS::SQS::Queue",
-            "Properties": {
-                "QueueName": resources.queue_name(queue.key),
-                "VisibilityTimeout": queue.visibility_timeout,
-                "MessageRetentionPeriod": queue.retention_seconds,
-                "SqsManagedSseEnabled": True,
-                "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [dlq, "Arn"]},
-                                  "maxReceiveCount": queue.max_receive_count},
-            },
-        }
-    for bucket in resources.BUCKETS:
-        props: dict[str, Any] = {
-            "BucketName": resources.bucket_name(bucket.key),
-            "BucketEncryption": {"ServerSideEncryptionConfiguration": [{
-                "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
-                                                  "KMSMasterKeyID": {"Fn::GetAtt": [key_id, "Arn"]}},
-                "BucketKeyEnabled": True,
-            }]},
-            "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
-                                               "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
-            "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
-        }
-        if bucket.versioned:
-            props["VersioningConfiguration"] = {"Status": "Enabled"}
-        rules: list[dict[str, Any]] = []
-        if bucket.noncurrent_days:
-            rules.append({"Id": "expire-old-versions", "Status": "Enabled",
-                          "NoncurrentVersionExpiration": {"NoncurrentDays": bucket.noncurrent_days}})
-        rules += [{"Id": f"expire-{logical_id(prefix)}", "Status": "Enabled", "Prefix": prefix,
-                   "ExpirationInDays": days} for prefix, days in bucket.expire]
-        if rules:
-            props["LifecycleConfiguration"] = {"Rules": rules}
-        if bucket.browser:  # the portal uploads and downloads straight from the browser, on its own origin
-            props["CorsConfiguration"] = {"CorsRules": [{
-                "AllowedOrigins": [get_settings().web_origin], "AllowedMethods": list(bucket.browser),
-                "AllowedHeaders": ["*"], "MaxAge": 600}]}
-        bucket_id = logical_id(bucket.key, "bucket")
-        out[bucket_id] = {"Type": "AWS::S3::Bucket", "DeletionPolicy": "Retain", "Properties": props}
-        if bucket.notify:
-            _notifications(out, bucket_id, resources.bucket_name(bucket.key), bucket.notify)
-    out[logical_id("mail", "identity")] = {
-        "Type": "AWS::SES::EmailIdentity",
-        "Properties": {"EmailIdentity": get_settings().mail_from},
+    return key_id
+
+
+def _queue(out: dict[str, Any], queue: resources.QueueSpec) -> None:
+    """A queue and its dead-letter queue."""
+    dlq = logical_id(queue.key, "dlq")
+    out[dlq] = {
+        "Type": "AWS::SQS::Queue",
+        "Properties": {"QueueName": resources.dlq_name(queue.key),
+                       "MessageRetentionPeriod": queue.dlq_retention_seconds, "SqsManagedSseEnabled": True},
     }
-    return {"AWSTemplateFormatVersion": "2010-09-09", "Description": "e-Urząd platform resources",
-            "Resources": out}
+    out[logical_id(queue.key, "queue")] = {
+        "Type": "AWS::SQS::Queue",
+        "Properties": {
+            "QueueName": resources.queue_name(queue.key),
+            "VisibilityTimeout": queue.visibility_timeout,
+            "MessageRetentionPeriod": queue.retention_seconds,
+            "SqsManagedSseEnabled": True,
+            "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": [dlq, "Arn"]},
+                              "maxReceiveCount": queue.max_receive_count},
+        },
+    }
+
+
+def _bucket_properties(bucket: resources.BucketSpec, key_id: str) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "BucketName": resources.bucket_name(bucket.key),
+        "BucketEncryption": {"ServerSideEncryptionConfiguration": [{
+            "ServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms",
+                                              "KMSMasterKeyID": {"Fn::GetAtt": [key_id, "Arn"]}},
+            "BucketKeyEnabled": True,
+        }]},
+        "PublicAccessBlockConfiguration": {"BlockPublicAcls": True, "BlockPublicPolicy": True,
+                                           "IgnorePublicAcls": True, "RestrictPublicBuckets": True},
+        "OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+    }
+    if bucket.versioned:
+        props["VersioningConfiguration"] = {"Status": "Enabled"}
+    rules: list[dict[str, Any]] = []
+    if bucket.noncurrent_days:
+        rules.append({"Id": "expire-old-versions", "Status": "Enabled",
+                      "NoncurrentVersionExpiration": {"NoncurrentDays": bucket.noncurrent_days}})
+    rules += [{"Id": f"expire-{logical_id(prefix)}", "Status": "Enabled", "Prefix": prefix,
+               "ExpirationInDays": days} for prefix, days in bucket.expire]
+    if rules:
+        props["LifecycleConfiguration"] = {"Rules": rules}
+    if bucket.browser:  # the portal uploads and downloads straight from the browser, on its own origin
+        props["CorsConfiguration"] = {"CorsRules": [{
+            "AllowedOrigins": [get_settings().web_origin], "AllowedMethods": list(bucket.browser),
+            "AllowedHeaders": ["*"], "MaxAge": 600}]}
+    return props
 
 
 def _notifications(out: dict[str, Any], bucket_id: str, bucket: str, notify: tuple[tuple[str, str], ...]) -> None:

@@ -18,7 +18,7 @@ import sys
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from infrastructure.local_proxy import HOP_HEADERS
 
@@ -65,88 +65,99 @@ def site_config(api: str, *, dev_sign_in: bool) -> dict[str, Any]:
     return config
 
 
+class Site(BaseHTTPRequestHandler):
+    """The portal's handler; `handler_for` sets where the API is and whether the local sign-in exists."""
+
+    protocol_version = "HTTP/1.1"
+    target: ClassVar[urllib.parse.SplitResult] = urllib.parse.urlsplit("http://127.0.0.1")
+    api: ClassVar[str] = ""
+    dev_sign_in: ClassVar[bool] = True
+
+    def _send(self, status: int, body: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for key, value in (extra or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _static(self) -> None:
+        path = urllib.parse.urlsplit(self.path).path
+        if path == "/config.json":
+            body = json.dumps(site_config(self.api, dev_sign_in=self.dev_sign_in)).encode()
+            self._send(200, body, TYPES[".json"], {"Cache-Control": "no-store"})
+            return
+        base, rel = (LOCAL_PAGES, path[len("/lokalnie/"):]) if path.startswith("/lokalnie/") else (SITE, path)
+        if base is LOCAL_PAGES and not self.dev_sign_in:
+            self._send(404, b"Nie znaleziono.", TYPES[".txt"])
+            return
+        file = (base / urllib.parse.unquote(rel).lstrip("/")).resolve()
+        if file.is_dir():
+            file = file / "index.html"
+        if not file.is_relative_to(base.resolve()) or not file.is_file():
+            self._send(404, b"Nie znaleziono.", TYPES[".txt"])
+            return
+        kind = TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        self._send(200, file.read_bytes(), kind, {"Cache-Control": "no-cache"})
+
+    def _proxy(self, body: bytes | None) -> None:
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
+        conn = http.client.HTTPConnection(self.target.hostname or "127.0.0.1", self.target.port,
+                                          timeout=60)
+        try:
+            conn.request(self.command, self.target.path + self.path, body=body, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+        except OSError as exc:
+            sys.stderr.write(f"[web] API unreachable: {exc!r}\n")
+            self._send(502, f"API niedostępne: {exc}".encode(), TYPES[".txt"])
+            return
+        finally:
+            conn.close()
+        data = _binary(data, resp.getheader("Content-Type") or "")
+        self._send(resp.status, data, resp.getheader("Content-Type") or "application/octet-stream",
+                   {k: v for k, v in resp.getheaders() if k.lower() not in HOP_HEADERS | {"content-type"}})
+
+    def _token(self, body: bytes) -> None:
+        try:
+            token = mint_token(json.loads(body or b"{}"))
+        except (ValueError, TypeError) as exc:
+            self._send(422, json.dumps({"error": {"code": "invalid", "message": str(exc), "details": []}},
+                                       ensure_ascii=False).encode(), TYPES[".json"])
+            return
+        self._send(200, json.dumps({"token": token}).encode(), TYPES[".json"], {"Cache-Control": "no-store"})
+
+    def _dispatch(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        if self.path.startswith("/v1/"):
+            self._proxy(body)
+        elif self.path == "/lokalnie/token" and self.command == "POST" and self.dev_sign_in:
+            self._token(body or b"")
+        elif self.command in ("GET", "HEAD"):
+            self._static()
+        else:
+            self._send(405, b"Niedozwolona metoda.", TYPES[".txt"])
+
+    do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_OPTIONS = _dispatch  # noqa: N815 (http.server names)
+
+    def log_message(self, fmt: str, *args: object) -> None:
+        if self.path.startswith("/v1/") or (len(args) > 1 and str(args[1]) >= "400"):
+            sys.stderr.write(f"[web] {self.command} {self.path} -> {args[1] if len(args) > 1 else ''}\n")
+
+
 def handler_for(upstream: str, *, api: str = "", dev_sign_in: bool = True) -> type[BaseHTTPRequestHandler]:
     """Static files from web/ (and web_local/ under /lokalnie/), /config.json, /v1/* to `upstream`."""
-    target = urllib.parse.urlsplit(upstream)
+    class Configured(Site):
+        pass
 
-    class Site(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def _send(self, status: int, body: bytes, content_type: str, extra: dict[str, str] | None = None) -> None:
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.send_header("X-Content-Type-Options", "nosniff")
-            for key, value in (extra or {}).items():
-                self.send_header(key, value)
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-
-        def _static(self) -> None:
-            path = urllib.parse.urlsplit(self.path).path
-            if path == "/config.json":
-                body = json.dumps(site_config(api, dev_sign_in=dev_sign_in)).encode()
-                self._send(200, body, TYPES[".json"], {"Cache-Control": "no-store"})
-                return
-            base, rel = (LOCAL_PAGES, path[len("/lokalnie/"):]) if path.startswith("/lokalnie/") else (SITE, path)
-            if base is LOCAL_PAGES and not dev_sign_in:
-                self._send(404, b"Nie znaleziono.", TYPES[".txt"])
-                return
-            file = (base / urllib.parse.unquote(rel).lstrip("/")).resolve()
-            if file.is_dir():
-                file = file / "index.html"
-            if not file.is_relative_to(base.resolve()) or not file.is_file():
-                self._send(404, b"Nie znaleziono.", TYPES[".txt"])
-                return
-            kind = TYPES.get(file.suffix) or mimetypes.guess_type(file.name)[0] or "application/octet-stream"
-            self._send(200, file.read_bytes(), kind, {"Cache-Control": "no-cache"})
-
-        def _proxy(self, body: bytes | None) -> None:
-            headers = {k: v for k, v in self.headers.items() if k.lower() not in HOP_HEADERS}
-            conn = http.client.HTTPConnection(target.hostname or "127.0.0.1", target.port, timeout=60)
-            try:
-                conn.request(self.command, target.path + self.path, body=body, headers=headers)
-                resp = conn.getresponse()
-                data = resp.read()
-            except OSError as exc:
-                sys.stderr.write(f"[web] API unreachable: {exc!r}\n")
-                self._send(502, f"API niedostępne: {exc}".encode(), TYPES[".txt"])
-                return
-            finally:
-                conn.close()
-            data = _binary(data, resp.getheader("Content-Type") or "")
-            self._send(resp.status, data, resp.getheader("Content-Type") or "application/octet-stream",
-                       {k: v for k, v in resp.getheaders() if k.lower() not in HOP_HEADERS | {"content-type"}})
-
-        def _token(self, body: bytes) -> None:
-            try:
-                token = mint_token(json.loads(body or b"{}"))
-            except (ValueError, TypeError) as exc:
-                self._send(422, json.dumps({"error": {"code": "invalid", "message": str(exc), "details": []}},
-                                           ensure_ascii=False).encode(), TYPES[".json"])
-                return
-            self._send(200, json.dumps({"token": token}).encode(), TYPES[".json"], {"Cache-Control": "no-store"})
-
-        def _dispatch(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else None
-            if self.path.startswith("/v1/"):
-                self._proxy(body)
-            elif self.path == "/lokalnie/token" and self.command == "POST" and dev_sign_in:
-                self._token(body or b"")
-            elif self.command in ("GET", "HEAD"):
-                self._static()
-            else:
-                self._send(405, b"Niedozwolona metoda.", TYPES[".txt"])
-
-        do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_OPTIONS = _dispatch  # noqa: N815 (http.server names)
-
-        def log_message(self, fmt: str, *args: object) -> None:
-            if self.path.startswith("/v1/") or (len(args) > 1 and str(args[1]) >= "400"):
-                sys.stderr.write(f"[web] {self.command} {self.path} -> {args[1] if len(args) > 1 else ''}\n")
-
-    return Site
+    Configured.target = urllib.parse.urlsplit(upstream)
+    Configured.api = api
+    Configured.dev_sign_in = dev_sign_in
+    return Configured
 
 
 def serve(port: int, upstream: str, *, dev_sign_in: bool = True) -> ThreadingHTTPServer:

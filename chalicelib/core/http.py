@@ -31,8 +31,8 @@ from chalicelib.core.errors import (
     from_validation_error,
 )
 from chalicelib.core.observability import bind, logger, unbind
+from chalicelib.core.route_doc import DOC_ATTR, RouteDoc
 from chalicelib.core.settings import get_settings
-from chalicelib.openapi.route_doc import DOC_ATTR, RouteDoc
 
 ACCESS_ATTR = "eurzad_access"
 MODULE_ATTR = "eurzad_module"

@@ -25,7 +25,7 @@ class TableMeta:
 
 
 class MeteringTable(Model):
-    """Usage per JST, e-service, catalogue service, function and day. Written with ADD by the metering
+    """Usage per JST, platform module, catalogue service, function and day. Written with ADD by the metering
     hook (one UpdateItem per invocation); counters for each AWS operation are extra attributes."""
 
     class Meta(TableMeta):

@@ -228,36 +228,46 @@ def _identity(sender: SenderLike | None, persons: list[Mapping[str, Any]],
 def _sender(dane: etree._Element, defn: ServiceDefinition, values: Mapping[str, Any],
             sender: SenderLike | None) -> None:
     fields = list(_walk(defn.form.fields, values))
-    persons = [v for f, v in fields if f.type is FieldType.PERSON and isinstance(v, Mapping)]
-    firms = [v for f, v in fields if f.type is FieldType.FIRM and isinstance(v, Mapping)]
-    identity = _identity(sender, persons, firms)
+    identity = _identity(sender, _all_of(fields, FieldType.PERSON), _all_of(fields, FieldType.FIRM))
     if identity is None:
         return
-    address = next((v for f, v in fields if f.type is FieldType.ADDRESS and isinstance(v, Mapping)), None)
+    address = next(iter(_all_of(fields, FieldType.ADDRESS)), None)
     email = next((v for f, v in fields if f.type is FieldType.EMAIL and isinstance(v, str) and v), None)
     phone = next((v for f, v in fields if f.type is FieldType.PHONE and isinstance(v, str) and v), None)
 
     podmiot = sub(sub(dane, STR, "Nadawcy"), META, "Podmiot")
-    if identity.kind == "person":
-        holder = sub(podmiot, OSO, "Osoba")
-        if identity.pesel:
-            sub(sub(holder, OSO, "IdOsoby"), OSO, "PESEL", identity.pesel)
-        sub(holder, OSO, "Imie", identity.first)
-        if identity.middle:
-            sub(holder, OSO, "ImieDrugie", identity.middle)
-        sub(holder, OSO, "Nazwisko", identity.last, {"rodzajCzlonu": "pierwszy"})
-    else:
-        holder = sub(podmiot, INST, "Instytucja")
-        sub(holder, INST, "NazwaInstytucji", identity.name)
-        if identity.nip or identity.regon:
-            ids = sub(holder, INST, "IdInstytucji")
-            if identity.nip:
-                sub(ids, INST, "NIP", identity.nip)
-            if identity.regon:
-                sub(ids, INST, "REGON", identity.regon)
+    holder = _person(podmiot, identity) if identity.kind == "person" else _firm(podmiot, identity)
     if address is not None:
         _address(holder, address)
     _contact(holder, email, phone)
+
+
+def _all_of(fields: list[tuple[FormField, Any]], kind: FieldType) -> list[Mapping[str, Any]]:
+    """The values of every structured field of this type (person, firm, address), in form order."""
+    return [v for f, v in fields if f.type is kind and isinstance(v, Mapping)]
+
+
+def _person(podmiot: etree._Element, identity: _Identity) -> etree._Element:
+    holder = sub(podmiot, OSO, "Osoba")
+    if identity.pesel:
+        sub(sub(holder, OSO, "IdOsoby"), OSO, "PESEL", identity.pesel)
+    sub(holder, OSO, "Imie", identity.first)
+    if identity.middle:
+        sub(holder, OSO, "ImieDrugie", identity.middle)
+    sub(holder, OSO, "Nazwisko", identity.last, {"rodzajCzlonu": "pierwszy"})
+    return holder
+
+
+def _firm(podmiot: etree._Element, identity: _Identity) -> etree._Element:
+    holder = sub(podmiot, INST, "Instytucja")
+    sub(holder, INST, "NazwaInstytucji", identity.name)
+    if identity.nip or identity.regon:
+        ids = sub(holder, INST, "IdInstytucji")
+        if identity.nip:
+            sub(ids, INST, "NIP", identity.nip)
+        if identity.regon:
+            sub(ids, INST, "REGON", identity.regon)
+    return holder
 
 
 def _split_name(name: str) -> tuple[str, str | None, str]:

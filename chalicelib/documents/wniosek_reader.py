@@ -26,6 +26,24 @@ def read(root: etree._Element) -> ReadDocument:
 
     Values come back as text for every leaf and as lists for repeatable fields; no definition is needed.
     """
+    tresc, form = _form_block(root)
+    namespace = etree.QName(form).namespace or ""
+    match = FORM_NS.match(namespace)
+    service, version, terc = form.get("usluga"), form.get("wersja"), form.get("jst")
+    if match is None or service != match.group(1) or version != match.group(2):
+        raise DocumentError("form_malformed",
+                            "Oznaczenie usługi lub wersji formularza nie zgadza się z przestrzenią nazw.")
+    if not terc or not terc.isdigit():
+        raise DocumentError("form_malformed", "Blok danych formularza nie wskazuje jednostki (atrybut jst).")
+    values = _read_children(form, namespace)
+    attachments = _attachments(tresc, namespace)
+    return ReadDocument(service=match.group(1), version=int(match.group(2)), terc=terc, values=values,
+                        attachment_ids=[identifier for identifier, _ in attachments],
+                        document_id=_document_id(root), digests=dict(attachments))
+
+
+def _form_block(root: etree._Element) -> tuple[etree._Element, etree._Element]:
+    """The document's content and its one form data block (any form namespace)."""
     if root.tag != q(WNIO, "Dokument"):
         raise DocumentError("document_not_application",
                             "To nie jest wniosek elektroniczny (oczekiwano elementu wnio:Dokument).")
@@ -38,33 +56,25 @@ def read(root: etree._Element) -> ReadDocument:
         raise DocumentError("form_missing", "Dokument nie zawiera danych formularza (f:Formularz).")
     if len(forms) > 1:
         raise DocumentError("form_malformed", "Dokument zawiera więcej niż jeden blok danych formularza.")
-    form = forms[0]
-    namespace = etree.QName(form).namespace or ""
-    match = FORM_NS.match(namespace)
-    service, version, terc = form.get("usluga"), form.get("wersja"), form.get("jst")
-    if match is None or service != match.group(1) or version != match.group(2):
-        raise DocumentError("form_malformed",
-                            "Oznaczenie usługi lub wersji formularza nie zgadza się z przestrzenią nazw.")
-    if not terc or not terc.isdigit():
-        raise DocumentError("form_malformed", "Blok danych formularza nie wskazuje jednostki (atrybut jst).")
+    return tresc, forms[0]
 
-    values = _read_children(form, namespace)
-    attachment_ids = []
-    digests: dict[str, str] = {}
+
+def _attachments(tresc: etree._Element, namespace: str) -> list[tuple[str, str]]:
+    """The attachments the document names, in its order: (id, the SHA-256 it certifies, hex)."""
+    found: list[tuple[str, str]] = []
     zalaczniki = tresc.find(q(STR, "Zalaczniki"))
-    if zalaczniki is not None:
-        for zalacznik in zalaczniki.iterchildren(q(STR, "Zalacznik")):
-            reference = zalacznik.find(q(namespace, "Odnosnik"))
-            identifier = reference.get("identyfikator") if reference is not None else None
-            if not identifier or reference is None:
-                raise DocumentError("form_malformed", "Załącznik nie ma odnośnika do przesłanego pliku.")
-            attachment_ids.append(identifier)
-            try:
-                digests[identifier] = base64.b64decode(reference.get("skrot") or "", validate=True).hex()
-            except ValueError as exc:
-                raise DocumentError("form_malformed", "Skrót załącznika nie jest poprawnym base64.") from exc
-    return ReadDocument(service=match.group(1), version=int(match.group(2)), terc=terc, values=values,
-                        attachment_ids=attachment_ids, document_id=_document_id(root), digests=digests)
+    if zalaczniki is None:
+        return found
+    for zalacznik in zalaczniki.iterchildren(q(STR, "Zalacznik")):
+        reference = zalacznik.find(q(namespace, "Odnosnik"))
+        identifier = reference.get("identyfikator") if reference is not None else None
+        if not identifier or reference is None:
+            raise DocumentError("form_malformed", "Załącznik nie ma odnośnika do przesłanego pliku.")
+        try:
+            found.append((identifier, base64.b64decode(reference.get("skrot") or "", validate=True).hex()))
+        except ValueError as exc:
+            raise DocumentError("form_malformed", "Skrót załącznika nie jest poprawnym base64.") from exc
+    return found
 
 
 def _document_id(root: etree._Element) -> str | None:

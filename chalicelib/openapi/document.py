@@ -17,7 +17,7 @@ from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from chalicelib.core.auth import Access
 from chalicelib.core.http import ACCESS_ATTR, FALLBACK_PATH, MODULE_ATTR
-from chalicelib.openapi.route_doc import DOC_ATTR, RouteDoc
+from chalicelib.core.route_doc import DOC_ATTR, RouteDoc
 
 OPENAPI_VERSION = "3.1.0"
 REF = "#/components/schemas/{model}"

@@ -227,27 +227,43 @@ def _read_references(sig: _Signature, signed_info: etree._Element, root: etree._
                      ids: dict[str, etree._Element], policy: Policy) -> None:
     key_info = sig.element.find(xs.ds("KeyInfo"))
     for ref in signed_info.findall(xs.ds("Reference")):
-        uri = ref.get("URI")
-        digest_method = _algorithm(ref, xs.ds("DigestMethod")) or ""
-        transforms = ref.findall(f"{xs.ds('Transforms')}/{xs.ds('Transform')}")
-        _check_algorithms(sig, digest_method, transforms, policy)
-        if uri is None or not (uri == "" or (uri.startswith("#") and _NCNAME.match(uri[1:]))):
-            sig.add("reference_external", uri)
-            continue
-        target = root if uri == "" else ids.get(uri[1:])
-        if target is None:
-            sig.add("reference_unresolved", uri)
-            continue
-        if any(r.target is target for r in sig.refs):  # each reference would canonicalise it again
-            sig.add("reference_target_repeated", uri or '""')
-            continue
-        kind = _target_kind(sig, ref, target, root, key_info)
-        if kind is None:
-            sig.add("reference_target_forbidden", uri or '""')
-            continue
-        algorithms = [t.get("Algorithm") or "" for t in transforms]
-        sig.refs.append(Reference(ref, uri, kind, target, algorithms, digest_method))
+        reference = _read_reference(sig, ref, root, ids, key_info, policy=policy)
+        if reference is not None:
+            sig.refs.append(reference)
+    _check_coverage(sig)
 
+
+def _is_same_document(uri: str) -> bool:
+    return uri == "" or (uri.startswith("#") and _NCNAME.match(uri[1:]) is not None)
+
+
+def _read_reference(sig: _Signature, ref: etree._Element, root: etree._Element, ids: dict[str, etree._Element],
+                    key_info: etree._Element | None, *, policy: Policy) -> Reference | None:
+    """One Reference, or None with the reason recorded on the signature."""
+    uri = ref.get("URI")
+    digest_method = _algorithm(ref, xs.ds("DigestMethod")) or ""
+    transforms = ref.findall(f"{xs.ds('Transforms')}/{xs.ds('Transform')}")
+    _check_algorithms(sig, digest_method, transforms, policy)
+    if uri is None or not _is_same_document(uri):
+        sig.add("reference_external", uri)
+        return None
+    target = root if uri == "" else ids.get(uri[1:])
+    if target is None:
+        sig.add("reference_unresolved", uri)
+        return None
+    if any(r.target is target for r in sig.refs):  # each reference would canonicalise it again
+        sig.add("reference_target_repeated", uri or '""')
+        return None
+    kind = _target_kind(sig, ref, target, root, key_info)
+    if kind is None:
+        sig.add("reference_target_forbidden", uri or '""')
+        return None
+    algorithms = [t.get("Algorithm") or "" for t in transforms]
+    return Reference(ref, uri, kind, target, algorithms, digest_method)
+
+
+def _check_coverage(sig: _Signature) -> None:
+    """The SignedProperties are signed exactly once, and something of the document or an Object is signed."""
     if sig.signed_properties is not None:
         covering = [r for r in sig.refs if r.kind == "signed_properties"]
         if not covering:

@@ -23,7 +23,7 @@ class CatalogueEntry(BaseModel):
     jrwa: str
     department: str
     how_to_apply_on_paper: str
-    attachments: AttachmentRules  # what files the e-service accepts (the platform's defaults if not set)
+    attachments: AttachmentRules  # what files the service accepts online (the platform's defaults if not set)
     tenant: str | None = None
     bank_account: str | None = None
 

@@ -1,4 +1,4 @@
-"""The signature services the other e-services use: verify what residents send, seal what the office issues.
+"""The signatures module's logic, which other modules use: verify what residents send, seal what the office issues.
 
 lxml and python-xmlsec load on first use, so other routes do not pay for them at cold start.
 """

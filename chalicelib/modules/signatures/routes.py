@@ -1,4 +1,4 @@
-"""Public e-service: verify an electronic signature (XAdES) and see who signed and what."""
+"""Public route of the signatures module: verify an electronic signature (XAdES) and see who signed and what."""
 
 from __future__ import annotations
 
