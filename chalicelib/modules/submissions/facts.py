@@ -9,7 +9,7 @@ from __future__ import annotations
 from chalicelib.events.topics import RegistrationFacts
 from chalicelib.model.service import ServiceDefinition
 from chalicelib.model.tenant import TenantConfig, UnknownDepartment
-from chalicelib.modules.catalogue import logic as catalogue_logic
+from chalicelib.modules import catalogue
 from chalicelib.modules.submissions.models import Submission
 
 
@@ -25,7 +25,7 @@ def facts_of(submission: Submission, defn: ServiceDefinition | None, tenant: Ten
         flags=submission.flags, signed=submission.signed)
     if defn is None:
         return facts
-    offered = catalogue_logic.entry(defn, tenant)
+    offered = catalogue.entry(defn, tenant)
     try:
         name = tenant.department(offered.department).name
     except UnknownDepartment:

@@ -29,7 +29,7 @@ from chalicelib.core.errors import ApiError, Conflict
 from chalicelib.core.observability import logger
 from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
 from chalicelib.model.tenant import TenantConfig
-from chalicelib.modules.catalogue import logic as catalogue_logic
+from chalicelib.modules import catalogue
 from chalicelib.modules.submissions import applicants
 from chalicelib.modules.submissions.attachments import check_released, released_key
 from chalicelib.modules.submissions.facts import facts_of
@@ -310,7 +310,7 @@ def _store_and_seal(ports: Ports, attempt: Attempt, read: Read, attachments: lis
         service_name=where.definition.name, office_name=where.tenant.office_name, signer=read.signer, filer=filer,
     )
     # The department is known now: clerks of other departments never see the submission, registered or not.
-    department = catalogue_logic.entry(where.definition, where.tenant).department
+    department = catalogue.entry(where.definition, where.tenant).department
     return Submission(submission_id=sid, owner=attempt.owner, terc=terc, service=where.definition.id,
                       form_version=where.definition.version, request_sha256=attempt.fingerprint,
                       delivered_at=delivered_at, record=record, signed=read.signer is not None, flags=read.flags,

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.model.service import ServiceDefinition
 from chalicelib.model.tenant import TenantConfig
-from chalicelib.modules.catalogue import logic as catalogue_logic
-from chalicelib.modules.catalogue.logic import CatalogueReader
+from chalicelib.modules import catalogue as catalogue_module
+from chalicelib.modules.catalogue import CatalogueReader
 from chalicelib.modules.submissions.attachments import RELEASED_DAYS, Screening, owner_from_tag, released_key, screen
 from chalicelib.modules.submissions.models import AttachmentView, DraftView, Submission
 
@@ -119,5 +119,5 @@ class Offer:
 
 def offer(catalogue: CatalogueReader, tenant: TenantConfig, service: str, version: int | None = None) -> Offer:
     """The service `tenant` offers, in `version` (default: the latest); 404 when not offered."""
-    catalogue_logic.tenant_service(catalogue, tenant, service)  # refuses a service the JST does not offer
-    return Offer(tenant=tenant, definition=catalogue_logic.require(catalogue, service, version))
+    catalogue_module.tenant_service(catalogue, tenant, service)  # refuses a service the JST does not offer
+    return Offer(tenant=tenant, definition=catalogue_module.require(catalogue, service, version))
