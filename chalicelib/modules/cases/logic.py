@@ -114,19 +114,20 @@ def register(*, filings: Filings, cases: CaseStore, mailer: Mailer, message: Reg
                     service=message.service, facts=facts)
     where = plan(filing)
     email = facts.email
-    case = cases.register(where, filing, at=now, notify=email is not None)
+    case = cases.register(where, filing, at=now, notify=bool(email))
     if case is not None:
         if email:
             _send(mailer, filings, filing, notice(case.sign, where, filing, email))
-        return Outcome(sign=case.sign, registered_now=True, notified_now=email is not None)
+        return Outcome(sign=case.sign, registered_now=True, notified_now=bool(email))
     # Registered by an earlier delivery (or a concurrent one a moment ago): its sign, and the notice if still due.
     done = filings.registration(message.owner, message.submission_id)
     if done is None or done.case_sign is None:
         raise LookupError(f"submission {message.submission_id} vanished while registering")
-    notified_now = bool(email) and not done.notified and filings.mark_notified(message.owner,
-                                                                                message.submission_id, at=now)
-    if email and notified_now:
+    # Its notice failed (SES refused, given back): take it now, then send.
+    notified_now = False
+    if email and not done.notified and filings.mark_notified(message.owner, message.submission_id, at=now):
         _send(mailer, filings, filing, notice(done.case_sign, where, filing, email))
+        notified_now = True
     return Outcome(sign=done.case_sign, registered_now=False, notified_now=notified_now)
 
 
