@@ -81,13 +81,20 @@ SES_SEND = frozenset({"ses:SendEmail", "ses:SendRawEmail", "sesv2:SendEmail"})
 
 # Why the real path makes a request the baseline does not (or more of it), by service:Operation.
 WHY_MORE = {
-    "dynamodb:GetItem": "submit: the JST's configuration (strongly consistent; the JST may switch the service off) "
-                        "and the Idempotency-Key check (a repeated key answers with the first receipt); "
-                        "registration: the submission and the JST's configuration (department, deadline)",
-    "dynamodb:BatchGetItem": "submit: the attachments' state (only released files of this resident, service and "
-                             "JST may be submitted)",
-    "dynamodb:UpdateItem": "registration: the e-mail marker (notified_at) so that a redelivered message does not "
-                           "e-mail the resident twice",
+    "dynamodb:GetItem": "submit: the JST's configuration (strongly consistent; the JST may switch the service off). "
+                        "The registration reads only what the minimum reads, the case-sign counter, and a warm "
+                        "worker not even that: it tries the number after the last it gave (a failed condition "
+                        "returns the counter). The registration message carries the rest (department, deadline, "
+                        "names, e-mail), so the worker reads neither the submission nor the JST's configuration",
+    "dynamodb:BatchGetItem": "submit: one read over two tables of the module: the Idempotency-Key check (a repeated "
+                             "key answers with the first receipt) and the attachments' state (only released files "
+                             "of this resident, service and JST may be submitted)",
+    "dynamodb:TransactWriteItems": "submit: the Idempotency-Key claim before anything is stored or sealed (one "
+                                   "attempt at a time holds a key), and the submission written in one transaction "
+                                   "with its outbox marker and the claim completed (the minimum's PutItem)",
+    "dynamodb:PutItem": "the minimum's PutItem of the submission is the real path's second TransactWriteItems",
+    "dynamodb:UpdateItem": "registration: the resident's notice given back when SES refuses the e-mail (only then; "
+                           "the notice is taken in the registration's transaction, before the e-mail)",
     "dynamodb:Query": "catalogue reload (the container's cache of the published catalogue expires every 60 s)",
     "dynamodb:Scan": "catalogue reload (the container's cache of the published catalogue expires every 60 s)",
 }

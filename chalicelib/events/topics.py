@@ -11,6 +11,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel
 
+from chalicelib.model.service import DeadlineKind
+
 
 class Event(BaseModel):
     QUEUE: ClassVar[str]
@@ -29,6 +31,31 @@ class TenantEvent(Event):
     summary: str
 
 
+class RegistrationFacts(BaseModel):
+    """What registering an accepted submission needs, all known when it is accepted, so the registration reads
+    neither the submission nor the JST's configuration. The department, JRWA class and deadline are the JST's
+    configuration at submission; None when they could not be settled then (no such department in the JST, the
+    form's version gone from the catalogue): the registration settles them from the configuration of its time."""
+
+    delivered_at: datetime  # DataDoreczenia on the UPP: the KPA deadline runs from its date
+    form_version: int
+    receipt_id: str
+    service_name: str
+    office_name: str
+    applicant: str | None = None
+    email: str | None = None
+    flags: list[str] = []
+    signed: bool = False
+    department: str | None = None
+    department_name: str | None = None
+    jrwa: str | None = None
+    deadline_kind: DeadlineKind | None = None
+
+    @property
+    def assigned(self) -> bool:
+        return None not in (self.department, self.department_name, self.jrwa, self.deadline_kind)
+
+
 class RegistrationMessage(Event):
     """An accepted submission, queued for registration in the JST's inbox."""
 
@@ -38,3 +65,4 @@ class RegistrationMessage(Event):
     owner: str
     terc: str
     service: str
+    facts: RegistrationFacts | None = None  # None: the sweeper's message (from the outbox index); read them then

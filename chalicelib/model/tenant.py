@@ -72,6 +72,14 @@ class Department(Strict):
     name: str = Field(min_length=3)
 
 
+class UnknownDepartment(ValueError):
+    """A rule names a department the JST does not have."""
+
+    def __init__(self, symbol: str) -> None:
+        self.symbol = symbol
+        super().__init__(f"Jednostka nie ma komórki „{symbol}”.")
+
+
 class ServiceSetting(Strict):
     """A catalogue service as this JST offers it; None means: as the catalogue says."""
 
@@ -113,9 +121,20 @@ class TenantConfig(Strict):
         if len(ids) != len(set(ids)):
             raise ValueError("Każda usługa może wystąpić w konfiguracji tylko raz.")
         for i, s in enumerate(self.services):
-            if s.department and s.department not in symbols:
-                raise ValueError(f"services[{i}].department: nieznana komórka „{s.department}”.")
+            if s.department:
+                try:
+                    self.department(s.department)
+                except UnknownDepartment:
+                    raise ValueError(f"services[{i}].department: nieznana komórka „{s.department}”.") from None
         return self
+
+    def department(self, symbol: str) -> Department:
+        """The department `symbol`, or UnknownDepartment. The one place that says a department must exist: the
+        configuration's check, an administrator's change, the registration of a case and a clerk's inbox ask here."""
+        found = next((d for d in self.departments if d.symbol == symbol), None)
+        if found is None:
+            raise UnknownDepartment(symbol)
+        return found
 
     def setting(self, service_id: str) -> ServiceSetting | None:
         return next((s for s in self.services if s.id == service_id), None)

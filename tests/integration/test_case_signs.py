@@ -9,11 +9,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from chalicelib.model.service import DeadlineKind
-from chalicelib.modules.cases.logic import Plan
+from chalicelib.modules.cases.models import Filing, Plan
 from chalicelib.modules.cases.repository import DynamoCases
+from chalicelib.modules.submissions.facts import facts_of
 from chalicelib.modules.submissions.intake import LEASE, Attempt
 from chalicelib.modules.submissions.models import StoredFile, Submission, SubmissionRecord
 from chalicelib.modules.submissions.repository import DynamoSubmissions
+from tests import samples
 
 A = "1418043"
 
@@ -41,9 +43,15 @@ def accepted(year: int) -> Submission:
     return submission
 
 
+def filing(submission: Submission) -> Filing:
+    return Filing(submission_id=submission.submission_id, owner=submission.owner, terc=A,
+                  service=submission.service, facts=facts_of(submission, None, samples.tenant()))
+
+
 def register_all(submissions: list[Submission], year: int) -> list[Any]:
     def one(submission: Submission) -> Any:
-        return DynamoCases().register(plan(year), submission, at=datetime.now(UTC))  # one client per worker
+        # one client per worker
+        return DynamoCases().register(plan(year), filing(submission), at=datetime.now(UTC), notify=False)
 
     with ThreadPoolExecutor(max_workers=25) as pool:
         return list(pool.map(one, submissions))
@@ -77,3 +85,25 @@ def test_numbering_restarts_at_one_in_a_new_year(platform: None) -> None:
 
     assert sorted(last_of_2033) == [1, 2, 3]
     assert (first_of_2034.number, first_of_2034.sign) == (1, "FN.3120.1.2034")
+
+
+def test_two_warm_workers_taking_turns_in_one_department_number_without_gaps(platform: None) -> None:
+    # Given two warm registration workers (each remembers the last number it gave) and six submissions
+    first, second = DynamoCases(), DynamoCases()
+    submissions = [accepted(2035) for _ in range(6)]
+    reads: list[int] = []
+    for worker in (first, second):
+        counter = worker.last_number
+        worker.last_number = lambda *key, counter=counter: reads.append(1) or counter(*key)  # type: ignore[method-assign]
+
+    # When they register them taking turns, each time behind the other's latest number
+    cases = [(first if i % 2 == 0 else second).register(plan(2035), filing(s), at=datetime.now(UTC), notify=False)
+             for i, s in enumerate(submissions)]
+
+    # Then the numbers run 1..6 in order, the counter stands at 6, and each submission has its own case's sign
+    assert [c.number for c in cases] == [1, 2, 3, 4, 5, 6]
+    # And only each worker's first registration read the counter: a worker behind learns it from its failed write
+    assert len(reads) == 2
+    assert DynamoCases().last_number(A, "FN", "3120", 2035) == 6
+    assert [DynamoSubmissions().get(s.owner, s.submission_id).case_sign for s in submissions] == [  # type: ignore[union-attr]
+        c.sign for c in cases]

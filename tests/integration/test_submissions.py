@@ -182,6 +182,48 @@ def test_registration_gives_a_case_sign_due_date_and_an_email_and_a_second_deliv
     assert shown["case_sign"] in mails[0]["BodyText"]
 
 
+def _metered(function: str, module: str) -> dict[str, float]:
+    """The AWS requests metered today for the general letter in JST A, by `function` of `module`."""
+    from chalicelib.core.clock import get_clock
+    from chalicelib.core.metering import day_of
+    from chalicelib.integrations.aws import client
+
+    sk = f"D#{day_of(get_clock().now())}#M#{module}#S#pismo-ogolne#F#{function}"
+    item = client("dynamodb").get_item(TableName="eurzad-test-metering",
+                                       Key={"pk": {"S": f"T#{A}"}, "sk": {"S": sk}}).get("Item", {})
+    return {k.removeprefix("aws:"): float(v["N"]) for k, v in item.items() if k.startswith("aws:")}
+
+
+# What a container reads on first use and then keeps: the office seal, a queue's URL, the published catalogue.
+FIRST_USE = {"secretsmanager:GetSecretValue", "sqs:GetQueueUrl", "dynamodb:Query", "dynamodb:Scan"}
+
+
+def _delta(after: dict[str, float], before: dict[str, float]) -> dict[str, float]:
+    return {k: v - before.get(k, 0) for k, v in after.items() if v - before.get(k, 0) and k not in FIRST_USE}
+
+
+def test_a_submission_and_its_registration_read_only_what_they_must(api: Any, demo_pki: pki.DemoPki) -> None:
+    # Given a general letter with an e-mail address
+    data = with_value(application(api, A, "pismo-ogolne"), "email", "anna.nowak@example.pl")
+    submit_before, register_before = _metered("api_handler", "submissions"), _metered("registrations", "cases")
+
+    # When it is submitted and registered
+    status, _ = submit(api, A, "pismo-ogolne", data, "pismo-odczyty-1")
+    assert status == 201
+    assert queues.deliver(api, "registrations", "registrations")["delivered"] == 1
+
+    # Then the submission read the JST's configuration and, in one request, its key and attachments; it claimed,
+    # stored, sealed, recorded and queued
+    assert _delta(_metered("api_handler", "submissions"), submit_before) == {
+        "dynamodb:GetItem": 1, "dynamodb:BatchGetItem": 1, "dynamodb:TransactWriteItems": 2, "s3:PutObject": 2,
+        "sqs:SendMessage": 1}
+    # And the registration read neither the submission nor the JST (the message carried them) and wrote no e-mail
+    # marker after the e-mail: at most the case-sign counter, the transaction (again if the counter moved), SES
+    registered = _delta(_metered("registrations", "cases"), register_before)
+    assert registered.pop("ses:SendEmail") == 1 and registered.pop("dynamodb:GetItem", 0) <= 1
+    assert set(registered) == {"dynamodb:TransactWriteItems"} and registered["dynamodb:TransactWriteItems"] <= 2
+
+
 def test_the_same_idempotency_key_gives_the_same_receipt_and_one_submission(api: Any, demo_pki: pki.DemoPki) -> None:
     data = application(api, A, "pismo-ogolne")
     first = submit(api, A, "pismo-ogolne", data, "pismo-powtorka-1")

@@ -20,12 +20,17 @@ from urllib.parse import urlencode
 
 from lxml import etree
 
-from chalicelib.events.topics import RegistrationMessage
+from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
 from chalicelib.integrations.mail import Mail
 from chalicelib.model.service import ServiceDefinition
-from chalicelib.modules.cases.logic import Case, Plan, format_sign
+from chalicelib.model.tenant import TenantConfig
+from chalicelib.modules.cases.logic import format_sign
+from chalicelib.modules.cases.models import Case, Filing, Plan
+from chalicelib.modules.submissions import Registration
+from chalicelib.modules.submissions.attachments import released_key
+from chalicelib.modules.submissions.facts import facts_of
 from chalicelib.modules.submissions.intake import OUTBOX_AFTER, Attempt, Holder
-from chalicelib.modules.submissions.logic import Ports, released_key
+from chalicelib.modules.submissions.logic import Ports
 from chalicelib.modules.submissions.models import (
     AttachmentStatus,
     AttachmentView,
@@ -212,14 +217,21 @@ class FakeSubmissions:
     with its outbox marker and completes the claims only while the attempt still holds them, all or nothing.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, attachments: FakeAttachments | None = None) -> None:
         self.items: dict[tuple[str, str], Submission] = {}
+        self.attachments = attachments or FakeAttachments()  # `lookup` reads them with the submission
+        self.lookups = 0
         self.claims: dict[str, FakeClaim] = {}
         self.outbox: dict[tuple[str, str], tuple[datetime, int]] = {}  # (due at, sends)
         self.created: list[str] = []
 
     def get(self, owner: str, submission_id: str) -> Submission | None:
         return self.items.get((owner, submission_id))
+
+    def lookup(self, owner: str, submission_id: str,
+               attachment_ids: list[str]) -> tuple[Submission | None, dict[str, AttachmentView]]:
+        self.lookups += 1
+        return self.get(owner, submission_id), self.attachments.many(owner, attachment_ids)
 
     @staticmethod
     def _names(attempt: Attempt) -> list[str]:
@@ -290,9 +302,39 @@ class FakeSubmissions:
         self.items[(owner, submission_id)] = found.model_copy(update={"notified_at": at})
         return True
 
+    def unmark_notified(self, owner: str, submission_id: str) -> None:
+        found = self.items[(owner, submission_id)]
+        self.items[(owner, submission_id)] = found.model_copy(update={"notified_at": None})
+
     def list(self, owner: str) -> list[Submission]:
         return sorted((s for (o, _), s in self.items.items() if o == owner), key=lambda s: s.delivered_at,
                       reverse=True)
+
+
+class FakeFilings:
+    """The submissions module's published interface as registration uses it, over the fake store: the facts
+    are read with the JST's configuration `tenant` and the catalogue of now."""
+
+    def __init__(self, submissions: FakeSubmissions, catalogue: FakeCatalogue, tenant: TenantConfig) -> None:
+        self.submissions, self.catalogue, self.tenant = submissions, catalogue, tenant
+        self.reads = 0
+
+    def registration_facts(self, owner: str, submission_id: str) -> RegistrationFacts | None:
+        self.reads += 1
+        found = self.submissions.get(owner, submission_id)
+        if found is None:
+            return None
+        return facts_of(found, self.catalogue.get(found.service, found.form_version), self.tenant)
+
+    def registration(self, owner: str, submission_id: str) -> Registration | None:
+        found = self.submissions.get(owner, submission_id)
+        return Registration(case_sign=found.case_sign, notified=found.notified_at is not None) if found else None
+
+    def mark_notified(self, owner: str, submission_id: str, *, at: datetime) -> bool:
+        return self.submissions.mark_notified(owner, submission_id, at=at)
+
+    def unmark_notified(self, owner: str, submission_id: str) -> None:
+        self.submissions.unmark_notified(owner, submission_id)
 
 
 class FakeCatalogue:
@@ -335,32 +377,37 @@ class FakeCases:
         self.counters: dict[tuple[str, str, str, int], int] = {}
         self.cases: list[Case] = []
 
-    def register(self, plan: Plan, submission: Submission, *, at: datetime) -> Case | None:
-        stored_key = (submission.owner, submission.submission_id)
+    def register(self, plan: Plan, filing: Filing, *, at: datetime, notify: bool) -> Case | None:
+        stored_key = (filing.owner, filing.submission_id)
         stored = self.submissions.items[stored_key]
         if stored.case_sign is not None:
             return None
         counter = (plan.terc, plan.department, plan.jrwa, plan.year)
         number = self.counters.get(counter, 0) + 1
         self.counters[counter] = number
-        case = Case(case_id=submission.submission_id, sign=format_sign(plan.department, plan.jrwa, number, plan.year),
-                    number=number, plan=plan, submission_id=submission.submission_id, owner=submission.owner,
-                    service=submission.service, service_name=submission.record.service_name,
-                    applicant=submission.record.applicant.name if submission.record.applicant else None,
-                    registered_at=at, flags=submission.flags, signed=submission.signed)
+        case = Case.of(filing, plan, sign=format_sign(plan.department, plan.jrwa, number, plan.year), number=number,
+                       at=at)
         self.cases.append(case)
         self.submissions.outbox.pop(stored_key, None)  # the marker goes in the registration's transaction
         self.submissions.items[stored_key] = stored.model_copy(update={
             "status": SubmissionStatus.ZAREJESTROWANA, "case_sign": case.sign, "department": plan.department,
-            "registered_at": at, "due_date": plan.due_date.isoformat() if plan.due_date else None})
+            "registered_at": at, "due_date": plan.due_date.isoformat() if plan.due_date else None,
+            **({"notified_at": at} if notify else {})})
         return case
 
 
+class MailRefused(Exception):
+    pass
+
+
 class FakeMailer:
-    def __init__(self) -> None:
+    def __init__(self, *, fail: bool = False) -> None:
+        self.fail = fail
         self.sent: list[Mail] = []
 
     def send(self, mail: Mail) -> str:
+        if self.fail:
+            raise MailRefused("SES: Throttling")
         self.sent.append(mail)
         return f"mail-{len(self.sent)}"
 
@@ -453,11 +500,12 @@ def ports(*, definitions: Iterable[ServiceDefinition] | None = None, clock: Fake
         journal.append(("seal", at))
         return seal.seal(element, signing_time=at)
 
+    store = submissions or FakeSubmissions()
     return FakePorts(
         catalogue=FakeCatalogue(definitions if definitions is not None else _catalogue()),
         objects=FakeObjects(journal, clock),
-        attachments=FakeAttachments(),
-        submissions=submissions or FakeSubmissions(),
+        attachments=store.attachments,
+        submissions=store,
         drafts=FakeDrafts(),
         publisher=publisher or FakePublisher(),
         seal=sealed,

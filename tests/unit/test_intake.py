@@ -15,14 +15,24 @@ from chalicelib.documents import upp
 from chalicelib.events.topics import RegistrationMessage
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules.cases import logic as cases
-from chalicelib.modules.submissions import intake, logic, signed, sweeper
+from chalicelib.modules.submissions import drafts, intake, logic, signed, sweeper
+from chalicelib.modules.submissions.filled import FilledForm
 from chalicelib.modules.submissions.intake import LEASE, OUTBOX_AFTER, Attempt
 from chalicelib.modules.submissions.models import DraftIn, Filer, SubmissionIn
 from tests import samples, signing
 from tests.files import make_pdf
 from tests.formdata import PESEL, valid_data, with_value
 from tests.unit import fakes
-from tests.unit.fakes import NOW, FakeCases, FakeFolders, FakeMailer, FakePorts, FakePublisher, FakeSubmissions
+from tests.unit.fakes import (
+    NOW,
+    FakeCases,
+    FakeFilings,
+    FakeFolders,
+    FakeMailer,
+    FakePorts,
+    FakePublisher,
+    FakeSubmissions,
+)
 
 OWNER = "resident-anna"
 LETTER = "pismo-ogolne"
@@ -69,7 +79,7 @@ def sweep(p: FakePorts) -> sweeper.Swept:
 def another_attempt_holds(p: FakePorts, data: dict[str, Any], key: str = "wniosek-0001") -> Attempt:
     """A concurrent request with the same key and body claimed it a moment ago and is still storing and sealing."""
     body = SubmissionIn.model_validate({"data": data})
-    canonical = intake.json.dumps(body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False).encode()
+    canonical = FilledForm(body).canonical
     attempt = Attempt(owner=OWNER, submission_id=logic.submission_id(OWNER, key), terc=PIASECZNO.terc,
                       attempt_id="winner000001", fingerprint=intake.request_fingerprint(PIASECZNO.terc, LETTER,
                                                                                         canonical),
@@ -133,7 +143,7 @@ def test_an_attempt_that_fails_after_sealing_frees_its_key_and_the_sweeper_remov
         def create(self, submission: Any, attempt: Attempt) -> bool:
             raise ConnectionError("DynamoDB unavailable")
 
-    broken = dataclasses.replace(p, submissions=Down())
+    broken = dataclasses.replace(p, submissions=Down(p.attachments))
     broken.submissions.claims = p.submissions.claims
     with pytest.raises(ConnectionError):
         submit(broken, data)
@@ -185,9 +195,8 @@ def register(p: FakePorts, cases_store: FakeCases) -> list[str]:
     """The registration worker taking every message sent so far."""
     signs = []
     for _, message in p.publisher.messages:
-        outcome = cases.register(submissions=p.submissions, cases=cases_store, catalogue=p.catalogue,
-                                 tenant=PIASECZNO, mailer=FakeMailer(), owner=message.owner,
-                                 submission_id=message.submission_id, now=p.clock.at)
+        outcome = cases.register(filings=FakeFilings(p.submissions, p.catalogue, PIASECZNO), cases=cases_store,
+                                 mailer=FakeMailer(), message=message, now=p.clock.at)
         signs.append(outcome.sign)
     p.publisher.messages.clear()
     return signs
@@ -342,7 +351,7 @@ def test_someone_elses_or_an_unknown_draft_is_refused_at_the_field_and_nothing_i
     data = letter_data(p)
     draft_id = "f" * 32
     if whose != "nobody":
-        draft_id = logic.save_draft(p, owner=whose, where=logic.offer(p.catalogue, PIASECZNO, LETTER),
+        draft_id = drafts.save_draft(p, owner=whose, where=logic.offer(p.catalogue, PIASECZNO, LETTER),
                                     draft_id=None, body=DraftIn(data=data)).draft_id
     with pytest.raises(Unprocessable) as err:
         submit(p, data, draft_id=draft_id)

@@ -18,7 +18,8 @@ from chalicelib.documents.filetypes import sniff
 from chalicelib.events.topics import RegistrationMessage
 from chalicelib.model.service import AttachmentRules, ServiceDefinition
 from chalicelib.model.tenant import TenantConfig
-from chalicelib.modules.submissions import intake, logic, signed
+from chalicelib.modules.submissions import attachments, drafts, intake, logic, signed, views
+from chalicelib.modules.submissions.facts import facts_of
 from chalicelib.modules.submissions.models import (
     AttachmentStatus,
     DraftIn,
@@ -100,7 +101,7 @@ def test_upload_slot_refuses_a_forbidden_type_or_an_oversized_file(content_type:
 
     # When a resident asks for an upload slot for a file that breaks them
     with pytest.raises(Unprocessable) as err:
-        logic.upload_slot(p, owner=OWNER, where=offer(p), request=request)
+        attachments.upload_slot(p, owner=OWNER, where=offer(p), request=request)
 
     # Then each broken rule is named by its field, in Polish, and no attachment is recorded
     assert err.value.status == 422 and err.value.code == "attachment_refused"
@@ -115,7 +116,7 @@ def test_upload_slot_records_a_waiting_attachment_and_a_post_restricted_to_the_q
     request = UploadRequest(filename="mapka.pdf", content_type="application/pdf", size=12_345)
 
     # When they ask for an upload slot
-    slot = logic.upload_slot(p, owner=OWNER, where=offer(p), request=request)
+    slot = attachments.upload_slot(p, owner=OWNER, where=offer(p), request=request)
 
     # Then an attachment waits for the check, for this JST and service, expiring in a day
     att = p.attachments.get(OWNER, slot.attachment_id)
@@ -127,7 +128,7 @@ def test_upload_slot_records_a_waiting_attachment_and_a_post_restricted_to_the_q
     quarantine = f"quarantine/{PIASECZNO.terc}/{slot.attachment_id}"
     assert slot.upload["conditions"] == {"bucket": "uploads", "key": quarantine, "content_type": "application/pdf",
                                          "content_length_range": [1, 10 * 1024 * 1024],
-                                         "metadata": {"owner": logic.owner_tag(OWNER)}}
+                                         "metadata": {"owner": attachments.owner_tag(OWNER)}}
     assert slot.upload["fields"]["key"] == quarantine
     assert slot.upload["expires"] == 15 * 60
     assert slot.expires_at == NOW + timedelta(minutes=15) and slot.max_bytes == 10 * 1024 * 1024
@@ -138,11 +139,11 @@ def test_owner_tag_is_ascii_and_gives_back_the_subject() -> None:
     owner = "urn:pz/Zażółć gęślą jaźń/konto+?=1"
 
     # When it is turned into S3 metadata and back
-    tag = logic.owner_tag(owner)
+    tag = attachments.owner_tag(owner)
 
     # Then the tag is plain URL-safe ASCII and the round trip is exact
     assert tag.isascii() and not set(tag) & {"/", "+", "=", " "}
-    assert logic.owner_from_tag(tag) == owner
+    assert attachments.owner_from_tag(tag) == owner
 
 
 # --- the quarantine check ----------------------------------------------------------------------------------
@@ -154,16 +155,16 @@ def test_screen_releases_a_pdf_declared_as_pdf() -> None:
     # Given a real PDF declared as a PDF
     content = make_pdf()
     # When the worker checks it
-    verdict = logic.screen(content, declared_type="application/pdf", rules_types=ALL_TYPES, max_bytes=10_000,
+    verdict = attachments.screen(content, declared_type="application/pdf", rules_types=ALL_TYPES, max_bytes=10_000,
                            sniff=sniff)
     # Then it is released with its digest and size
-    assert verdict == logic.Screening(True, None, hashlib.sha256(content).hexdigest(), len(content))
+    assert verdict == attachments.Screening(True, None, hashlib.sha256(content).hexdigest(), len(content))
 
 
 def test_screen_rejects_a_png_declared_as_pdf_naming_both_types() -> None:
     # Given a PNG uploaded as if it were a PDF
     # When the worker checks it
-    verdict = logic.screen(make_png(), declared_type="application/pdf", rules_types=ALL_TYPES, max_bytes=10_000,
+    verdict = attachments.screen(make_png(), declared_type="application/pdf", rules_types=ALL_TYPES, max_bytes=10_000,
                            sniff=sniff)
     # Then it is rejected and the reason, in Polish, names what it is and what it claimed to be
     assert not verdict.released
@@ -174,7 +175,7 @@ def test_screen_rejects_a_file_over_the_limit() -> None:
     # Given a PDF one byte over the service's limit
     content = make_pdf()
     # When the worker checks it
-    verdict = logic.screen(content, declared_type="application/pdf", rules_types=ALL_TYPES,
+    verdict = attachments.screen(content, declared_type="application/pdf", rules_types=ALL_TYPES,
                            max_bytes=len(content) - 1, sniff=sniff)
     # Then it is rejected as too large
     assert not verdict.released and verdict.size == len(content)
@@ -184,7 +185,7 @@ def test_screen_rejects_a_file_over_the_limit() -> None:
 def test_screen_rejects_a_type_the_service_does_not_take() -> None:
     # Given a service that takes images only, and an honest PDF
     # When the worker checks it
-    verdict = logic.screen(make_pdf(), declared_type="application/pdf", rules_types=["image/png", "image/jpeg"],
+    verdict = attachments.screen(make_pdf(), declared_type="application/pdf", rules_types=["image/png", "image/jpeg"],
                            max_bytes=10_000, sniff=sniff)
     # Then it is rejected for its type
     assert not verdict.released
@@ -192,7 +193,7 @@ def test_screen_rejects_a_type_the_service_does_not_take() -> None:
 
 
 def test_screen_rejects_content_of_no_accepted_type() -> None:
-    verdict = logic.screen(b"MZ\x90\x00 not a document", declared_type="application/pdf", rules_types=ALL_TYPES,
+    verdict = attachments.screen(b"MZ\x90\x00 not a document", declared_type="application/pdf", rules_types=ALL_TYPES,
                            max_bytes=10_000, sniff=sniff)
     assert not verdict.released and verdict.reason is not None
 
@@ -235,7 +236,8 @@ def test_a_form_with_a_released_attachment_is_stored_then_delivered_then_receipt
     assert sealed_at > s.delivered_at
     assert p.submissions.get(OWNER, s.submission_id) == s
     assert p.publisher.messages == [("registrations", RegistrationMessage(
-        submission_id=s.submission_id, owner=OWNER, terc=PIASECZNO.terc, service=LETTER))]
+        submission_id=s.submission_id, owner=OWNER, terc=PIASECZNO.terc, service=LETTER,
+        facts=facts_of(s, p.catalogue.get(LETTER), PIASECZNO)))]
     assert p.submissions.outbox == {(OWNER, s.submission_id): (s.delivered_at + intake.OUTBOX_AFTER, 0)}
 
 
@@ -384,7 +386,7 @@ def test_a_service_the_jst_does_not_offer_is_not_found() -> None:
 def test_the_draft_the_form_came_from_is_removed() -> None:
     p = fakes.ports()
     data = letter_data(p)
-    draft = logic.save_draft(p, owner=OWNER, where=offer(p), draft_id=None, body=DraftIn(data=data))
+    draft = drafts.save_draft(p, owner=OWNER, where=offer(p), draft_id=None, body=DraftIn(data=data))
     submit(p, data, draft_id=draft.draft_id)
     assert p.drafts.get(OWNER, draft.draft_id) is None
 
@@ -418,6 +420,35 @@ def test_the_same_key_and_body_again_replays_the_submission_and_stores_nothing()
     assert again.replayed and again.submission == first.submission
     assert stored_count(p) == stored and p.publisher.messages == messages
     assert p.submissions.created == [first.submission.submission_id]
+
+
+def test_a_replay_answers_with_the_first_receipt_though_the_draft_is_gone_and_the_service_switched_off() -> None:
+    # Given a letter accepted from a draft (the draft is removed with it), with a released attachment
+    p = fakes.ports()
+    data = letter_data(p, released(p))
+    draft = drafts.save_draft(p, owner=OWNER, where=offer(p), draft_id=None, body=DraftIn(data=data))
+    first = submit(p, data, draft_id=draft.draft_id)
+
+    # When the same request comes again after the JST switched the service off
+    again = submit(p, data, draft_id=draft.draft_id, tenant=samples.tenant())
+
+    # Then it gets the first receipt, as any replay; the same key for another body is still refused
+    assert again.replayed and again.submission == first.submission
+    with pytest.raises(Conflict):
+        submit(p, with_value(data, "tytul", "Inne"), draft_id=draft.draft_id, tenant=samples.tenant())
+
+
+def test_the_key_and_the_attachments_are_read_at_once() -> None:
+    # Given a letter with a released attachment
+    p = fakes.ports()
+    data = letter_data(p, released(p))
+
+    # When it is submitted, and submitted again
+    submit(p, data)
+    submit(p, data)
+
+    # Then each request read the key and the attachments in one lookup (no separate read of the key)
+    assert p.submissions.lookups == 2
 
 
 def test_the_same_key_with_another_body_is_a_conflict() -> None:
@@ -455,10 +486,13 @@ def test_a_replay_of_an_unregistered_submission_queues_it_again_only_after_a_min
     again = submit(p, data)
 
     # Then an older one is queued again (the first attempt may have died before queueing), a younger one is not
-    message = ("registrations", RegistrationMessage(submission_id=first.submission.submission_id, owner=OWNER,
-                                                    terc=PIASECZNO.terc, service=LETTER))
+    message = RegistrationMessage(submission_id=first.submission.submission_id, owner=OWNER, terc=PIASECZNO.terc,
+                                  service=LETTER)
     assert again.replayed
-    assert p.publisher.messages == ([message, message] if queued_again else [message])
+    sent = [m.model_copy(update={"facts": None}) for _, m in p.publisher.messages]
+    assert sent == ([message, message] if queued_again else [message])
+    if queued_again:  # the replay's message carries no facts: the worker reads them, as for the sweeper's
+        assert p.publisher.messages[-1][1].facts is None
 
 
 def test_a_replay_of_a_registered_submission_is_not_queued_again() -> None:
@@ -594,7 +628,7 @@ def test_download_links_to_exactly_the_stored_version() -> None:
     p.objects.put("documents", s.record.document.key, b"<inne/>", "application/xml")
 
     # When the resident asks for the document, the UPP and the attachment
-    links = {what: logic.download(p, s, what, attachment_id) for what in ("document", "upp", "attachment")}
+    links = {what: views.download(p, s, what, attachment_id) for what in ("document", "upp", "attachment")}
 
     # Then each link names the version the receipt speaks of, not the latest one
     for what, stored in (("document", s.record.document), ("upp", s.record.upp),
@@ -613,7 +647,7 @@ def test_download_of_an_attachment_the_submission_does_not_have_is_not_found() -
     p = fakes.ports()
     s = submit(p, letter_data(p, released(p))).submission
     with pytest.raises(NotFound) as err:
-        logic.download(p, s, "attachment", "f" * 32)
+        views.download(p, s, "attachment", "f" * 32)
     assert err.value.status == 404 and err.value.code == "attachment_not_found"
 
 
@@ -621,7 +655,7 @@ def test_view_shows_the_resident_the_submission_and_its_links() -> None:
     p = fakes.ports()
     attachment_id = released(p)
     s = submit(p, letter_data(p, attachment_id)).submission
-    shown = logic.view(s)
+    shown = views.view(s)
     link = f"/v1/me/submissions/{s.submission_id}"
     assert shown["links"] == {"self": link, "upp": f"{link}/upp", "document": f"{link}/document"}
     assert shown["status"] == "przyjete" and shown["case_sign"] is None
@@ -634,32 +668,32 @@ def test_view_shows_the_resident_the_submission_and_its_links() -> None:
 def test_a_draft_is_there_for_thirty_days_and_then_gone() -> None:
     # Given a draft saved now
     p = fakes.ports()
-    draft = logic.save_draft(p, owner=OWNER, where=offer(p), draft_id=None, body=DraftIn(data={"tytul": "Wniosek"}))
+    draft = drafts.save_draft(p, owner=OWNER, where=offer(p), draft_id=None, body=DraftIn(data={"tytul": "Wniosek"}))
     assert draft.expires_at == NOW + timedelta(days=30)
 
     # When the resident opens it just before it expires, it is there
     p.clock.advance(days=30, seconds=-1)
-    assert logic.require_draft(p, OWNER, draft.draft_id) == draft
-    assert logic.my_drafts(p, OWNER) == [draft]
+    assert drafts.require_draft(p, OWNER, draft.draft_id) == draft
+    assert drafts.my_drafts(p, OWNER) == [draft]
 
     # Then, once expired, it is not found, nor listed (even while DynamoDB's TTL has not removed it yet)
     p.clock.advance(seconds=1)
     with pytest.raises(NotFound) as err:
-        logic.require_draft(p, OWNER, draft.draft_id)
+        drafts.require_draft(p, OWNER, draft.draft_id)
     assert err.value.status == 404 and err.value.code == "draft_not_found"
-    assert logic.my_drafts(p, OWNER) == []
+    assert drafts.my_drafts(p, OWNER) == []
 
 
 def test_someone_elses_draft_is_not_found() -> None:
     p = fakes.ports()
-    draft = logic.save_draft(p, owner=OWNER, where=offer(p), draft_id=None, body=DraftIn(data={}))
+    draft = drafts.save_draft(p, owner=OWNER, where=offer(p), draft_id=None, body=DraftIn(data={}))
     with pytest.raises(NotFound):
-        logic.require_draft(p, "resident-piotr", draft.draft_id)
+        drafts.require_draft(p, "resident-piotr", draft.draft_id)
 
 
 def test_a_draft_over_256_kib_is_refused() -> None:
     p = fakes.ports()
     with pytest.raises(Unprocessable) as err:
-        logic.save_draft(p, owner=OWNER, where=offer(p), draft_id=None,
+        drafts.save_draft(p, owner=OWNER, where=offer(p), draft_id=None,
                          body=DraftIn(data={"tresc": "x" * (256 * 1024)}))
     assert err.value.details[0]["code"] == "draft_too_large"

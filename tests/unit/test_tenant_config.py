@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from chalicelib.core.errors import validation_details
 from chalicelib.core.identifiers import check_terc, format_nrb, normalize_nrb
-from chalicelib.model.tenant import TenantConfig
+from chalicelib.model.tenant import TenantConfig, UnknownDepartment
 from tests.samples import TENANT, tenant
 
 
@@ -83,3 +83,12 @@ def test_bad_terc(terc: str) -> None:
 
 def test_nrb_accepts_iban_form() -> None:
     assert normalize_nrb("PL61109010140000071219812874") == "61109010140000071219812874"
+
+
+def test_a_department_is_found_by_its_symbol_or_refused_in_polish() -> None:
+    # The one rule every layer asks (configuration, administrator's change, registration, a clerk's inbox)
+    config = tenant()
+    assert config.department("FN").name == "Wydział Finansowy"
+    with pytest.raises(UnknownDepartment) as err:
+        config.department("ZZ")
+    assert (err.value.symbol, str(err.value)) == ("ZZ", "Jednostka nie ma komórki „ZZ”.")

@@ -1,4 +1,5 @@
-"""Registration in the electronic inbox (ESP): department, case sign (znak sprawy), KPA due date, notice.
+"""Registration in the electronic inbox (ESP): department, case sign (znak sprawy), KPA due date, notice; and who
+may see which inbox.
 
 No Chalice, no boto3. The case sign is `<department>.<JRWA>.<n>.<year>`; n comes from a counter per
 department, JRWA class and year that the repository advances in the same transaction that writes the case,
@@ -7,101 +8,60 @@ so a number is only ever used by a case that exists: no gaps, no duplicates.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any, Protocol
 
 from chalicelib.core.clock import WARSAW
+from chalicelib.core.errors import BadRequest, Forbidden, NotFound, Unprocessable
+from chalicelib.core.inputs import ascii_int
+from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
 from chalicelib.integrations.mail import Mail
-from chalicelib.model.service import DeadlineKind, ServiceDefinition
-from chalicelib.model.tenant import TenantConfig
+from chalicelib.model.tenant import TenantConfig, UnknownDepartment
 from chalicelib.modules.cases.deadlines import DEADLINE_BASIS, DEADLINE_LABEL, due_date
-from chalicelib.modules.catalogue import logic as catalogue_logic
-from chalicelib.modules.submissions.models import Submission
+from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Outcome, Plan
+from chalicelib.modules.submissions import Filed, Registration
 
 
 class RegistrationBlocked(Exception):
     """The case cannot be registered until someone fixes the JST's configuration (retried, then dead-lettered)."""
 
 
-@dataclass(frozen=True)
-class Plan:
-    """Where and under which rules a submission is registered."""
-
-    terc: str
-    department: str
-    department_name: str
-    jrwa: str
-    year: int
-    deadline_kind: DeadlineKind
-    started_on: date  # KPA art. 61 § 3a: the date of the proof of receipt (UPP)
-    due_date: date | None
-
-
-@dataclass(frozen=True)
-class Case:
-    case_id: str
-    sign: str
-    number: int
-    plan: Plan
-    submission_id: str
-    owner: str
-    service: str
-    service_name: str
-    applicant: str | None
-    registered_at: datetime
-    flags: list[str]
-    signed: bool
-
-    def record(self) -> dict[str, Any]:
-        return {
-            "case_id": self.case_id, "case_sign": self.sign, "terc": self.plan.terc,
-            "department": self.plan.department, "jrwa": self.plan.jrwa, "year": self.plan.year,
-            "number": self.number, "status": "zarejestrowana", "service": self.service,
-            "service_name": self.service_name, "applicant": self.applicant, "submission_id": self.submission_id,
-            "owner": self.owner, "registered_at": self.registered_at.isoformat(),
-            "started_on": self.plan.started_on.isoformat(), "deadline_kind": self.plan.deadline_kind.value,
-            "deadline": DEADLINE_LABEL[self.plan.deadline_kind],
-            "due_date": self.plan.due_date.isoformat() if self.plan.due_date else None,
-            "flags": self.flags, "signed": self.signed,
-        }
-
-
 def format_sign(department: str, jrwa: str, number: int, year: int) -> str:
     return f"{department}.{jrwa}.{number}.{year}"
 
 
-def plan(tenant: TenantConfig, defn: ServiceDefinition, submission: Submission) -> Plan:
-    """The department (the JST's override or the catalogue's), JRWA class, year and KPA due date."""
-    offered = catalogue_logic.entry(defn, tenant)
-    departments = {d.symbol: d.name for d in tenant.departments}
-    if offered.department not in departments:
+def plan(filing: Filing) -> Plan:
+    """The department, JRWA class, year and KPA due date, from what the submission was accepted with."""
+    f = filing.facts
+    if f.department is None or f.department_name is None or f.jrwa is None or f.deadline_kind is None:
         raise RegistrationBlocked(
-            f"{tenant.name}: usługa {defn.id} jest przypisana do komórki {offered.department}, "
-            f"której nie ma w konfiguracji jednostki")
-    started = submission.delivered_at.astimezone(WARSAW).date()
-    return Plan(terc=tenant.terc, department=offered.department, department_name=departments[offered.department],
-                jrwa=offered.jrwa, year=started.year, deadline_kind=offered.deadline.kind, started_on=started,
-                due_date=due_date(offered.deadline.kind, started))
+            f"{f.office_name}: usługa {filing.service} (formularz w wersji {f.form_version}) jest przypisana do "
+            f"komórki {f.department or '(brak w katalogu)'}, której nie ma w konfiguracji jednostki")
+    started = f.delivered_at.astimezone(WARSAW).date()
+    return Plan(terc=filing.terc, department=f.department, department_name=f.department_name, jrwa=f.jrwa,
+                year=started.year, deadline_kind=f.deadline_kind, started_on=started,
+                due_date=due_date(f.deadline_kind, started))
 
 
-def notice(sign: str, plan: Plan, submission: Submission, to: str) -> Mail:
+def notice(sign: str, plan: Plan, filing: Filing, to: str) -> Mail:
     """The resident's e-mail: the case is registered, under which sign, by whom and until when."""
+    f = filing.facts
     basis = DEADLINE_BASIS[plan.deadline_kind]
     due = (f"Termin załatwienia sprawy: do {plan.due_date:%d.%m.%Y} r. ({DEADLINE_LABEL[plan.deadline_kind]}, "
            f"{basis})." if plan.due_date else f"Sprawa zostanie załatwiona niezwłocznie ({basis}).")
-    delivered = submission.delivered_at.astimezone(WARSAW)
+    delivered = f.delivered_at.astimezone(WARSAW)
     text = "\n".join([
         "Dzień dobry,",
         "",
-        f"Twój wniosek „{submission.record.service_name}” złożony {delivered:%d.%m.%Y} r. o godz. {delivered:%H:%M} "
-        f"do: {submission.record.office_name} został zarejestrowany.",
+        f"Twój wniosek „{f.service_name}” złożony {delivered:%d.%m.%Y} r. o godz. {delivered:%H:%M} "
+        f"do: {f.office_name} został zarejestrowany.",
         "",
         f"Znak sprawy: {sign}",
         f"Komórka prowadząca: {plan.department_name}",
         due,
-        f"Identyfikator wniosku: {submission.submission_id}",
-        f"Urzędowe poświadczenie przedłożenia (UPP): {submission.record.receipt_id}",
+        f"Identyfikator wniosku: {filing.submission_id}",
+        f"Urzędowe poświadczenie przedłożenia (UPP): {f.receipt_id}",
         "",
         "Podawaj znak sprawy w korespondencji z urzędem. Stan sprawy sprawdzisz na platformie e-Urząd.",
         "",
@@ -113,54 +73,123 @@ def notice(sign: str, plan: Plan, submission: Submission, to: str) -> Mail:
 # --- ports and the registration ------------------------------------------------------------------------
 
 class CaseStore(Protocol):
-    def register(self, plan: Plan, submission: Submission, *, at: datetime) -> Case | None: ...
+    def register(self, plan: Plan, filing: Filing, *, at: datetime, notify: bool) -> Case | None:
+        """The case with the next number, and the submission marked registered (and, with `notify`, its notice
+        taken), in one transaction; None if the submission was registered before."""
 
 
-class SubmissionReader(Protocol):
-    def get(self, owner: str, submission_id: str) -> Submission | None: ...
+class Filings(Protocol):
+    """The submissions module's published interface, as far as registration uses it."""
+
+    def registration_facts(self, owner: str, submission_id: str) -> RegistrationFacts | None: ...
+
+    def registration(self, owner: str, submission_id: str) -> Registration | None: ...
 
     def mark_notified(self, owner: str, submission_id: str, *, at: datetime) -> bool: ...
 
-
-class Catalogue(Protocol):
-    def get(self, service_id: str, version: int | None = None) -> ServiceDefinition | None: ...
+    def unmark_notified(self, owner: str, submission_id: str) -> None: ...
 
 
 class Mailer(Protocol):
     def send(self, mail: Mail) -> str: ...
 
 
-@dataclass(frozen=True)
-class Outcome:
-    sign: str
-    registered_now: bool
-    notified_now: bool
+def register(*, filings: Filings, cases: CaseStore, mailer: Mailer, message: RegistrationMessage,
+             now: datetime) -> Outcome:
+    """Register one accepted submission, at most once however often it is delivered; then tell the resident.
 
-
-def register(*, submissions: SubmissionReader, cases: CaseStore, catalogue: Catalogue, tenant: TenantConfig,
-             mailer: Mailer, owner: str, submission_id: str, now: datetime) -> Outcome:
-    """Register one accepted submission, at most once however often it is delivered; then tell the resident."""
-    submission = submissions.get(owner, submission_id)
-    if submission is None:
-        raise LookupError(f"submission {submission_id} not found")
-    defn = catalogue.get(submission.service, submission.form_version)
-    if defn is None:
-        raise RegistrationBlocked(f"service {submission.service} v{submission.form_version} not in the catalogue")
-    where = plan(tenant, defn, submission)
-    sign = submission.case_sign
-    registered_now = False
-    if sign is None:
-        case = cases.register(where, submission, at=now)
-        if case is not None:
-            sign, registered_now = case.sign, True
-        else:  # a concurrent delivery of the same message registered it a moment ago
-            again = submissions.get(owner, submission_id)
-            sign = again.case_sign if again else None
-            if sign is None:
-                raise LookupError(f"submission {submission_id} vanished while registering")
+    The notice is taken (`notified_at`) in the registration's own transaction, before the e-mail is sent: a
+    redelivered message never e-mails twice and no write follows the e-mail. If SES refuses, the notice is given
+    back and the message fails, so its next delivery sends it. What is not covered is the worker dying in the
+    moment between the transaction and SES's answer: then the resident gets no e-mail (at most once, never twice;
+    the case sign is in their list of submissions all the same).
+    """
+    facts = message.facts
+    if facts is None or not facts.assigned:
+        # The sweeper's message, or one whose department the JST lacked at submission: as things stand now.
+        facts = filings.registration_facts(message.owner, message.submission_id)
+        if facts is None:
+            raise LookupError(f"submission {message.submission_id} not found")
+    filing = Filing(submission_id=message.submission_id, owner=message.owner, terc=message.terc,
+                    service=message.service, facts=facts)
+    where = plan(filing)
+    email = facts.email
+    case = cases.register(where, filing, at=now, notify=bool(email))
+    if case is not None:
+        if email:
+            _send(mailer, filings, filing, notice(case.sign, where, filing, email))
+        return Outcome(sign=case.sign, registered_now=True, notified_now=bool(email))
+    # Registered by an earlier delivery (or a concurrent one a moment ago): its sign, and the notice if still due.
+    done = filings.registration(message.owner, message.submission_id)
+    if done is None or done.case_sign is None:
+        raise LookupError(f"submission {message.submission_id} vanished while registering")
+    # Its notice failed (SES refused, given back): take it now, then send.
     notified_now = False
-    email = submission.record.email
-    if email and submission.notified_at is None:
-        mailer.send(notice(sign, where, submission, email))
-        notified_now = submissions.mark_notified(owner, submission_id, at=now)
-    return Outcome(sign=sign, registered_now=registered_now, notified_now=notified_now)
+    if email and not done.notified and filings.mark_notified(message.owner, message.submission_id, at=now):
+        _send(mailer, filings, filing, notice(done.case_sign, where, filing, email))
+        notified_now = True
+    return Outcome(sign=done.case_sign, registered_now=False, notified_now=notified_now)
+
+
+def _send(mailer: Mailer, filings: Filings, filing: Filing, mail: Mail) -> None:
+    """Send the notice already taken; give it back if SES refuses, so that the next delivery sends it."""
+    try:
+        mailer.send(mail)
+    except Exception:
+        filings.unmark_notified(filing.owner, filing.submission_id)
+        raise
+
+
+# --- who sees what ---------------------------------------------------------------------------------------
+
+def inbox_department(config: Callable[[], TenantConfig], *, clerk_department: str | None, asked: str | None) -> str:
+    """The department whose inbox a clerk opens: the one asked for, or their own.
+
+    A clerk assigned to a department works its inbox only; one without an assignment (kancelaria) sees all.
+    """
+    department = asked or clerk_department
+    if not department:
+        raise Unprocessable(details=[{"field": "department", "code": "missing",
+                                      "message": "Wskaż komórkę organizacyjną (parametr department)."}])
+    if clerk_department and department != clerk_department:
+        raise Forbidden("Brak dostępu do skrzynki innej komórki.", code="department_forbidden")
+    try:
+        config().department(department)
+    except UnknownDepartment as exc:
+        raise NotFound(str(exc), code="department_not_found") from None
+    return department
+
+
+class InboxStore(Protocol):
+    def inbox(self, terc: str, department: str, *, limit: int,
+              after: str | None) -> tuple[list[dict[str, Any]], str | None]: ...
+
+
+def inbox(store: InboxStore, config: Callable[[], TenantConfig], *, terc: str, clerk_department: str | None,
+          params: dict[str, str]) -> dict[str, Any]:
+    """One page of a department's inbox, newest first (`limit` 1..100, `next` from the previous page)."""
+    department = inbox_department(config, clerk_department=clerk_department, asked=params.get("department"))
+    limit = ascii_int(params.get("limit", "20"))
+    if limit is None or not 1 <= limit <= 100:
+        raise Unprocessable(details=[{"field": "limit", "code": "limit_invalid",
+                                      "message": "Liczba pozycji na stronie: od 1 do 100."}])
+    try:
+        items, next_token = store.inbox(terc, department, limit=limit, after=params.get("next"))
+    except InvalidPageToken:
+        raise BadRequest("Nieprawidłowy znacznik strony.", code="invalid_page_token",
+                         details=[{"field": "next", "code": "invalid_page_token",
+                                   "message": "Użyj wartości „next” z poprzedniej strony."}]) from None
+    return {"terc": terc, "department": department, "items": items, "count": len(items), "next": next_token}
+
+
+def require_visible(filed: Filed | None, *, clerk_department: str | None) -> Filed:
+    """A submission filed with the clerk's JST, if their department may see it.
+
+    The department is recorded with the submission: a clerk of another department never sees it, and one of an
+    older submission whose department is not known yet is refused rather than let in.
+    """
+    if filed is None:
+        raise NotFound("Nie ma takiego wniosku w tej jednostce.", code="submission_not_found")
+    if clerk_department and filed.department != clerk_department:
+        raise Forbidden("Wniosek prowadzi inna komórka.", code="department_forbidden")
+    return filed

@@ -1,7 +1,8 @@
 """The departments' inboxes and case-sign counters in DynamoDB.
 
 Registering is one transaction of three writes: advance the counter from the value just read (conditional),
-put the case, and mark the submission registered (conditional on it not being registered yet). A concurrent
+put the case, and mark the submission registered (conditional on it not being registered yet; the write is the
+submissions module's, given by its published `mark_registered`). A concurrent
 registration in the same department makes the counter condition fail and this one retries with the new value;
 a repeated delivery of the same submission makes the submission condition fail and nothing is written.
 """
@@ -16,15 +17,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.expressions.update import Action
+from pynamodb.constants import ALL_OLD
+from pynamodb.exceptions import CancellationReason, TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.settings import get_settings
-from chalicelib.modules.cases.logic import Case, Plan, format_sign
+from chalicelib.modules import submissions
+from chalicelib.modules.cases.logic import format_sign
+from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Plan
 from chalicelib.modules.cases.resources import CaseTable
-from chalicelib.modules.submissions.models import Submission, SubmissionStatus
-from chalicelib.modules.submissions.resources import SubmissionTable
 
 MAX_ATTEMPTS = 100
 
@@ -48,6 +49,10 @@ def case_sk(at: datetime, case_id: str) -> str:
 class DynamoCases:
     def __init__(self) -> None:
         self._connection = Connection(region=get_settings().region)
+        # The last number this container saw per counter: the next registration tries it without reading the
+        # counter first. A wrong guess costs nothing in correctness (the counter's condition fails, and the
+        # failed transaction returns the counter as it stands), only the request it would have saved.
+        self._seen: dict[tuple[str, str, str, int], int] = {}
 
     def last_number(self, terc: str, department: str, jrwa: str, year: int) -> int:
         try:
@@ -56,39 +61,30 @@ class DynamoCases:
             return 0
         return int(item.last or 0)
 
-    def register(self, plan: Plan, submission: Submission, *, at: datetime) -> Case | None:
-        """Register `submission`; None if it already was (by an earlier delivery of the same message)."""
+    def register(self, plan: Plan, filing: Filing, *, at: datetime, notify: bool) -> Case | None:
+        """Register `filing`; None if it already was (by an earlier delivery of the same message)."""
         pk = inbox_pk(plan.terc, plan.department)
+        key = (plan.terc, plan.department, plan.jrwa, plan.year)
         for attempt in range(MAX_ATTEMPTS):
-            last = self.last_number(plan.terc, plan.department, plan.jrwa, plan.year)
+            last = self._seen.get(key)
+            if last is None:
+                last = self.last_number(*key)
             number = last + 1
-            case = Case(
-                case_id=submission.submission_id, sign=format_sign(plan.department, plan.jrwa, number, plan.year),
-                number=number, plan=plan, submission_id=submission.submission_id, owner=submission.owner,
-                service=submission.service, service_name=submission.record.service_name,
-                applicant=submission.record.applicant.name if submission.record.applicant else None,
-                registered_at=at, flags=submission.flags, signed=submission.signed,
-            )
+            case = Case.of(filing, plan, sign=format_sign(plan.department, plan.jrwa, number, plan.year),
+                           number=number, at=at)
             counter = CaseTable(pk=pk, sk=counter_sk(plan.jrwa, plan.year))
             item = CaseTable(pk=pk, sk=case_sk(at, case.case_id), case_id=case.case_id, case_sign=case.sign,
                              record=json.dumps(case.record(), ensure_ascii=False))
-            marker = SubmissionTable(owner=submission.owner, submission_id=submission.submission_id)
-            registered: list[Action] = [SubmissionTable.status.set(SubmissionStatus.ZAREJESTROWANA.value),
-                          SubmissionTable.case_sign.set(case.sign), SubmissionTable.department.set(plan.department),
-                          SubmissionTable.registered_at.set(at),
-                          # the outbox marker goes with the registration: the sweeper never sends it again
-                          SubmissionTable.outbox.remove(), SubmissionTable.outbox_at.remove(),
-                          SubmissionTable.outbox_sends.remove()]
-            if plan.due_date:
-                registered.append(SubmissionTable.due_date.set(plan.due_date.isoformat()))
+            marked = submissions.mark_registered(filing.owner, filing.submission_id, case_sign=case.sign,
+                                                 department=plan.department, due_date=plan.due_date, at=at,
+                                                 notify=notify)
             try:
                 with TransactWrite(connection=self._connection) as tx:
                     tx.update(counter, actions=[CaseTable.last.set(number)],
-                              condition=(CaseTable.last == last) if last else CaseTable.last.does_not_exist())
+                              condition=(CaseTable.last == last) if last else CaseTable.last.does_not_exist(),
+                              return_values=ALL_OLD)
                     tx.save(item, condition=CaseTable.sk.does_not_exist())
-                    tx.update(marker, actions=registered,
-                              condition=SubmissionTable.submission_id.exists()
-                              & SubmissionTable.case_sign.does_not_exist())
+                    tx.update(marked.item, actions=marked.actions, condition=marked.condition)
             except TransactWriteError as exc:
                 # PynamoDB sends puts before updates: the reasons come as [case, counter, submission].
                 reasons = [r.code if r else None for r in exc.cancellation_reasons]
@@ -97,10 +93,16 @@ class DynamoCases:
                 if registered_before:
                     return None
                 if counter_failed or "TransactionConflict" in reasons:
-                    # Someone took this number first: read the counter again, after a little jitter.
+                    # Someone took this number first: go on from the counter the failure returned (or read it
+                    # again), after a little jitter.
+                    self._seen.pop(key, None)
+                    current = _counter_of(exc.cancellation_reasons[1] if counter_failed else None)
+                    if current is not None:
+                        self._seen[key] = current
                     time.sleep(random.uniform(0.005, 0.02 * min(attempt + 1, 10)))  # noqa: S311
                     continue
                 raise
+            self._seen[key] = number
             return case
         raise CounterContention(f"{pk}: no free number after {MAX_ATTEMPTS} attempts")
 
@@ -115,6 +117,12 @@ class DynamoCases:
         return items, _encode(last["sk"]["S"]) if last else None
 
 
+def _counter_of(reason: CancellationReason | None) -> int | None:
+    """The counter's value as the failed condition found it (ALL_OLD), if the answer carried it."""
+    last = (reason.raw_item or {}).get("last") if reason is not None else None
+    return int(last["N"]) if last and "N" in last else None
+
+
 def _encode(sk: str) -> str:
     return base64.urlsafe_b64encode(sk.encode()).decode().rstrip("=")
 
@@ -125,10 +133,5 @@ def _decode(token: str) -> str:
     except (ValueError, UnicodeDecodeError):
         sk = ""
     if not sk.startswith("C#"):
-        from chalicelib.core.errors import BadRequest
-
-        raise BadRequest("Nieprawidłowy znacznik strony.", code="invalid_page_token",
-                         details=[{"field": "next", "code": "invalid_page_token",
-                                   "message": "Użyj wartości „next” z poprzedniej strony."}])
+        raise InvalidPageToken(token)
     return sk
-

@@ -15,14 +15,15 @@ from chalicelib.core.lazy import lazy_module
 
 if TYPE_CHECKING:
     from chalicelib.events import topics
-    from chalicelib.modules.cases import deadlines, logic, repository
+    from chalicelib.modules.cases import deadlines, logic, models, repository
 else:
     deadlines = lazy_module("chalicelib.modules.cases.deadlines")
     logic = lazy_module("chalicelib.modules.cases.logic")
+    models = lazy_module("chalicelib.modules.cases.models")
     repository = lazy_module("chalicelib.modules.cases.repository")
     topics = lazy_module("chalicelib.events.topics")
 
-__all__ = ["cases", "deadlines", "logic", "repository", "topics"]
+__all__ = ["cases", "deadlines", "logic", "models", "repository", "topics"]
 
 
 @lru_cache(maxsize=1)

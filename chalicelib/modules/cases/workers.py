@@ -11,7 +11,7 @@ from chalicelib.core.batch import process_sqs
 from chalicelib.core.clock import get_clock
 from chalicelib.core.observability import bind, logger
 from chalicelib.integrations.clients import mailer
-from chalicelib.modules import catalogue, tenants
+from chalicelib.modules import submissions as filings
 from chalicelib.modules.cases import logic
 from chalicelib.modules.cases.wiring import cases, topics
 from chalicelib.modules.submissions.wiring import submissions
@@ -30,10 +30,8 @@ def handle_registration(record: SQSRecord) -> None:
     if usage is not None:
         usage.attribute(tenant=message.terc, module="cases", service=message.service)
     bind(tenant=message.terc, service=message.service, submission_id=message.submission_id)
-    tenant = tenants.config(message.terc)
-    outcome = logic.register(submissions=submissions(), cases=cases(), catalogue=catalogue.definitions(), tenant=tenant,
-                             mailer=mailer(), owner=message.owner, submission_id=message.submission_id,
-                             now=get_clock().now())
+    # The message carries what registration needs; the submissions module answers for one that does not.
+    outcome = logic.register(filings=filings, cases=cases(), mailer=mailer(), message=message, now=get_clock().now())
     logger.info("submission registered", extra={"case_sign": outcome.sign, "registered_now": outcome.registered_now,
                                                 "notified_now": outcome.notified_now})
 

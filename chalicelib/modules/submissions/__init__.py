@@ -1,3 +1,122 @@
-"""e-wniosek: attachments, drafts, the intake of a submission with its UPP, and the resident's view of it."""
+"""e-wniosek: attachments, drafts, the intake of a submission with its UPP, and the resident's view of it.
+
+What other modules may use of it is below (the case register uses all of it); the rest is its own.
+- `registration_facts(owner, submission_id)`: what registering a submission needs, read from the stored
+  submission and the JST's configuration of now (for a registration message that does not carry them);
+- `registration(owner, submission_id)`: its case sign and whether the resident was told (`Registration`);
+- `mark_registered(...)`: the update that marks it registered (with its case sign, and its notice taken), for the
+  registration's own transaction (`TransactUpdate`): a case and a marked submission, or neither;
+- `mark_notified` / `unmark_notified`: the resident's notice taken, or given back when it could not be sent;
+- `filed_with(terc, submission_id)`: a submission filed with a JST as the office sees it (`Filed`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.modules.submissions import wiring as _wiring  # noqa: F401  (its heavy parts load on first use)
+
+if TYPE_CHECKING:
+    from pynamodb.expressions.condition import Condition
+    from pynamodb.expressions.update import Action
+    from pynamodb.models import Model
+
+    from chalicelib.events.topics import RegistrationFacts
+    from chalicelib.modules.submissions.models import Submission
+
+__all__ = ["Filed", "Registration", "TransactUpdate", "filed_with", "mark_notified", "mark_registered",
+           "registration", "registration_facts", "unmark_notified"]
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A submission's registration as far as it went: its case sign (None: not yet), and the resident's notice."""
+
+    case_sign: str | None
+    notified: bool
+
+
+@dataclass(frozen=True)
+class TransactUpdate:
+    """One conditional update, for another module's DynamoDB transaction (`tx.update(item, actions, condition)`)."""
+
+    item: Model
+    actions: list[Action]
+    condition: Condition
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A submission filed with a JST, as the office sees it: the department handling it, its view, its files."""
+
+    submission_id: str
+    terc: str
+    department: str | None
+    submission: Submission
+
+    def view(self) -> dict[str, Any]:
+        from chalicelib.modules.submissions.views import view
+
+        found = self.submission
+        shown = view(found, base=f"/v1/tenants/{self.terc}/submissions")
+        shown["applicant"] = found.record.applicant.model_dump() if found.record.applicant else None
+        # who filed it (the national login's PESEL and name): with the `representative` flag, not the applicant
+        shown["filed_by"] = found.record.filer.model_dump() if found.record.filer else None
+        return shown
+
+    def link(self, what: str, attachment_id: str | None = None) -> dict[str, Any]:
+        """A short-lived link to its document, UPP or one attachment (404 `attachment_not_found`)."""
+        from chalicelib.modules.submissions.views import download
+        from chalicelib.modules.submissions.wiring import submission_ports
+
+        return download(submission_ports(), self.submission, what, attachment_id)
+
+
+def filed_with(terc: str, submission_id: str) -> Filed | None:
+    from chalicelib.modules.submissions.wiring import submissions
+
+    owner = submissions().owner_of(terc, submission_id)
+    found = submissions().get(owner, submission_id) if owner else None
+    if found is None:
+        return None
+    return Filed(submission_id=submission_id, terc=terc, department=found.department, submission=found)
+
+
+def registration_facts(owner: str, submission_id: str) -> RegistrationFacts | None:
+    from chalicelib.modules import catalogue, tenants
+    from chalicelib.modules.submissions.facts import facts_of
+    from chalicelib.modules.submissions.wiring import submissions
+
+    found = submissions().get(owner, submission_id)
+    if found is None:
+        return None
+    return facts_of(found, catalogue.definitions().get(found.service, found.form_version), tenants.config(found.terc))
+
+
+def registration(owner: str, submission_id: str) -> Registration | None:
+    from chalicelib.modules.submissions.wiring import submissions
+
+    found = submissions().get(owner, submission_id)
+    return Registration(case_sign=found.case_sign, notified=found.notified_at is not None) if found else None
+
+
+def mark_registered(owner: str, submission_id: str, *, case_sign: str, department: str, due_date: date | None,
+                    at: datetime, notify: bool) -> TransactUpdate:
+    from chalicelib.modules.submissions.repository import registered_update
+
+    return registered_update(owner, submission_id, case_sign=case_sign, department=department, due_date=due_date,
+                             at=at, notify=notify)
+
+
+def mark_notified(owner: str, submission_id: str, *, at: datetime) -> bool:
+    from chalicelib.modules.submissions.wiring import submissions
+
+    return submissions().mark_notified(owner, submission_id, at=at)
+
+
+def unmark_notified(owner: str, submission_id: str) -> None:
+    from chalicelib.modules.submissions.wiring import submissions
+
+    submissions().unmark_notified(owner, submission_id)

@@ -1,7 +1,11 @@
 """The intake of a submission: nothing accepted is ever lost, and no receipt exists for a submission that does not.
 
-No Chalice, no boto3. The order:
-1. the request is checked (form, attachments, applicant, signature, draft): a refused request writes nothing;
+No Chalice, no boto3. One pipeline for both ways in: a reader per kind of request (`filled`: a form filled in the
+browser; `signed`: a document the resident signed) turns it into a `Read`; everything after that is common.
+The order:
+1. the request is read and checked (form, applicant, signature, draft); then ONE read gives both the submission
+   already made under the Idempotency-Key, if any (its first answer is replayed), and the attachments' state,
+   which are checked next: a refused request writes nothing;
 2. the Idempotency-Key, and a signed document's own id, are claimed by one conditional write, before anything is
    stored or sealed: one attempt at a time holds them, for a lease longer than the function may run;
 3. the attachments and the document go to the attempt's own folder; DataDoreczenia is the moment the document is
@@ -15,29 +19,24 @@ No Chalice, no boto3. The order:
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from chalicelib.core.errors import Conflict, NotFound, Unprocessable
+from chalicelib.core.errors import ApiError, Conflict
 from chalicelib.core.observability import logger
-from chalicelib.events.topics import RegistrationMessage
+from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
 from chalicelib.model.tenant import TenantConfig
-from chalicelib.modules.catalogue import logic as catalogue_logic
+from chalicelib.modules import catalogue
 from chalicelib.modules.submissions import applicants
-from chalicelib.modules.submissions.logic import (
-    Offer,
-    Ports,
-    offer,
-    released_attachments,
-    released_key,
-    require_draft,
-    submission_id,
-)
+from chalicelib.modules.submissions.attachments import check_released, released_key
+from chalicelib.modules.submissions.facts import facts_of
+from chalicelib.modules.submissions.logic import Offer, Ports, submission_id
 from chalicelib.modules.submissions.models import (
     Applicant,
+    AttachmentView,
     Filer,
     StoredAttachment,
     StoredFile,
@@ -152,11 +151,12 @@ def _claim(ports: Ports, *, owner: str, sid: str, terc: str, fingerprint: str,
         waited += POLL
 
 
-def _queue_registration(ports: Ports, submission: Submission) -> None:
-    """Hand the submission to the registration worker. Its marker is already stored with it, so a failure here
-    must not fail the request: the sweeper sends every marked submission that is due."""
+def _queue_registration(ports: Ports, submission: Submission, facts: RegistrationFacts | None = None) -> None:
+    """Hand the submission to the registration worker, with what registering it needs (`facts`; without them the
+    worker reads them). Its marker is already stored with it, so a failure here must not fail the request: the
+    sweeper sends every marked submission that is due."""
     message = RegistrationMessage(submission_id=submission.submission_id, owner=submission.owner,
-                                  terc=submission.terc, service=submission.service)
+                                  terc=submission.terc, service=submission.service, facts=facts)
     try:
         ports.publisher.publish("registrations", message)
     except Exception:
@@ -164,86 +164,77 @@ def _queue_registration(ports: Ports, submission: Submission) -> None:
                          extra={"submission_id": submission.submission_id})
 
 
-# --- the two ways in ----------------------------------------------------------------------------------------
+# --- the pipeline ------------------------------------------------------------------------------------------
 
-def submit_form(ports: Ports, *, owner: str, filer: Filer | None, tenant: TenantConfig, service: str,
-                idempotency_key: str, body: SubmissionIn) -> Accepted:
-    """A form filled in the browser: validate, render the ePUAP document, store, issue the UPP."""
-    from chalicelib.documents import wniosek
-    from chalicelib.forms.compiler import compile_form
+@dataclass(frozen=True)
+class Read:
+    """A request as its reader made it out: checked, its form validated; what the pipeline needs of its kind."""
 
+    where: Offer
+    form: FormData
+    applicant: Applicant | None
+    filer: Filer  # the signed-in person who files it
+    flags: list[str]
+    # (submission id, the released attachments, the clock) -> the document's bytes and its own id (the UPP names it)
+    document: Callable[[str, list[AttachmentView], Callable[[], datetime]], tuple[bytes, str]]
+    document_id: str | None = None  # a signed document's own id: claimed with the key, it makes one submission only
+    signer: dict[str, Any] | None = None
+    check_attachments: Callable[[list[AttachmentView]], None] = lambda attachments: None
+    draft_id: str | None = None  # the draft the form came from: deleted once the submission is accepted
+
+
+class Reader(Protocol):
+    @property
+    def canonical(self) -> bytes:
+        """The request as the Idempotency-Key's fingerprint sees it."""
+
+    def read(self, ports: Ports, *, owner: str, tenant: TenantConfig, service: str, filer: Filer) -> Read: ...
+
+
+def submit(ports: Ports, *, owner: str, filer: Filer | None, tenant: TenantConfig, service: str,
+           idempotency_key: str, reader: Reader) -> Accepted:
     sid = submission_id(owner, idempotency_key)
-    # The request as data, not bytes: a retry that orders keys or spaces the JSON differently is the same request.
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False).encode()
-    fingerprint = request_fingerprint(tenant.terc, service, canonical)
-    existing = ports.submissions.get(owner, sid)
+    fingerprint = request_fingerprint(tenant.terc, service, reader.canonical)
+    try:
+        read = reader.read(ports, owner=owner, tenant=tenant, service=service, filer=applicants.require_filer(filer))
+    except ApiError:
+        # Refused as things stand now (the draft gone, the service switched off...): a request accepted before
+        # under this key still gets its first answer.
+        existing = ports.submissions.get(owner, sid)
+        if existing is None:
+            raise
+        return _replay(ports, existing, fingerprint)
+    existing, found = ports.submissions.lookup(owner, sid, [f.attachment_id for f in read.form.files])
     if existing is not None:
         return _replay(ports, existing, fingerprint)
-    person = applicants.require_filer(filer)
-    where = offer(ports.catalogue, tenant, service, body.form_version)
-    if body.draft_id:
-        _own_draft(ports, owner, body.draft_id, where)
-    form = compile_form(where.definition).validate(body.data)
-    flags = applicants.bind(where.definition, form, person)
-    attachments = released_attachments(ports, owner, form, where)
-    claimed = _claim(ports, owner=owner, sid=sid, terc=tenant.terc, fingerprint=fingerprint, document_id=None)
+    attachments = check_released(found, read.form, read.where)
+    read.check_attachments(attachments)
+    claimed = _claim(ports, owner=owner, sid=sid, terc=tenant.terc, fingerprint=fingerprint,
+                     document_id=read.document_id)
     if isinstance(claimed, Accepted):
         return claimed
-    by_id = {a.attachment_id: a for a in attachments}
-
-    def document() -> tuple[bytes, str]:
-        root = wniosek.render(defn=where.definition, tenant=tenant, values=form.values, sender=form.applicant,
-                              attachments=[ref(f.field, by_id[f.attachment_id]) for f in form.files],
-                              document_id=sid, created_at=ports.now())
-        return wniosek.to_bytes(root), sid
-
-    accepted = _accept(ports, claimed, where=where, form=form, attachments=attachments, document=document,
-                       applicant=applicants.applicant_of(form), filer=person, signer=None, flags=flags)
-    if body.draft_id:
-        ports.drafts.delete(owner, body.draft_id)
+    accepted = _accept(ports, claimed, read, attachments)
+    if read.draft_id:
+        ports.drafts.delete(owner, read.draft_id)
     return accepted
 
 
-def _own_draft(ports: Ports, owner: str, draft_id: str, where: Offer) -> None:
-    """The draft the form came from must be the resident's own, of this service: else nothing is written."""
-    try:
-        draft = require_draft(ports, owner, draft_id)
-    except NotFound:
-        draft = None
-    if draft is None or (draft.terc, draft.service) != (where.tenant.terc, where.definition.id):
-        raise Unprocessable("Nie ma takiej wersji roboczej tego wniosku.", code="draft_not_found",
-                            details=[{"field": "draft_id", "code": "draft_not_found",
-                                      "message": "Nie ma takiej wersji roboczej (mogła wygasnąć albo dotyczy "
-                                                 "innej usługi)."}])
+def submit_form(ports: Ports, *, owner: str, filer: Filer | None, tenant: TenantConfig, service: str,
+                idempotency_key: str, body: SubmissionIn) -> Accepted:
+    """A form filled in the browser: validated, rendered as the ePUAP document, stored, the UPP issued."""
+    from chalicelib.modules.submissions.filled import FilledForm
+
+    return submit(ports, owner=owner, filer=filer, tenant=tenant, service=service, idempotency_key=idempotency_key,
+                  reader=FilledForm(body))
 
 
 def submit_signed(ports: Ports, *, owner: str, filer: Filer | None, tenant: TenantConfig, service: str,
                   idempotency_key: str, signed: bytes) -> Accepted:
     """A document the resident signed (XAdES): verified, read back, validated, stored exactly as signed."""
-    from chalicelib.modules.submissions import signed as signed_documents
+    from chalicelib.modules.submissions.signed import SignedDocument
 
-    sid = submission_id(owner, idempotency_key)
-    fingerprint = request_fingerprint(tenant.terc, service, signed)
-    existing = ports.submissions.get(owner, sid)
-    if existing is not None:
-        return _replay(ports, existing, fingerprint)
-    person = applicants.require_filer(filer)
-    checked = signed_documents.check(ports, tenant=tenant, service=service, signed=signed)
-    where = offer(ports.catalogue, tenant, service, checked.version)
-    form = checked.form(where.definition)
-    attachments = released_attachments(ports, owner, form, where)
-    signed_documents.same_digests(checked.digests, attachments)
-    # The document's own id is what the UPP names; a document without one is known by its digest.
-    document_id = checked.document_id or f"sha256:{_sha256(signed)}"
-    claimed = _claim(ports, owner=owner, sid=sid, terc=tenant.terc, fingerprint=fingerprint,
-                     document_id=document_id)
-    if isinstance(claimed, Accepted):
-        return claimed
-    applicant = applicants.applicant_of(form)
-    flags = signed_documents.flags(applicant, checked.signer)
-    return _accept(ports, claimed, where=where, form=form, attachments=attachments,
-                   document=lambda: (signed, document_id), applicant=applicant, filer=person,
-                   signer=checked.signed_by, flags=flags)
+    return submit(ports, owner=owner, filer=filer, tenant=tenant, service=service, idempotency_key=idempotency_key,
+                  reader=SignedDocument(signed))
 
 
 # --- storing, sealing, recording ----------------------------------------------------------------------------
@@ -272,12 +263,9 @@ def _store_attachments(ports: Ports, attempt: Attempt, form: FormData,
     return stored
 
 
-def _accept(ports: Ports, attempt: Attempt, *, where: Offer, form: FormData, attachments: list[Any],
-            document: Any, applicant: Applicant | None, filer: Filer, signer: dict[str, Any] | None,
-            flags: list[str]) -> Accepted:
+def _accept(ports: Ports, attempt: Attempt, read: Read, attachments: list[AttachmentView]) -> Accepted:
     try:
-        submission = _store_and_seal(ports, attempt, where=where, form=form, attachments=attachments,
-                                     document=document, applicant=applicant, filer=filer, signer=signer, flags=flags)
+        submission = _store_and_seal(ports, attempt, read, attachments)
         recorded = ports.submissions.create(submission, attempt)
     except Exception:
         # The key is free again at once; this attempt's files (if any) are left for the sweeper.
@@ -285,18 +273,17 @@ def _accept(ports: Ports, attempt: Attempt, *, where: Offer, form: FormData, att
         raise
     if not recorded:  # the lease ran out and another attempt holds the key now: its answer is the one
         raise in_progress()
-    _queue_registration(ports, submission)
+    _queue_registration(ports, submission, facts_of(submission, read.where.definition, read.where.tenant))
     return Accepted(submission, replayed=False)
 
 
-def _store_and_seal(ports: Ports, attempt: Attempt, *, where: Offer, form: FormData, attachments: list[Any],
-                    document: Any, applicant: Applicant | None, filer: Filer, signer: dict[str, Any] | None,
-                    flags: list[str]) -> Submission:
+def _store_and_seal(ports: Ports, attempt: Attempt, read: Read, attachments: list[AttachmentView]) -> Submission:
     from chalicelib.documents import upp
 
+    where, applicant, filer = read.where, read.applicant, read.filer
     sid, prefix, terc = attempt.submission_id, attempt.prefix, where.tenant.terc
-    stored_attachments = _store_attachments(ports, attempt, form, attachments)
-    content, document_id = document()
+    stored_attachments = _store_attachments(ports, attempt, read.form, attachments)
+    content, document_id = read.document(sid, attachments, ports.now)
     doc_name = f"wniosek-{where.definition.id}-{sid[:8]}.xml"
     doc_version = ports.objects.put("documents", prefix + "document.xml", content, "application/xml")
     delivered_at = ports.now()  # DataDoreczenia: S3 has acknowledged the document
@@ -319,14 +306,14 @@ def _store_and_seal(ports: Ports, attempt: Attempt, *, where: Offer, form: FormD
         document_id=document_id,
         upp=StoredFile(key=prefix + "upp.xml", version_id=upp_version, sha256=_sha256(sealed), size=len(sealed),
                        content_type="application/xml", filename=f"UPP-{sid[:8]}.xml"),
-        receipt_id=receipt_id, attachments=stored_attachments, applicant=applicant, email=form.email,
-        service_name=where.definition.name, office_name=where.tenant.office_name, signer=signer, filer=filer,
+        receipt_id=receipt_id, attachments=stored_attachments, applicant=applicant, email=read.form.email,
+        service_name=where.definition.name, office_name=where.tenant.office_name, signer=read.signer, filer=filer,
     )
     # The department is known now: clerks of other departments never see the submission, registered or not.
-    department = catalogue_logic.entry(where.definition, where.tenant).department
+    department = catalogue.entry(where.definition, where.tenant).department
     return Submission(submission_id=sid, owner=attempt.owner, terc=terc, service=where.definition.id,
                       form_version=where.definition.version, request_sha256=attempt.fingerprint,
-                      delivered_at=delivered_at, record=record, signed=signer is not None, flags=flags,
+                      delivered_at=delivered_at, record=record, signed=read.signer is not None, flags=read.flags,
                       department=department)
 
 

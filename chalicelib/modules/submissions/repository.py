@@ -6,9 +6,9 @@ from __future__ import annotations
 import builtins
 import contextlib
 import json
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DeleteError, TransactWriteError, UpdateError
@@ -18,6 +18,7 @@ from pynamodb.transactions import TransactWrite
 from chalicelib.core.settings import get_settings
 from chalicelib.events.topics import RegistrationMessage
 from chalicelib.integrations.aws import client
+from chalicelib.modules.submissions import TransactUpdate
 from chalicelib.modules.submissions.intake import OUTBOX_AFTER, Holder
 from chalicelib.modules.submissions.models import (
     AttachmentStatus,
@@ -124,6 +125,27 @@ class DynamoSubmissions:
             return _submission(SubmissionTable.get(owner, submission_id, consistent_read=True))
         except SubmissionTable.DoesNotExist:
             return None
+
+    def lookup(self, owner: str, submission_id: str,
+               attachment_ids: builtins.list[str]) -> tuple[Submission | None, dict[str, AttachmentView]]:
+        """One BatchGetItem over two tables: the submission (the Idempotency-Key already used?) and the attachments
+        the request names, both strongly consistent."""
+        wanted = {SubmissionTable.Meta.table_name: [{"owner": {"S": owner}, "submission_id": {"S": submission_id}}]}
+        if attachment_ids:
+            wanted[AttachmentTable.Meta.table_name] = [{"owner": {"S": owner}, "attachment_id": {"S": i}}
+                                                       for i in dict.fromkeys(attachment_ids)]
+        request = {table: {"Keys": keys, "ConsistentRead": True} for table, keys in wanted.items()}
+        found: dict[str, builtins.list[dict[str, Any]]] = {}
+        while request:  # at most 1 + 100 keys: one call, unless DynamoDB leaves some keys for a second one
+            answer = _connection().dispatch("BatchGetItem", {"RequestItems": request})
+            for table, items in answer.get("Responses", {}).items():
+                found.setdefault(table, []).extend(items)
+            request = answer.get("UnprocessedKeys") or {}
+        submissions = found.get(SubmissionTable.Meta.table_name, [])
+        attachments = (_attachment(AttachmentTable.from_raw_data(i))
+                       for i in found.get(AttachmentTable.Meta.table_name, []))
+        return (_submission(SubmissionTable.from_raw_data(submissions[0])) if submissions else None,
+                {a.attachment_id: a for a in attachments})
 
     # --- the claims of one attempt (see intake) -----------------------------------------------------------
 
@@ -234,11 +256,32 @@ class DynamoSubmissions:
             return False
         return True
 
+    def unmark_notified(self, owner: str, submission_id: str) -> None:
+        """Give the notice back (the e-mail could not be sent): the next delivery of the message sends it."""
+        SubmissionTable(owner=owner, submission_id=submission_id).update(actions=[SubmissionTable.notified_at.remove()])
+
     def owner_of(self, terc: str, submission_id: str) -> str | None:
         """Who filed `submission_id` with this JST (None if not filed with it)."""
         for item in SubmissionTable.by_tenant.query(terc, SubmissionTable.submission_id == submission_id, limit=1):
             return str(item.owner)
         return None
+
+
+def registered_update(owner: str, submission_id: str, *, case_sign: str, department: str, due_date: date | None,
+                      at: datetime, notify: bool) -> TransactUpdate:
+    """The submission marked registered (conditional on it existing, not registered yet), for the case register's
+    transaction; its outbox marker goes with it (the sweeper never sends it again) and, with `notify`, the
+    resident's notice is taken in the same write."""
+    actions: builtins.list[Action] = [
+        SubmissionTable.status.set(SubmissionStatus.ZAREJESTROWANA.value), SubmissionTable.case_sign.set(case_sign),
+        SubmissionTable.department.set(department), SubmissionTable.registered_at.set(at),
+        SubmissionTable.outbox.remove(), SubmissionTable.outbox_at.remove(), SubmissionTable.outbox_sends.remove()]
+    if due_date:
+        actions.append(SubmissionTable.due_date.set(due_date.isoformat()))
+    if notify:
+        actions.append(SubmissionTable.notified_at.set(at))
+    return TransactUpdate(item=SubmissionTable(owner=owner, submission_id=submission_id), actions=actions,
+                          condition=SubmissionTable.submission_id.exists() & SubmissionTable.case_sign.does_not_exist())
 
 
 def key_claim(owner: str, submission_id: str) -> str:

@@ -17,7 +17,8 @@ from chalicelib.core.http import (
     require_principal,
 )
 from chalicelib.modules import tenants
-from chalicelib.modules.submissions import intake, logic, models, signed
+from chalicelib.modules.submissions import attachments as attachments_logic
+from chalicelib.modules.submissions import drafts, intake, logic, models, signed, views
 from chalicelib.modules.submissions.wiring import attachments, submission_ports, submissions
 
 bp = Blueprint(__name__)
@@ -50,7 +51,8 @@ def _offer(terc: str, service: str, version: int | None = None) -> logic.Offer:
           response="modules.submissions.models:UploadSlot", status=201)
 def new_attachment(terc: str, service: str) -> Any:
     request = parse_body(_raw(), models.UploadRequest)
-    slot = logic.upload_slot(submission_ports(), owner=_owner(), where=_offer(terc, service), request=request)
+    slot = attachments_logic.upload_slot(submission_ports(), owner=_owner(), where=_offer(terc, service),
+                                         request=request)
     return json_response(slot, status=201)
 
 
@@ -68,38 +70,38 @@ def attachment_status(attachment_id: str) -> Any:
           response="modules.submissions.models:DraftView", status=201)
 def new_draft(terc: str, service: str) -> Any:
     body = parse_body(_raw(), models.DraftIn)
-    draft = logic.save_draft(submission_ports(), owner=_owner(), where=_offer(terc, service, body.form_version),
+    draft = drafts.save_draft(submission_ports(), owner=_owner(), where=_offer(terc, service, body.form_version),
                              draft_id=None, body=body)
     return json_response(draft, status=201)
 
 
 @endpoint(bp, "/v1/me/drafts", access=RESIDENT, summary="Moje wersje robocze", response="openapi.shapes:DraftPage")
 def my_drafts() -> Any:
-    items = logic.my_drafts(submission_ports(), _owner())
+    items = drafts.my_drafts(submission_ports(), _owner())
     return {"items": [d.model_dump(mode="json") for d in items], "count": len(items)}
 
 
 @endpoint(bp, "/v1/me/drafts/{draft_id}", access=RESIDENT, summary="Wersja robocza",
           response="modules.submissions.models:DraftView")
 def my_draft(draft_id: str) -> Any:
-    return logic.require_draft(submission_ports(), _owner(), draft_id)
+    return drafts.require_draft(submission_ports(), _owner(), draft_id)
 
 
 @endpoint(bp, "/v1/me/drafts/{draft_id}", access=RESIDENT, methods=("PUT",), summary="Zapis wersji roboczej",
           request="modules.submissions.models:DraftIn", response="modules.submissions.models:DraftView")
 def update_draft(draft_id: str) -> Any:
     ports = submission_ports()
-    current = logic.require_draft(ports, _owner(), draft_id)
+    current = drafts.require_draft(ports, _owner(), draft_id)
     body = parse_body(_raw(), models.DraftIn)
     where = _offer(current.terc, current.service, body.form_version or current.form_version)
-    return logic.save_draft(ports, owner=_owner(), where=where, draft_id=draft_id, body=body)
+    return drafts.save_draft(ports, owner=_owner(), where=where, draft_id=draft_id, body=body)
 
 
 @endpoint(bp, "/v1/me/drafts/{draft_id}", access=RESIDENT, methods=("DELETE",), summary="Usunięcie wersji roboczej",
           status=204)
 def delete_draft(draft_id: str) -> Any:
     ports = submission_ports()
-    logic.require_draft(ports, _owner(), draft_id)
+    drafts.require_draft(ports, _owner(), draft_id)
     ports.drafts.delete(_owner(), draft_id)
     return Response(body="", status_code=204)
 
@@ -155,7 +157,7 @@ def submit(terc: str, service: str) -> Any:
         response = error_response(exc)  # the same request again shortly gets the winner's submission
         response.headers["Retry-After"] = str(intake.RETRY_AFTER)
         return response
-    shown = logic.view(accepted.submission)
+    shown = views.view(accepted.submission)
     headers = {"Location": shown["links"]["self"]}
     if accepted.replayed:
         headers["Idempotent-Replayed"] = "true"
@@ -164,32 +166,32 @@ def submit(terc: str, service: str) -> Any:
 
 @endpoint(bp, "/v1/me/submissions", access=RESIDENT, summary="Moje wnioski", response="openapi.shapes:SubmissionPage")
 def my_submissions() -> Any:
-    items = [logic.view(s) for s in submissions().list(_owner())]
+    items = [views.view(s) for s in submissions().list(_owner())]
     return {"items": items, "count": len(items)}
 
 
 @endpoint(bp, "/v1/me/submissions/{submission_id}", access=RESIDENT, summary="Mój wniosek",
           response="openapi.shapes:SubmissionView")
 def my_submission(submission_id: str) -> Any:
-    return logic.view(logic.require_submission(submissions(), _owner(), submission_id))
+    return views.view(views.require_submission(submissions(), _owner(), submission_id))
 
 
 @endpoint(bp, "/v1/me/submissions/{submission_id}/upp", access=RESIDENT, summary="Link do UPP",
           response="openapi.shapes:Download")
 def my_upp(submission_id: str) -> Any:
-    found = logic.require_submission(submissions(), _owner(), submission_id)
-    return logic.download(submission_ports(), found, "upp")
+    found = views.require_submission(submissions(), _owner(), submission_id)
+    return views.download(submission_ports(), found, "upp")
 
 
 @endpoint(bp, "/v1/me/submissions/{submission_id}/document", access=RESIDENT, summary="Link do dokumentu wniosku",
           response="openapi.shapes:Download")
 def my_document(submission_id: str) -> Any:
-    found = logic.require_submission(submissions(), _owner(), submission_id)
-    return logic.download(submission_ports(), found, "document")
+    found = views.require_submission(submissions(), _owner(), submission_id)
+    return views.download(submission_ports(), found, "document")
 
 
 @endpoint(bp, "/v1/me/submissions/{submission_id}/attachments/{attachment_id}", access=RESIDENT,
           summary="Link do załącznika wniosku", response="openapi.shapes:Download")
 def my_attachment(submission_id: str, attachment_id: str) -> Any:
-    found = logic.require_submission(submissions(), _owner(), submission_id)
-    return logic.download(submission_ports(), found, "attachment", attachment_id)
+    found = views.require_submission(submissions(), _owner(), submission_id)
+    return views.download(submission_ports(), found, "attachment", attachment_id)

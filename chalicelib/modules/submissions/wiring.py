@@ -17,8 +17,26 @@ from chalicelib.integrations.clients import objects, publisher
 from chalicelib.modules import catalogue, signatures
 
 if TYPE_CHECKING:
-    from chalicelib.modules.submissions import applicants, intake, logic, models, repository, signed, sweeper
+    from chalicelib.modules.submissions import (
+        applicants,
+        facts,
+        filled,
+        intake,
+        logic,
+        models,
+        repository,
+        signed,
+        sweeper,
+        views,
+    )
+    from chalicelib.modules.submissions import attachments as attachment_slots
+    from chalicelib.modules.submissions import drafts as draft_rules
 else:
+    attachment_slots = lazy_module("chalicelib.modules.submissions.attachments")
+    draft_rules = lazy_module("chalicelib.modules.submissions.drafts")
+    facts = lazy_module("chalicelib.modules.submissions.facts")
+    filled = lazy_module("chalicelib.modules.submissions.filled")
+    views = lazy_module("chalicelib.modules.submissions.views")
     applicants = lazy_module("chalicelib.modules.submissions.applicants")
     intake = lazy_module("chalicelib.modules.submissions.intake")
     logic = lazy_module("chalicelib.modules.submissions.logic")
@@ -27,8 +45,25 @@ else:
     signed = lazy_module("chalicelib.modules.submissions.signed")
     sweeper = lazy_module("chalicelib.modules.submissions.sweeper")
 
-__all__ = ["applicants", "attachments", "drafts", "intake", "logic", "models", "objects", "publisher", "repository",
-           "signed", "submission_ports", "submissions", "sweeper"]
+__all__ = [
+    "applicants",
+    "attachment_slots",
+    "attachments",
+    "drafts",
+    "facts",
+    "filled",
+    "intake",
+    "logic",
+    "models",
+    "objects",
+    "publisher",
+    "repository",
+    "signed",
+    "submission_ports",
+    "submissions",
+    "sweeper",
+    "views",
+]
 
 
 @lru_cache(maxsize=1)

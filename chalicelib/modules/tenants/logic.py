@@ -14,7 +14,7 @@ from chalicelib.core.clock import WARSAW
 from chalicelib.core.errors import Conflict, NotFound, Unprocessable
 from chalicelib.events.topics import TenantEvent
 from chalicelib.integrations.mail import Mail
-from chalicelib.model.tenant import ServiceSetting, TenantConfig
+from chalicelib.model.tenant import ServiceSetting, TenantConfig, UnknownDepartment
 from chalicelib.modules.tenants.models import ServiceSettingChange, StoredTenant
 
 
@@ -61,11 +61,12 @@ def apply_change(config: TenantConfig, service_id: str, change: ServiceSettingCh
     given = change.model_fields_set
     if not given:
         raise Unprocessable("Zmiana nie zawiera żadnego pola.", code="empty_change")
-    if change.department is not None and change.department not in {d.symbol for d in config.departments}:
-        raise Unprocessable(
-            details=[{"field": "department", "code": "unknown_department",
-                      "message": f"Jednostka nie ma komórki „{change.department}”."}]
-        )
+    if change.department is not None:
+        try:
+            config.department(change.department)
+        except UnknownDepartment as exc:
+            raise Unprocessable(details=[{"field": "department", "code": "unknown_department",
+                                          "message": str(exc)}]) from None
     current = config.setting(service_id) or ServiceSetting(id=service_id, enabled=False)
     update = {k: getattr(change, k) for k in given}
     if update.get("enabled", False) is None:  # enabled cannot be "cleared"; null leaves it as it is
