@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
+from chalicelib import events
 from chalicelib.core.errors import Conflict, NotFound, Unprocessable
-from chalicelib.core.observability import logger
 from chalicelib.events.topics import RegistrationMessage
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules.catalogue import logic as catalogue_logic
@@ -157,11 +157,7 @@ def _queue_registration(ports: Ports, submission: Submission) -> None:
     must not fail the request: the sweeper sends every marked submission that is due."""
     message = RegistrationMessage(submission_id=submission.submission_id, owner=submission.owner,
                                   terc=submission.terc, service=submission.service)
-    try:
-        ports.publisher.publish("registrations", message)
-    except Exception:
-        logger.exception("registration message not sent; left for the sweeper",
-                         extra={"submission_id": submission.submission_id})
+    events.publish(message, publisher=ports.publisher)
 
 
 # --- the two ways in ----------------------------------------------------------------------------------------
