@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from chalicelib.events.outbox import Due, Outbox, sweep
-from chalicelib.events.publish import publish
+from chalicelib.events.publishing import publish
 from chalicelib.events.worker import worker
 
 __all__ = ["Due", "Outbox", "publish", "sweep", "worker"]

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from typing import Generic, Protocol, TypeVar
 
 from chalicelib.core.observability import logger
-from chalicelib.events.publish import Publisher, send
+from chalicelib.events.publishing import Publisher, send
 from chalicelib.events.topics import Event
 
 E = TypeVar("E", bound=Event)

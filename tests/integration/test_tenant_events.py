@@ -132,14 +132,14 @@ def run_tenants_sweeper(api: Any, *, later: timedelta) -> None:
 def test_a_change_made_while_the_queue_is_down_is_mailed_by_the_sweeper(
     api: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from chalicelib.events import publish
+    from chalicelib.events import publishing
     from tests.conftest import auth
     from tests.queues import deliver, purge
 
     purge("tenant-events")
     reference = f"admin-{uuid.uuid4().hex[:10]}"
     # Given SQS refusing every message while the administrator changes a service
-    monkeypatch.setattr(publish, "_shared", QueueDown)
+    monkeypatch.setattr(publishing, "_shared", QueueDown)
     resp = api.http.put(f"/v1/tenants/{A}/services/pismo-ogolne/settings", body=json.dumps({"fee": "12.00"}),
                         headers={"Content-Type": "application/json", "X-Correlation-Id": reference,
                                  **auth("tenant-admin", A)})

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Protocol, TypeAlias
 
 from chalicelib.events import outbox
-from chalicelib.events.publish import Publisher
+from chalicelib.events.publishing import Publisher
 from chalicelib.events.topics import RegistrationMessage
 from chalicelib.modules.submissions.intake import LEASE, folder
 from chalicelib.modules.submissions.models import Submission
