@@ -1,10 +1,11 @@
 """The one way a module consumes a topic: `@worker(bp, Topic, module=...)` over a handler of the typed event.
 
-It registers the SQS function (batches of 10, named after the handler), and for every record: parses it into the
-topic, takes its correlation id and puts tenant, service, event id and correlation id on every log line,
-attributes the invocation's metering to the JST, module and catalogue service, and runs the handler. A failing
-record is reported alone (Powertools batch, partial failures): SQS retries it, then dead-letters it. With
-`once=True` the handler runs at most once per `event_id` (Powertools idempotency), however often SQS delivers it.
+It registers the SQS function (batches of 10, the Lambda function named after the handler), and for every
+record: parses it into the topic, takes its correlation id and puts tenant, service, event id and correlation
+id on every log line, attributes the invocation's metering to the JST, module and catalogue service, and runs
+the handler. A failing record is reported alone (Powertools batch, partial failures): SQS retries it, then
+dead-letters it. With `once=True` the handler runs at most once per `event_id` (Powertools idempotency), however
+often SQS delivers it.
 
 Powertools' batch and idempotency utilities are imported on the first message: Chalice packages every function
 with the whole app, and the HTTP functions must not pay for them on a cold start.
@@ -99,15 +100,18 @@ def consume(topic: type[E], handler: Callable[[E], object], module: str, once: b
     return function
 
 
-def worker(bp: Blueprint, topic: type[E], *, module: str, once: bool = False,
-           name: str | None = None) -> Callable[[Callable[[E], object]], Callable[[E], object]]:
-    """Register the decorated handler as the worker of `topic`'s queue (the function named `name` or after it)."""
+def worker(bp: Blueprint, topic: type[E], *, module: str,
+           once: bool = False) -> Callable[[Callable[[E], object]], Callable[..., Any]]:
+    """Register the decorated handler as the worker of `topic`'s queue, a function named after the handler.
 
-    def decorate(handler: Callable[[E], object]) -> Callable[[E], object]:
+    The decorated name becomes the Lambda entry point (Chalice's handler string is `<module>.<name>`), so the
+    handler of the typed event is not callable under its name afterwards: deliver an SQS event to it instead.
+    """
+
+    def decorate(handler: Callable[[E], object]) -> Callable[..., Any]:
         function = consume(topic, handler, module, once)
-        function.__name__ = name or handler.__name__
-        bp.on_sqs_message(queue=queue_name(topic.QUEUE), batch_size=BATCH_SIZE, name=function.__name__)(function)
-        return handler
+        function.__name__ = function.__qualname__ = handler.__name__
+        entry: Callable[..., Any] = bp.on_sqs_message(queue=queue_name(topic.QUEUE), batch_size=BATCH_SIZE)(function)
+        return entry
 
     return decorate
-

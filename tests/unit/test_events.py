@@ -157,3 +157,18 @@ def test_sweep_sends_what_is_due_again_less_and_less_often_and_loses_nothing_whe
 def _fresh_log_context() -> Any:
     yield
     logger.remove_keys(["correlation_id", "tenant", "service", "event_id"])
+
+
+def test_every_deployed_worker_entry_point_is_the_wrapped_lambda_function() -> None:
+    """Deployed, Lambda calls `<module>.<name>` with (event, context): that attribute must be Chalice's wrapper."""
+    import importlib
+
+    from chalice.app import EventSourceHandler
+
+    from app import app
+
+    workers = [s for s in app.event_sources if s.name in ("registrations", "tenant_events", "attachment_uploads")]
+    assert len(workers) == 3
+    for source in workers:
+        module, attribute = source.handler_string.rsplit(".", 1)
+        assert isinstance(getattr(importlib.import_module(module), attribute), EventSourceHandler), source.name
