@@ -153,7 +153,7 @@ def test_a_change_made_while_the_queue_is_down_is_mailed_by_the_sweeper(
 
     # When the tenants' sweeper runs (every 5 minutes) a few minutes later, and the worker takes what it sent
     run_tenants_sweeper(api, later=timedelta(minutes=4))
-    assert deliver(api, "tenant-events", "tenant_events")["delivered"] == 1
+    deliver(api, "tenant-events", "tenant_events")  # (with any other change earlier tests left unnotified)
 
     # Then the JST's contact gets the notice once, naming the administrator's request
     mails = emails_about(event_id)
@@ -162,5 +162,7 @@ def test_a_change_made_while_the_queue_is_down_is_mailed_by_the_sweeper(
     audit = json.loads(api.http.get(f"/v1/tenants/{A}/audit", headers=auth("tenant-admin", A)).body)["items"]
     entry = next(e for e in audit if e["event_id"] == event_id)
     assert entry["notified_at"] and entry["correlation_id"] == reference
+    assert next(e for e in AuditTable.query(f"T#{A}") if e.event_id == event_id).outbox is None
     run_tenants_sweeper(api, later=timedelta(hours=1))
-    assert deliver(api, "tenant-events", "tenant_events")["delivered"] == 0
+    deliver(api, "tenant-events", "tenant_events")
+    assert len(emails_about(event_id)) == 1
