@@ -30,7 +30,7 @@ from chalicelib.core.errors import (
     from_validation_error,
     is_validation_error,
 )
-from chalicelib.core.observability import bind, logger, unbind
+from chalicelib.core.observability import bind, logger, sane_correlation_id, set_correlation_id, unbind
 from chalicelib.core.route_doc import DOC_ATTR, RouteDoc
 from chalicelib.core.settings import get_settings
 
@@ -42,6 +42,7 @@ MODULE_ATTR = "eurzad_module"
 M = TypeVar("M", bound="BaseModel")
 _principal: ContextVar[Principal | None] = ContextVar("principal", default=None)
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8"}
+CORRELATION_HEADER = "X-Correlation-Id"
 
 
 def require_principal() -> Principal:
@@ -76,8 +77,9 @@ def parse_body(raw: str | bytes | None, model: type[M]) -> M:
 
 def cors_config() -> CORSConfig:
     """The portal's origin may call every route (API Gateway answers the preflight, Chalice adds the headers)."""
-    return CORSConfig(allow_origin=get_settings().web_origin, allow_headers=["Idempotency-Key", "If-Match"],
-                      expose_headers=["ETag"], max_age=600)
+    return CORSConfig(allow_origin=get_settings().web_origin,
+                      allow_headers=["Idempotency-Key", "If-Match", CORRELATION_HEADER],
+                      expose_headers=["ETag", CORRELATION_HEADER], max_age=600)
 
 
 def endpoint(
@@ -211,11 +213,18 @@ def require_accept(request: Any, media_types: tuple[str, ...]) -> str:
 def _install_edge(app: Chalice) -> None:
     @app.middleware("http")
     def edge(request: Any, get_response: Callable[[Any], Any]) -> Any:
+        # The caller's correlation id if it is a sane token, else API Gateway's request id: on every log line,
+        # on every event this request causes, and back to the caller.
+        correlation = set_correlation_id(sane_correlation_id(request.headers.get(CORRELATION_HEADER))
+                                         or request.context.get("requestId"))
         try:
-            return edge_refusal(app, request) or get_response(request)
+            response = edge_refusal(app, request) or get_response(request)
         except Exception:  # e.g. the JWKS cannot be fetched: Chalice would answer outside the error shape
             logger.exception("unhandled error at the edge")
-            return error_response(InternalError())
+            response = error_response(InternalError())
+        if isinstance(response, Response):
+            response.headers[CORRELATION_HEADER] = correlation
+        return response
 
     def fallback(**_: str) -> Response:  # never runs: the edge answers first
         return error_response(NotFound())

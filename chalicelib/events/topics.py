@@ -6,24 +6,49 @@ consumer's worker reads it. A message names its queue (`QUEUE`), so no caller sp
 
 from __future__ import annotations
 
+import json
+import uuid
 from datetime import datetime
-from typing import ClassVar
+from typing import ClassVar, Self
+from urllib.parse import unquote_plus
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from chalicelib.core.observability import correlation_id
+from chalicelib.events.queues import QUEUES
 from chalicelib.model.service import DeadlineKind
 
 
 class Event(BaseModel):
+    """A message on a queue. `event_id` names this one (a worker that must act once keys on it);
+    `correlation_id` the piece of work it belongs to (the request that caused it), carried to the e-mail."""
+
     QUEUE: ClassVar[str]
+
+    event_id: str = Field(default_factory=lambda: uuid.uuid4().hex)
+    correlation_id: str = Field(default_factory=correlation_id)
+
+    @classmethod
+    def from_body(cls, body: str) -> Self:
+        """The message from an SQS record's body."""
+        return cls.model_validate_json(body)
+
+    @property
+    def tenant(self) -> str | None:
+        """The JST the message concerns: its worker is metered and logged for it."""
+        return getattr(self, "terc", None)
+
+    @property
+    def catalogue_service(self) -> str | None:
+        """The catalogue service the message concerns, if any."""
+        return getattr(self, "service", None)
 
 
 class TenantEvent(Event):
     """A change of a JST's configuration, queued for the notification worker."""
 
-    QUEUE: ClassVar[str] = "tenant-events"
+    QUEUE: ClassVar[str] = QUEUES["TenantEvent"]
 
-    event_id: str
     terc: str
     at: datetime
     actor: str
@@ -59,10 +84,35 @@ class RegistrationFacts(BaseModel):
 class RegistrationMessage(Event):
     """An accepted submission, queued for registration in the JST's inbox."""
 
-    QUEUE: ClassVar[str] = "registrations"
+    QUEUE: ClassVar[str] = QUEUES["RegistrationMessage"]
 
     submission_id: str
     owner: str
     terc: str
     service: str
     facts: RegistrationFacts | None = None  # None: the sweeper's message (from the outbox index); read them then
+
+
+class UploadedObject(BaseModel):
+    key: str
+    etag: str | None = None
+
+
+class UploadNotice(Event):
+    """S3's notification of new objects under quarantine/ (S3's format, not ours: read by `from_body`)."""
+
+    QUEUE: ClassVar[str] = QUEUES["UploadNotice"]
+
+    objects: list[UploadedObject] = []
+
+    @classmethod
+    def from_body(cls, body: str) -> Self:
+        records = json.loads(body).get("Records", [])  # S3's test event on configuration has no records
+        created = [r["s3"]["object"] for r in records if str(r.get("eventName", "")).startswith("ObjectCreated")]
+        return cls(objects=[UploadedObject(key=unquote_plus(o["key"]), etag=o.get("eTag")) for o in created])
+
+    @property
+    def tenant(self) -> str | None:
+        """quarantine/<terc>/<attachment id>: one JST per notice (S3 sends one record per object)."""
+        tercs = {o.key.split("/")[1] for o in self.objects if o.key.count("/") == 2}
+        return tercs.pop() if len(tercs) == 1 else None

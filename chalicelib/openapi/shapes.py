@@ -87,6 +87,7 @@ class AuditEntryView(BaseModel):
     action: str
     summary: str
     notified_at: str | None
+    correlation_id: str | None = None  # the request that made the change (X-Correlation-Id)
 
 
 class AuditPage(BaseModel):

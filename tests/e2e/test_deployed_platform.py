@@ -30,8 +30,9 @@ def test_admin_change_is_live_at_once_and_notified_by_the_sqs_worker(stack: Stac
     before_a, before_b = services(A), services(B)
     target = sorted(before_a & before_b)[0]
     reply = stack.call("PUT", f"/v1/tenants/{B}/services/{target}/settings", {"enabled": False},
-                       auth("tenant-admin", B))
+                       {**auth("tenant-admin", B), "X-Correlation-Id": "e2e-admin-change-1"})
     assert reply.status == 200, reply.body
+    assert reply.headers.get("X-Correlation-Id") == "e2e-admin-change-1"
     event_id = reply.body["audit_event"]
     assert services(B) == before_b - {target}
     assert services(A) == before_a
@@ -48,6 +49,8 @@ def test_admin_change_is_live_at_once_and_notified_by_the_sqs_worker(stack: Stac
     assert entry["summary"] == f"{target}: wyłączono usługę"
     mails = emails_about(event_id)
     assert len(mails) == 1 and "Gmina Lesznowola" in mails[0]["Subject"]
+    assert "Numer referencyjny: e2e-admin-change-1" in mails[0]["BodyText"]
+    assert entry["correlation_id"] == "e2e-admin-change-1"
     stack.call("PUT", f"/v1/tenants/{B}/services/{target}/settings", {"enabled": True}, auth("tenant-admin", B))
 
 

@@ -24,6 +24,7 @@ from chalicelib.signatures import pki
 from tests import signing
 from tests.conftest import auth
 from tests.e2e.conftest import Stack, eventually
+from tests.emulator import emails_about
 from tests.files import make_pdf
 from tests.formdata import PESEL, valid_data, with_value
 from tests.uploads import post_file
@@ -155,3 +156,21 @@ def test_fifty_parallel_submissions_to_one_department_get_consecutive_signs(stac
     numbers = sorted(int(s.split(".")[2]) for s in got)
     assert len(set(got)) == 50
     assert numbers == list(range(numbers[0], numbers[0] + 50))  # consecutive: no gap, no duplicate
+
+
+def test_the_residents_email_names_the_request_that_submitted_it(stack: Stack) -> None:
+    """The correlation id travels from the request through the registration event to the e-mail."""
+    defn = next(d for d in catalogue_services() if d.id == "pismo-ogolne")
+    reference = f"e2e-portal-{hashlib.sha256(RESIDENT.encode()).hexdigest()[:8]}-korelacja"
+    reply = stack.call("POST", f"/v1/tenants/{A}/services/{defn.id}/submissions", {"data": prepared(stack, defn)},
+                       {**me(), "Idempotency-Key": "e2e-korelacja", "X-Correlation-Id": reference})
+    assert reply.status == 201, reply.body
+    assert reply.headers.get("X-Correlation-Id") == reference
+
+    def mailed() -> Any:
+        """the registration worker e-mailed the resident"""
+        return emails_about(reference) or None
+
+    mails = eventually(mailed)
+    assert len(mails) == 1 and mails[0]["To"] == ["ewa.nowak@example.pl"]
+    assert f"Numer referencyjny: {reference}" in mails[0]["BodyText"]

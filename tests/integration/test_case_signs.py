@@ -72,7 +72,7 @@ def test_fifty_concurrent_registrations_get_signs_one_to_fifty(platform: None) -
     stored = {s.submission_id: DynamoSubmissions().get(s.owner, s.submission_id) for s in submissions}
     assert {c.submission_id: c.sign for c in cases} == {k: v.case_sign for k, v in stored.items() if v}
     # And the registration took each one's outbox marker in its transaction: the sweeper has nothing to send
-    due = {d.message.submission_id for d in DynamoSubmissions().outbox_due(datetime(2100, 1, 1, tzinfo=UTC))}
+    due = {d.event.submission_id for d in DynamoSubmissions().outbox_due(datetime(2100, 1, 1, tzinfo=UTC))}
     assert not due & set(stored)
     # And registering them all again takes no number and changes nothing
     assert register_all(submissions, 2031) == [None] * 50

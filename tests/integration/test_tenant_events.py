@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -109,3 +109,60 @@ def test_the_worker_is_metered_for_the_tenant_it_worked_for(api: Any) -> None:
     assert int(item["aws:ses:SendEmail"]["N"]) >= 1
     assert int(item["aws:dynamodb:PutItem"]["N"]) >= 1  # the idempotency record
     assert json.loads(json.dumps(item))["tenant"]["S"] == A
+
+
+class QueueDown:
+    def publish(self, key: str, message: Any) -> str:
+        raise ConnectionError(f"SQS unreachable ({key})")
+
+
+def run_tenants_sweeper(api: Any, *, later: timedelta) -> None:
+    """The tenants' scheduled sweeper, as if it ran `later` from now."""
+    from chalicelib.core.clock import FixedClock, SystemClock, set_clock
+
+    set_clock(FixedClock(datetime.now(UTC) + later))
+    try:
+        api.lambda_.invoke("tenant_events_sweeper", api.events.generate_cw_event(
+            source="aws.events", detail_type="Scheduled Event", detail={}, resources=[]))
+    finally:
+        set_clock(SystemClock())
+
+
+@pytest.mark.usefixtures("restore_region")
+def test_a_change_made_while_the_queue_is_down_is_mailed_by_the_sweeper(
+    api: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.events import publishing
+    from tests.conftest import auth
+    from tests.queues import deliver, purge
+
+    purge("tenant-events")
+    reference = f"admin-{uuid.uuid4().hex[:10]}"
+    # Given SQS refusing every message while the administrator changes a service
+    monkeypatch.setattr(publishing, "_shared", QueueDown)
+    resp = api.http.put(f"/v1/tenants/{A}/services/pismo-ogolne/settings", body=json.dumps({"fee": "12.00"}),
+                        headers={"Content-Type": "application/json", "X-Correlation-Id": reference,
+                                 **auth("tenant-admin", A)})
+    monkeypatch.undo()
+    # Then the change is saved all the same, and the answer names the request
+    assert resp.status_code == 200, resp.body
+    assert resp.headers["X-Correlation-Id"] == reference
+    event_id = json.loads(resp.body)["audit_event"]
+    assert deliver(api, "tenant-events", "tenant_events")["delivered"] == 0  # nothing was queued
+    assert emails_about(event_id) == []
+
+    # When the tenants' sweeper runs (every 5 minutes) a few minutes later, and the worker takes what it sent
+    run_tenants_sweeper(api, later=timedelta(minutes=4))
+    deliver(api, "tenant-events", "tenant_events")  # (with any other change earlier tests left unnotified)
+
+    # Then the JST's contact gets the notice once, naming the administrator's request
+    mails = emails_about(event_id)
+    assert len(mails) == 1 and f"Numer referencyjny: {reference}" in mails[0]["BodyText"]
+    # And the audit entry shows it notified, with the request it came from; the sweeper has nothing more to send
+    audit = json.loads(api.http.get(f"/v1/tenants/{A}/audit", headers=auth("tenant-admin", A)).body)["items"]
+    entry = next(e for e in audit if e["event_id"] == event_id)
+    assert entry["notified_at"] and entry["correlation_id"] == reference
+    assert next(e for e in AuditTable.query(f"T#{A}") if e.event_id == event_id).outbox is None
+    run_tenants_sweeper(api, later=timedelta(hours=1))
+    deliver(api, "tenant-events", "tenant_events")
+    assert len(emails_about(event_id)) == 1

@@ -365,6 +365,14 @@ class FakePublisher:
         self.messages.append((key, message))
         return f"message-{len(self.messages)}"
 
+    def sent(self) -> list[tuple[str, dict[str, Any]]]:
+        """What was sent, without what names each send (event and correlation ids: new every time)."""
+        return [(key, without_ids(m)) for key, m in self.messages]
+
+
+def without_ids(message: Any) -> dict[str, Any]:
+    return dict(message.model_dump(exclude={"event_id", "correlation_id"}))
+
 
 class FakeCases:
     """The ESP's inbox: consecutive numbers per (terc, department, JRWA, year), each submission registered once.

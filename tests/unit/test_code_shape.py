@@ -1,7 +1,6 @@
 """The code keeps its shape: no module over 400 lines, no function over 60, no function worse than radon's C.
 
-Checked on app.py, chalicelib/ and infrastructure/. A function that breaks a limit is split, not exempted;
-each exemption below says what is splitting it and fails as soon as it is no longer needed.
+Checked on app.py, chalicelib/ and infrastructure/. A function that breaks a limit is split, not exempted.
 """
 
 from __future__ import annotations
@@ -17,11 +16,6 @@ ROOT = Path(__file__).resolve().parents[2]
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 WORST_GRADE = "C"  # A-C; D starts at a cyclomatic complexity of 21
-# path:function -> why it is allowed for now. Each entry must still break a limit (see the last test).
-EXEMPT = {
-    # Being rewritten with the attachment release (one screened version released); split when that lands.
-    "chalicelib/modules/submissions/workers.py:screen_upload": "complexity",
-}
 
 
 def sources() -> list[Path]:
@@ -52,21 +46,10 @@ def problems(source: str, name: str) -> list[str]:
     return found
 
 
-def _exempt(problem: str) -> bool:
-    where, _, what = problem.partition(": ")
-    return EXEMPT.get(where) == ("complexity" if what.startswith("complexity") else "length")
-
-
 def test_no_module_function_or_complexity_over_the_limits() -> None:
     found = [p for path in sources()
              for p in problems(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
-    assert [p for p in found if not _exempt(p)] == []
-
-
-def test_every_exemption_is_still_needed() -> None:
-    found = [p for path in sources()
-             for p in problems(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
-    assert sorted({p.partition(": ")[0] for p in found if _exempt(p)}) == sorted(EXEMPT)
+    assert found == []
 
 
 def _function(name: str, body: list[str]) -> str:

@@ -31,7 +31,7 @@ def test_answers_carry_the_portals_origin_and_the_headers_it_sends() -> None:
     assert resp.headers["Access-Control-Allow-Origin"] == PORTAL
     allowed = resp.headers["Access-Control-Allow-Headers"].split(",")
     assert {"Authorization", "Content-Type", "Idempotency-Key", "If-Match"} <= set(allowed)
-    assert resp.headers["Access-Control-Expose-Headers"] == "ETag"
+    assert resp.headers["Access-Control-Expose-Headers"] == "ETag,X-Correlation-Id"
 
 
 @pytest.mark.usefixtures("portal_origin")

@@ -12,12 +12,13 @@ def sam_function(*events: str) -> dict[str, Any]:
             "Events": {f"E{i}": {"Type": kind, "Properties": {}} for i, kind in enumerate(events)}}
 
 
-def test_the_api_is_reserved_a_bounded_share_and_the_sweeper_runs_alone() -> None:
-    api, sweeper = sam_function(), sam_function("Schedule")
+def test_the_api_is_reserved_a_bounded_share_and_each_sweeper_runs_alone() -> None:
+    api, sweeper, tenants_sweeper = sam_function(), sam_function("Schedule"), sam_function("Schedule")
     function_settings("APIHandler", api)
     function_settings("RegistrationSweeper", sweeper)
+    function_settings("TenantEventsSweeper", tenants_sweeper)
     assert api["ReservedConcurrentExecutions"] == 100
-    assert sweeper["ReservedConcurrentExecutions"] == 1
+    assert sweeper["ReservedConcurrentExecutions"] == 1 and tenants_sweeper["ReservedConcurrentExecutions"] == 1
 
 
 def test_sqs_workers_are_paced_by_their_event_source_not_throttled() -> None:

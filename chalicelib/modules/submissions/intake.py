@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
+from chalicelib import events
 from chalicelib.core.errors import ApiError, Conflict
-from chalicelib.core.observability import logger
 from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules import catalogue
@@ -157,11 +157,7 @@ def _queue_registration(ports: Ports, submission: Submission, facts: Registratio
     sweeper sends every marked submission that is due."""
     message = RegistrationMessage(submission_id=submission.submission_id, owner=submission.owner,
                                   terc=submission.terc, service=submission.service, facts=facts)
-    try:
-        ports.publisher.publish("registrations", message)
-    except Exception:
-        logger.exception("registration message not sent; left for the sweeper",
-                         extra={"submission_id": submission.submission_id})
+    events.publish(message, publisher=ports.publisher)
 
 
 # --- the pipeline ------------------------------------------------------------------------------------------

@@ -2,8 +2,7 @@
 
 No Chalice, no boto3.
 - The outbox: every submission still marked for registration whose time has come is sent to the registrations
-  queue again (registration is idempotent), then put back with a growing delay (5 min, 10, 20 … up to 6 h), so a
-  registration that keeps failing (a JST's configuration to fix, see the DLQ) is not resent every 5 minutes.
+  queue again (registration is idempotent), with the events' growing delay (`events.outbox.sweep`).
 - Orphans: for every Idempotency-Key claim whose lease ended long enough ago that no attempt under it can still be
   running, every stored version under the submission's folder that is not the submission's own (a failed or
   overtaken attempt's document, UPP and attachment copies) is removed, and the claim is forgotten.
@@ -12,21 +11,16 @@ No Chalice, no boto3.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Protocol, TypeAlias
 
+from chalicelib.events import outbox
+from chalicelib.events.publishing import Publisher
 from chalicelib.events.topics import RegistrationMessage
 from chalicelib.modules.submissions.intake import LEASE, folder
 from chalicelib.modules.submissions.models import Submission
 
-BACKOFF_FIRST = timedelta(minutes=5)
-BACKOFF_MAX = timedelta(hours=6)
-
-
-@dataclass(frozen=True)
-class Due:
-    message: RegistrationMessage
-    sends: int  # how often the sweeper has sent it already
+Due: TypeAlias = outbox.Due[RegistrationMessage]
 
 
 @dataclass(frozen=True)
@@ -63,10 +57,6 @@ class Folders(Protocol):
     def remove(self, versions: list[ObjectVersion]) -> None: ...
 
 
-class Publisher(Protocol):
-    def publish(self, key: str, message: Any) -> str: ...
-
-
 @dataclass(frozen=True)
 class Swept:
     sent: int
@@ -74,18 +64,21 @@ class Swept:
     claims: int  # claims forgotten
 
 
-def backoff(sends: int) -> timedelta:
-    delay: timedelta = BACKOFF_FIRST * 2 ** min(sends, 10)
-    return min(delay, BACKOFF_MAX)
+class RegistrationOutbox:
+    """The submissions still marked for registration, as the events' outbox."""
+
+    def __init__(self, store: SweptStore) -> None:
+        self._store = store
+
+    def due(self, now: datetime, *, limit: int = 500) -> list[Due]:
+        return self._store.outbox_due(now, limit=limit)
+
+    def postpone(self, event: RegistrationMessage, *, until: datetime, sends: int) -> None:
+        self._store.postpone(event.owner, event.submission_id, until=until, sends=sends)
 
 
-def sweep(*, store: SweptStore, folders: Folders, publisher: Publisher, now: datetime) -> Swept:
-    sent = 0
-    for due in store.outbox_due(now):
-        publisher.publish("registrations", due.message)
-        store.postpone(due.message.owner, due.message.submission_id, until=now + backoff(due.sends),
-                       sends=due.sends + 1)
-        sent += 1
+def sweep(*, store: SweptStore, folders: Folders, publisher: Publisher | None, now: datetime) -> Swept:
+    sent = outbox.sweep(RegistrationOutbox(store), now, publisher=publisher)
     removed = claims = 0
     # A claim's lease outlives its attempt; one more lease and every file any attempt under it wrote is older
     # than `settled`, while a newer attempt (the key claimed again since) only writes files younger than that.

@@ -7,27 +7,25 @@ type (by content) and size against the service's rules, and releases it (release
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote_plus
 
-from chalice.app import Blueprint
+from chalice.app import Blueprint, Rate
 
+from chalicelib import events
 from chalicelib.core import metering
-from chalicelib.core.batch import process_sqs
 from chalicelib.core.clock import get_clock
 from chalicelib.core.observability import bind, logger
 from chalicelib.integrations.clients import objects
-from chalicelib.integrations.objects import Changed
+from chalicelib.integrations.objects import Changed, StoredObject
 from chalicelib.modules import catalogue
-from chalicelib.modules.submissions import logic, models
-from chalicelib.modules.submissions.wiring import attachments
-from chalicelib.resources import QUARANTINE, queue_name
+from chalicelib.modules.submissions import attachments as slots
+from chalicelib.modules.submissions import models, repository, sweeper
+from chalicelib.modules.submissions.wiring import attachments, submissions
+from chalicelib.resources import QUARANTINE
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
-    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from chalicelib.events.topics import UploadNotice
 
 bp = Blueprint(__name__)
 # 100 MiB, the largest any service's rules allow; S3's upload policy enforces the service's own.
@@ -43,30 +41,20 @@ def screen_upload(key: str, etag: str | None = None) -> str:
     read, and the slot is bound to that one upload first, so a second upload to the same presigned POST (it
     stays usable for 15 minutes) is never released, even if it lands while the first is being checked.
     """
-    from botocore.exceptions import ClientError
-
-    from chalicelib.documents.filetypes import refusal, sniff
-
     parts = key.split("/")
     if len(parts) != 3 or f"{parts[0]}/" != QUARANTINE:
         return "ignored"
     _, terc, attachment_id = parts
-    try:
-        obj = objects().get("uploads", key, max_bytes=READ_LIMIT)
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-            return "gone"  # already settled and removed by an earlier delivery
-        raise
+    obj = _read(key)
+    if obj is None:
+        return "gone"  # already settled and removed by an earlier delivery
     try:  # only our presigned POST can write here, and its policy fixes the owner tag
-        owner = logic.owner_from_tag(obj.metadata["owner"])
+        owner = slots.owner_from_tag(obj.metadata["owner"])
     except (KeyError, ValueError):
         objects().delete("uploads", key)
         return "unknown"
     att = attachments().get(owner, attachment_id) if owner else None
-    usage = metering.current()
-    if usage is not None:
-        usage.attribute(tenant=terc, module="submissions", service=att.service if att else None)
-    bind(tenant=terc, service=att.service if att else None, attachment_id=attachment_id)
+    _attribute(terc, att.service if att else None, attachment_id)
     if att is None or att.terc != terc:
         objects().delete("uploads", key)
         return "unknown"
@@ -74,45 +62,72 @@ def screen_upload(key: str, etag: str | None = None) -> str:
         objects().delete("uploads", key)  # a later upload to a used slot: never checked, never released
         return "settled"
     now = get_clock().now()
-    verdict: logic.Screening | None = None
-    # The notice names one upload; another object under the key means the slot got a second file.
-    if (etag and _bare(etag) != _bare(obj.etag)) or not attachments().claim(owner, attachment_id, _bare(obj.etag)):
-        verdict = _second_upload(obj.body)
-    else:
-        defn = catalogue.definitions().get(att.service)
-        rules = defn.attachment_rules if defn else None
-        verdict = logic.screen(obj.body, declared_type=att.content_type, rules_types=rules.types if rules else (),
-                               max_bytes=rules.max_file_bytes if rules else 0, sniff=sniff,
-                               policy=refusal)
-        if verdict.released:
-            try:
-                objects().copy("uploads", key, "uploads", logic.released_key(terc, attachment_id), if_match=obj.etag)
-            except Changed:  # overwritten while it was being checked: what is there now was never checked
-                verdict = _second_upload(obj.body)
+    verdict = _verdict(key, obj, etag, owner=owner, att=att, attachment_id=attachment_id)
     attachments().settle(owner, attachment_id, released=verdict.released, reason=verdict.reason, size=verdict.size,
                          sha256=verdict.sha256, at=now,
-                         expires=now + timedelta(days=logic.RELEASED_DAYS if verdict.released else 1))
+                         expires=now + timedelta(days=slots.RELEASED_DAYS if verdict.released else 1))
     objects().delete("uploads", key)
     logger.info("attachment screened", extra={"released": verdict.released, "reason": verdict.reason})
     return "released" if verdict.released else "rejected"
 
 
-def _second_upload(content: bytes) -> logic.Screening:
-    return logic.Screening(False, SECOND_UPLOAD, hashlib.sha256(content).hexdigest(), len(content))
+def _read(key: str) -> StoredObject | None:
+    from botocore.exceptions import ClientError
+
+    try:
+        return objects().get("uploads", key, max_bytes=READ_LIMIT)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return None
+        raise
+
+
+def _attribute(terc: str, service: str | None, attachment_id: str) -> None:
+    """The notice names the JST; the attachment names the catalogue service."""
+    usage = metering.current()
+    if usage is not None:
+        usage.attribute(tenant=terc, module="submissions", service=service)
+    bind(tenant=terc, service=service, attachment_id=attachment_id)
+
+
+def _verdict(key: str, obj: StoredObject, etag: str | None, *, owner: str, att: models.AttachmentView,
+             attachment_id: str) -> slots.Screening:
+    """Check the content against the service's rules and release it, unless the slot got a second file."""
+    from chalicelib.documents.filetypes import refusal, sniff
+
+    # The notice names one upload; another object under the key means the slot got a second file.
+    if (etag and _bare(etag) != _bare(obj.etag)) or not attachments().claim(owner, attachment_id, _bare(obj.etag)):
+        return _second_upload(obj.body)
+    defn = catalogue.definitions().get(att.service)
+    rules = defn.attachment_rules if defn else None
+    verdict = slots.screen(obj.body, declared_type=att.content_type, rules_types=rules.types if rules else (),
+                           max_bytes=rules.max_file_bytes if rules else 0, sniff=sniff, policy=refusal)
+    if verdict.released:
+        try:
+            objects().copy("uploads", key, "uploads", slots.released_key(att.terc, attachment_id), if_match=obj.etag)
+        except Changed:  # overwritten while it was being checked: what is there now was never checked
+            return _second_upload(obj.body)
+    return verdict
+
+
+def _second_upload(content: bytes) -> slots.Screening:
+    return slots.Screening(False, SECOND_UPLOAD, hashlib.sha256(content).hexdigest(), len(content))
 
 
 def _bare(etag: str) -> str:
     return etag.strip('"')
 
 
-def handle_upload_notice(record: SQSRecord) -> None:
-    body = json.loads(record.body)
-    for entry in body.get("Records", []):  # S3's test event on configuration has no records
-        if str(entry.get("eventName", "")).startswith("ObjectCreated"):
-            noticed = entry["s3"]["object"]
-            screen_upload(unquote_plus(noticed["key"]), noticed.get("eTag"))
+@events.worker(bp, "UploadNotice", module="submissions")
+def attachment_uploads(notice: UploadNotice) -> None:
+    for uploaded in notice.objects:
+        screen_upload(uploaded.key, uploaded.etag)
 
 
-@bp.on_sqs_message(queue=queue_name("attachment-uploads"), batch_size=10)
-def attachment_uploads(event: Any) -> PartialItemFailureResponse:
-    return process_sqs(event, handle_upload_notice)
+@bp.schedule(Rate(5, unit=Rate.MINUTES))
+def registration_sweeper(event: Any) -> None:
+    """Send every submission still marked for registration that is due; remove what failed attempts stored."""
+    swept = sweeper.sweep(store=submissions(), folders=repository.S3Folders(), publisher=None, now=get_clock().now())
+    if swept.sent or swept.removed:
+        logger.warning("sweeper: registrations sent again, failed attempts' files removed",
+                       extra={"sent": swept.sent, "removed": swept.removed, "claims": swept.claims})

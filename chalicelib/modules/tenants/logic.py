@@ -12,6 +12,7 @@ from typing import Protocol
 from chalicelib.core.auth import Principal
 from chalicelib.core.clock import WARSAW
 from chalicelib.core.errors import Conflict, NotFound, Unprocessable
+from chalicelib.core.observability import correlation_id
 from chalicelib.events.topics import TenantEvent
 from chalicelib.integrations.mail import Mail
 from chalicelib.model.tenant import ServiceSetting, TenantConfig, UnknownDepartment
@@ -26,10 +27,14 @@ class AuditEntry:
     actor: str
     action: str
     summary: str
+    correlation_id: str | None = None  # the request that made the change
+    notify: bool = False  # the JST's contact is to be told: stored marked, until the notice has gone out
 
     @classmethod
-    def new(cls, *, terc: str, at: datetime, actor: str, action: str, summary: str) -> AuditEntry:
-        return cls(terc=terc, event_id=str(uuid.uuid4()), at=at, actor=actor, action=action, summary=summary)
+    def new(cls, *, terc: str, at: datetime, actor: str, action: str, summary: str,
+            notify: bool = False) -> AuditEntry:
+        return cls(terc=terc, event_id=str(uuid.uuid4()), at=at, actor=actor, action=action, summary=summary,
+                   correlation_id=correlation_id(), notify=notify)
 
 
 class TenantStore(Protocol):
@@ -110,14 +115,16 @@ def change_service(
         raise Conflict("Konfiguracja została w międzyczasie zmieniona; odśwież ją i spróbuj ponownie.",
                        code="version_mismatch")
     new_config, summary = apply_change(stored.config, service_id, change)
-    audit = AuditEntry.new(terc=terc, at=now, actor=actor.subject, action="service.changed", summary=summary)
+    audit = AuditEntry.new(terc=terc, at=now, actor=actor.subject, action="service.changed", summary=summary,
+                           notify=True)
     version = store.save(new_config, expected_version=stored.version, audit=audit)
     return StoredTenant(config=new_config, version=version), audit
 
 
 def event_of(audit: AuditEntry) -> TenantEvent:
     return TenantEvent(event_id=audit.event_id, terc=audit.terc, at=audit.at, actor=audit.actor,
-                       action=audit.action, summary=audit.summary)
+                       action=audit.action, summary=audit.summary,
+                       **({"correlation_id": audit.correlation_id} if audit.correlation_id else {}))
 
 
 def change_notice(config: TenantConfig, event: TenantEvent) -> Mail:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import contextlib
+from datetime import UTC, datetime, timedelta
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError, UpdateError
@@ -13,8 +14,10 @@ from chalicelib.core.cache import Expiring
 from chalicelib.core.errors import Conflict
 from chalicelib.core.metering import day_of
 from chalicelib.core.settings import get_settings
+from chalicelib.events.outbox import Due
+from chalicelib.events.topics import TenantEvent
 from chalicelib.model.tenant import TenantConfig
-from chalicelib.modules.tenants.logic import AuditEntry
+from chalicelib.modules.tenants.logic import AuditEntry, event_of
 from chalicelib.modules.tenants.models import StoredTenant, TenantSummary
 from chalicelib.modules.tenants.resources import AuditTable, TenantTable
 
@@ -22,6 +25,10 @@ from chalicelib.modules.tenants.resources import AuditTable, TenantTable
 def audit_sort_key(at: datetime, event_id: str) -> str:
     """Audit entries sort by time (UTC, fixed width) and stay unique by event id."""
     return f"{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{event_id}"
+
+
+OUTBOX = "1"
+OUTBOX_AFTER = timedelta(minutes=3)  # the sweeper sends what the worker has not notified by then
 
 
 def _audit_item(entry: AuditEntry) -> AuditTable:
@@ -33,6 +40,10 @@ def _audit_item(entry: AuditEntry) -> AuditTable:
         actor=entry.actor,
         action=entry.action,
         summary=entry.summary,
+        correlation_id=entry.correlation_id,
+        outbox=OUTBOX if entry.notify else None,
+        outbox_at=entry.at + OUTBOX_AFTER if entry.notify else None,
+        outbox_sends=0 if entry.notify else None,
     )
 
 
@@ -98,6 +109,7 @@ class DynamoTenantStore:
                 "action": item.action,
                 "summary": item.summary,
                 "notified_at": item.notified_at.isoformat() if item.notified_at else None,
+                "correlation_id": item.correlation_id,
             })
         return entries
 
@@ -108,9 +120,30 @@ class DynamoTenantStore:
         item = AuditTable(pk=f"T#{terc}", sk=audit_sort_key(changed_at, event_id))
         try:
             item.update(
-                actions=[AuditTable.notified_at.set(notified_at), AuditTable.notification_id.set(notification_id)],
+                actions=[AuditTable.notified_at.set(notified_at), AuditTable.notification_id.set(notification_id),
+                         AuditTable.outbox.remove(), AuditTable.outbox_at.remove()],
                 condition=AuditTable.sk.exists() & AuditTable.notified_at.does_not_exist(),
             )
         except UpdateError:
             return False
         return True
+
+
+class AuditOutbox:
+    """Configuration changes whose notice has not gone out, as the events' outbox (see events.outbox)."""
+
+    def due(self, now: datetime, *, limit: int = 500) -> list[Due[TenantEvent]]:
+        return [Due(event_of(_audit_entry(item)), sends=int(item.outbox_sends or 0))
+                for item in AuditTable.by_outbox.query(OUTBOX, AuditTable.outbox_at <= now, limit=limit)]
+
+    def postpone(self, event: TenantEvent, *, until: datetime, sends: int) -> None:
+        with contextlib.suppress(UpdateError):  # notified in the meantime
+            AuditTable(pk=f"T#{event.terc}", sk=audit_sort_key(event.at, event.event_id)).update(
+                actions=[AuditTable.outbox_at.set(until), AuditTable.outbox_sends.set(sends)],
+                condition=AuditTable.outbox.exists())
+
+
+def _audit_entry(item: AuditTable) -> AuditEntry:
+    at = datetime.strptime(item.sk.split("#", 1)[0], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    return AuditEntry(terc=item.pk.removeprefix("T#"), event_id=item.event_id, at=at, actor=item.actor,
+                      action=item.action, summary=item.summary, correlation_id=item.correlation_id, notify=True)

@@ -40,9 +40,21 @@ class AuditByDay(GlobalSecondaryIndex["AuditTable"]):
     sk = UnicodeAttribute(range_key=True)
 
 
+class PendingNotices(GlobalSecondaryIndex["AuditTable"]):
+    """Sparse: changes whose notice to the JST's contact has not gone out. The marker is written with the change
+    (one transaction) and removed when the notice is sent; the sweeper sends every marked change that is due."""
+
+    class Meta:
+        index_name = "outbox"
+        projection = AllProjection()
+
+    outbox = UnicodeAttribute(hash_key=True)
+    outbox_at = UTCDateTimeAttribute(range_key=True)  # when the sweeper should look at it
+
+
 class AuditTable(Model):
     """Append-only audit trail: who changed what, per JST. Entries are never updated except to record
-    that the change notification went out."""
+    that the change notification went out (and, until then, when to send it again)."""
 
     class Meta(TableMeta):
         table_name = table_name("audit")
@@ -57,7 +69,12 @@ class AuditTable(Model):
     summary = UnicodeAttribute()
     notified_at = UTCDateTimeAttribute(null=True)
     notification_id = UnicodeAttribute(null=True)
+    correlation_id = UnicodeAttribute(null=True)  # the request that made the change
+    outbox = UnicodeAttribute(null=True)
+    outbox_at = UTCDateTimeAttribute(null=True)
+    outbox_sends = NumberAttribute(null=True)  # how often the sweeper sent it (its back-off)
     by_day = AuditByDay()
+    by_outbox = PendingNotices()
 
 
 

@@ -6,15 +6,13 @@ from typing import Any
 
 from chalice.app import Blueprint
 
+from chalicelib import events
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.http import endpoint, json_response, parse_body, require_principal
 from chalicelib.core.inputs import ascii_int
-from chalicelib.core.observability import logger
-from chalicelib.integrations.clients import publisher
 from chalicelib.modules import catalogue
-from chalicelib.modules.catalogue import logic as catalogue_logic
 from chalicelib.modules.tenants import logic, models
 from chalicelib.modules.tenants.wiring import tenant_store
 
@@ -51,7 +49,7 @@ def tenant_profile(terc: str) -> Any:
           response="openapi.shapes:TenantServices")
 def tenant_services(terc: str) -> Any:
     config = logic.require_tenant(tenant_store(), terc).config
-    found = catalogue_logic.search(catalogue.definitions().latest_all(), q=None, category=None, tenant=config)
+    found = catalogue.search(catalogue.definitions().latest_all(), q=None, category=None, tenant=config)
     return {"tenant": terc, "items": [e.model_dump(mode="json") for e in found], "count": len(found)}
 
 
@@ -59,7 +57,7 @@ def tenant_services(terc: str) -> Any:
           response="modules.catalogue.models:CatalogueEntry")
 def tenant_service(terc: str, service: str) -> Any:
     config = logic.require_tenant(tenant_store(), terc).config
-    return catalogue_logic.tenant_service(catalogue.definitions(), config, service).model_dump(mode="json")
+    return catalogue.tenant_service(catalogue.definitions(), config, service).model_dump(mode="json")
 
 
 @endpoint(bp, "/v1/tenants/{terc}/config", access=ADMINS, summary="Konfiguracja JST (ETag = wersja)",
@@ -85,10 +83,9 @@ def change_service(terc: str, service: str) -> Any:
         now=get_clock().now(),
         expected_version=_if_match(),
     )
-    try:
-        publisher().publish("tenant-events", logic.event_of(audit))
-    except Exception:  # the change itself is saved and audited; only the e-mail notice is late
-        logger.exception("tenant event not queued", extra={"event_id": audit.event_id})
+    # The change and its audit entry (marked until the notice goes out) are saved: if the queue fails now, the
+    # tenants' sweeper sends the notice later.
+    events.publish(logic.event_of(audit))
     setting = stored.config.setting(service)
     return json_response(
         {"version": stored.version, "service": setting.model_dump(mode="json") if setting else None,

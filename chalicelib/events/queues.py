@@ -1,0 +1,13 @@
+"""The queue each topic travels on, by the topic's name.
+
+Light on purpose: a worker is registered at `import app` by naming its topic, and must not load the message's
+pydantic model for it (that happens with the first message). The topics take their queue from here.
+"""
+
+from __future__ import annotations
+
+QUEUES: dict[str, str] = {
+    "TenantEvent": "tenant-events",  # a JST's configuration changed: notify its contact
+    "RegistrationMessage": "registrations",  # a submission accepted: register it as a case
+    "UploadNotice": "attachment-uploads",  # S3: a file landed in the upload quarantine
+}
