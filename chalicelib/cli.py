@@ -58,9 +58,16 @@ def load_definitions(root: Path = FORMS) -> list[ServiceDefinition]:
     """Every `forms/<service>/v<N>.yaml`; the folder and file name must agree with the content."""
     found = []
     errors: list[Invalid] = []
-    for path in sorted(root.glob("*/v*.yaml")):
+    paths = sorted(root.glob("*/v*.yaml"))
+    newest: dict[str, int] = {}
+    for path in paths:
+        if path.stem[1:].isdigit():
+            newest[path.parent.name] = max(newest.get(path.parent.name, 0), int(path.stem[1:]))
+    for path in paths:
+        # A version with a newer one beside it stays as it was published; the newest must meet today's rules.
+        superseded = path.stem[1:].isdigit() and int(path.stem[1:]) < newest[path.parent.name]
         try:
-            defn = ServiceDefinition.model_validate(_load_yaml(path))
+            defn = ServiceDefinition.model_validate(_load_yaml(path), context={"published": superseded})
         except ValidationError as exc:
             errors.append(Invalid(path, validation_details(exc)))
             continue

@@ -10,7 +10,10 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from chalicelib.model import jrwa as wykaz
 
 ServiceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 DeptSymbol = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{0,9}$")]
@@ -178,6 +181,25 @@ class ServiceDefinition(Strict):
     # None: the platform's default rules. Added after the first versions were published (see fingerprint).
     attachments: AttachmentRules | None = None
 
+    @field_validator("jrwa")
+    @classmethod
+    def _final_jrwa_class(cls, symbol: str, info: ValidationInfo) -> str:
+        # A version already published is read as it was published (some named a group, e.g. "0");
+        # every new version must name a final class, the only kind a case sign may carry.
+        if (info.context or {}).get("published") or wykaz.final_class(symbol) is not None:
+            return symbol
+        known = ", ".join(sorted(wykaz.WYKAZ))
+        raise PydanticCustomError(
+            "jrwa_not_final",
+            "Symbol JRWA „{symbol}” nie jest klasą końcową wykazu akt platformy (znane klasy: {known}).",
+            {"symbol": symbol, "known": known},
+        )
+
     @property
     def attachment_rules(self) -> AttachmentRules:
         return self.attachments or DEFAULT_ATTACHMENT_RULES
+
+    @property
+    def jrwa_class(self) -> wykaz.JrwaClass | None:
+        """The wykaz's class with its archival category; None only for a version published before the check."""
+        return wykaz.final_class(self.jrwa)

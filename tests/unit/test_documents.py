@@ -29,7 +29,8 @@ from chalicelib.signatures.pki import DemoPki
 from chalicelib.signatures.sealing import OfficeSeal
 from tests import samples, signing
 
-DEFINITIONS = {d.id: d for d in load_definitions()}
+DEFINITIONS = {d.id: d for d in load_definitions()}  # the newest version of each service
+PISMO_NS = f"urn:eurzad:formularz:pismo-ogolne:v{DEFINITIONS['pismo-ogolne'].version}"
 PESEL = pki_module.DEMO_RESIDENT_PESEL
 NIP = "8567346215"
 REGON = "123456785"
@@ -159,7 +160,7 @@ def test_render_is_an_epuap_general_letter_with_the_office_as_addressee() -> Non
 
     assert root.tag == f"{{{WNIO}}}Dokument"
     assert {k: v for k, v in root.nsmap.items() if k != "f"} == NS
-    assert root.nsmap["f"] == "urn:eurzad:formularz:pismo-ogolne:v1"
+    assert root.nsmap["f"] == PISMO_NS
     assert [etree.QName(child).localname for child in root] == ["OpisDokumentu", "DaneDokumentu", "TrescDokumentu"]
     assert _text(root, "wnio:OpisDokumentu/meta:Data[@typDaty='stworzony']/meta:Czas") == "2024-05-06T10:30:15+02:00"
     assert _text(root, "wnio:OpisDokumentu/meta:Identyfikator[@typIdentyfikatora='IdDokumentu']/meta:Wartosc") == (
@@ -226,7 +227,7 @@ def test_attachments_are_listed_by_reference_with_their_digests() -> None:
                           size=len(v), sha256=hashlib.sha256(v).digest()) for k, v in content.items()]
     data = wniosek.to_bytes(_render(defn, PISMO, Sender("person", "Anna Nowak-Kowalska", PESEL), refs))
     root = etree.fromstring(data)
-    f_ns = {"f": "urn:eurzad:formularz:pismo-ogolne:v1", **NS}
+    f_ns = {"f": PISMO_NS, **NS}
 
     listed = root.xpath("wnio:TrescDokumentu/str:Zalaczniki/str:Zalacznik", namespaces=NS)
     assert isinstance(listed, list) and len(listed) == 2
@@ -311,7 +312,7 @@ def _broken(change: str) -> etree._Element:
     if change == "no-form":
         form.getparent().remove(form)  # type: ignore[union-attr]
     elif change == "version":
-        form.set("wersja", "2")
+        form.set("wersja", str(DEFINITIONS["pismo-ogolne"].version + 1))
     elif change == "duplicate":
         etree.SubElement(form, f"{{{f_ns}}}tytul").text = "Drugi tytuł"
     elif change == "single-and-list":

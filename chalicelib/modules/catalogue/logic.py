@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.identifiers import format_nrb
+from chalicelib.model import jrwa as wykaz
 from chalicelib.model.service import (
     Category,
     Deadline,
@@ -64,7 +65,7 @@ def entry(defn: ServiceDefinition, tenant: TenantConfig | None = None) -> Catalo
     data = defn.model_dump(exclude={"form", "keywords"})
     data["attachments"] = defn.attachment_rules
     if tenant is None:
-        return CatalogueEntry(**data)
+        return CatalogueEntry(**data, **_jrwa_fields(defn.jrwa))
     setting = tenant.setting(defn.id)
     fee = defn.fee
     deadline = defn.deadline
@@ -79,8 +80,15 @@ def entry(defn: ServiceDefinition, tenant: TenantConfig | None = None) -> Catalo
         department = setting.department or department
         jrwa = setting.jrwa or jrwa
     data.update(fee=fee, deadline=deadline, department=department, jrwa=jrwa, tenant=tenant.terc,
-                bank_account=format_nrb(tenant.bank_account))
+                bank_account=format_nrb(tenant.bank_account), **_jrwa_fields(jrwa))
     return CatalogueEntry(**data)
+
+
+def _jrwa_fields(symbol: str) -> dict[str, str | None]:
+    found = wykaz.final_class(symbol)
+    if found is None:
+        return {"jrwa_title": None, "archival_category": None}
+    return {"jrwa_title": found.title, "archival_category": found.category}
 
 
 def enabled_ids(tenant: TenantConfig) -> set[str]:

@@ -21,6 +21,10 @@ class CatalogueEntry(BaseModel):
     deadline: Deadline
     required_attachments: list[RequiredAttachment]
     jrwa: str
+    # The class's heading and archival category (A, B5, BE10...) in the platform's JRWA; null only for a
+    # version published before the catalogue required a final class.
+    jrwa_title: str | None = None
+    archival_category: str | None = None
     department: str
     how_to_apply_on_paper: str
     attachments: AttachmentRules  # what files the service accepts online (the platform's defaults if not set)

@@ -25,7 +25,9 @@ class _Published:
 def _load() -> _Published:
     # The whole catalogue is a few hundred items at most: one paginated Scan beats a query per service.
     versions = {
-        (item.service_id, int(item.version)): ServiceDefinition.model_validate_json(item.definition)
+        # Published versions are read as they were published (rules added later apply to new versions only).
+        (item.service_id, int(item.version)): ServiceDefinition.model_validate_json(
+            item.definition, context={"published": True})
         for item in CatalogueTable.scan()
     }
     latest: dict[str, ServiceDefinition] = {}
