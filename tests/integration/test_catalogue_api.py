@@ -37,6 +37,17 @@ def test_tenant_filter_applies_overrides(api: Any) -> None:
     assert all(e["tenant"] == PIASECZNO and e["bank_account"] for e in body["items"])
 
 
+def test_a_service_shows_its_jrwa_class_and_category_and_an_older_version_what_it_was_published_with(
+        api: Any) -> None:
+    status, latest = get(api, "/v1/catalogue/pismo-ogolne")
+    assert status == 200 and (latest["version"], latest["jrwa"], latest["archival_category"]) == (2, "1510", "A")
+    assert latest["jrwa_title"] == "Skargi i wnioski"
+    status, first = get(api, "/v1/catalogue/pismo-ogolne?version=1")
+    assert status == 200 and (first["jrwa"], first["jrwa_title"], first["archival_category"]) == ("0", None, None)
+    _, offered = get(api, f"/v1/tenants/{PIASECZNO}/services/zezwolenie-na-usuniecie-drzew")
+    assert (offered["jrwa"], offered["archival_category"]) == ("6131", "B10")
+
+
 def test_service_detail_and_form(api: Any) -> None:
     status, detail = get(api, "/v1/catalogue/zezwolenie-na-usuniecie-drzew")
     assert status == 200 and detail["version"] == 1 and detail["legal_basis"]

@@ -170,10 +170,10 @@ def test_registration_gives_a_case_sign_due_date_and_an_email_and_a_second_deliv
     queues.send("registrations", message)
     assert queues.deliver(api, "registrations", "registrations")["delivered"] == 1
 
-    # Then there is one case, with a sign of the OR department, JRWA 0 and this year, and one e-mail
+    # Then there is one case, with a sign of the OR department, JRWA class 1510 and this year, and one e-mail
     _, shown = call(api, "GET", body["links"]["self"], headers=me())
     assert shown["status"] == "zarejestrowana"
-    assert re.fullmatch(r"OR\.0\.\d+\.20\d\d", shown["case_sign"]), shown
+    assert re.fullmatch(r"OR\.1510\.\d+\.20\d\d", shown["case_sign"]), shown
     _, inbox = call(api, "GET", f"/v1/tenants/{A}/inbox?department=OR&limit=100", headers=auth("clerk", A))
     assert [c["case_sign"] for c in inbox["items"] if c["submission_id"] == body["submission_id"]] == [
         shown["case_sign"]]
@@ -351,7 +351,7 @@ def test_nobody_else_reads_a_submission_its_receipt_or_files(api: Any, demo_pki:
 def test_drafts_are_saved_resumed_and_only_by_their_owner(api: Any, demo_pki: pki.DemoPki) -> None:
     status, draft = call(api, "POST", f"/v1/tenants/{A}/services/pismo-ogolne/drafts",
                          {"data": {"tytul": "Wniosek o"}}, me())
-    assert status == 201 and draft["form_version"] == 1
+    assert status == 201 and draft["form_version"] == 2
     path = f"/v1/me/drafts/{draft['draft_id']}"
     status, changed = call(api, "PUT", path, {"data": {"tytul": "Wniosek o wgląd"}}, me())
     assert status == 200 and changed["data"] == {"tytul": "Wniosek o wgląd"}
@@ -512,19 +512,19 @@ def test_each_service_has_its_own_attachment_rules_and_a_submission_records_its_
                     {"filename": "plik", "content_type": content_type, "size": size}, me())[0]
 
     docx = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    # Road-lane occupation (version 2) takes drawings and scans up to 20 MiB, but no Word files
+    # Road-lane occupation (version 3, as 2) takes drawings and scans up to 20 MiB, but no Word files
     assert slot("zajecie-pasa-drogowego", docx, 1000) == 422
     assert slot("zajecie-pasa-drogowego", "image/tiff", 15 * 1024 * 1024) == 201
     # The general letter keeps the platform's defaults: Word files yes, 15 MiB no
     assert slot("pismo-ogolne", docx, 1000) == 201
     assert slot("pismo-ogolne", "application/pdf", 15 * 1024 * 1024) == 422
     _, described = call(api, "GET", "/v1/catalogue/zajecie-pasa-drogowego")
-    assert (described["version"], described["attachments"]["max_file_bytes"]) == (2, 20 * 1024 * 1024)
+    assert (described["version"], described["attachments"]["max_file_bytes"]) == (3, 20 * 1024 * 1024)
 
     # A submission records the version it was made with; the previous version is still accepted if asked for
     data = application(api, A, "zajecie-pasa-drogowego")
     status, latest = submit(api, A, "zajecie-pasa-drogowego", data, "pas-v2-1")
-    assert (status, latest["form_version"]) == (201, 2), latest
+    assert (status, latest["form_version"]) == (201, 3), latest
     status, older = call(api, "POST", f"/v1/tenants/{A}/services/zajecie-pasa-drogowego/submissions",
                          {"data": data, "form_version": 1}, {**me(), "Idempotency-Key": "pas-v1-1"})
     assert (status, older["form_version"]) == (201, 1), older
