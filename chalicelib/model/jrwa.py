@@ -6,7 +6,9 @@ jednolitych rzeczowych wykazów akt oraz instrukcji w sprawie organizacji i zakr
 zakładowych (Dz.U. 2011 nr 14 poz. 67 ze zm.), załącznik nr 2: JRWA organów gminy i związków międzygminnych
 oraz urzędów obsługujących te organy i związki. Only the classes the catalogue uses are listed; a class added
 here must be copied from that appendix with its category, and must be a final class (one the wykaz does not
-divide further: the case sign takes only those).
+divide further: the case sign takes only those). Headings are shortened. The entries were written without
+the appendix's text at hand: check each symbol and category against it before production use. A powiat's
+wykaz (załącznik nr 3) differs; a JST files a service under another class with its `jrwa` setting.
 
 Shared model: pure data and dates, no AWS.
 """

@@ -38,9 +38,9 @@ def test_an_unknown_category_is_refused(category: str) -> None:
         jrwa.archive_date(category, date(2026, 1, 1))
 
 
-def test_every_class_of_the_wykaz_is_a_four_digit_symbol_with_a_known_category() -> None:
+def test_every_class_of_the_wykaz_has_a_symbol_a_case_sign_takes_and_a_known_category() -> None:
     for symbol, found in jrwa.WYKAZ.items():
-        assert len(symbol) == 4 and symbol.isdigit() and found.symbol == symbol
+        assert 3 <= len(symbol) <= 4 and symbol.isdigit() and found.symbol == symbol and found.title
         jrwa.retention_years(found.category)
 
 
