@@ -67,3 +67,8 @@ def archive_date(category: str, closed_on: date) -> date | None:
     if years is None:
         return None
     return date(closed_on.year + 1 + years, 1, 1)
+
+
+def expert_review(category: str) -> bool:
+    """Whether the state archive reviews the files before they may go (BEn: it may make them archival)."""
+    return retention_years(category) is not None and category.startswith("BE")

@@ -32,6 +32,12 @@ def test_archive_date_by_category(category: str, closed_on: date, expected: date
     assert jrwa.archive_date(category, closed_on) == expected
 
 
+@pytest.mark.parametrize(("category", "reviewed"), [("A", False), ("B5", False), ("B50", False), ("BE5", True),
+                                                    ("BE10", True)])
+def test_only_be_categories_go_to_the_state_archives_review(category: str, reviewed: bool) -> None:
+    assert jrwa.expert_review(category) is reviewed
+
+
 @pytest.mark.parametrize("category", ["", "C5", "B", "BE", "B0", "B100", "a", "BE5 "])
 def test_an_unknown_category_is_refused(category: str) -> None:
     with pytest.raises(ValueError, match="Nieznana kategoria archiwalna"):

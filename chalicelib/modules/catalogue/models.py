@@ -20,11 +20,11 @@ class CatalogueEntry(BaseModel):
     fee: Fee | None
     deadline: Deadline
     required_attachments: list[RequiredAttachment]
-    jrwa: str
-    # The class's heading and archival category (A, B5, BE10...) in the platform's JRWA; null only for a
-    # version published before the catalogue required a final class.
-    jrwa_title: str | None = None
-    archival_category: str | None = None
+    jrwa: str = Field(description="Klasa JRWA, pod którą urząd rejestruje sprawę (część znaku sprawy).")
+    # null only for a version published before the catalogue required a final class
+    jrwa_title: str | None = Field(default=None, description="Hasło klasyfikacyjne tej klasy JRWA.")
+    archival_category: str | None = Field(
+        default=None, description="Kategoria archiwalna klasy: A (materiały archiwalne), Bn lub BEn (lata).")
     department: str
     how_to_apply_on_paper: str
     attachments: AttachmentRules  # what files the service accepts online (the platform's defaults if not set)
