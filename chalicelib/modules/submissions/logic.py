@@ -19,7 +19,6 @@ from chalicelib.model.service import ServiceDefinition
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules import catalogue as catalogue_module
 from chalicelib.modules.catalogue import CatalogueReader
-from chalicelib.modules.submissions.attachments import RELEASED_DAYS, Screening, owner_from_tag, released_key, screen
 from chalicelib.modules.submissions.models import AttachmentView, DraftView, Submission
 
 if TYPE_CHECKING:
@@ -27,9 +26,6 @@ if TYPE_CHECKING:
 
     from chalicelib.modules.submissions.intake import Attempt, Holder
 
-# The attachment check's worker reads the check's rules here.
-__all__ = ["RELEASED_DAYS", "Offer", "Ports", "Screening", "offer", "owner_from_tag", "released_key", "screen",
-           "submission_id"]
 # Submission ids come from (owner, Idempotency-Key): the same key twice is the same submission.
 _ID_NAMESPACE = uuid.UUID("6f1d1f0e-5a4b-4d39-9a57-0d7c3e0b8a21")
 
