@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from chalicelib.core.clock import WARSAW
 from chalicelib.core.errors import BadRequest, Forbidden, NotFound, Unprocessable
 from chalicelib.core.inputs import ascii_int
+from chalicelib.core.observability import set_correlation_id
 from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
 from chalicelib.integrations.mail import Mail
 from chalicelib.model.tenant import TenantConfig, UnknownDepartment
@@ -110,6 +111,8 @@ def register(*, filings: Filings, cases: CaseStore, mailer: Mailer, message: Reg
         facts = filings.registration_facts(message.owner, message.submission_id)
         if facts is None:
             raise LookupError(f"submission {message.submission_id} not found")
+        if facts.correlation_id:  # this work is the filing request's, not the sweep's: its e-mail names that one
+            set_correlation_id(facts.correlation_id)
     filing = Filing(submission_id=message.submission_id, owner=message.owner, terc=message.terc,
                     service=message.service, facts=facts)
     where = plan(filing)

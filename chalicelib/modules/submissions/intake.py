@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from chalicelib import events
 from chalicelib.core.errors import ApiError, Conflict
+from chalicelib.core.observability import correlation_id
 from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules import catalogue
@@ -304,6 +305,7 @@ def _store_and_seal(ports: Ports, attempt: Attempt, read: Read, attachments: lis
                        content_type="application/xml", filename=f"UPP-{sid[:8]}.xml"),
         receipt_id=receipt_id, attachments=stored_attachments, applicant=applicant, email=read.form.email,
         service_name=where.definition.name, office_name=where.tenant.office_name, signer=read.signer, filer=filer,
+        correlation_id=correlation_id(),
     )
     # The department is known now: clerks of other departments never see the submission, registered or not.
     department = catalogue.entry(where.definition, where.tenant).department
