@@ -118,7 +118,8 @@ def tenants_validate(files: list[Path]) -> int:
 def tenants_apply(files: list[Path]) -> int:
     from chalicelib.core.clock import get_clock
     from chalicelib.modules.catalogue.wiring import catalogue
-    from chalicelib.modules.tenants.logic import AuditEntry
+    from chalicelib.modules.tenants.logic import AuditEntry, changed_meanwhile
+    from chalicelib.modules.tenants.models import StaleVersion
     from chalicelib.modules.tenants.wiring import tenant_store
 
     # All files are checked against the published catalogue before anything is written.
@@ -132,7 +133,10 @@ def tenants_apply(files: list[Path]) -> int:
             continue
         audit = AuditEntry.new(terc=config.terc, at=get_clock().now(), actor=actor, action="config.applied",
                                summary=f"wczytano konfigurację z pliku ({len(config.services)} usług)")
-        version = store.save(config, expected_version=current.version if current else None, audit=audit)
+        try:
+            version = store.save(config, expected_version=current.version if current else None, audit=audit)
+        except StaleVersion:
+            raise changed_meanwhile() from None
         print(f"zapisano {config.terc} {config.name} (wersja {version})")
     return 0
 

@@ -11,7 +11,7 @@ from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Conflict, NotFound, Unprocessable
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules.tenants import logic
-from chalicelib.modules.tenants.models import ServiceSettingChange, StoredTenant
+from chalicelib.modules.tenants.models import ServiceSettingChange, StaleVersion, StoredTenant
 from tests.samples import tenant
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -29,7 +29,7 @@ class FakeStore:
 
     def save(self, config: TenantConfig, *, expected_version: int | None, audit: logic.AuditEntry) -> int:
         if expected_version != self.stored.version:
-            raise Conflict()
+            raise StaleVersion(config.terc)
         self.stored = StoredTenant(config=config, version=self.stored.version + 1)
         self.audits.append(audit)
         return self.stored.version
@@ -91,6 +91,18 @@ def test_stale_version_is_a_conflict_and_nothing_changes() -> None:
     with pytest.raises(Conflict):
         change(store, "pismo-ogolne", expected_version=2, enabled=True)
     assert store.stored.version == 3 and store.audits == []
+
+
+def test_a_change_that_lands_between_read_and_write_is_a_conflict() -> None:
+    # Given another administrator's change saved after this one read version 3
+    store = FakeStore(tenant())
+    real_get = store.get
+    store.get = lambda terc: (found := real_get(terc)) and found.model_copy(update={"version": 2})  # type: ignore[method-assign]
+
+    # When this one is saved, Then it is refused as 409 version_mismatch, and nothing is written
+    with pytest.raises(Conflict) as caught:
+        change(store, "pismo-ogolne", enabled=False)
+    assert caught.value.code == "version_mismatch" and store.audits == []
 
 
 def test_configuration_must_only_name_catalogue_services() -> None:

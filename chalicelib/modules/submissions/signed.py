@@ -17,7 +17,7 @@ from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules.submissions import applicants
 from chalicelib.modules.submissions.attachments import released_attachments
 from chalicelib.modules.submissions.intake import Read
-from chalicelib.modules.submissions.logic import Offer, Ports, offer
+from chalicelib.modules.submissions.logic import Offer, Ports, offer, validated
 from chalicelib.modules.submissions.models import Applicant, AttachmentView, Filer, SubmissionIn
 
 if TYPE_CHECKING:
@@ -29,10 +29,9 @@ if TYPE_CHECKING:
 def document_to_sign(ports: Ports, *, owner: str, where: Offer, body: SubmissionIn) -> bytes:
     """The ePUAP document for the resident to sign themselves (then submitted as signed XML), with its own id."""
     from chalicelib.documents import wniosek
-    from chalicelib.forms.compiler import compile_form
     from chalicelib.modules.submissions.intake import ref
 
-    form = compile_form(where.definition).validate(body.data)
+    form = validated(where.definition, body.data)
     by_id = {a.attachment_id: a for a in released_attachments(ports, owner, form, where)}
     refs = [ref(f.field, by_id[f.attachment_id]) for f in form.files]
     root = wniosek.render(defn=where.definition, tenant=where.tenant, values=form.values, sender=form.applicant,
@@ -52,9 +51,7 @@ class Checked:
     signed_by: dict[str, Any]
 
     def form(self, defn: ServiceDefinition) -> FormData:
-        from chalicelib.forms.compiler import compile_form
-
-        return compile_form(defn).validate(self.values)
+        return validated(defn, self.values)
 
 
 @dataclass(frozen=True)

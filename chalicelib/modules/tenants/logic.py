@@ -16,7 +16,7 @@ from chalicelib.core.observability import correlation_id
 from chalicelib.events.topics import TenantEvent
 from chalicelib.integrations.mail import Mail
 from chalicelib.model.tenant import ServiceSetting, TenantConfig, UnknownDepartment
-from chalicelib.modules.tenants.models import ServiceSettingChange, StoredTenant
+from chalicelib.modules.tenants.models import ServiceSettingChange, StaleVersion, StoredTenant
 
 
 @dataclass(frozen=True)
@@ -112,13 +112,20 @@ def change_service(
         raise NotFound(f"Usługa „{service_id}” nie istnieje w katalogu regionu.", code="service_not_found")
     stored = require_tenant(store, terc)
     if expected_version is not None and expected_version != stored.version:
-        raise Conflict("Konfiguracja została w międzyczasie zmieniona; odśwież ją i spróbuj ponownie.",
-                       code="version_mismatch")
+        raise changed_meanwhile()
     new_config, summary = apply_change(stored.config, service_id, change)
     audit = AuditEntry.new(terc=terc, at=now, actor=actor.subject, action="service.changed", summary=summary,
                            notify=True)
-    version = store.save(new_config, expected_version=stored.version, audit=audit)
+    try:
+        version = store.save(new_config, expected_version=stored.version, audit=audit)
+    except StaleVersion:  # another change landed between the read and the write
+        raise changed_meanwhile() from None
     return StoredTenant(config=new_config, version=version), audit
+
+
+def changed_meanwhile() -> Conflict:
+    return Conflict("Konfiguracja została w międzyczasie zmieniona; odśwież ją i spróbuj ponownie.",
+                    code="version_mismatch")
 
 
 def event_of(audit: AuditEntry) -> TenantEvent:
