@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.core.errors import NotFound, Unprocessable
+from chalicelib.documents import wniosek
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules.submissions import applicants
 from chalicelib.modules.submissions.drafts import require_draft
@@ -30,7 +31,6 @@ class FilledForm:
         return json.dumps(self.body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False).encode()
 
     def read(self, ports: Ports, *, owner: str, tenant: TenantConfig, service: str, filer: Filer) -> Read:
-        from chalicelib.documents import wniosek
         body = self.body
         where = offer(ports.catalogue, tenant, service, body.form_version)
         if body.draft_id:

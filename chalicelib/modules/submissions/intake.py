@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 from chalicelib import events
 from chalicelib.core.errors import ApiError, Conflict
 from chalicelib.core.observability import correlation_id
+from chalicelib.documents import upp, wniosek
 from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules import catalogue
@@ -238,8 +239,6 @@ def submit_signed(ports: Ports, *, owner: str, filer: Filer | None, tenant: Tena
 
 def ref(field: str, att: Any) -> Any:
     """How the document names an attachment: file name, type, size and SHA-256 of the released content."""
-    from chalicelib.documents import wniosek
-
     return wniosek.AttachmentRef(attachment_id=att.attachment_id, field=field, filename=att.filename,
                                  content_type=att.content_type, size=att.size or 0,
                                  sha256=bytes.fromhex(att.sha256 or ""))
@@ -275,8 +274,6 @@ def _accept(ports: Ports, attempt: Attempt, read: Read, attachments: list[Attach
 
 
 def _store_and_seal(ports: Ports, attempt: Attempt, read: Read, attachments: list[AttachmentView]) -> Submission:
-    from chalicelib.documents import upp
-
     where, applicant, filer = read.where, read.applicant, read.filer
     sid, prefix, terc = attempt.submission_id, attempt.prefix, where.tenant.terc
     stored_attachments = _store_attachments(ports, attempt, read.form, attachments)
