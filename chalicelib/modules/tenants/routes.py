@@ -6,7 +6,6 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from chalicelib import events
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
 from chalicelib.core.errors import BadRequest
@@ -83,9 +82,6 @@ def change_service(terc: str, service: str) -> Any:
         now=get_clock().now(),
         expected_version=_if_match(),
     )
-    # The change and its audit entry (marked until the notice goes out) are saved: if the queue fails now, the
-    # tenants' sweeper sends the notice later.
-    events.publish(logic.event_of(audit))
     setting = stored.config.setting(service)
     return json_response(
         {"version": stored.version, "service": setting.model_dump(mode="json") if setting else None,
@@ -97,7 +93,4 @@ def change_service(terc: str, service: str) -> Any:
 @endpoint(bp, "/v1/tenants/{terc}/audit", access=STAFF_READ, summary="Dziennik zmian konfiguracji JST",
           response="openapi.shapes:AuditPage")
 def tenant_audit(terc: str) -> Any:
-    items = tenant_store().audit(terc)
-    if not items:  # every JST has at least the entry of its first configuration; none means no such JST
-        logic.require_tenant(tenant_store(), terc)
-    return {"items": items}
+    return {"items": logic.audit_of(tenant_store(), terc)}
