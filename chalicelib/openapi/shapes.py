@@ -164,7 +164,8 @@ class InboxCase(BaseModel):
     jrwa: str
     year: int
     number: int
-    status: Literal["zarejestrowana"]
+    status: str = Field(description="Stan sprawy (zarejestrowana, w_toku, wezwanie, ...).")
+    assignee: str | None = None
     service: str
     service_name: str
     applicant: str | None

@@ -18,13 +18,14 @@ from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.constants import ALL_OLD
-from pynamodb.exceptions import CancellationReason, TransactWriteError
+from pynamodb.exceptions import CancellationReason, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.settings import get_settings
 from chalicelib.modules import submissions
+from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.logic import format_sign
-from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Plan
+from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Plan, StoredCase
 from chalicelib.modules.cases.resources import CaseTable
 
 MAX_ATTEMPTS = 100
@@ -115,6 +116,34 @@ class DynamoCases:
         items = [json.loads(item.record) for item in query if item.record]
         last = query.last_evaluated_key
         return items, _encode(last["sk"]["S"]) if last else None
+
+    def find(self, terc: str, case_id: str) -> StoredCase | None:
+        """The case with this id in this JST, read consistently; None if there is none (or it is another JST's)."""
+        hits = list(CaseTable.by_case.query(case_id, limit=1))
+        if not hits or not hits[0].pk.startswith(f"T#{terc}#D#"):
+            return None
+        try:
+            item = CaseTable.get(hits[0].pk, hits[0].sk, consistent_read=True)
+        except CaseTable.DoesNotExist:
+            return None
+        return StoredCase(pk=item.pk, sk=item.sk, record=json.loads(item.record or "{}"),
+                          life=json.loads(item.life) if item.life else new_life(), version=int(item.version or 0))
+
+    def save(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any]) -> int | None:
+        """Write the changed case if it is still at the version read; its new version, or None if someone was first."""
+        item = CaseTable(pk=stored.pk, sk=stored.sk)
+        version = CaseTable.version
+        try:
+            item.update(actions=[CaseTable.record.set(json.dumps(record, ensure_ascii=False)),
+                                 CaseTable.life.set(json.dumps(life, ensure_ascii=False)),
+                                 version.set(stored.version + 1)],
+                        condition=CaseTable.sk.exists() & (
+                            (version == stored.version) if stored.version else version.does_not_exist()))
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise
+        return stored.version + 1
 
 
 def _counter_of(reason: CancellationReason | None) -> int | None:

@@ -10,10 +10,21 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
+from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.db.tables import TableMeta, table_name
 from chalicelib.resources import QueueSpec
+
+
+class CasesById(GlobalSecondaryIndex["CaseTable"]):
+    """A case reached by its id (sparse: counters carry none); keys only, the case is then read consistently."""
+
+    class Meta:
+        index_name = "by-case"
+        projection = KeysOnlyProjection()
+
+    case_id = UnicodeAttribute(hash_key=True)
 
 
 class CaseTable(Model):
@@ -30,8 +41,10 @@ class CaseTable(Model):
     last = NumberAttribute(null=True)  # counters only
     case_id = UnicodeAttribute(null=True)
     case_sign = UnicodeAttribute(null=True)
-    record = UnicodeAttribute(null=True)  # JSON of the case
-
+    record = UnicodeAttribute(null=True)  # JSON of the case (with its current state, clerk and due date)
+    life = UnicodeAttribute(null=True)  # JSON: history, pauses of the KPA clock, summonses, internal notes
+    version = NumberAttribute(null=True)  # absent until the first change after registration
+    by_case = CasesById()
 
 
 TABLES: tuple[type[Model], ...] = (CaseTable,)

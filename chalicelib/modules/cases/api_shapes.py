@@ -1,0 +1,55 @@
+"""The clerk's case API: what a transition, an assignment and a note take, and what a case looks like."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from chalicelib.modules.cases.lifecycle import State
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TransitionRequest(Strict):
+    to: State = Field(description="Stan docelowy sprawy.")
+    reason: Text = Field(description="Uzasadnienie (zapisywane w historii sprawy).")
+    gaps: list[Short] = Field(default_factory=list, max_length=20,
+                              description="Wezwanie: braki do uzupełnienia (art. 64 § 2 KPA).")
+    term_days: int | None = Field(default=None, ge=1, le=365, description="Wezwanie: termin w dniach (co najmniej 7).")
+    document: Short | None = Field(default=None, description="Załatwienie: znak pisma lub decyzji.")
+    office: Short | None = Field(default=None, description="Przekazanie: organ właściwy (art. 65 KPA).")
+
+
+class AssignmentRequest(Strict):
+    clerk: Short | None = Field(default=None, description="Pracownik (sub tokenu); brak: przyjmuję sprawę sam.")
+
+
+class NoteRequest(Strict):
+    text: Text = Field(description="Notatka wewnętrzna; nigdy nie jest pokazywana stronie.")
+
+
+class CaseClock(BaseModel):
+    running: bool
+    stopped_since: str | None
+    started_on: str
+    original_due_date: str | None
+    due_date: str | None
+    paused_days: int
+    pauses: list[dict[str, Any]]
+
+
+class CaseView(BaseModel):
+    case: dict[str, Any] = Field(description="Sprawa z rejestracji: znak, komórka, stan, prowadzący, termin.")
+    version: int = Field(description="Wersja sprawy (ETag); `If-Match` przy zmianie.")
+    state_label: str
+    allowed: list[str] = Field(description="Stany, do których sprawę można teraz przenieść.")
+    clock: CaseClock
+    history: list[dict[str, Any]]
+    summonses: list[dict[str, Any]]
+    notes: list[dict[str, Any]]

@@ -1,0 +1,150 @@
+"""A case's life through the API against the emulator: taken, a summons that stops the KPA clock, supplemented,
+settled, closed; the due date moved by the paused days; two clerks at once; what a clerk may not do."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+
+from chalicelib.core.clock import FixedClock, SystemClock, set_clock
+from chalicelib.model.service import DeadlineKind
+from chalicelib.modules.cases.models import Plan
+from chalicelib.modules.cases.repository import DynamoCases
+from tests.conftest import auth
+from tests.integration.test_case_signs import A, accepted, filing
+
+CLERK = auth("clerk", A, subject="clerk-anna", department="FN")
+OTHER = auth("clerk", A, subject="clerk-jan", department="FN")
+HEAD = auth("clerk", A, subject="head-fn", department="FN", department_head=True)
+ELSEWHERE = auth("clerk", A, subject="clerk-gk", department="GK")
+START = datetime(2031, 3, 2, 9, 0, tzinfo=UTC)  # Sunday 2031-03-02 -> one month: Wednesday 2031-04-02
+
+
+@pytest.fixture
+def clock() -> Iterator[FixedClock]:
+    fixed = FixedClock(START)
+    set_clock(fixed)
+    yield fixed
+    set_clock(SystemClock())
+
+
+def registered() -> str:
+    submission = accepted(2041)  # a year of its own: other tests count signs from 1
+    plan = Plan(terc=A, department="FN", department_name="Wydział Finansowy", jrwa="3120", year=2041,
+                deadline_kind=DeadlineKind.JEDEN_MIESIAC, started_on=date(2031, 3, 2), due_date=date(2031, 4, 2))
+    case = DynamoCases().register(plan, filing(submission), at=START, notify=False)
+    assert case is not None
+    return case.case_id
+
+
+def post(api: Any, case_id: str, what: str, body: dict[str, Any], headers: dict[str, str],
+         version: int | None = None) -> Any:
+    extra = {"If-Match": f'"{version}"'} if version is not None else {}
+    return api.http.post(f"/v1/tenants/{A}/cases/{case_id}/{what}", body=json.dumps(body),
+                         headers={**headers, **extra, "Content-Type": "application/json"})
+
+
+def test_registered_taken_summoned_supplemented_settled_closed(api: Any, clock: FixedClock) -> None:
+    # Given a registered one-month case (due 2031-04-02)
+    case_id = registered()
+    # When a clerk takes it, it goes "w toku" and is theirs
+    taken = post(api, case_id, "assignment", {}, CLERK)
+    assert taken.status_code == 200, taken.body
+    assert taken.headers["ETag"] == '"1"'
+    assert (taken.json_body["case"]["status"], taken.json_body["case"]["assignee"]) == ("w_toku", "clerk-anna")
+    # And summons the resident on 03-05 with a term of 7 days: the clock stops
+    clock.advance(days=3)
+    summoned = post(api, case_id, "transitions", {"to": "wezwanie", "reason": "Brak pełnomocnictwa",
+                                                   "gaps": ["pełnomocnictwo"], "term_days": 7}, CLERK, version=1)
+    assert summoned.status_code == 200, summoned.body
+    assert summoned.json_body["clock"]["running"] is False
+    assert summoned.json_body["summonses"][0]["term_until"] == "2031-03-12"
+    # The resident supplies on 03-10 (5 days paused), a note is kept, the case is settled on 03-20 and closed
+    clock.advance(days=5)
+    assert post(api, case_id, "transitions", {"to": "uzupelniona", "reason": "Wpłynęło"}, CLERK).status_code == 200
+    assert post(api, case_id, "notes", {"text": "Sprawdzić w KW"}, CLERK).status_code == 200
+    clock.advance(days=10)
+    settled = post(api, case_id, "transitions", {"to": "zalatwiona", "reason": "Wydano zaświadczenie",
+                                                 "document": "FN.3120.1.2031.AN"}, CLERK)
+    assert settled.status_code == 200, settled.body
+    closed = post(api, case_id, "transitions", {"to": "zakonczona", "reason": "Doręczono"}, CLERK)
+    assert closed.status_code == 200, closed.body
+    # Then the stored case, read afresh, holds the whole path with who, when and why, and the moved due date
+    seen = api.http.get(f"/v1/tenants/{A}/cases/{case_id}", headers=CLERK)
+    assert seen.status_code == 200 and seen.headers["ETag"] == '"6"'
+    body = seen.json_body
+    assert [(h["from"], h["to"]) for h in body["history"] if h["kind"] == "transition"] == [
+        ("zarejestrowana", "w_toku"), ("w_toku", "wezwanie"), ("wezwanie", "uzupelniona"),
+        ("uzupelniona", "zalatwiona"), ("zalatwiona", "zakonczona")]
+    assert body["history"][3]["document"] == "FN.3120.1.2031.AN"
+    assert {h["by"] for h in body["history"]} == {"clerk-anna"}
+    # 2031-04-02 + 5 paused days = Monday 2031-04-07
+    assert (body["clock"]["original_due_date"], body["clock"]["due_date"]) == ("2031-04-02", "2031-04-07")
+    assert body["case"]["due_date"] == "2031-04-07"
+    assert body["clock"]["pauses"][0] | {"basis": None} == {"state": "wezwanie", "from": "2031-03-05",
+                                                             "to": "2031-03-10", "days": 5, "basis": None}
+    assert body["notes"][0]["text"] == "Sprawdzić w KW" and body["allowed"] == []
+    # And the department's inbox shows the case's state now
+    inbox = api.http.get(f"/v1/tenants/{A}/inbox?limit=100", headers=CLERK).json_body
+    assert {i["case_id"]: i["status"] for i in inbox["items"]}[case_id] == "zakonczona"
+
+
+def test_an_illegal_transition_is_409_with_the_allowed_ones_and_writes_nothing(api: Any, clock: FixedClock) -> None:
+    case_id = registered()
+    assert post(api, case_id, "assignment", {}, CLERK).status_code == 200
+    refused = post(api, case_id, "transitions", {"to": "zakonczona", "reason": "x"}, CLERK)
+    assert refused.status_code == 409
+    assert refused.json_body["error"]["code"] == "transition_not_allowed"
+    assert refused.json_body["error"]["allowed"] == ["wezwanie", "zawieszona", "przekazana", "zalatwiona", "umorzona"]
+    assert api.http.get(f"/v1/tenants/{A}/cases/{case_id}", headers=CLERK).headers["ETag"] == '"1"'
+    # A summons with a term under 7 days is refused; a body that is not the shape is 422 with the field
+    short = post(api, case_id, "transitions", {"to": "wezwanie", "reason": "x", "gaps": ["a"], "term_days": 3}, CLERK)
+    assert (short.status_code, short.json_body["error"]["code"]) == (409, "summons_incomplete")
+    bad = post(api, case_id, "transitions", {"to": "w toku", "reason": ""}, CLERK)
+    assert bad.status_code == 422
+    assert {d["field"] for d in bad.json_body["error"]["details"]} == {"to", "reason"}
+
+
+def test_two_clerks_at_once_one_wins_the_other_409(api: Any, clock: FixedClock) -> None:
+    # Given an unassigned case that two clerks try to take at the same moment
+    case_id = registered()
+
+    def take(headers: dict[str, str]) -> Any:
+        return post(api, case_id, "assignment", {}, headers)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(take, [CLERK, OTHER]))
+    codes = sorted(a.status_code for a in answers)
+    # Then one takes it and the other is refused (stale version, or already assigned), and the case has one clerk
+    assert codes == [200, 409], [a.body for a in answers]
+    loser = next(a for a in answers if a.status_code == 409)
+    assert loser.json_body["error"]["code"] in ("version_conflict", "already_assigned")
+    seen = api.http.get(f"/v1/tenants/{A}/cases/{case_id}", headers=HEAD).json_body
+    winner = next(a for a in answers if a.status_code == 200).json_body["case"]["assignee"]
+    assert seen["case"]["assignee"] == winner and seen["version"] == 1
+    # And a change made on a version someone else moved past is 409 too
+    stale = post(api, case_id, "notes", {"text": "x"}, HEAD, version=0)
+    assert (stale.status_code, stale.json_body["error"]["code"]) == (409, "version_conflict")
+
+
+def test_who_may_do_what(api: Any, clock: FixedClock) -> None:
+    case_id = registered()
+    # Another department's clerk does not see it; an unknown case is 404
+    assert api.http.get(f"/v1/tenants/{A}/cases/{case_id}", headers=ELSEWHERE).status_code == 403
+    assert api.http.get(f"/v1/tenants/{A}/cases/{'f' * 32}", headers=CLERK).status_code == 404
+    # Nor does another JST's clerk, nor a resident
+    assert api.http.get(f"/v1/tenants/1418032/cases/{case_id}",
+                        headers=auth("clerk", "1418032", department="FN")).status_code == 404
+    assert api.http.get(f"/v1/tenants/{A}/cases/{case_id}", headers=auth("resident")).status_code == 403
+    # A clerk cannot assign a case to someone else; the head can, and then only the assignee or the head moves it
+    assert post(api, case_id, "assignment", {"clerk": "clerk-jan"}, CLERK).json_body["error"]["code"] == (
+        "not_department_head")
+    assert post(api, case_id, "assignment", {"clerk": "clerk-jan"}, HEAD).status_code == 200
+    moved = post(api, case_id, "transitions", {"to": "zawieszona", "reason": "x"}, CLERK)
+    assert (moved.status_code, moved.json_body["error"]["code"]) == (403, "not_assignee")
+    assert post(api, case_id, "transitions", {"to": "zawieszona", "reason": "art. 97"}, OTHER).status_code == 200
