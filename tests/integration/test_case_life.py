@@ -148,3 +148,36 @@ def test_who_may_do_what(api: Any, clock: FixedClock) -> None:
     moved = post(api, case_id, "transitions", {"to": "zawieszona", "reason": "x"}, CLERK)
     assert (moved.status_code, moved.json_body["error"]["code"]) == (403, "not_assignee")
     assert post(api, case_id, "transitions", {"to": "zawieszona", "reason": "art. 97"}, OTHER).status_code == 200
+
+
+def test_the_resident_follows_the_case_without_notes_or_internal_reasons(api: Any, clock: FixedClock) -> None:
+    # Given a case taken, with an internal note and a summons with a term, and the owner's token
+    case_id = registered()
+    owner = api.http.get(f"/v1/tenants/{A}/cases/{case_id}", headers=CLERK).json_body["case"]["owner"]
+    resident = auth("resident", subject=owner)
+    assert post(api, case_id, "assignment", {}, CLERK).status_code == 200
+    assert post(api, case_id, "notes", {"text": "Wnioskodawca trudny"}, CLERK).status_code == 200
+    clock.advance(days=3)
+    assert post(api, case_id, "transitions", {"to": "wezwanie", "reason": "Wewnętrzny powód", "term_days": 14,
+                                              "gaps": ["Dowód opłaty skarbowej"]}, CLERK).status_code == 200
+    clock.advance(days=4)
+    assert post(api, case_id, "transitions", {"to": "uzupelniona", "reason": "ok"}, CLERK).status_code == 200
+    # When the resident opens "my cases" and the case
+    mine = api.http.get("/v1/me/cases", headers=resident)
+    seen = api.http.get(f"/v1/me/cases/{case_id}", headers=resident)
+    # Then the list shows it in its state, and the case its stages with dates and the office's words
+    assert mine.status_code == 200
+    assert {i["case_id"]: i["state_label"] for i in mine.json_body["items"]}[case_id] == "uzupełniona"
+    assert seen.status_code == 200, seen.body
+    body = seen.json_body
+    assert [s["state"] for s in body["stages"]] == ["zarejestrowana", "w_toku", "wezwanie", "uzupelniona"]
+    assert body["stages"][2]["gaps"] == ["Dowód opłaty skarbowej"] and body["stages"][2]["term_until"] == "2031-03-19"
+    assert body["summonses"][0]["term_until"] == "2031-03-19"
+    # the due date moved by the 4 days of the summons, and why
+    assert (body["clock"]["due_date"], body["pauses"][0]["days"]) == ("2031-04-07", 4)
+    assert "art. 35 § 5" in body["pauses"][0]["basis"]
+    # and nothing internal
+    text = seen.body.decode() if isinstance(seen.body, bytes) else str(seen.body)
+    assert "Wnioskodawca trudny" not in text and "Wewnętrzny powód" not in text and "clerk-anna" not in text
+    # Another resident gets 404, as for a case that does not exist
+    assert api.http.get(f"/v1/me/cases/{case_id}", headers=auth("resident", subject="someone")).status_code == 404

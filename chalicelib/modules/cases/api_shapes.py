@@ -53,3 +53,29 @@ class CaseView(BaseModel):
     history: list[dict[str, Any]]
     summonses: list[dict[str, Any]]
     notes: list[dict[str, Any]]
+
+
+class ResidentCaseLine(BaseModel):
+    case_id: str
+    case_sign: str
+    terc: str
+    service: str
+    service_name: str
+    submission_id: str
+    registered_at: str
+    status: str
+    state_label: str
+    deadline: str | None
+    due_date: str | None
+
+
+class ResidentCases(BaseModel):
+    items: list[ResidentCaseLine]
+    count: int
+
+
+class ResidentCase(ResidentCaseLine):
+    stages: list[dict[str, Any]] = Field(description="Etapy sprawy z datami i treścią dla strony.")
+    clock: dict[str, Any] = Field(description="Termin załatwienia: pierwotny, obecny, dni wstrzymania.")
+    pauses: list[dict[str, Any]] = Field(description="Okresy niewliczane do terminu (art. 35 § 5 KPA) i ich podstawa.")
+    summonses: list[dict[str, Any]] = Field(description="Wezwania do uzupełnienia: braki i termin.")

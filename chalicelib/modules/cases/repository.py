@@ -75,7 +75,7 @@ class DynamoCases:
                            number=number, at=at)
             counter = CaseTable(pk=pk, sk=counter_sk(plan.jrwa, plan.year))
             item = CaseTable(pk=pk, sk=case_sk(at, case.case_id), case_id=case.case_id, case_sign=case.sign,
-                             record=json.dumps(case.record(), ensure_ascii=False))
+                             owner=filing.owner, record=json.dumps(case.record(), ensure_ascii=False))
             marked = submissions.mark_registered(filing.owner, filing.submission_id, case_sign=case.sign,
                                                  department=plan.department, due_date=plan.due_date, at=at,
                                                  notify=notify)
@@ -117,10 +117,10 @@ class DynamoCases:
         last = query.last_evaluated_key
         return items, _encode(last["sk"]["S"]) if last else None
 
-    def find(self, terc: str, case_id: str) -> StoredCase | None:
-        """The case with this id in this JST, read consistently; None if there is none (or it is another JST's)."""
+    def find(self, terc: str | None, case_id: str) -> StoredCase | None:
+        """The case with this id (in this JST, if named), read consistently; None if there is none."""
         hits = list(CaseTable.by_case.query(case_id, limit=1))
-        if not hits or not hits[0].pk.startswith(f"T#{terc}#D#"):
+        if not hits or (terc is not None and not hits[0].pk.startswith(f"T#{terc}#D#")):
             return None
         try:
             item = CaseTable.get(hits[0].pk, hits[0].sk, consistent_read=True)
@@ -144,6 +144,12 @@ class DynamoCases:
                 return None
             raise
         return stored.version + 1
+
+    def of_owner(self, owner: str, *, limit: int) -> list[dict[str, Any]]:
+        """The resident's latest cases (registration records with their current state), newest first."""
+        query = CaseTable.by_owner.query(owner, CaseTable.sk.startswith("C#"), scan_index_forward=False,
+                                         limit=limit, page_size=limit)
+        return [json.loads(item.record) for item in query if item.record]
 
 
 def _counter_of(reason: CancellationReason | None) -> int | None:

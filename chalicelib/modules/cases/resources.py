@@ -10,7 +10,7 @@ from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
 )
-from pynamodb.indexes import GlobalSecondaryIndex, KeysOnlyProjection
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.db.tables import TableMeta, table_name
@@ -27,6 +27,17 @@ class CasesById(GlobalSecondaryIndex["CaseTable"]):
     case_id = UnicodeAttribute(hash_key=True)
 
 
+class CasesByOwner(GlobalSecondaryIndex["CaseTable"]):
+    """A resident's cases, newest first (e-informacja); sparse: cases registered with their owner."""
+
+    class Meta:
+        index_name = "by-owner"
+        projection = IncludeProjection(["record"])
+
+    owner = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
 class CaseTable(Model):
     """Each department's inbox (newest first) and its case-sign counters, side by side in one partition.
 
@@ -41,10 +52,12 @@ class CaseTable(Model):
     last = NumberAttribute(null=True)  # counters only
     case_id = UnicodeAttribute(null=True)
     case_sign = UnicodeAttribute(null=True)
+    owner = UnicodeAttribute(null=True)  # the resident who filed it (e-informacja)
     record = UnicodeAttribute(null=True)  # JSON of the case (with its current state, clerk and due date)
     life = UnicodeAttribute(null=True)  # JSON: history, pauses of the KPA clock, summonses, internal notes
     version = NumberAttribute(null=True)  # absent until the first change after registration
     by_case = CasesById()
+    by_owner = CasesByOwner()
 
 
 TABLES: tuple[type[Model], ...] = (CaseTable,)

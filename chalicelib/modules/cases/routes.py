@@ -12,11 +12,13 @@ from chalicelib.core.errors import BadRequest
 from chalicelib.core.http import endpoint, json_response, parse_body, require_principal
 from chalicelib.core.inputs import ascii_int
 from chalicelib.modules import submissions, tenants
-from chalicelib.modules.cases import api_shapes, handling, lifecycle, logic
+from chalicelib.modules.cases import api_shapes, einformacja, handling, lifecycle, logic
 from chalicelib.modules.cases.wiring import cases
 
 bp = Blueprint(__name__)
 CLERKS = Access.of(Role.CLERK, tenant_param="terc")
+RESIDENT = Access.of(Role.RESIDENT)
+MY_CASES_LIMIT = 100
 
 
 def _params() -> dict[str, str]:
@@ -116,3 +118,18 @@ def case_assignment(terc: str, case_id: str) -> Any:
 def case_note(terc: str, case_id: str) -> Any:
     body = parse_body(bp.current_request.raw_body, api_shapes.NoteRequest)
     return _change(terc, case_id, handling.note(body.text, actor=_actor(), at=get_clock().now()))
+
+
+# --- e-informacja: the resident's own cases ---
+
+@endpoint(bp, "/v1/me/cases", access=RESIDENT, summary="Moje sprawy (e-informacja)",
+          response="modules.cases.api_shapes:ResidentCases")
+def my_cases() -> Any:
+    items = [einformacja.summary(r) for r in cases().of_owner(require_principal().subject, limit=MY_CASES_LIMIT)]
+    return {"items": items, "count": len(items)}
+
+
+@endpoint(bp, "/v1/me/cases/{case_id}", access=RESIDENT, summary="Moja sprawa: etapy, termin, wezwania",
+          response="modules.cases.api_shapes:ResidentCase")
+def my_case(case_id: str) -> Any:
+    return einformacja.case_for(cases().find(None, case_id), owner=require_principal().subject)

@@ -15,9 +15,19 @@ from chalicelib.core.lazy import lazy_module
 
 if TYPE_CHECKING:
     from chalicelib.events import topics
-    from chalicelib.modules.cases import api_shapes, deadlines, handling, lifecycle, logic, models, repository
+    from chalicelib.modules.cases import (
+        api_shapes,
+        deadlines,
+        einformacja,
+        handling,
+        lifecycle,
+        logic,
+        models,
+        repository,
+    )
 else:
     api_shapes = lazy_module("chalicelib.modules.cases.api_shapes")
+    einformacja = lazy_module("chalicelib.modules.cases.einformacja")
     handling = lazy_module("chalicelib.modules.cases.handling")
     lifecycle = lazy_module("chalicelib.modules.cases.lifecycle")
     deadlines = lazy_module("chalicelib.modules.cases.deadlines")
@@ -26,7 +36,8 @@ else:
     repository = lazy_module("chalicelib.modules.cases.repository")
     topics = lazy_module("chalicelib.events.topics")
 
-__all__ = ["api_shapes", "cases", "deadlines", "handling", "lifecycle", "logic", "models", "repository", "topics"]
+__all__ = ["api_shapes", "cases", "deadlines", "einformacja", "handling", "lifecycle", "logic", "models", "repository",
+           "topics"]
 
 
 @lru_cache(maxsize=1)
