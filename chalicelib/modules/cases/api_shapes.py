@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -79,3 +80,23 @@ class ResidentCase(ResidentCaseLine):
     clock: dict[str, Any] = Field(description="Termin załatwienia: pierwotny, obecny, dni wstrzymania.")
     pauses: list[dict[str, Any]] = Field(description="Okresy niewliczane do terminu (art. 35 § 5 KPA) i ich podstawa.")
     summonses: list[dict[str, Any]] = Field(description="Wezwania do uzupełnienia: braki i termin.")
+
+
+class DeadlineQuery(BaseModel):
+    kind: Literal["7d", "1m", "2m"] = Field(description="7d (art. 217 § 3), 1m albo 2m (art. 35 § 3).")
+    from_: date = Field(alias="from", description="Dzień początkowy (RRRR-MM-DD), np. data UPP.")
+    paused: int = Field(default=0, ge=0, le=3650, description="Dni niewliczane do terminu (art. 35 § 5 KPA).")
+
+
+class AppliedArticle(BaseModel):
+    article: str
+    text: str
+
+
+class DeadlineAnswer(BaseModel):
+    kind: str
+    from_: str = Field(alias="from")
+    paused: int
+    end: str = Field(description="Koniec terminu przed przesunięciem z soboty lub dnia wolnego.")
+    due_date: str
+    articles: list[AppliedArticle]

@@ -68,6 +68,12 @@ def _calendar_end(kind: DeadlineKind, started: date) -> date | None:
     return None  # niezwłocznie: no calendar date
 
 
+def counted_end(kind: DeadlineKind, started: date, *, paused_days: int = 0) -> date | None:
+    """The end before a Saturday or day off moves it: the calendar end plus the days that did not count."""
+    end = _calendar_end(kind, started)
+    return None if end is None else end + timedelta(days=paused_days)
+
+
 def due_date(kind: DeadlineKind, started: date, *, paused_days: int = 0) -> date | None:
     """The last day to settle the case; None for NIEZWLOCZNIE.
 

@@ -12,7 +12,7 @@ from chalicelib.core.errors import BadRequest
 from chalicelib.core.http import endpoint, json_response, parse_body, require_principal
 from chalicelib.core.inputs import ascii_int
 from chalicelib.modules import submissions, tenants
-from chalicelib.modules.cases import api_shapes, einformacja, handling, lifecycle, logic
+from chalicelib.modules.cases import api_shapes, calculator, einformacja, handling, lifecycle, logic
 from chalicelib.modules.cases.wiring import cases
 
 bp = Blueprint(__name__)
@@ -133,3 +133,10 @@ def my_cases() -> Any:
           response="modules.cases.api_shapes:ResidentCase")
 def my_case(case_id: str) -> Any:
     return einformacja.case_for(cases().find(None, case_id), owner=require_principal().subject)
+
+
+@endpoint(bp, "/v1/deadlines", access=Access.anyone(), summary="Kalkulator terminu KPA",
+          params="modules.cases.api_shapes:DeadlineQuery", response="modules.cases.api_shapes:DeadlineAnswer")
+def deadline() -> Any:
+    params = _params()
+    return calculator.calculate(*calculator.parse(params.get("kind"), params.get("from"), params.get("paused")))

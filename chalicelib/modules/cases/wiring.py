@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from chalicelib.events import topics
     from chalicelib.modules.cases import (
         api_shapes,
+        calculator,
         deadlines,
         einformacja,
         handling,
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     )
 else:
     api_shapes = lazy_module("chalicelib.modules.cases.api_shapes")
+    calculator = lazy_module("chalicelib.modules.cases.calculator")
     einformacja = lazy_module("chalicelib.modules.cases.einformacja")
     handling = lazy_module("chalicelib.modules.cases.handling")
     lifecycle = lazy_module("chalicelib.modules.cases.lifecycle")
@@ -36,8 +38,8 @@ else:
     repository = lazy_module("chalicelib.modules.cases.repository")
     topics = lazy_module("chalicelib.events.topics")
 
-__all__ = ["api_shapes", "cases", "deadlines", "einformacja", "handling", "lifecycle", "logic", "models", "repository",
-           "topics"]
+__all__ = ["api_shapes", "calculator", "cases", "deadlines", "einformacja", "handling", "lifecycle", "logic", "models",
+           "repository", "topics"]
 
 
 @lru_cache(maxsize=1)
