@@ -4,9 +4,11 @@ settled, closed; the due date moved by the paused days; two clerks at once; what
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +18,7 @@ from chalicelib.model.service import DeadlineKind
 from chalicelib.modules.cases.models import Plan
 from chalicelib.modules.cases.repository import DynamoCases
 from tests.conftest import auth
+from tests.emulator import sent_emails
 from tests.integration.test_case_signs import A, accepted, filing
 
 CLERK = auth("clerk", A, subject="clerk-anna", department="FN")
@@ -33,11 +36,13 @@ def clock() -> Iterator[FixedClock]:
     set_clock(SystemClock())
 
 
-def registered() -> str:
+def registered(email: str | None = None) -> str:
     submission = accepted(2041)  # a year of its own: other tests count signs from 1
     plan = Plan(terc=A, department="FN", department_name="Wydział Finansowy", jrwa="3120", year=2041,
                 deadline_kind=DeadlineKind.JEDEN_MIESIAC, started_on=date(2031, 3, 2), due_date=date(2031, 4, 2))
-    case = DynamoCases().register(plan, filing(submission), at=START, notify=False)
+    filed = filing(submission)
+    filed = replace(filed, facts=filed.facts.model_copy(update={"email": email}))
+    case = DynamoCases().register(plan, filed, at=START, notify=False)
     assert case is not None
     return case.case_id
 
@@ -181,3 +186,49 @@ def test_the_resident_follows_the_case_without_notes_or_internal_reasons(api: An
     assert "Wnioskodawca trudny" not in text and "Wewnętrzny powód" not in text and "clerk-anna" not in text
     # Another resident gets 404, as for a case that does not exist
     assert api.http.get(f"/v1/me/cases/{case_id}", headers=auth("resident", subject="someone")).status_code == 404
+
+
+def _mails_to(address: str) -> list[str]:
+    return [json.dumps(m, ensure_ascii=False) for m in sent_emails() if address in json.dumps(m)]
+
+
+def test_the_party_is_mailed_on_each_change_it_is_to_be_told_of(api: Any, clock: FixedClock) -> None:
+    # Given a case whose party gave an e-mail address
+    address = f"strona-{uuid.uuid4().hex[:8]}@example.pl"
+    case_id = registered(email=address)
+    # When the clerk takes it, writes a note, and summons the party
+    assert post(api, case_id, "assignment", {}, CLERK).status_code == 200
+    assert post(api, case_id, "notes", {"text": "Tylko dla urzędu"}, CLERK).status_code == 200
+    assert post(api, case_id, "transitions", {"to": "wezwanie", "reason": "x", "gaps": ["Podpis"], "term_days": 7},
+                CLERK).status_code == 200
+    # Then SES got two e-mails: "w toku" and the summons with its term (7 days from Sunday 03-02: Monday 03-10);
+    # the note made none
+    mails = _mails_to(address)
+    assert len(mails) == 2, mails
+    assert any("w toku" in m for m in mails) and any("Podpis" in m and "10.03.2031" in m for m in mails)
+    assert not any("Tylko dla urzędu" in m for m in mails)
+
+
+def test_a_notice_ses_refused_is_sent_by_the_sweeper(api: Any, clock: FixedClock,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.integrations.clients import mailer
+    from chalicelib.modules.cases import notices, routes
+
+    class Refusing:
+        def send(self, mail: Any) -> str:
+            raise RuntimeError("SES refused")
+
+    # Given SES refusing while the clerk takes the case
+    address = f"strona-{uuid.uuid4().hex[:8]}@example.pl"
+    case_id = registered(email=address)
+    monkeypatch.setattr(routes, "mailer", Refusing)
+    taken = post(api, case_id, "assignment", {}, CLERK)
+    # Then the change stands and no e-mail went out
+    assert taken.status_code == 200 and _mails_to(address) == []
+    # When the sweeper runs past the grace period, the e-mail goes out, once
+    store = DynamoCases()
+    assert any(s.record["case_id"] == case_id for s in store.notices_due(START + timedelta(minutes=5)))
+    notices.sweep(store, mailer(), START + timedelta(minutes=5))
+    notices.sweep(store, mailer(), START + timedelta(minutes=10))
+    assert len(_mails_to(address)) == 1
+    assert not any(s.record["case_id"] == case_id for s in store.notices_due(START + timedelta(minutes=10)))

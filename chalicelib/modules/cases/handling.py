@@ -12,16 +12,20 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from chalicelib.core.errors import Conflict, Forbidden, NotFound
-from chalicelib.modules.cases import kpa_clock, lifecycle
+from chalicelib.core.observability import logger
+from chalicelib.modules.cases import kpa_clock, lifecycle, notices
 from chalicelib.modules.cases.models import StoredCase
 
 Change = Callable[[dict[str, Any], dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]
 
 
 class CaseFiles(Protocol):
-    def find(self, terc: str, case_id: str) -> StoredCase | None: ...
+    def find(self, terc: str | None, case_id: str) -> StoredCase | None: ...
 
-    def save(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any]) -> int | None: ...
+    def save(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any], *,
+             notify_at: datetime | None = None) -> int | None: ...
+
+    def mark_notified(self, stored: StoredCase, upto: int) -> None: ...
 
 
 def open_case(store: CaseFiles, terc: str, case_id: str, *, clerk_department: str | None) -> StoredCase:
@@ -45,16 +49,27 @@ def view(stored: StoredCase, *, version: int | None = None) -> dict[str, Any]:
 
 
 def change(store: CaseFiles, terc: str, case_id: str, *, clerk_department: str | None, expected_version: int | None,
-           apply: Change) -> dict[str, Any]:
-    """Apply one change to the case as read now; 409 if it moved on since `expected_version` or meanwhile."""
+           apply: Change, now: datetime, mailer: notices.Mailer) -> dict[str, Any]:
+    """Apply one change to the case as read now; 409 if it moved on since `expected_version` or meanwhile.
+
+    A change the party is to be told of is written with its outbox marker, then mailed (see `notices`).
+    """
     stored = open_case(store, terc, case_id, clerk_department=clerk_department)
     if expected_version is not None and expected_version != stored.version:
         raise _stale()
     record, life = apply(stored.record, stored.life)
-    version = store.save(stored, record, life)
+    told = bool(stored.email) and any(e["inform_party"] for e in life["history"][len(stored.life["history"]):])
+    version = store.save(stored, record, life, notify_at=now if told else None)
     if version is None:
         raise _stale()
-    return view(StoredCase(pk=stored.pk, sk=stored.sk, record=record, life=life, version=version))
+    after = StoredCase(pk=stored.pk, sk=stored.sk, record=record, life=life, version=version, email=stored.email,
+                       notified=stored.notified)
+    if told:
+        try:
+            notices.deliver(store, mailer, after)
+        except Exception:  # the marker stays: the sweeper sends it
+            logger.exception("case notice not sent now; left to the sweeper", extra={"case_id": case_id})
+    return view(after)
 
 
 def _stale() -> Conflict:

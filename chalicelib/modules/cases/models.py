@@ -93,3 +93,5 @@ class StoredCase:
     record: dict[str, Any]
     life: dict[str, Any]
     version: int
+    email: str | None = None  # where the party is told of changes (from the submission), if they gave one
+    notified: int = 0  # history entries the party was told of

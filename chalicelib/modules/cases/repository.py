@@ -75,7 +75,8 @@ class DynamoCases:
                            number=number, at=at)
             counter = CaseTable(pk=pk, sk=counter_sk(plan.jrwa, plan.year))
             item = CaseTable(pk=pk, sk=case_sk(at, case.case_id), case_id=case.case_id, case_sign=case.sign,
-                             owner=filing.owner, record=json.dumps(case.record(), ensure_ascii=False))
+                             owner=filing.owner, email=filing.facts.email or None,
+                             record=json.dumps(case.record(), ensure_ascii=False))
             marked = submissions.mark_registered(filing.owner, filing.submission_id, case_sign=case.sign,
                                                  department=plan.department, due_date=plan.due_date, at=at,
                                                  notify=notify)
@@ -126,17 +127,19 @@ class DynamoCases:
             item = CaseTable.get(hits[0].pk, hits[0].sk, consistent_read=True)
         except CaseTable.DoesNotExist:
             return None
-        return StoredCase(pk=item.pk, sk=item.sk, record=json.loads(item.record or "{}"),
-                          life=json.loads(item.life) if item.life else new_life(), version=int(item.version or 0))
+        return _stored(item)
 
-    def save(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any]) -> int | None:
-        """Write the changed case if it is still at the version read; its new version, or None if someone was first."""
+    def save(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any], *,
+             notify_at: datetime | None = None) -> int | None:
+        """Write the changed case if it is still at the version read (with the outbox marker if the party is to be
+        told); its new version, or None if someone was first."""
         item = CaseTable(pk=stored.pk, sk=stored.sk)
         version = CaseTable.version
+        marker = [CaseTable.outbox.set("1"), CaseTable.outbox_at.set(notify_at)] if notify_at else []
         try:
             item.update(actions=[CaseTable.record.set(json.dumps(record, ensure_ascii=False)),
                                  CaseTable.life.set(json.dumps(life, ensure_ascii=False)),
-                                 version.set(stored.version + 1)],
+                                 version.set(stored.version + 1), *marker],
                         condition=CaseTable.sk.exists() & (
                             (version == stored.version) if stored.version else version.does_not_exist()))
         except UpdateError as exc:
@@ -150,6 +153,50 @@ class DynamoCases:
         query = CaseTable.by_owner.query(owner, CaseTable.sk.startswith("C#"), scan_index_forward=False,
                                          limit=limit, page_size=limit)
         return [json.loads(item.record) for item in query if item.record]
+
+    def mark_notified(self, stored: StoredCase, upto: int) -> None:
+        """The party was told of the first `upto` history entries: clear the marker unless the case changed since
+        (then the later change's notice keeps it)."""
+        item = CaseTable(pk=stored.pk, sk=stored.sk)
+        told = CaseTable.notified.set(upto)
+        try:
+            item.update(actions=[told, CaseTable.outbox.remove(), CaseTable.outbox_at.remove()],
+                        condition=CaseTable.version == stored.version)
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+        else:
+            return
+        try:  # never count fewer than a concurrent delivery already did
+            item.update(actions=[told], condition=(CaseTable.notified < upto) | CaseTable.notified.does_not_exist())
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+
+    def notices_due(self, now: datetime, *, limit: int = 100) -> list[StoredCase]:
+        """Cases whose party is owed a notice since before `now`, read consistently."""
+        keys = list(CaseTable.by_outbox.query("1", CaseTable.outbox_at <= now, limit=limit))
+        found = []
+        for key in keys:
+            try:
+                found.append(_stored(CaseTable.get(key.pk, key.sk, consistent_read=True)))
+            except CaseTable.DoesNotExist:
+                continue
+        return found
+
+    def postpone(self, stored: StoredCase, until: datetime) -> None:
+        try:
+            CaseTable(pk=stored.pk, sk=stored.sk).update(actions=[CaseTable.outbox_at.set(until)],
+                                                        condition=CaseTable.outbox.exists())
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+
+
+def _stored(item: CaseTable) -> StoredCase:
+    return StoredCase(pk=item.pk, sk=item.sk, record=json.loads(item.record or "{}"),
+                      life=json.loads(item.life) if item.life else new_life(), version=int(item.version or 0),
+                      email=item.email, notified=int(item.notified or 0))
 
 
 def _counter_of(reason: CancellationReason | None) -> int | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
+    UTCDateTimeAttribute,
 )
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
@@ -38,6 +39,17 @@ class CasesByOwner(GlobalSecondaryIndex["CaseTable"]):
     sk = UnicodeAttribute(range_key=True)
 
 
+class CaseNoticeOutbox(GlobalSecondaryIndex["CaseTable"]):
+    """Sparse: cases whose party is still owed an e-mail about a change; the sweeper sends what is due."""
+
+    class Meta:
+        index_name = "outbox"
+        projection = KeysOnlyProjection()
+
+    outbox = UnicodeAttribute(hash_key=True)
+    outbox_at = UTCDateTimeAttribute(range_key=True)
+
+
 class CaseTable(Model):
     """Each department's inbox (newest first) and its case-sign counters, side by side in one partition.
 
@@ -56,8 +68,13 @@ class CaseTable(Model):
     record = UnicodeAttribute(null=True)  # JSON of the case (with its current state, clerk and due date)
     life = UnicodeAttribute(null=True)  # JSON: history, pauses of the KPA clock, summonses, internal notes
     version = NumberAttribute(null=True)  # absent until the first change after registration
+    email = UnicodeAttribute(null=True)  # the party's address for notices of changes
+    notified = NumberAttribute(null=True)  # history entries the party was told of
+    outbox = UnicodeAttribute(null=True)  # "1" while the party is owed a notice
+    outbox_at = UTCDateTimeAttribute(null=True)  # when the sweeper should look at it
     by_case = CasesById()
     by_owner = CasesByOwner()
+    by_outbox = CaseNoticeOutbox()
 
 
 TABLES: tuple[type[Model], ...] = (CaseTable,)

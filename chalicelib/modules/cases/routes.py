@@ -11,6 +11,7 @@ from chalicelib.core.clock import get_clock
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.http import endpoint, json_response, parse_body, require_principal
 from chalicelib.core.inputs import ascii_int
+from chalicelib.integrations.clients import mailer
 from chalicelib.modules import submissions, tenants
 from chalicelib.modules.cases import api_shapes, calculator, einformacja, handling, lifecycle, logic
 from chalicelib.modules.cases.wiring import cases
@@ -84,7 +85,8 @@ def _answer(view: dict[str, Any]) -> Any:
 
 def _change(terc: str, case_id: str, apply: handling.Change) -> Any:
     return _answer(handling.change(cases(), terc, case_id, clerk_department=require_principal().department,
-                                   expected_version=_if_match(), apply=apply))
+                                   expected_version=_if_match(), apply=apply, now=get_clock().now(),
+                                   mailer=mailer()))
 
 
 @endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}", access=CLERKS, summary="Sprawa: stan, termin, historia, notatki",

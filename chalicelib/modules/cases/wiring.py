@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         lifecycle,
         logic,
         models,
+        notices,
         repository,
     )
 else:
@@ -35,11 +36,12 @@ else:
     deadlines = lazy_module("chalicelib.modules.cases.deadlines")
     logic = lazy_module("chalicelib.modules.cases.logic")
     models = lazy_module("chalicelib.modules.cases.models")
+    notices = lazy_module("chalicelib.modules.cases.notices")
     repository = lazy_module("chalicelib.modules.cases.repository")
     topics = lazy_module("chalicelib.events.topics")
 
 __all__ = ["api_shapes", "calculator", "cases", "deadlines", "einformacja", "handling", "lifecycle", "logic", "models",
-           "repository", "topics"]
+           "notices", "repository", "topics"]
 
 
 @lru_cache(maxsize=1)
