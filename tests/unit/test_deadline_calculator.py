@@ -35,3 +35,9 @@ def test_the_articles_applied_are_named_in_order() -> None:
     assert [a["article"] for a in answer["articles"]] == [
         "art. 217 § 3 KPA", "art. 57 § 1 KPA", "art. 35 § 5 KPA", "art. 57 § 4 KPA"]
 
+
+
+@pytest.mark.parametrize("started", ["9999-12-31", "0001-01-01", "2026-02-30", "2026-1-01"])
+def test_a_start_off_the_calendar_is_refused_not_a_crash(started: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["deadline", "--kind", "2m", "--from", started, "--paused", "3650"]) == 2
+    assert "--from" in capsys.readouterr().err

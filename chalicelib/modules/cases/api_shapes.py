@@ -84,7 +84,7 @@ class ResidentCase(ResidentCaseLine):
 
 class DeadlineQuery(BaseModel):
     kind: Literal["7d", "1m", "2m"] = Field(description="7d (art. 217 § 3), 1m albo 2m (art. 35 § 3).")
-    from_: date = Field(alias="from", description="Dzień początkowy (RRRR-MM-DD), np. data UPP.")
+    from_: date = Field(alias="from", description="Dzień początkowy (RRRR-MM-DD, lata 1960-2200), np. data UPP.")
     paused: int = Field(default=0, ge=0, le=3650, description="Dni niewliczane do terminu (art. 35 § 5 KPA).")
 
 

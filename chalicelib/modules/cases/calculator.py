@@ -14,6 +14,7 @@ from chalicelib.modules.cases.deadlines import counted_end, due_date
 KINDS: dict[str, DeadlineKind] = {"7d": DeadlineKind.SIEDEM_DNI, "1m": DeadlineKind.JEDEN_MIESIAC,
                                   "2m": DeadlineKind.DWA_MIESIACE}
 MAX_PAUSED = 3650
+FIRST_YEAR, LAST_YEAR = 1960, 2200  # KPA since 1960
 _BASIS = {
     "7d": ("art. 217 § 3 KPA", "zaświadczenie wydaje się bez zbędnej zwłoki, nie później niż w ciągu 7 dni"),
     "1m": ("art. 35 § 3 KPA", "sprawa wymagająca postępowania wyjaśniającego: nie później niż w ciągu miesiąca"),
@@ -35,8 +36,10 @@ def parse(kind: str | None, started: str | None, paused: str | None) -> tuple[st
         start = date.fromisoformat(started or "") if started and len(started) == 10 else None
     except ValueError:
         start = None
-    if start is None:
-        details.append(_field("from", "date_invalid", "Data początkowa w postaci RRRR-MM-DD."))
+    if start is None or not FIRST_YEAR <= start.year <= LAST_YEAR:
+        start = None  # far years would run off the calendar once months and paused days are added
+        details.append(_field("from", "date_invalid",
+                              f"Data początkowa w postaci RRRR-MM-DD, w latach {FIRST_YEAR}-{LAST_YEAR}."))
     days = ascii_int(paused) if paused not in (None, "") else 0
     if days is None or not 0 <= days <= MAX_PAUSED:
         details.append(_field("paused", "paused_invalid", f"Dni niewliczane do terminu: od 0 do {MAX_PAUSED}."))
