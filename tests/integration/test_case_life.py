@@ -36,13 +36,13 @@ def clock() -> Iterator[FixedClock]:
     set_clock(SystemClock())
 
 
-def registered(email: str | None = None) -> str:
+def registered(email: str | None = None, at: datetime = START) -> str:
     submission = accepted(2041)  # a year of its own: other tests count signs from 1
     plan = Plan(terc=A, department="FN", department_name="Wydział Finansowy", jrwa="3120", year=2041,
                 deadline_kind=DeadlineKind.JEDEN_MIESIAC, started_on=date(2031, 3, 2), due_date=date(2031, 4, 2))
     filed = filing(submission)
     filed = replace(filed, facts=filed.facts.model_copy(update={"email": email}))
-    case = DynamoCases().register(plan, filed, at=START, notify=False)
+    case = DynamoCases().register(plan, filed, at=at, notify=False)
     assert case is not None
     return case.case_id
 
@@ -232,3 +232,36 @@ def test_a_notice_ses_refused_is_sent_by_the_sweeper(api: Any, clock: FixedClock
     notices.sweep(store, mailer(), START + timedelta(minutes=10))
     assert len(_mails_to(address)) == 1
     assert not any(s.record["case_id"] == case_id for s in store.notices_due(START + timedelta(minutes=10)))
+
+
+def test_the_inbox_filters_by_state_and_by_clerk_on_their_indexes(api: Any, clock: FixedClock) -> None:
+    # Given four new cases: one taken by Anna and summoned, one assigned to Jan, two left registered
+    # (registered later than any other test's case, so that they come first, newest first)
+    later = datetime.now(UTC) + timedelta(days=20000)
+    summoned, janek = registered(), registered()
+    waiting, also_waiting = registered(at=later), registered(at=later + timedelta(seconds=1))
+    assert post(api, summoned, "assignment", {}, CLERK).status_code == 200
+    assert post(api, summoned, "transitions", {"to": "wezwanie", "reason": "x", "gaps": ["a"], "term_days": 7},
+                CLERK).status_code == 200
+    assert post(api, janek, "assignment", {"clerk": "clerk-jan"}, HEAD).status_code == 200
+
+    def ids(query: str) -> list[str]:
+        answer = api.http.get(f"/v1/tenants/{A}/inbox?limit=100&{query}", headers=CLERK)
+        assert answer.status_code == 200, answer.body
+        return [i["case_id"] for i in answer.json_body["items"]]
+
+    # Then each filter finds its cases, and only cases in that state or of that clerk
+    assert summoned in ids("state=wezwanie") and {janek, waiting}.isdisjoint(ids("state=wezwanie"))
+    assert janek in ids("state=w_toku") and waiting in ids("state=zarejestrowana")
+    assert summoned not in ids("state=w_toku") and summoned not in ids("state=zarejestrowana")
+    assert janek in ids("assignee=clerk-jan") and summoned not in ids("assignee=clerk-jan")
+    # And a page of one gives the next page's token
+    first = api.http.get(f"/v1/tenants/{A}/inbox?limit=1&state=zarejestrowana", headers=CLERK).json_body
+    second = api.http.get(f"/v1/tenants/{A}/inbox?limit=1&state=zarejestrowana&next={first['next']}",
+                          headers=CLERK).json_body
+    assert (first["items"][0]["case_id"], second["items"][0]["case_id"]) == (also_waiting, waiting)
+    # Both filters at once, or an unknown state, are 422 naming the field
+    both = api.http.get(f"/v1/tenants/{A}/inbox?state=w_toku&assignee=clerk-jan", headers=CLERK)
+    unknown = api.http.get(f"/v1/tenants/{A}/inbox?state=w%20toku", headers=CLERK)
+    assert (both.status_code, both.json_body["error"]["details"][0]["field"]) == (422, "assignee")
+    assert (unknown.status_code, unknown.json_body["error"]["details"][0]["field"]) == (422, "state")

@@ -43,6 +43,14 @@ def counter_sk(jrwa: str, year: int) -> str:
     return f"N#{jrwa}#{year}"
 
 
+def state_key(terc: str, department: str, state: str) -> str:
+    return f"{inbox_pk(terc, department)}#S#{state}"
+
+
+def clerk_key(terc: str, assignee: str) -> str:
+    return f"T#{terc}#A#{assignee}"
+
+
 def case_sk(at: datetime, case_id: str) -> str:
     return f"C#{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{case_id}"
 
@@ -76,6 +84,7 @@ class DynamoCases:
             counter = CaseTable(pk=pk, sk=counter_sk(plan.jrwa, plan.year))
             item = CaseTable(pk=pk, sk=case_sk(at, case.case_id), case_id=case.case_id, case_sign=case.sign,
                              owner=filing.owner, email=filing.facts.email or None,
+                             state_key=state_key(plan.terc, plan.department, "zarejestrowana"),
                              record=json.dumps(case.record(), ensure_ascii=False))
             marked = submissions.mark_registered(filing.owner, filing.submission_id, case_sign=case.sign,
                                                  department=plan.department, due_date=plan.due_date, at=at,
@@ -108,13 +117,36 @@ class DynamoCases:
             return case
         raise CounterContention(f"{pk}: no free number after {MAX_ATTEMPTS} attempts")
 
-    def inbox(self, terc: str, department: str, *, limit: int, after: str | None) -> tuple[list[dict[str, Any]],
-                                                                                            str | None]:
-        """One page of the department's cases, newest first, and the token of the next page."""
-        start = {"pk": {"S": inbox_pk(terc, department)}, "sk": {"S": _decode(after)}} if after else None
-        query = CaseTable.query(inbox_pk(terc, department), CaseTable.sk.startswith("C#"),
+    def inbox(self, terc: str, department: str, *, limit: int, after: str | None, state: str | None = None,
+              assignee: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of the department's cases (in one state, or one clerk's), newest first, and the next token.
+
+        Each filter is a query on its own index, never a filtered scan; the clerk's index spans the JST, so it
+        is narrowed to the department by its partition's key prefix (a clerk works in one department).
+        """
+        pk = inbox_pk(terc, department)
+        start: dict[str, Any] | None = {"pk": {"S": pk}, "sk": {"S": _decode(after)}} if after else None
+        if state is not None or assignee is not None:
+            return self._filtered(terc, department, limit=limit, start=start, state=state, assignee=assignee)
+        query = CaseTable.query(pk, CaseTable.sk.startswith("C#"),
                                 scan_index_forward=False, limit=limit, last_evaluated_key=start, page_size=limit)
         items = [json.loads(item.record) for item in query if item.record]
+        last = query.last_evaluated_key
+        return items, _encode(last["sk"]["S"]) if last else None
+
+    def _filtered(self, terc: str, department: str, *, limit: int, start: dict[str, Any] | None, state: str | None,
+                  assignee: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        if state is not None:
+            index: Any = CaseTable.by_state
+            name, key = "state_key", state_key(terc, department, state)
+        else:
+            index, name, key = CaseTable.by_clerk, "clerk_key", clerk_key(terc, assignee or "")
+        if start is not None:
+            start[name] = {"S": key}
+        query = index.query(key, CaseTable.sk.startswith("C#"), scan_index_forward=False, limit=limit,
+                            last_evaluated_key=start, page_size=limit)
+        pk = inbox_pk(terc, department)
+        items = [json.loads(item.record) for item in query if item.record and item.pk == pk]
         last = query.last_evaluated_key
         return items, _encode(last["sk"]["S"]) if last else None
 
@@ -136,6 +168,10 @@ class DynamoCases:
         item = CaseTable(pk=stored.pk, sk=stored.sk)
         version = CaseTable.version
         marker = [CaseTable.outbox.set("1"), CaseTable.outbox_at.set(notify_at)] if notify_at else []
+        # the keys of the inbox's filters follow the case's state and clerk
+        marker.append(CaseTable.state_key.set(state_key(record["terc"], record["department"], record["status"])))
+        if record.get("assignee"):
+            marker.append(CaseTable.clerk_key.set(clerk_key(record["terc"], record["assignee"])))
         try:
             item.update(actions=[CaseTable.record.set(json.dumps(record, ensure_ascii=False)),
                                  CaseTable.life.set(json.dumps(life, ensure_ascii=False)),

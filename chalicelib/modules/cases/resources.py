@@ -50,6 +50,28 @@ class CaseNoticeOutbox(GlobalSecondaryIndex["CaseTable"]):
     outbox_at = UTCDateTimeAttribute(range_key=True)
 
 
+class CasesByState(GlobalSecondaryIndex["CaseTable"]):
+    """A department's cases in one state, newest first (the inbox filtered by state)."""
+
+    class Meta:
+        index_name = "by-state"
+        projection = IncludeProjection(["record"])
+
+    state_key = UnicodeAttribute(hash_key=True)  # T#<terc>#D#<department>#S#<state>
+    sk = UnicodeAttribute(range_key=True)
+
+
+class CasesByClerk(GlobalSecondaryIndex["CaseTable"]):
+    """A clerk's cases in a JST, newest first (the inbox filtered by assignee); sparse: assigned cases."""
+
+    class Meta:
+        index_name = "by-clerk"
+        projection = IncludeProjection(["record"])
+
+    clerk_key = UnicodeAttribute(hash_key=True)  # T#<terc>#A#<assignee>
+    sk = UnicodeAttribute(range_key=True)
+
+
 class CaseTable(Model):
     """Each department's inbox (newest first) and its case-sign counters, side by side in one partition.
 
@@ -72,9 +94,13 @@ class CaseTable(Model):
     notified = NumberAttribute(null=True)  # history entries the party was told of
     outbox = UnicodeAttribute(null=True)  # "1" while the party is owed a notice
     outbox_at = UTCDateTimeAttribute(null=True)  # when the sweeper should look at it
+    state_key = UnicodeAttribute(null=True)
+    clerk_key = UnicodeAttribute(null=True)
     by_case = CasesById()
     by_owner = CasesByOwner()
     by_outbox = CaseNoticeOutbox()
+    by_state = CasesByState()
+    by_clerk = CasesByClerk()
 
 
 TABLES: tuple[type[Model], ...] = (CaseTable,)
