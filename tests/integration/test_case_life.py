@@ -91,6 +91,7 @@ def test_registered_taken_summoned_supplemented_settled_closed(api: Any, clock: 
     # 2031-04-02 + 5 paused days = Monday 2031-04-07
     assert (body["clock"]["original_due_date"], body["clock"]["due_date"]) == ("2031-04-02", "2031-04-07")
     assert body["case"]["due_date"] == "2031-04-07"
+    assert (body["clock"]["running"], body["clock"]["ended"]) == (False, True)
     assert body["clock"]["pauses"][0] | {"basis": None} == {"state": "wezwanie", "from": "2031-03-05",
                                                              "to": "2031-03-10", "days": 5, "basis": None}
     assert body["notes"][0]["text"] == "Sprawdzić w KW" and body["allowed"] == []

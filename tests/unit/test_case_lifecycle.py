@@ -173,3 +173,11 @@ def test_the_clock_stops_for_a_summons_and_the_due_date_moves_by_the_paused_days
         True, 14, "2026-04-16", "2026-04-02")
     assert [(p["state"], p["from"], p["to"], p["days"]) for p in clock["pauses"]] == [
         ("wezwanie", "2026-03-05", "2026-03-16", 11), ("zawieszona", "2026-03-20", "2026-03-23", 3)]
+
+
+def test_the_clock_ends_with_the_case() -> None:
+    record, life = assign(*registered(), clerk=None, actor=CLERK, at=AT)
+    assert kpa_clock.view(record, life)["ended"] is False
+    record, life = transition(record, life, move_to(S.ZALATWIONA), actor=CLERK, at=AT)
+    clock = kpa_clock.view(record, life)
+    assert (clock["running"], clock["ended"], clock["due_date"]) == (False, True, "2026-04-02")

@@ -37,6 +37,7 @@ class NoteRequest(Strict):
 
 class CaseClock(BaseModel):
     running: bool
+    ended: bool = Field(description="Sprawa załatwiona, umorzona, przekazana lub pozostawiona bez rozpoznania.")
     stopped_since: str | None
     started_on: str
     original_due_date: str | None

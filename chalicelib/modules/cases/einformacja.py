@@ -46,7 +46,7 @@ def case_for(stored: StoredCase | None, *, owner: str) -> dict[str, Any]:
     record, life = stored.record, stored.life
     clock = kpa_clock.view(record, life)
     return {**summary(record), "stages": stages(record, life),
-            "clock": {k: clock[k] for k in ("running", "stopped_since", "started_on", "original_due_date",
+            "clock": {k: clock[k] for k in ("running", "ended", "stopped_since", "started_on", "original_due_date",
                                             "due_date", "paused_days")},
             # why the due date moved: each period that did not count, with its legal basis
             "pauses": [{k: p[k] for k in ("state", "from", "to", "days", "basis")} for p in life["pauses"]],

@@ -2,7 +2,7 @@
 
 Pure. A pause opens when the case enters a state that stops the clock (a summons to supply what is missing,
 art. 64 § 2; a suspension, art. 97-98) and closes on the day it leaves it; its calendar days are added to the
-due date computed from the date of receipt (`deadlines.due_date(..., paused_days=)`), then art. 57 § 5 applies.
+due date computed from the date of receipt (`deadlines.due_date(..., paused_days=)`), then art. 57 § 4 applies.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from chalicelib.model.service import DeadlineKind
 from chalicelib.modules.cases.deadlines import due_date
 
 STOPPING = frozenset({"wezwanie", "zawieszona"})  # lifecycle.State values whose time does not count
+ENDED = frozenset({"zalatwiona", "zakonczona", "umorzona", "przekazana", "pozostawiona_bez_rozpoznania"})
 PAUSE_BASIS = {
     "wezwanie": "art. 35 § 5 KPA: czas na uzupełnienie braków (art. 64 § 2 KPA) nie wlicza się do terminu",
     "zawieszona": "art. 35 § 5 KPA: okres zawieszenia postępowania (art. 97-98 KPA) nie wlicza się do terminu",
@@ -48,6 +49,8 @@ def view(record: dict[str, Any], life: dict[str, Any]) -> dict[str, Any]:
     pauses = life["pauses"]
     open_pause = pauses[-1] if pauses and pauses[-1]["to"] is None else None
     original = due_date(DeadlineKind(record["deadline_kind"]), date.fromisoformat(record["started_on"]))
-    return {"running": open_pause is None, "stopped_since": open_pause["from"] if open_pause else None,
+    ended = record["status"] in ENDED  # the case is settled or left this office: no clock runs
+    return {"running": open_pause is None and not ended, "ended": ended,
+            "stopped_since": open_pause["from"] if open_pause else None,
             "started_on": record["started_on"], "original_due_date": original.isoformat() if original else None,
             "due_date": current_due(record, life), "paused_days": paused_days(life), "pauses": pauses}
