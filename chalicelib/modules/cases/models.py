@@ -82,3 +82,16 @@ class Outcome:
     sign: str
     registered_now: bool
     notified_now: bool
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    """A case as stored: its registration record (with the current state), its life, and the version read."""
+
+    pk: str
+    sk: str
+    record: dict[str, Any]
+    life: dict[str, Any]
+    version: int
+    email: str | None = None  # where the party is told of changes (from the submission), if they gave one
+    notified: int = 0  # history entries the party was told of
