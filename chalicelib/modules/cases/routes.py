@@ -13,7 +13,7 @@ from chalicelib.core.http import endpoint, json_response, parse_body, require_pr
 from chalicelib.core.inputs import ascii_int
 from chalicelib.integrations.clients import mailer
 from chalicelib.modules import submissions, tenants
-from chalicelib.modules.cases import api_shapes, calculator, einformacja, handling, lifecycle, logic
+from chalicelib.modules.cases import calculator, einformacja, handling, lifecycle, logic, models
 from chalicelib.modules.cases.wiring import cases
 
 bp = Blueprint(__name__)
@@ -90,55 +90,55 @@ def _change(terc: str, case_id: str, apply: handling.Change) -> Any:
 
 
 @endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}", access=CLERKS, summary="Sprawa: stan, termin, historia, notatki",
-          response="modules.cases.api_shapes:CaseView")
+          response="modules.cases.models:CaseView")
 def case(terc: str, case_id: str) -> Any:
     stored = handling.open_case(cases(), terc, case_id, clerk_department=require_principal().department)
     return _answer(handling.view(stored))
 
 
 @endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/transitions", access=CLERKS, methods=("POST",),
-          summary="Zmiana stanu sprawy", request="modules.cases.api_shapes:TransitionRequest",
-          response="modules.cases.api_shapes:CaseView", params="openapi.shapes:IfMatchHeaders")
+          summary="Zmiana stanu sprawy", request="modules.cases.models:TransitionRequest",
+          response="modules.cases.models:CaseView", params="openapi.shapes:IfMatchHeaders")
 def case_transition(terc: str, case_id: str) -> Any:
-    body = parse_body(bp.current_request.raw_body, api_shapes.TransitionRequest)
+    body = parse_body(bp.current_request.raw_body, models.TransitionRequest)
     move = lifecycle.Move(to=body.to, reason=body.reason, gaps=tuple(body.gaps), term_days=body.term_days,
                           document=body.document, office=body.office)
     return _change(terc, case_id, handling.transition(move, actor=_actor(), at=get_clock().now()))
 
 
 @endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/assignment", access=CLERKS, methods=("POST",),
-          summary="Przyjęcie lub przydział sprawy", request="modules.cases.api_shapes:AssignmentRequest",
-          response="modules.cases.api_shapes:CaseView", params="openapi.shapes:IfMatchHeaders")
+          summary="Przyjęcie lub przydział sprawy", request="modules.cases.models:AssignmentRequest",
+          response="modules.cases.models:CaseView", params="openapi.shapes:IfMatchHeaders")
 def case_assignment(terc: str, case_id: str) -> Any:
-    body = parse_body(bp.current_request.raw_body, api_shapes.AssignmentRequest)
+    body = parse_body(bp.current_request.raw_body, models.AssignmentRequest)
     return _change(terc, case_id, handling.assignment(body.clerk, actor=_actor(), at=get_clock().now()))
 
 
 @endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/notes", access=CLERKS, methods=("POST",),
-          summary="Notatka wewnętrzna do sprawy", request="modules.cases.api_shapes:NoteRequest",
-          response="modules.cases.api_shapes:CaseView", params="openapi.shapes:IfMatchHeaders")
+          summary="Notatka wewnętrzna do sprawy", request="modules.cases.models:NoteRequest",
+          response="modules.cases.models:CaseView", params="openapi.shapes:IfMatchHeaders")
 def case_note(terc: str, case_id: str) -> Any:
-    body = parse_body(bp.current_request.raw_body, api_shapes.NoteRequest)
+    body = parse_body(bp.current_request.raw_body, models.NoteRequest)
     return _change(terc, case_id, handling.note(body.text, actor=_actor(), at=get_clock().now()))
 
 
 # --- e-informacja: the resident's own cases ---
 
 @endpoint(bp, "/v1/me/cases", access=RESIDENT, summary="Moje sprawy (e-informacja)",
-          response="modules.cases.api_shapes:ResidentCases")
+          response="modules.cases.models:ResidentCases")
 def my_cases() -> Any:
     items = [einformacja.summary(r) for r in cases().of_owner(require_principal().subject, limit=MY_CASES_LIMIT)]
     return {"items": items, "count": len(items)}
 
 
 @endpoint(bp, "/v1/me/cases/{case_id}", access=RESIDENT, summary="Moja sprawa: etapy, termin, wezwania",
-          response="modules.cases.api_shapes:ResidentCase")
+          response="modules.cases.models:ResidentCase")
 def my_case(case_id: str) -> Any:
     return einformacja.case_for(cases().find(None, case_id), owner=require_principal().subject)
 
 
 @endpoint(bp, "/v1/deadlines", access=Access.anyone(), summary="Kalkulator terminu KPA",
-          params="modules.cases.api_shapes:DeadlineQuery", response="modules.cases.api_shapes:DeadlineAnswer")
+          params="modules.cases.models:DeadlineQuery", response="modules.cases.models:DeadlineAnswer")
 def deadline() -> Any:
     params = _params()
     return calculator.calculate(*calculator.parse(params.get("kind"), params.get("from"), params.get("paused")))

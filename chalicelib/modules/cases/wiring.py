@@ -16,7 +16,6 @@ from chalicelib.core.lazy import lazy_module
 if TYPE_CHECKING:
     from chalicelib.events import topics
     from chalicelib.modules.cases import (
-        api_shapes,
         calculator,
         deadlines,
         einformacja,
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
         repository,
     )
 else:
-    api_shapes = lazy_module("chalicelib.modules.cases.api_shapes")
     calculator = lazy_module("chalicelib.modules.cases.calculator")
     einformacja = lazy_module("chalicelib.modules.cases.einformacja")
     handling = lazy_module("chalicelib.modules.cases.handling")
@@ -40,8 +38,19 @@ else:
     repository = lazy_module("chalicelib.modules.cases.repository")
     topics = lazy_module("chalicelib.events.topics")
 
-__all__ = ["api_shapes", "calculator", "cases", "deadlines", "einformacja", "handling", "lifecycle", "logic", "models",
-           "notices", "repository", "topics"]
+__all__ = [
+    "calculator",
+    "cases",
+    "deadlines",
+    "einformacja",
+    "handling",
+    "lifecycle",
+    "logic",
+    "models",
+    "notices",
+    "repository",
+    "topics",
+]
 
 
 @lru_cache(maxsize=1)
