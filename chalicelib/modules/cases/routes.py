@@ -8,9 +8,7 @@ from chalice.app import Blueprint
 
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
-from chalicelib.core.errors import BadRequest
-from chalicelib.core.http import endpoint, json_response, parse_body, require_principal
-from chalicelib.core.inputs import ascii_int
+from chalicelib.core.http import endpoint, if_match_version, json_response, parse_body, require_principal
 from chalicelib.integrations.clients import mailer
 from chalicelib.modules import submissions, tenants
 from chalicelib.modules.cases import calculator, einformacja, handling, lifecycle, logic, models
@@ -64,16 +62,6 @@ def submission_attachment(terc: str, submission_id: str, attachment_id: str) -> 
 
 # --- the case's life: its clerks of its department (a clerk without one, the kancelaria, sees every case) ---
 
-def _if_match() -> int | None:
-    raw = (bp.current_request.headers.get("if-match") or "").strip().strip('"')
-    if not raw:
-        return None
-    version = ascii_int(raw)
-    if version is None:
-        raise BadRequest("Nagłówek If-Match musi zawierać numer wersji sprawy.", code="invalid_if_match")
-    return version
-
-
 def _actor() -> lifecycle.Actor:
     who = require_principal()
     return lifecycle.Actor(subject=who.subject, name=who.name, head=who.department_head)
@@ -84,9 +72,9 @@ def _answer(view: dict[str, Any]) -> Any:
 
 
 def _change(terc: str, case_id: str, apply: handling.Change) -> Any:
+    expected = if_match_version(bp.current_request.headers, "sprawy")
     return _answer(handling.change(cases(), terc, case_id, clerk_department=require_principal().department,
-                                   expected_version=_if_match(), apply=apply, now=get_clock().now(),
-                                   mailer=mailer()))
+                                   expected_version=expected, apply=apply, now=get_clock().now(), mailer=mailer()))
 
 
 @endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}", access=CLERKS, summary="Sprawa: stan, termin, historia, notatki",

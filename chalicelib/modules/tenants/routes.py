@@ -8,9 +8,7 @@ from chalice.app import Blueprint
 
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
-from chalicelib.core.errors import BadRequest
-from chalicelib.core.http import endpoint, json_response, parse_body, require_principal
-from chalicelib.core.inputs import ascii_int
+from chalicelib.core.http import endpoint, if_match_version, json_response, parse_body, require_principal
 from chalicelib.modules import catalogue
 from chalicelib.modules.tenants import logic, models
 from chalicelib.modules.tenants.wiring import tenant_store
@@ -18,16 +16,6 @@ from chalicelib.modules.tenants.wiring import tenant_store
 bp = Blueprint(__name__)
 ADMINS = Access.of(Role.TENANT_ADMIN, Role.REGION_ADMIN, tenant_param="terc")
 STAFF_READ = Access.of(Role.TENANT_ADMIN, Role.REGION_ADMIN, Role.FINANCE, tenant_param="terc")
-
-
-def _if_match() -> int | None:
-    raw = (bp.current_request.headers.get("if-match") or "").strip().strip('"')
-    if not raw:
-        return None
-    version = ascii_int(raw)
-    if version is None:
-        raise BadRequest("Nagłówek If-Match musi zawierać numer wersji konfiguracji.", code="invalid_if_match")
-    return version
 
 
 @endpoint(bp, "/v1/tenants", access=Access.anyone(), summary="Jednostki samorządu regionu",
@@ -80,7 +68,7 @@ def change_service(terc: str, service: str) -> Any:
         catalogue_ids=catalogue.definitions().ids(),
         actor=require_principal(),
         now=get_clock().now(),
-        expected_version=_if_match(),
+        expected_version=if_match_version(bp.current_request.headers, "konfiguracji"),
     )
     setting = stored.config.setting(service)
     return json_response(
