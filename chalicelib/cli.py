@@ -7,9 +7,10 @@
     python -m chalicelib.cli catalogue publish [DIR]       publish new versions (published ones never change)
     python -m chalicelib.cli catalogue lock [DIR]          record new versions' fingerprints in DIR/published.lock.json
     python -m chalicelib.cli upp check UPP DOCUMENT        a UPP's seal, and whether it certifies DOCUMENT
-    python -m chalicelib.cli dev-token --role ROLE [--tenant T] [--subject ID] [--department D] [--pesel P --name N]
+    python -m chalicelib.cli dev-token --role ROLE [--tenant T] [--subject ID] [--department D] [--head] [--pesel P]
     python -m chalicelib.cli dlq show [QUEUE] [--limit N]  messages in every DLQ, or a look at one (left in place)
     python -m chalicelib.cli dlq redrive QUEUE [--limit N] move dead letters back to their queue
+    python -m chalicelib.cli deadline --kind 7d|1m|2m --from YYYY-MM-DD [--paused DAYS]  the KPA due date
 """
 
 from __future__ import annotations
@@ -125,7 +126,8 @@ def tenants_validate(files: list[Path]) -> int:
 def tenants_apply(files: list[Path]) -> int:
     from chalicelib.core.clock import get_clock
     from chalicelib.modules.catalogue.wiring import catalogue
-    from chalicelib.modules.tenants.logic import AuditEntry
+    from chalicelib.modules.tenants.logic import AuditEntry, changed_meanwhile
+    from chalicelib.modules.tenants.models import StaleVersion
     from chalicelib.modules.tenants.wiring import tenant_store
 
     # All files are checked against the published catalogue before anything is written.
@@ -139,7 +141,10 @@ def tenants_apply(files: list[Path]) -> int:
             continue
         audit = AuditEntry.new(terc=config.terc, at=get_clock().now(), actor=actor, action="config.applied",
                                summary=f"wczytano konfigurację z pliku ({len(config.services)} usług)")
-        version = store.save(config, expected_version=current.version if current else None, audit=audit)
+        try:
+            version = store.save(config, expected_version=current.version if current else None, audit=audit)
+        except StaleVersion:
+            raise changed_meanwhile() from None
         print(f"zapisano {config.terc} {config.name} (wersja {version})")
     return 0
 
@@ -209,7 +214,8 @@ def dev_token(args: argparse.Namespace) -> int:
     from chalicelib.core.dev_issuer import issue
 
     print(issue(role=args.role, subject=args.subject or f"dev-{args.role}", terc=args.tenant,
-                department=args.department, pesel=args.pesel, name=args.name, ttl_seconds=args.ttl))
+                department=args.department, pesel=args.pesel, name=args.name, ttl_seconds=args.ttl,
+                department_head=args.head))
     return 0
 
 
@@ -298,6 +304,7 @@ def _token_command(sub: Any) -> None:
         token.add_argument(option)
     token.add_argument("--pesel", help="the person's PESEL, as the national login gives it (residents)")
     token.add_argument("--name", help='given and family name, e.g. "Jan Kowalski"')
+    token.add_argument("--head", action="store_true", help="a clerk heading the department (assigns its cases)")
     token.add_argument("--ttl", type=int, default=3600)
     token.set_defaults(run=dev_token)
 
@@ -329,13 +336,13 @@ def _receipt_commands(sub: Any) -> None:
 
 def parser() -> argparse.ArgumentParser:
     """One sub-command per operator task; each names the function it runs (`run`)."""
-    from chalicelib import cli_dlq
+    from chalicelib import cli_deadline, cli_dlq
 
     root = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = root.add_subparsers(dest="group", required=True)
     for add_commands in (_tenant_commands, _catalogue_commands, _token_command, _signature_commands,
-                         _receipt_commands, cli_dlq.add_commands):
+                         _receipt_commands, cli_dlq.add_commands, cli_deadline.add_commands):
         add_commands(sub)
     return root
 

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chalicelib.core.errors import ApiError
-
 
 def upp_check(receipt_path: Path, document_path: Path) -> int:
     """Does this UPP bear the office's valid seal, and does it certify exactly this document? Exit 0 if so."""
     import hashlib
 
     from chalicelib.documents import upp
+    from chalicelib.documents.epuap import DocumentError
     from chalicelib.modules.signatures import logic as service
 
     outcome = service.verify(receipt_path.read_bytes(), "strict")
@@ -26,7 +25,7 @@ def upp_check(receipt_path: Path, document_path: Path) -> int:
     covered = next(c.xml for c in outcome.signature.signed_content if c.xml)
     try:
         receipt = upp.read(covered.encode())
-    except ApiError as exc:
+    except DocumentError as exc:
         print(f"{receipt_path}: {exc.message} [{exc.code}]")
         return 1
     digest = hashlib.sha256(document_path.read_bytes()).digest()

@@ -256,7 +256,8 @@ def function_policy() -> dict[str, Any]:
 # Concurrency of the packaged functions (in AWS; the emulator ignores it, see local_proxy for the local bound).
 # The API is capped so that a flood of requests cannot take the account's whole Lambda pool nor DynamoDB's
 # burst capacity from the workers; each sweeper runs one at a time.
-RESERVED_CONCURRENCY = {"APIHandler": 100, "RegistrationSweeper": 1, "TenantEventsSweeper": 1}
+RESERVED_CONCURRENCY = {"APIHandler": 100, "RegistrationSweeper": 1, "TenantEventsSweeper": 1,
+                        "CaseNoticesSweeper": 1}
 # SQS-triggered workers are paced by their event source instead: reserved concurrency would throttle
 # batches, and a throttled message counts a receive towards the DLQ.
 SQS_MAX_CONCURRENCY = 5

@@ -42,6 +42,8 @@ class Principal:
     pesel: str | None = None
     given_name: str | None = None
     family_name: str | None = None
+    # A clerk heading their department: assigns its cases and may act on any of them.
+    department_head: bool = False
 
     @property
     def name(self) -> str | None:
@@ -178,6 +180,7 @@ def principal_from_claims(claims: dict[str, Any]) -> Principal:
         pesel=str(pesel) if pesel else None,
         given_name=_claim(claims, "given_name"),
         family_name=_claim(claims, "family_name"),
+        department_head=role is Role.CLERK and _claim(claims, "department_head") in (True, "true"),
     )
 
 

@@ -58,6 +58,7 @@ def issue(
     given_name: str | None = None,
     family_name: str | None = None,
     name: str | None = None,
+    department_head: bool = False,
     ttl_seconds: int = 3600,
     now: float | None = None,
 ) -> str:
@@ -80,6 +81,8 @@ def issue(
         claims["terc"] = terc
     if department:
         claims["department"] = department
+    if department_head:
+        claims["department_head"] = True
     # The person as the national login names them (Cognito: custom:pesel, given_name, family_name).
     for claim, value in (("pesel", pesel), ("given_name", given_name), ("family_name", family_name)):
         if value:

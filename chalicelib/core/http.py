@@ -21,6 +21,7 @@ from chalicelib.core import inputs, metering
 from chalicelib.core.auth import Access, Principal, bearer_token, get_verifier
 from chalicelib.core.errors import (
     ApiError,
+    BadRequest,
     Forbidden,
     InternalError,
     MethodNotAllowed,
@@ -62,6 +63,18 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 def error_response(error: ApiError) -> Response:
     return json_response(error.body(), status=error.status)
+
+
+def if_match_version(headers: Any, of_what: str) -> int | None:
+    """The version an `If-Match` header names ("3" or quoted), None without the header; 400 `invalid_if_match`
+    for anything else. `of_what` completes the message: "sprawy", "konfiguracji"."""
+    raw = (headers.get("if-match") or "").strip().strip('"')
+    if not raw:
+        return None
+    version = inputs.ascii_int(raw)
+    if version is None:
+        raise BadRequest(f"Nagłówek If-Match musi zawierać numer wersji {of_what}.", code="invalid_if_match")
+    return version
 
 
 def parse_body(raw: str | bytes | None, model: type[M]) -> M:

@@ -14,8 +14,6 @@ from typing import Any
 
 from lxml import etree
 
-from chalicelib.core.errors import ApiError
-
 WNIO = "http://crd.gov.pl/wzor/2013/12/12/1410/"
 META = "http://crd.gov.pl/xml/schematy/meta/2009/11/16/"
 STR = "http://crd.gov.pl/xml/schematy/struktura/2009/11/16/"
@@ -31,15 +29,14 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 LIST_ATTRIBUTE = "lista"
 
 
-class DocumentError(ApiError):
-    """A document that is not what it claims to be (wrong root, missing or malformed form block)."""
-
-    status = 422
-    code = "document_invalid"
-    message = "Dokument ma nieprawidłową budowę."
+class DocumentError(Exception):
+    """A document that is not what it claims to be (wrong root, missing or malformed form block): a machine code
+    and a Polish message. No HTTP status here: what it means for a request is the caller's to say."""
 
     def __init__(self, code: str, message: str) -> None:
-        super().__init__(message, code=code)
+        self.code = code
+        self.message = message
+        super().__init__(message)
 
 
 @dataclass(frozen=True)

@@ -75,6 +75,7 @@ class RegistrationFacts(BaseModel):
     department_name: str | None = None
     jrwa: str | None = None
     deadline_kind: DeadlineKind | None = None
+    correlation_id: str | None = None  # the request that filed it (read back for the sweeper's message)
 
     @property
     def assigned(self) -> bool:

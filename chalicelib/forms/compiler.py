@@ -40,7 +40,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError, PydanticKnownError
 
-from chalicelib.core.errors import Unprocessable, validation_details
+from chalicelib.core.errors import validation_details
 from chalicelib.forms import values as v
 from chalicelib.model.service import FieldType, FormField, ServiceDefinition
 
@@ -48,6 +48,15 @@ MAX_ITEMS = 100  # of a repeatable field
 
 WrapFn = Callable[[Any, ValidatorFunctionWrapHandler, ValidationInfo], Any]
 
+
+
+class FormInvalid(ValueError):
+    """The form's data broke its definition: every error, each with its field path ("data", ...) and a Polish
+    message. No HTTP status here: the module that took the form answers for it."""
+
+    def __init__(self, details: list[dict[str, str]]) -> None:
+        self.details = details
+        super().__init__(f"{len(details)} błędów w formularzu")
 
 @dataclass(frozen=True)
 class Party:
@@ -321,11 +330,7 @@ class CompiledForm:
         try:
             instance = self.model.model_validate(data)
         except ValidationError as exc:
-            raise Unprocessable(
-                message="Formularz zawiera błędy.",
-                code="form_invalid",
-                details=validation_details(exc, prefix=("data",)),
-            ) from None
+            raise FormInvalid(validation_details(exc, prefix=("data",))) from None
         fields = self.definition.form.fields
         values = _dump(instance, fields)
         email = _first(fields, values, {FieldType.EMAIL})

@@ -32,6 +32,7 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
     "service": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 80,
                 "description": "Identyfikator usługi w katalogu (WKUP)."},
     "submission_id": HEX_ID,
+    "case_id": HEX_ID,
     "draft_id": HEX_ID,
     "attachment_id": HEX_ID,
 }

@@ -39,6 +39,8 @@ class InboxQuery(BaseModel):
     department: DeptSymbol | None = Field(default=None, description="Komórka; domyślnie komórka urzędnika.")
     limit: int = Field(default=20, ge=1, le=100)
     next: str | None = Field(default=None, max_length=200, description="Token następnej strony.")
+    state: str | None = Field(default=None, max_length=40, description="Tylko sprawy w tym stanie (np. w_toku).")
+    assignee: str | None = Field(default=None, max_length=256, description="Tylko sprawy tego prowadzącego.")
 
 
 class IdempotencyHeaders(BaseModel):
@@ -164,7 +166,8 @@ class InboxCase(BaseModel):
     jrwa: str
     year: int
     number: int
-    status: Literal["zarejestrowana"]
+    status: str = Field(description="Stan sprawy (zarejestrowana, w_toku, wezwanie, ...).")
+    assignee: str | None = None
     service: str
     service_name: str
     applicant: str | None

@@ -14,7 +14,7 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 
-from chalicelib.modules.submissions import logic
+from chalicelib.modules.submissions import attachments as slots
 from chalicelib.resources import bucket_name
 from tests import hostile, queues
 from tests.files import DOCX, ODT, make_docx, make_elf, make_odt, make_pdf, zipped
@@ -41,7 +41,7 @@ def slot(api: Any, content: bytes, content_type: str = "application/pdf") -> dic
 
 def released(attachment_id: str) -> bytes | None:
     try:
-        got = boto3.client("s3").get_object(Bucket=bucket_name("uploads"), Key=logic.released_key(A, attachment_id))
+        got = boto3.client("s3").get_object(Bucket=bucket_name("uploads"), Key=slots.released_key(A, attachment_id))
     except ClientError:
         return None
     return bytes(got["Body"].read())
@@ -56,16 +56,16 @@ def seen(api: Any, attachment_id: str) -> dict[str, Any]:
 def test_a_file_posted_to_the_slot_while_the_first_is_checked_is_never_released(
         api: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     pdf, elf = make_pdf(), make_elf()
-    real_screen = logic.screen
+    real_screen = slots.screen
     pending: list[Callable[[], None]] = []
 
-    def screen_with_a_second_upload(content: bytes, **kw: Any) -> logic.Screening:
+    def screen_with_a_second_upload(content: bytes, **kw: Any) -> slots.Screening:
         # The check has read the harmless file; now the same presigned POST lands an executable in its place.
         while pending:
             pending.pop()()
         return real_screen(content, **kw)
 
-    monkeypatch.setattr(logic, "screen", screen_with_a_second_upload)
+    monkeypatch.setattr(slots, "screen", screen_with_a_second_upload)
     refused = []
     for _ in range(40):
         s = slot(api, pdf)

@@ -54,6 +54,14 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/tenants/{terc}/submissions/{submission_id}/upp"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/submissions/{submission_id}/document"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/submissions/{submission_id}/attachments/{attachment_id}"): ("clerk",),
+    # the case's life: its department's clerks; e-informacja: the resident's own cases; the calculator: anyone
+    ("GET", "/v1/tenants/{terc}/cases/{case_id}"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/transitions"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/assignment"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/notes"): ("clerk",),
+    ("GET", "/v1/me/cases"): ("resident",),
+    ("GET", "/v1/me/cases/{case_id}"): ("resident",),
+    ("GET", "/v1/deadlines"): PUBLIC,
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}
@@ -61,7 +69,7 @@ TENANT_BOUND = {"clerk", "tenant-admin"}
 
 def _call(api: Any, method: str, path: str, headers: dict[str, str]) -> Any:
     url = path.replace("{terc}", A).replace("{service}", "pismo-ogolne")
-    for name in ("submission_id", "attachment_id", "draft_id"):
+    for name in ("submission_id", "attachment_id", "draft_id", "case_id"):
         url = url.replace(f"{{{name}}}", "0" * 32)
     # A body that cannot pass validation: an authorised call is then refused with 422, never writes.
     body = json.dumps({"enabled": "?"}) if method in ("PUT", "POST") else None

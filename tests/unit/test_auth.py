@@ -10,7 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from chalicelib.core import dev_issuer
-from chalicelib.core.auth import Access, Principal, Role, TokenVerifier, bearer_token
+from chalicelib.core.auth import Access, Principal, Role, TokenVerifier, bearer_token, principal_from_claims
 from chalicelib.core.errors import Forbidden, Unauthorized
 from chalicelib.core.settings import get_settings
 
@@ -183,3 +183,15 @@ def test_dev_token_takes_the_pesel_and_the_name(verifier: TokenVerifier, capsys:
                      "--name", "Jan Maria Kowalski"]) == 0
     principal = verifier.verify(capsys.readouterr().out.strip())
     assert (principal.pesel, principal.given_name, principal.family_name) == ("44051401359", "Jan Maria", "Kowalski")
+
+
+def test_a_department_head_is_a_clerk_with_the_flag(verifier: TokenVerifier,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    from chalicelib import cli
+
+    assert cli.main(["dev-token", "--role", "clerk", "--tenant", "1418043", "--department", "GK", "--head"]) == 0
+    assert verifier.verify(capsys.readouterr().out.strip()).department_head is True
+    assert cli.main(["dev-token", "--role", "clerk", "--tenant", "1418043", "--department", "GK"]) == 0
+    assert verifier.verify(capsys.readouterr().out.strip()).department_head is False
+    # the flag means nothing on another role
+    assert principal_from_claims({"sub": "x", "role": "resident", "department_head": True}).department_head is False

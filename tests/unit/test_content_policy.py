@@ -13,7 +13,7 @@ import pytest
 
 from chalicelib.documents.filetypes import DOCX, JPEG, PDF, PNG, TIFF, XML, refusal, sniff
 from chalicelib.model.service import FILE_TYPES
-from chalicelib.modules.submissions.logic import Screening, screen
+from chalicelib.modules.submissions.attachments import Screening, screen
 from tests import hostile as h
 from tests.files import make_jpeg, make_pdf, make_png, zipped
 

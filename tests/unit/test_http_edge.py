@@ -11,8 +11,8 @@ from chalice.test import Client
 
 from chalicelib.core import metering
 from chalicelib.core.auth import Access, Role
-from chalicelib.core.errors import NotFound
-from chalicelib.core.http import endpoint, install
+from chalicelib.core.errors import BadRequest, NotFound
+from chalicelib.core.http import endpoint, if_match_version, install
 
 
 class Sink:
@@ -204,3 +204,15 @@ def test_a_crash_outside_the_view_still_answers_in_the_error_shape(monkeypatch: 
     assert _error(resp) == (500, "internal_error", [])
     assert "JWKS" not in resp.body.decode()
     assert sink.usages[0].error is True
+
+
+@pytest.mark.parametrize(("header", "version"), [(None, None), ("", None), ("3", 3), ('"12"', 12)])
+def test_if_match_names_a_version_or_nothing(header: str | None, version: int | None) -> None:
+    assert if_match_version({"if-match": header} if header is not None else {}, "sprawy") == version
+
+
+@pytest.mark.parametrize("header", ["W/\"3\"", "abc", "-1", "1e3", "٣"])
+def test_an_if_match_that_names_no_version_is_refused_in_polish(header: str) -> None:
+    with pytest.raises(BadRequest) as caught:
+        if_match_version({"if-match": header}, "konfiguracji")
+    assert caught.value.code == "invalid_if_match" and "wersji konfiguracji" in caught.value.message

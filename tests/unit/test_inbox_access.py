@@ -20,12 +20,14 @@ class Pages:
 
     def __init__(self) -> None:
         self.asked: list[tuple[str, str, int, str | None]] = []
+        self.filters: list[tuple[str | None, str | None]] = []
 
-    def inbox(self, terc: str, department: str, *, limit: int,
-              after: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    def inbox(self, terc: str, department: str, *, limit: int, after: str | None, state: str | None = None,
+              assignee: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
         if after is not None and after != "strona-2":
             raise InvalidPageToken(after)
         self.asked.append((terc, department, limit, after))
+        self.filters.append((state, assignee))
         return [{"case_sign": f"{department}.1.1.2026"}], None
 
 
@@ -54,6 +56,8 @@ def test_the_registry_office_without_a_department_opens_any_but_must_name_one() 
     ({"limit": "0"}, "FN", Unprocessable, "validation_error"),
     ({"limit": "101"}, "FN", Unprocessable, "validation_error"),
     ({"next": "not-ours"}, "FN", BadRequest, "invalid_page_token"),
+    ({"state": "w toku"}, "FN", Unprocessable, "validation_error"),
+    ({"state": "w_toku", "assignee": "jan"}, "FN", Unprocessable, "validation_error"),
 ])
 def test_the_inbox_refuses(params: dict[str, str], clerk: str | None, error: type[ApiError], code: str) -> None:
     with pytest.raises(error) as err:
@@ -85,3 +89,10 @@ def test_a_submission_is_refused(found: Filed | None, error: type[ApiError], cod
     with pytest.raises(error) as err:
         logic.require_visible(found, clerk_department="FN")
     assert err.value.code == code
+
+
+def test_a_filter_by_state_or_by_clerk_goes_to_the_store() -> None:
+    store = Pages()
+    page({"state": "wezwanie"}, clerk="FN", store=store)
+    page({"assignee": "clerk-jan"}, clerk="FN", store=store)
+    assert store.filters == [("wezwanie", None), (None, "clerk-jan")]

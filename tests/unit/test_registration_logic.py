@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from chalicelib.cli import load_definitions
+from chalicelib.core.observability import correlation_id, set_correlation_id
 from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
+from chalicelib.integrations.mail import with_reference
 from chalicelib.model.service import DeadlineKind, ServiceDefinition
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules.cases import logic
@@ -228,6 +230,21 @@ def test_the_sweepers_message_is_registered_from_the_stored_submission_and_the_j
     assert outcome.sign == "OS.6131.1.2026" and inbox.filings.reads == 1
     assert inbox.cases.cases[0].record()["due_date"] == "2027-01-25"
     assert "Termin załatwienia sprawy: do 25.01.2027 r." in inbox.mailer.sent[0].text
+
+
+def test_the_sweepers_message_is_mailed_under_the_request_that_filed_the_submission() -> None:
+    # Given a submission filed by request "req-filed-1", whose message the sweeper sends again (ids only)
+    s = submission(TREES)
+    s = s.model_copy(update={"record": s.record.model_copy(update={"correlation_id": "req-filed-1"})})
+    inbox = Inbox(s)
+    set_correlation_id("sweep-run-7")
+
+    # When it is registered
+    inbox.register(thin=True)
+
+    # Then the work, and so the e-mail's reference line, belongs to the filing request, not to the sweep
+    assert correlation_id() == "req-filed-1"
+    assert with_reference(inbox.mailer.sent[0].text, correlation_id()).endswith("Numer referencyjny: req-filed-1\n")
 
 
 def test_the_intakes_message_is_registered_without_reading_the_submission_or_the_jst() -> None:

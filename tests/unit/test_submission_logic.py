@@ -13,6 +13,7 @@ import pytest
 from lxml import etree
 
 from chalicelib.core.errors import Conflict, NotFound, Unprocessable
+from chalicelib.core.observability import set_correlation_id
 from chalicelib.documents import upp
 from chalicelib.documents.filetypes import sniff
 from chalicelib.events.topics import RegistrationMessage
@@ -514,6 +515,20 @@ def document_for(p: FakePorts, data: dict[str, Any], tenant: TenantConfig = PIAS
 def signed_by_resident(document: bytes, pki: Any = None) -> bytes:
     pki = pki or fakes.demo_pki()
     return signing.sign_with_signxml(document, pki.resident, [pki.intermediate.cert])
+
+
+def test_the_submission_keeps_the_request_that_filed_it_for_its_registration() -> None:
+    # Given a letter filed by the request the edge named "req-anna-42"
+    p = fakes.ports()
+    set_correlation_id("req-anna-42")
+
+    # When it is accepted
+    accepted = submit(p, letter_data(p))
+
+    # Then the stored submission, and the facts its registration reads back, name that request
+    stored = p.submissions.get(OWNER, accepted.submission.submission_id)
+    assert stored is not None and stored.record.correlation_id == "req-anna-42"
+    assert p.publisher.messages[0][1].correlation_id == "req-anna-42"
 
 
 def submit_signed(p: FakePorts, document: bytes, *, key: str = "podpisany-0001", owner: str = OWNER,

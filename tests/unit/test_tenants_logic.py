@@ -11,8 +11,9 @@ from chalicelib.core.auth import Principal, Role
 from chalicelib.core.errors import Conflict, NotFound, Unprocessable
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules.tenants import logic
-from chalicelib.modules.tenants.models import ServiceSettingChange, StoredTenant
+from chalicelib.modules.tenants.models import ServiceSettingChange, StaleVersion, StoredTenant
 from tests.samples import tenant
+from tests.unit.fakes import FakePublisher
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 ADMIN = Principal("admin-piaseczno", Role.TENANT_ADMIN, terc="1418043")
@@ -23,22 +24,26 @@ class FakeStore:
     def __init__(self, config: TenantConfig) -> None:
         self.stored = StoredTenant(config=config, version=3)
         self.audits: list[logic.AuditEntry] = []
+        self.publisher = FakePublisher()
 
     def get(self, terc: str) -> StoredTenant | None:
         return self.stored if terc == self.stored.config.terc else None
 
     def save(self, config: TenantConfig, *, expected_version: int | None, audit: logic.AuditEntry) -> int:
         if expected_version != self.stored.version:
-            raise Conflict()
+            raise StaleVersion(config.terc)
         self.stored = StoredTenant(config=config, version=self.stored.version + 1)
         self.audits.append(audit)
         return self.stored.version
+
+    def audit(self, terc: str, *, limit: int = 50) -> list[dict[str, str | None]]:
+        return [{"event_id": a.event_id} for a in self.audits if a.terc == terc]
 
 
 def change(store: FakeStore, service: str, expected_version: int | None = None, **fields: object):  # type: ignore[no-untyped-def]
     return logic.change_service(store, terc="1418043", service_id=service,
                                 change=ServiceSettingChange.model_validate(fields), catalogue_ids=CATALOGUE,
-                                actor=ADMIN, now=NOW, expected_version=expected_version)
+                                actor=ADMIN, now=NOW, expected_version=expected_version, publisher=store.publisher)
 
 
 def test_disabling_a_service_saves_a_new_version_and_audits_it() -> None:
@@ -48,6 +53,8 @@ def test_disabling_a_service_saves_a_new_version_and_audits_it() -> None:
     assert stored.config.setting("zaswiadczenie-o-niezaleganiu").enabled is False  # type: ignore[union-attr]
     assert audit.summary == "zaswiadczenie-o-niezaleganiu: wyłączono usługę"
     assert (audit.actor, audit.action, audit.at) == ("admin-piaseczno", "service.changed", NOW)
+    # and the contact's notice is queued once the change is saved, under the audit entry's event id
+    assert [(queue, m.event_id) for queue, m in store.publisher.messages] == [("tenant-events", audit.event_id)]
 
 
 def test_enabling_a_service_not_yet_configured_adds_it() -> None:
@@ -90,7 +97,27 @@ def test_stale_version_is_a_conflict_and_nothing_changes() -> None:
     store = FakeStore(tenant())
     with pytest.raises(Conflict):
         change(store, "pismo-ogolne", expected_version=2, enabled=True)
-    assert store.stored.version == 3 and store.audits == []
+    assert store.stored.version == 3 and store.audits == [] and store.publisher.messages == []
+
+
+def test_a_change_that_lands_between_read_and_write_is_a_conflict() -> None:
+    # Given another administrator's change saved after this one read version 3
+    store = FakeStore(tenant())
+    real_get = store.get
+    store.get = lambda terc: (found := real_get(terc)) and found.model_copy(update={"version": 2})  # type: ignore[method-assign]
+
+    # When this one is saved, Then it is refused as 409 version_mismatch, and nothing is written
+    with pytest.raises(Conflict) as caught:
+        change(store, "pismo-ogolne", enabled=False)
+    assert caught.value.code == "version_mismatch" and store.audits == []
+
+
+def test_the_audit_of_a_jst_the_platform_does_not_serve_is_404() -> None:
+    store = FakeStore(tenant())
+    change(store, "pismo-ogolne", enabled=False)
+    assert len(logic.audit_of(store, "1418043")) == 1
+    with pytest.raises(NotFound):
+        logic.audit_of(store, "1418032")
 
 
 def test_configuration_must_only_name_catalogue_services() -> None:

@@ -46,7 +46,7 @@ def is_working_day(day: date) -> bool:
 
 
 def next_working_day(day: date) -> date:
-    """The day itself if it is a working day, else the first working day after it (art. 57 §5)."""
+    """The day itself if it is a working day, else the first working day after it (art. 57 §4)."""
     while not is_working_day(day):
         day += timedelta(days=1)
     return day
@@ -68,10 +68,16 @@ def _calendar_end(kind: DeadlineKind, started: date) -> date | None:
     return None  # niezwłocznie: no calendar date
 
 
+def counted_end(kind: DeadlineKind, started: date, *, paused_days: int = 0) -> date | None:
+    """The end before a Saturday or day off moves it: the calendar end plus the days that did not count."""
+    end = _calendar_end(kind, started)
+    return None if end is None else end + timedelta(days=paused_days)
+
+
 def due_date(kind: DeadlineKind, started: date, *, paused_days: int = 0) -> date | None:
     """The last day to settle the case; None for NIEZWLOCZNIE.
 
-    ``paused_days`` (art. 35 §5) are calendar days added to the computed end before art. 57 §5 moves it
+    ``paused_days`` (art. 35 §5) are calendar days added to the computed end before art. 57 §4 moves it
     off a Saturday, Sunday or holiday. Prefer this over ``extend`` when the start date is known: it
     adds the pause to the unmoved end, so a pause is not counted from a Monday the end was moved to.
     """
@@ -84,7 +90,7 @@ def due_date(kind: DeadlineKind, started: date, *, paused_days: int = 0) -> date
 
 
 def extend(due: date, paused_days: int) -> date:
-    """Push a due date by the calendar days the clock was stopped, then re-apply art. 57 §5."""
+    """Push a due date by the calendar days the clock was stopped, then re-apply art. 57 §4."""
     if paused_days < 0:
         raise ValueError("paused_days must not be negative")
     return next_working_day(due + timedelta(days=paused_days))

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from chalicelib.core.clock import WARSAW
 from chalicelib.core.errors import BadRequest, Forbidden, NotFound, Unprocessable
 from chalicelib.core.inputs import ascii_int
+from chalicelib.core.observability import set_correlation_id
 from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
 from chalicelib.integrations.mail import Mail
 from chalicelib.model.tenant import TenantConfig, UnknownDepartment
@@ -110,6 +111,8 @@ def register(*, filings: Filings, cases: CaseStore, mailer: Mailer, message: Reg
         facts = filings.registration_facts(message.owner, message.submission_id)
         if facts is None:
             raise LookupError(f"submission {message.submission_id} not found")
+        if facts.correlation_id:  # this work is the filing request's, not the sweep's: its e-mail names that one
+            set_correlation_id(facts.correlation_id)
     filing = Filing(submission_id=message.submission_id, owner=message.owner, terc=message.terc,
                     service=message.service, facts=facts)
     where = plan(filing)
@@ -161,20 +164,40 @@ def inbox_department(config: Callable[[], TenantConfig], *, clerk_department: st
 
 
 class InboxStore(Protocol):
-    def inbox(self, terc: str, department: str, *, limit: int,
-              after: str | None) -> tuple[list[dict[str, Any]], str | None]: ...
+    def inbox(self, terc: str, department: str, *, limit: int, after: str | None, state: str | None = None,
+              assignee: str | None = None) -> tuple[list[dict[str, Any]], str | None]: ...
+
+
+def inbox_filters(params: dict[str, str]) -> dict[str, str | None]:
+    """`state` or `assignee` (one at a time: each is a query on its own index)."""
+    from chalicelib.modules.cases.lifecycle import State
+
+    state, assignee = params.get("state") or None, params.get("assignee") or None
+    details = []
+    if state is not None and state not in {s.value for s in State}:
+        details.append({"field": "state", "code": "state_invalid", "message": "Nieznany stan sprawy."})
+    if assignee is not None and len(assignee) > 256:
+        details.append({"field": "assignee", "code": "assignee_invalid", "message": "Nieprawidłowy pracownik."})
+    if state is not None and assignee is not None:
+        details.append({"field": "assignee", "code": "one_filter",
+                        "message": "Filtruj według stanu albo według prowadzącego, nie obu naraz."})
+    if details:
+        raise Unprocessable(details=details)
+    return {"state": state, "assignee": assignee}
 
 
 def inbox(store: InboxStore, config: Callable[[], TenantConfig], *, terc: str, clerk_department: str | None,
           params: dict[str, str]) -> dict[str, Any]:
-    """One page of a department's inbox, newest first (`limit` 1..100, `next` from the previous page)."""
+    """One page of a department's inbox, newest first (`limit` 1..100, `next` from the previous page), all its
+    cases or those in one `state` or of one `assignee`."""
     department = inbox_department(config, clerk_department=clerk_department, asked=params.get("department"))
+    filters = inbox_filters(params)
     limit = ascii_int(params.get("limit", "20"))
     if limit is None or not 1 <= limit <= 100:
         raise Unprocessable(details=[{"field": "limit", "code": "limit_invalid",
                                       "message": "Liczba pozycji na stronie: od 1 do 100."}])
     try:
-        items, next_token = store.inbox(terc, department, limit=limit, after=params.get("next"))
+        items, next_token = store.inbox(terc, department, limit=limit, after=params.get("next"), **filters)
     except InvalidPageToken:
         raise BadRequest("Nieprawidłowy znacznik strony.", code="invalid_page_token",
                          details=[{"field": "next", "code": "invalid_page_token",

@@ -1,14 +1,19 @@
-"""The case register's own types: a submission as registration sees it, the plan of its case, the case."""
+"""The case register's own types: a submission as registration sees it, the plan of its case, the case; and its
+API's shapes: what a transition, an assignment and a note take, and what a case looks like to a clerk and to the
+resident."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from chalicelib.events.topics import RegistrationFacts
 from chalicelib.model.service import DeadlineKind
 from chalicelib.modules.cases.deadlines import DEADLINE_LABEL
+from chalicelib.modules.cases.lifecycle import State
 
 
 class InvalidPageToken(ValueError):
@@ -82,3 +87,112 @@ class Outcome:
     sign: str
     registered_now: bool
     notified_now: bool
+
+
+@dataclass(frozen=True)
+class StoredCase:
+    """A case as stored: its registration record (with the current state), its life, and the version read."""
+
+    pk: str
+    sk: str
+    record: dict[str, Any]
+    life: dict[str, Any]
+    version: int
+    email: str | None = None  # where the party is told of changes (from the submission), if they gave one
+    notified: int = 0  # history entries the party was told of
+
+
+# --- the API's shapes ---------------------------------------------------------------------------------------
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TransitionRequest(Strict):
+    to: State = Field(description="Stan docelowy sprawy.")
+    reason: Text = Field(description="Uzasadnienie (zapisywane w historii sprawy).")
+    gaps: list[Short] = Field(default_factory=list, max_length=20,
+                              description="Wezwanie: braki do uzupełnienia (art. 64 § 2 KPA).")
+    term_days: int | None = Field(default=None, ge=1, le=365, description="Wezwanie: termin w dniach (co najmniej 7).")
+    document: Short | None = Field(default=None, description="Załatwienie: znak pisma lub decyzji.")
+    office: Short | None = Field(default=None, description="Przekazanie: organ właściwy (art. 65 KPA).")
+
+
+class AssignmentRequest(Strict):
+    clerk: Short | None = Field(default=None, description="Pracownik (sub tokenu); brak: przyjmuję sprawę sam.")
+
+
+class NoteRequest(Strict):
+    text: Text = Field(description="Notatka wewnętrzna; nigdy nie jest pokazywana stronie.")
+
+
+class CaseClock(BaseModel):
+    running: bool
+    ended: bool = Field(description="Sprawa załatwiona, umorzona, przekazana lub pozostawiona bez rozpoznania.")
+    stopped_since: str | None
+    started_on: str
+    original_due_date: str | None
+    due_date: str | None
+    paused_days: int
+    pauses: list[dict[str, Any]]
+
+
+class CaseView(BaseModel):
+    case: dict[str, Any] = Field(description="Sprawa z rejestracji: znak, komórka, stan, prowadzący, termin.")
+    version: int = Field(description="Wersja sprawy (ETag); `If-Match` przy zmianie.")
+    state_label: str
+    allowed: list[str] = Field(description="Stany, do których sprawę można teraz przenieść.")
+    clock: CaseClock
+    history: list[dict[str, Any]]
+    summonses: list[dict[str, Any]]
+    notes: list[dict[str, Any]]
+
+
+class ResidentCaseLine(BaseModel):
+    case_id: str
+    case_sign: str
+    terc: str
+    service: str
+    service_name: str
+    submission_id: str
+    registered_at: str
+    status: str
+    state_label: str
+    deadline: str | None
+    due_date: str | None
+
+
+class ResidentCases(BaseModel):
+    items: list[ResidentCaseLine]
+    count: int
+
+
+class ResidentCase(ResidentCaseLine):
+    stages: list[dict[str, Any]] = Field(description="Etapy sprawy z datami i treścią dla strony.")
+    clock: dict[str, Any] = Field(description="Termin załatwienia: pierwotny, obecny, dni wstrzymania.")
+    pauses: list[dict[str, Any]] = Field(description="Okresy niewliczane do terminu (art. 35 § 5 KPA) i ich podstawa.")
+    summonses: list[dict[str, Any]] = Field(description="Wezwania do uzupełnienia: braki i termin.")
+
+
+class DeadlineQuery(BaseModel):
+    kind: Literal["7d", "1m", "2m"] = Field(description="7d (art. 217 § 3), 1m albo 2m (art. 35 § 3).")
+    from_: date = Field(alias="from", description="Dzień początkowy (RRRR-MM-DD, lata 1960-2200), np. data UPP.")
+    paused: int = Field(default=0, ge=0, le=3650, description="Dni niewliczane do terminu (art. 35 § 5 KPA).")
+
+
+class AppliedArticle(BaseModel):
+    article: str
+    text: str
+
+
+class DeadlineAnswer(BaseModel):
+    kind: str
+    from_: str = Field(alias="from")
+    paused: int
+    end: str = Field(description="Koniec terminu przed przesunięciem z soboty lub dnia wolnego.")
+    due_date: str
+    articles: list[AppliedArticle]

@@ -18,13 +18,14 @@ from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.constants import ALL_OLD
-from pynamodb.exceptions import CancellationReason, TransactWriteError
+from pynamodb.exceptions import CancellationReason, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.settings import get_settings
 from chalicelib.modules import submissions
+from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.logic import format_sign
-from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Plan
+from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Plan, StoredCase
 from chalicelib.modules.cases.resources import CaseTable
 
 MAX_ATTEMPTS = 100
@@ -40,6 +41,14 @@ def inbox_pk(terc: str, department: str) -> str:
 
 def counter_sk(jrwa: str, year: int) -> str:
     return f"N#{jrwa}#{year}"
+
+
+def state_key(terc: str, department: str, state: str) -> str:
+    return f"{inbox_pk(terc, department)}#S#{state}"
+
+
+def clerk_key(terc: str, assignee: str) -> str:
+    return f"T#{terc}#A#{assignee}"
 
 
 def case_sk(at: datetime, case_id: str) -> str:
@@ -74,6 +83,8 @@ class DynamoCases:
                            number=number, at=at)
             counter = CaseTable(pk=pk, sk=counter_sk(plan.jrwa, plan.year))
             item = CaseTable(pk=pk, sk=case_sk(at, case.case_id), case_id=case.case_id, case_sign=case.sign,
+                             owner=filing.owner, email=filing.facts.email or None,
+                             state_key=state_key(plan.terc, plan.department, "zarejestrowana"),
                              record=json.dumps(case.record(), ensure_ascii=False))
             marked = submissions.mark_registered(filing.owner, filing.submission_id, case_sign=case.sign,
                                                  department=plan.department, due_date=plan.due_date, at=at,
@@ -106,15 +117,122 @@ class DynamoCases:
             return case
         raise CounterContention(f"{pk}: no free number after {MAX_ATTEMPTS} attempts")
 
-    def inbox(self, terc: str, department: str, *, limit: int, after: str | None) -> tuple[list[dict[str, Any]],
-                                                                                            str | None]:
-        """One page of the department's cases, newest first, and the token of the next page."""
-        start = {"pk": {"S": inbox_pk(terc, department)}, "sk": {"S": _decode(after)}} if after else None
-        query = CaseTable.query(inbox_pk(terc, department), CaseTable.sk.startswith("C#"),
+    def inbox(self, terc: str, department: str, *, limit: int, after: str | None, state: str | None = None,
+              assignee: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of the department's cases (in one state, or one clerk's), newest first, and the next token.
+
+        Each filter is a query on its own index, never a filtered scan; the clerk's index spans the JST, so it
+        is narrowed to the department by its partition's key prefix (a clerk works in one department).
+        """
+        pk = inbox_pk(terc, department)
+        start: dict[str, Any] | None = {"pk": {"S": pk}, "sk": {"S": _decode(after)}} if after else None
+        if state is not None or assignee is not None:
+            return self._filtered(terc, department, limit=limit, start=start, state=state, assignee=assignee)
+        query = CaseTable.query(pk, CaseTable.sk.startswith("C#"),
                                 scan_index_forward=False, limit=limit, last_evaluated_key=start, page_size=limit)
         items = [json.loads(item.record) for item in query if item.record]
         last = query.last_evaluated_key
         return items, _encode(last["sk"]["S"]) if last else None
+
+    def _filtered(self, terc: str, department: str, *, limit: int, start: dict[str, Any] | None, state: str | None,
+                  assignee: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        if state is not None:
+            index: Any = CaseTable.by_state
+            name, key = "state_key", state_key(terc, department, state)
+        else:
+            index, name, key = CaseTable.by_clerk, "clerk_key", clerk_key(terc, assignee or "")
+        if start is not None:
+            start[name] = {"S": key}
+        query = index.query(key, CaseTable.sk.startswith("C#"), scan_index_forward=False, limit=limit,
+                            last_evaluated_key=start, page_size=limit)
+        pk = inbox_pk(terc, department)
+        items = [json.loads(item.record) for item in query if item.record and item.pk == pk]
+        last = query.last_evaluated_key
+        return items, _encode(last["sk"]["S"]) if last else None
+
+    def find(self, terc: str | None, case_id: str) -> StoredCase | None:
+        """The case with this id (in this JST, if named), read consistently; None if there is none."""
+        hits = list(CaseTable.by_case.query(case_id, limit=1))
+        if not hits or (terc is not None and not hits[0].pk.startswith(f"T#{terc}#D#")):
+            return None
+        try:
+            item = CaseTable.get(hits[0].pk, hits[0].sk, consistent_read=True)
+        except CaseTable.DoesNotExist:
+            return None
+        return _stored(item)
+
+    def save(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any], *,
+             notify_at: datetime | None = None) -> int | None:
+        """Write the changed case if it is still at the version read (with the outbox marker if the party is to be
+        told); its new version, or None if someone was first."""
+        item = CaseTable(pk=stored.pk, sk=stored.sk)
+        version = CaseTable.version
+        marker = [CaseTable.outbox.set("1"), CaseTable.outbox_at.set(notify_at)] if notify_at else []
+        # the keys of the inbox's filters follow the case's state and clerk
+        marker.append(CaseTable.state_key.set(state_key(record["terc"], record["department"], record["status"])))
+        if record.get("assignee"):
+            marker.append(CaseTable.clerk_key.set(clerk_key(record["terc"], record["assignee"])))
+        try:
+            item.update(actions=[CaseTable.record.set(json.dumps(record, ensure_ascii=False)),
+                                 CaseTable.life.set(json.dumps(life, ensure_ascii=False)),
+                                 version.set(stored.version + 1), *marker],
+                        condition=CaseTable.sk.exists() & (
+                            (version == stored.version) if stored.version else version.does_not_exist()))
+        except UpdateError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise
+        return stored.version + 1
+
+    def of_owner(self, owner: str, *, limit: int) -> list[dict[str, Any]]:
+        """The resident's latest cases (registration records with their current state), newest first."""
+        query = CaseTable.by_owner.query(owner, CaseTable.sk.startswith("C#"), scan_index_forward=False,
+                                         limit=limit, page_size=limit)
+        return [json.loads(item.record) for item in query if item.record]
+
+    def mark_notified(self, stored: StoredCase, upto: int) -> None:
+        """The party was told of the first `upto` history entries: clear the marker unless the case changed since
+        (then the later change's notice keeps it)."""
+        item = CaseTable(pk=stored.pk, sk=stored.sk)
+        told = CaseTable.notified.set(upto)
+        try:
+            item.update(actions=[told, CaseTable.outbox.remove(), CaseTable.outbox_at.remove()],
+                        condition=CaseTable.version == stored.version)
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+        else:
+            return
+        try:  # never count fewer than a concurrent delivery already did
+            item.update(actions=[told], condition=(CaseTable.notified < upto) | CaseTable.notified.does_not_exist())
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+
+    def notices_due(self, now: datetime, *, limit: int = 100) -> list[StoredCase]:
+        """Cases whose party is owed a notice since before `now`, read consistently."""
+        keys = list(CaseTable.by_outbox.query("1", CaseTable.outbox_at <= now, limit=limit))
+        found = []
+        for key in keys:
+            try:
+                found.append(_stored(CaseTable.get(key.pk, key.sk, consistent_read=True)))
+            except CaseTable.DoesNotExist:
+                continue
+        return found
+
+    def postpone(self, stored: StoredCase, until: datetime) -> None:
+        try:
+            CaseTable(pk=stored.pk, sk=stored.sk).update(actions=[CaseTable.outbox_at.set(until)],
+                                                        condition=CaseTable.outbox.exists())
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+
+
+def _stored(item: CaseTable) -> StoredCase:
+    return StoredCase(pk=item.pk, sk=item.sk, record=json.loads(item.record or "{}"),
+                      life=json.loads(item.life) if item.life else new_life(), version=int(item.version or 0),
+                      email=item.email, notified=int(item.notified or 0))
 
 
 def _counter_of(reason: CancellationReason | None) -> int | None:

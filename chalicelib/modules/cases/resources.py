@@ -9,11 +9,67 @@ from __future__ import annotations
 from pynamodb.attributes import (
     NumberAttribute,
     UnicodeAttribute,
+    UTCDateTimeAttribute,
 )
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.db.tables import TableMeta, table_name
 from chalicelib.resources import QueueSpec
+
+
+class CasesById(GlobalSecondaryIndex["CaseTable"]):
+    """A case reached by its id (sparse: counters carry none); keys only, the case is then read consistently."""
+
+    class Meta:
+        index_name = "by-case"
+        projection = KeysOnlyProjection()
+
+    case_id = UnicodeAttribute(hash_key=True)
+
+
+class CasesByOwner(GlobalSecondaryIndex["CaseTable"]):
+    """A resident's cases, newest first (e-informacja); sparse: cases registered with their owner."""
+
+    class Meta:
+        index_name = "by-owner"
+        projection = IncludeProjection(["record"])
+
+    owner = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class CaseNoticeOutbox(GlobalSecondaryIndex["CaseTable"]):
+    """Sparse: cases whose party is still owed an e-mail about a change; the sweeper sends what is due."""
+
+    class Meta:
+        index_name = "outbox"
+        projection = KeysOnlyProjection()
+
+    outbox = UnicodeAttribute(hash_key=True)
+    outbox_at = UTCDateTimeAttribute(range_key=True)
+
+
+class CasesByState(GlobalSecondaryIndex["CaseTable"]):
+    """A department's cases in one state, newest first (the inbox filtered by state)."""
+
+    class Meta:
+        index_name = "by-state"
+        projection = IncludeProjection(["record"])
+
+    state_key = UnicodeAttribute(hash_key=True)  # T#<terc>#D#<department>#S#<state>
+    sk = UnicodeAttribute(range_key=True)
+
+
+class CasesByClerk(GlobalSecondaryIndex["CaseTable"]):
+    """A clerk's cases in a JST, newest first (the inbox filtered by assignee); sparse: assigned cases."""
+
+    class Meta:
+        index_name = "by-clerk"
+        projection = IncludeProjection(["record"])
+
+    clerk_key = UnicodeAttribute(hash_key=True)  # T#<terc>#A#<assignee>
+    sk = UnicodeAttribute(range_key=True)
 
 
 class CaseTable(Model):
@@ -30,8 +86,21 @@ class CaseTable(Model):
     last = NumberAttribute(null=True)  # counters only
     case_id = UnicodeAttribute(null=True)
     case_sign = UnicodeAttribute(null=True)
-    record = UnicodeAttribute(null=True)  # JSON of the case
-
+    owner = UnicodeAttribute(null=True)  # the resident who filed it (e-informacja)
+    record = UnicodeAttribute(null=True)  # JSON of the case (with its current state, clerk and due date)
+    life = UnicodeAttribute(null=True)  # JSON: history, pauses of the KPA clock, summonses, internal notes
+    version = NumberAttribute(null=True)  # absent until the first change after registration
+    email = UnicodeAttribute(null=True)  # the party's address for notices of changes
+    notified = NumberAttribute(null=True)  # history entries the party was told of
+    outbox = UnicodeAttribute(null=True)  # "1" while the party is owed a notice
+    outbox_at = UTCDateTimeAttribute(null=True)  # when the sweeper should look at it
+    state_key = UnicodeAttribute(null=True)
+    clerk_key = UnicodeAttribute(null=True)
+    by_case = CasesById()
+    by_owner = CasesByOwner()
+    by_outbox = CaseNoticeOutbox()
+    by_state = CasesByState()
+    by_clerk = CasesByClerk()
 
 
 TABLES: tuple[type[Model], ...] = (CaseTable,)

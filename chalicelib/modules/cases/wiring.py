@@ -15,15 +15,42 @@ from chalicelib.core.lazy import lazy_module
 
 if TYPE_CHECKING:
     from chalicelib.events import topics
-    from chalicelib.modules.cases import deadlines, logic, models, repository
+    from chalicelib.modules.cases import (
+        calculator,
+        deadlines,
+        einformacja,
+        handling,
+        lifecycle,
+        logic,
+        models,
+        notices,
+        repository,
+    )
 else:
+    calculator = lazy_module("chalicelib.modules.cases.calculator")
+    einformacja = lazy_module("chalicelib.modules.cases.einformacja")
+    handling = lazy_module("chalicelib.modules.cases.handling")
+    lifecycle = lazy_module("chalicelib.modules.cases.lifecycle")
     deadlines = lazy_module("chalicelib.modules.cases.deadlines")
     logic = lazy_module("chalicelib.modules.cases.logic")
     models = lazy_module("chalicelib.modules.cases.models")
+    notices = lazy_module("chalicelib.modules.cases.notices")
     repository = lazy_module("chalicelib.modules.cases.repository")
     topics = lazy_module("chalicelib.events.topics")
 
-__all__ = ["cases", "deadlines", "logic", "models", "repository", "topics"]
+__all__ = [
+    "calculator",
+    "cases",
+    "deadlines",
+    "einformacja",
+    "handling",
+    "lifecycle",
+    "logic",
+    "models",
+    "notices",
+    "repository",
+    "topics",
+]
 
 
 @lru_cache(maxsize=1)

@@ -1,17 +1,18 @@
-"""The registration worker (ESP): every accepted submission becomes a case in the JST's inbox, once."""
+"""The registration worker (ESP): every accepted submission becomes a case in the JST's inbox, once; and the
+sweeper of the parties' notices of changes to their cases."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from chalice.app import Blueprint
+from chalice.app import Blueprint, Rate
 
 from chalicelib import events
 from chalicelib.core.clock import get_clock
 from chalicelib.core.observability import bind, logger
 from chalicelib.integrations.clients import mailer
 from chalicelib.modules import submissions as filings
-from chalicelib.modules.cases import logic
+from chalicelib.modules.cases import logic, notices
 from chalicelib.modules.cases.wiring import cases
 
 if TYPE_CHECKING:
@@ -27,3 +28,11 @@ def registrations(message: RegistrationMessage) -> None:
     outcome = logic.register(filings=filings, cases=cases(), mailer=mailer(), message=message, now=get_clock().now())
     logger.info("submission registered", extra={"case_sign": outcome.sign, "registered_now": outcome.registered_now,
                                                 "notified_now": outcome.notified_now})
+
+
+@bp.schedule(Rate(5, unit=Rate.MINUTES))
+def case_notices_sweeper(event: Any) -> None:
+    """E-mail the parties still owed a notice of a change (their request's own sending failed or died)."""
+    sent = notices.sweep(cases(), mailer(), get_clock().now())
+    if sent:
+        logger.warning("sweeper: case notices sent late", extra={"sent": sent})

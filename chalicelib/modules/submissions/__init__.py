@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.modules.submissions import wiring as _wiring  # noqa: F401  (its heavy parts load on first use)
+from chalicelib.modules import catalogue, tenants
+from chalicelib.modules.submissions import wiring as _wiring  # its heavy parts load on first use
 
 if TYPE_CHECKING:
     from pynamodb.expressions.condition import Condition
@@ -57,10 +58,8 @@ class Filed:
     submission: Submission
 
     def view(self) -> dict[str, Any]:
-        from chalicelib.modules.submissions.views import view
-
         found = self.submission
-        shown = view(found, base=f"/v1/tenants/{self.terc}/submissions")
+        shown = _wiring.views.view(found, base=f"/v1/tenants/{self.terc}/submissions")
         shown["applicant"] = found.record.applicant.model_dump() if found.record.applicant else None
         # who filed it (the national login's PESEL and name): with the `representative` flag, not the applicant
         shown["filed_by"] = found.record.filer.model_dump() if found.record.filer else None
@@ -68,55 +67,39 @@ class Filed:
 
     def link(self, what: str, attachment_id: str | None = None) -> dict[str, Any]:
         """A short-lived link to its document, UPP or one attachment (404 `attachment_not_found`)."""
-        from chalicelib.modules.submissions.views import download
-        from chalicelib.modules.submissions.wiring import submission_ports
-
-        return download(submission_ports(), self.submission, what, attachment_id)
+        return _wiring.views.download(_wiring.submission_ports(), self.submission, what, attachment_id)
 
 
 def filed_with(terc: str, submission_id: str) -> Filed | None:
-    from chalicelib.modules.submissions.wiring import submissions
-
-    owner = submissions().owner_of(terc, submission_id)
-    found = submissions().get(owner, submission_id) if owner else None
+    owner = _wiring.submissions().owner_of(terc, submission_id)
+    found = _wiring.submissions().get(owner, submission_id) if owner else None
     if found is None:
         return None
     return Filed(submission_id=submission_id, terc=terc, department=found.department, submission=found)
 
 
 def registration_facts(owner: str, submission_id: str) -> RegistrationFacts | None:
-    from chalicelib.modules import catalogue, tenants
-    from chalicelib.modules.submissions.facts import facts_of
-    from chalicelib.modules.submissions.wiring import submissions
-
-    found = submissions().get(owner, submission_id)
+    found = _wiring.submissions().get(owner, submission_id)
     if found is None:
         return None
-    return facts_of(found, catalogue.definitions().get(found.service, found.form_version), tenants.config(found.terc))
+    defn = catalogue.definitions().get(found.service, found.form_version)
+    return _wiring.facts.facts_of(found, defn, tenants.config(found.terc))
 
 
 def registration(owner: str, submission_id: str) -> Registration | None:
-    from chalicelib.modules.submissions.wiring import submissions
-
-    found = submissions().get(owner, submission_id)
+    found = _wiring.submissions().get(owner, submission_id)
     return Registration(case_sign=found.case_sign, notified=found.notified_at is not None) if found else None
 
 
 def mark_registered(owner: str, submission_id: str, *, case_sign: str, department: str, due_date: date | None,
                     at: datetime, notify: bool) -> TransactUpdate:
-    from chalicelib.modules.submissions.repository import registered_update
-
-    return registered_update(owner, submission_id, case_sign=case_sign, department=department, due_date=due_date,
-                             at=at, notify=notify)
+    return _wiring.repository.registered_update(owner, submission_id, case_sign=case_sign, department=department,
+                                                due_date=due_date, at=at, notify=notify)
 
 
 def mark_notified(owner: str, submission_id: str, *, at: datetime) -> bool:
-    from chalicelib.modules.submissions.wiring import submissions
-
-    return submissions().mark_notified(owner, submission_id, at=at)
+    return _wiring.submissions().mark_notified(owner, submission_id, at=at)
 
 
 def unmark_notified(owner: str, submission_id: str) -> None:
-    from chalicelib.modules.submissions.wiring import submissions
-
-    submissions().unmark_notified(owner, submission_id)
+    _wiring.submissions().unmark_notified(owner, submission_id)

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from chalicelib.core.errors import NotFound, Unprocessable
+from chalicelib.documents import wniosek
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules.submissions import applicants
 from chalicelib.modules.submissions.drafts import require_draft
 from chalicelib.modules.submissions.intake import Read, ref
-from chalicelib.modules.submissions.logic import Offer, Ports, offer
+from chalicelib.modules.submissions.logic import Offer, Ports, offer, validated
 from chalicelib.modules.submissions.models import AttachmentView, Filer, SubmissionIn
 
 
@@ -30,14 +31,11 @@ class FilledForm:
         return json.dumps(self.body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False).encode()
 
     def read(self, ports: Ports, *, owner: str, tenant: TenantConfig, service: str, filer: Filer) -> Read:
-        from chalicelib.documents import wniosek
-        from chalicelib.forms.compiler import compile_form
-
         body = self.body
         where = offer(ports.catalogue, tenant, service, body.form_version)
         if body.draft_id:
             _own_draft(ports, owner, body.draft_id, where)
-        form = compile_form(where.definition).validate(body.data)
+        form = validated(where.definition, body.data)
         flags = applicants.bind(where.definition, form, filer)
 
         def document(sid: str, attachments: list[AttachmentView], now: Callable[[], datetime]) -> tuple[bytes, str]:

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from chalicelib import events
 from chalicelib.core.errors import ApiError, Conflict
+from chalicelib.core.observability import correlation_id
+from chalicelib.documents import upp, wniosek
 from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules import catalogue
@@ -237,8 +239,6 @@ def submit_signed(ports: Ports, *, owner: str, filer: Filer | None, tenant: Tena
 
 def ref(field: str, att: Any) -> Any:
     """How the document names an attachment: file name, type, size and SHA-256 of the released content."""
-    from chalicelib.documents import wniosek
-
     return wniosek.AttachmentRef(attachment_id=att.attachment_id, field=field, filename=att.filename,
                                  content_type=att.content_type, size=att.size or 0,
                                  sha256=bytes.fromhex(att.sha256 or ""))
@@ -274,8 +274,6 @@ def _accept(ports: Ports, attempt: Attempt, read: Read, attachments: list[Attach
 
 
 def _store_and_seal(ports: Ports, attempt: Attempt, read: Read, attachments: list[AttachmentView]) -> Submission:
-    from chalicelib.documents import upp
-
     where, applicant, filer = read.where, read.applicant, read.filer
     sid, prefix, terc = attempt.submission_id, attempt.prefix, where.tenant.terc
     stored_attachments = _store_attachments(ports, attempt, read.form, attachments)
@@ -304,6 +302,7 @@ def _store_and_seal(ports: Ports, attempt: Attempt, read: Read, attachments: lis
                        content_type="application/xml", filename=f"UPP-{sid[:8]}.xml"),
         receipt_id=receipt_id, attachments=stored_attachments, applicant=applicant, email=read.form.email,
         service_name=where.definition.name, office_name=where.tenant.office_name, signer=read.signer, filer=filer,
+        correlation_id=correlation_id(),
     )
     # The department is known now: clerks of other departments never see the submission, registered or not.
     department = catalogue.entry(where.definition, where.tenant).department

@@ -15,21 +15,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from chalicelib.core.errors import Unprocessable
 from chalicelib.model.service import ServiceDefinition
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules import catalogue as catalogue_module
 from chalicelib.modules.catalogue import CatalogueReader
-from chalicelib.modules.submissions.attachments import RELEASED_DAYS, Screening, owner_from_tag, released_key, screen
 from chalicelib.modules.submissions.models import AttachmentView, DraftView, Submission
 
 if TYPE_CHECKING:
     from lxml import etree
 
+    from chalicelib.forms.compiler import FormData
     from chalicelib.modules.submissions.intake import Attempt, Holder
 
-# The attachment check's worker reads the check's rules here.
-__all__ = ["RELEASED_DAYS", "Offer", "Ports", "Screening", "offer", "owner_from_tag", "released_key", "screen",
-           "submission_id"]
 # Submission ids come from (owner, Idempotency-Key): the same key twice is the same submission.
 _ID_NAMESPACE = uuid.UUID("6f1d1f0e-5a4b-4d39-9a57-0d7c3e0b8a21")
 
@@ -121,3 +119,13 @@ def offer(catalogue: CatalogueReader, tenant: TenantConfig, service: str, versio
     """The service `tenant` offers, in `version` (default: the latest); 404 when not offered."""
     catalogue_module.tenant_service(catalogue, tenant, service)  # refuses a service the JST does not offer
     return Offer(tenant=tenant, definition=catalogue_module.require(catalogue, service, version))
+
+
+def validated(defn: ServiceDefinition, data: object) -> FormData:
+    """The form's data checked against the service's definition, or 422 `form_invalid` with every error."""
+    from chalicelib.forms.compiler import FormInvalid, compile_form
+
+    try:
+        return compile_form(defn).validate(data)
+    except FormInvalid as exc:
+        raise Unprocessable("Formularz zawiera błędy.", code="form_invalid", details=exc.details) from None

@@ -125,6 +125,8 @@ class SubmissionRecord(BaseModel):
     # and its signing time.
     signer: dict[str, Any] | None = None
     filer: Filer | None = None
+    # The request that filed it: the registration and its e-mail name it, even when the sweeper sends again.
+    correlation_id: str | None = None
 
 
 class Submission(BaseModel):

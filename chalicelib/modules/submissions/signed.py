@@ -12,27 +12,26 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from lxml import etree
+
 from chalicelib.core.errors import BadRequest, Unprocessable
+from chalicelib.documents import wniosek
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules.submissions import applicants
 from chalicelib.modules.submissions.attachments import released_attachments
-from chalicelib.modules.submissions.intake import Read
-from chalicelib.modules.submissions.logic import Offer, Ports, offer
+from chalicelib.modules.submissions.intake import Read, ref
+from chalicelib.modules.submissions.logic import Offer, Ports, offer, validated
 from chalicelib.modules.submissions.models import Applicant, AttachmentView, Filer, SubmissionIn
+from chalicelib.signatures.report import Verdict, VerificationReport
 
 if TYPE_CHECKING:
     from chalicelib.forms.compiler import FormData
     from chalicelib.model.service import ServiceDefinition
-    from chalicelib.signatures.report import VerificationReport
 
 
 def document_to_sign(ports: Ports, *, owner: str, where: Offer, body: SubmissionIn) -> bytes:
     """The ePUAP document for the resident to sign themselves (then submitted as signed XML), with its own id."""
-    from chalicelib.documents import wniosek
-    from chalicelib.forms.compiler import compile_form
-    from chalicelib.modules.submissions.intake import ref
-
-    form = compile_form(where.definition).validate(body.data)
+    form = validated(where.definition, body.data)
     by_id = {a.attachment_id: a for a in released_attachments(ports, owner, form, where)}
     refs = [ref(f.field, by_id[f.attachment_id]) for f in form.files]
     root = wniosek.render(defn=where.definition, tenant=where.tenant, values=form.values, sender=form.applicant,
@@ -52,9 +51,7 @@ class Checked:
     signed_by: dict[str, Any]
 
     def form(self, defn: ServiceDefinition) -> FormData:
-        from chalicelib.forms.compiler import compile_form
-
-        return compile_form(defn).validate(self.values)
+        return validated(defn, self.values)
 
 
 @dataclass(frozen=True)
@@ -82,10 +79,6 @@ class SignedDocument:
 
 
 def check(ports: Ports, *, tenant: TenantConfig, service: str, signed: bytes) -> Checked:
-    from lxml import etree
-
-    from chalicelib.documents import wniosek
-
     report = _verified(ports.verify(signed))
     signature = report.signature
     content = next((c for c in signature.signed_content if c.xml), None)
@@ -113,8 +106,6 @@ def flags(applicant: Applicant | None, signer: Any) -> list[str]:
 
 
 def _verified(result: Any) -> VerificationReport:
-    from chalicelib.signatures.report import Verdict
-
     code = getattr(result, "code", None)
     if code is not None and not hasattr(result, "verdict"):  # unreadable XML
         details = list(getattr(result, "details", ()))  # the bound a too complex document broke

@@ -9,14 +9,16 @@ from datetime import datetime
 from enum import Enum
 from typing import Protocol
 
+from chalicelib import events
 from chalicelib.core.auth import Principal
 from chalicelib.core.clock import WARSAW
 from chalicelib.core.errors import Conflict, NotFound, Unprocessable
 from chalicelib.core.observability import correlation_id
+from chalicelib.events.publishing import Publisher
 from chalicelib.events.topics import TenantEvent
 from chalicelib.integrations.mail import Mail
 from chalicelib.model.tenant import ServiceSetting, TenantConfig, UnknownDepartment
-from chalicelib.modules.tenants.models import ServiceSettingChange, StoredTenant
+from chalicelib.modules.tenants.models import ServiceSettingChange, StaleVersion, StoredTenant
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,8 @@ class TenantStore(Protocol):
     def get(self, terc: str) -> StoredTenant | None: ...
 
     def save(self, config: TenantConfig, *, expected_version: int | None, audit: AuditEntry) -> int: ...
+
+    def audit(self, terc: str, *, limit: int = ...) -> list[dict[str, str | None]]: ...
 
 
 def check_against_catalogue(config: TenantConfig, catalogue_ids: Collection[str]) -> None:
@@ -106,19 +110,38 @@ def change_service(
     catalogue_ids: Collection[str],
     actor: Principal,
     now: datetime,
+    publisher: Publisher | None = None,  # None: the platform's queue client
     expected_version: int | None = None,
 ) -> tuple[StoredTenant, AuditEntry]:
+    """Change one service's settings: saved with its audit entry (marked until the contact is told), then the
+    notice queued, best effort: if the queue fails now, the tenants' sweeper sends it later."""
     if service_id not in catalogue_ids:
         raise NotFound(f"Usługa „{service_id}” nie istnieje w katalogu regionu.", code="service_not_found")
     stored = require_tenant(store, terc)
     if expected_version is not None and expected_version != stored.version:
-        raise Conflict("Konfiguracja została w międzyczasie zmieniona; odśwież ją i spróbuj ponownie.",
-                       code="version_mismatch")
+        raise changed_meanwhile()
     new_config, summary = apply_change(stored.config, service_id, change)
     audit = AuditEntry.new(terc=terc, at=now, actor=actor.subject, action="service.changed", summary=summary,
                            notify=True)
-    version = store.save(new_config, expected_version=stored.version, audit=audit)
+    try:
+        version = store.save(new_config, expected_version=stored.version, audit=audit)
+    except StaleVersion:  # another change landed between the read and the write
+        raise changed_meanwhile() from None
+    events.publish(event_of(audit), publisher=publisher)
     return StoredTenant(config=new_config, version=version), audit
+
+
+def audit_of(store: TenantStore, terc: str) -> list[dict[str, str | None]]:
+    """A JST's configuration changes, newest first; 404 for a JST the platform does not serve."""
+    items = store.audit(terc)
+    if not items:  # every JST has at least the entry of its first configuration; none means no such JST
+        require_tenant(store, terc)
+    return items
+
+
+def changed_meanwhile() -> Conflict:
+    return Conflict("Konfiguracja została w międzyczasie zmieniona; odśwież ją i spróbuj ponownie.",
+                    code="version_mismatch")
 
 
 def event_of(audit: AuditEntry) -> TenantEvent:

@@ -34,6 +34,10 @@ class ServiceSettingChange(Strict):
     department: DeptSymbol | None = None
 
 
+class StaleVersion(Exception):
+    """The configuration changed since it was read: the store did not write."""
+
+
 class StoredTenant(BaseModel):
     config: TenantConfig
     version: int

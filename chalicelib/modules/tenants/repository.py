@@ -11,14 +11,13 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.core.cache import Expiring
-from chalicelib.core.errors import Conflict
 from chalicelib.core.metering import day_of
 from chalicelib.core.settings import get_settings
 from chalicelib.events.outbox import Due
 from chalicelib.events.topics import TenantEvent
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules.tenants.logic import AuditEntry, event_of
-from chalicelib.modules.tenants.models import StoredTenant, TenantSummary
+from chalicelib.modules.tenants.models import StaleVersion, StoredTenant, TenantSummary
 from chalicelib.modules.tenants.resources import AuditTable, TenantTable
 
 
@@ -93,10 +92,7 @@ class DynamoTenantStore:
                 tx.save(item, condition=condition)
                 tx.save(audit_item, condition=AuditTable.sk.does_not_exist())
         except TransactWriteError as exc:
-            raise Conflict(
-                "Konfiguracja została w międzyczasie zmieniona; odśwież ją i spróbuj ponownie.",
-                code="version_mismatch",
-            ) from exc
+            raise StaleVersion(config.terc) from exc
         return version
 
     def audit(self, terc: str, *, limit: int = 50) -> list[dict[str, str | None]]:

@@ -6,12 +6,9 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from chalicelib import events
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
-from chalicelib.core.errors import BadRequest
-from chalicelib.core.http import endpoint, json_response, parse_body, require_principal
-from chalicelib.core.inputs import ascii_int
+from chalicelib.core.http import endpoint, if_match_version, json_response, parse_body, require_principal
 from chalicelib.modules import catalogue
 from chalicelib.modules.tenants import logic, models
 from chalicelib.modules.tenants.wiring import tenant_store
@@ -19,16 +16,6 @@ from chalicelib.modules.tenants.wiring import tenant_store
 bp = Blueprint(__name__)
 ADMINS = Access.of(Role.TENANT_ADMIN, Role.REGION_ADMIN, tenant_param="terc")
 STAFF_READ = Access.of(Role.TENANT_ADMIN, Role.REGION_ADMIN, Role.FINANCE, tenant_param="terc")
-
-
-def _if_match() -> int | None:
-    raw = (bp.current_request.headers.get("if-match") or "").strip().strip('"')
-    if not raw:
-        return None
-    version = ascii_int(raw)
-    if version is None:
-        raise BadRequest("Nagłówek If-Match musi zawierać numer wersji konfiguracji.", code="invalid_if_match")
-    return version
 
 
 @endpoint(bp, "/v1/tenants", access=Access.anyone(), summary="Jednostki samorządu regionu",
@@ -81,11 +68,8 @@ def change_service(terc: str, service: str) -> Any:
         catalogue_ids=catalogue.definitions().ids(),
         actor=require_principal(),
         now=get_clock().now(),
-        expected_version=_if_match(),
+        expected_version=if_match_version(bp.current_request.headers, "konfiguracji"),
     )
-    # The change and its audit entry (marked until the notice goes out) are saved: if the queue fails now, the
-    # tenants' sweeper sends the notice later.
-    events.publish(logic.event_of(audit))
     setting = stored.config.setting(service)
     return json_response(
         {"version": stored.version, "service": setting.model_dump(mode="json") if setting else None,
@@ -97,7 +81,4 @@ def change_service(terc: str, service: str) -> Any:
 @endpoint(bp, "/v1/tenants/{terc}/audit", access=STAFF_READ, summary="Dziennik zmian konfiguracji JST",
           response="openapi.shapes:AuditPage")
 def tenant_audit(terc: str) -> Any:
-    items = tenant_store().audit(terc)
-    if not items:  # every JST has at least the entry of its first configuration; none means no such JST
-        logic.require_tenant(tenant_store(), terc)
-    return {"items": items}
+    return {"items": logic.audit_of(tenant_store(), terc)}

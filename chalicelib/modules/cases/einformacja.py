@@ -1,0 +1,54 @@
+"""e-informacja: a case as its party sees it. Stages with their dates and the words the office chose for the
+party, the due date and why it moved, the requests to supplement with their terms. Never the internal notes,
+the clerk's own reasons, the assignee or the flags for staff.
+
+Pure. Only states whose "inform the party" flag is set make a stage; an assignment change never does.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.core.errors import NotFound
+from chalicelib.modules.cases import kpa_clock
+from chalicelib.modules.cases.lifecycle import STATES, State
+from chalicelib.modules.cases.models import StoredCase
+
+SHOWN = ("case_id", "case_sign", "terc", "service", "service_name", "submission_id", "registered_at", "status",
+         "deadline", "due_date")
+
+
+def summary(record: dict[str, Any]) -> dict[str, Any]:
+    """One line of "my cases"."""
+    return {**{k: record.get(k) for k in SHOWN}, "state_label": STATES[State(record["status"])].label}
+
+
+def stages(record: dict[str, Any], life: dict[str, Any]) -> list[dict[str, Any]]:
+    registered = STATES[State.ZAREJESTROWANA]
+    shown = [{"state": State.ZAREJESTROWANA.value, "label": registered.label, "at": record["registered_at"],
+              "text": registered.resident_text}]
+    for entry in life["history"]:
+        if not entry["inform_party"]:
+            continue
+        stage = {"state": entry["to"], "label": STATES[State(entry["to"])].label, "at": entry["at"],
+                 "text": entry["resident_text"]}
+        for key in ("due_date", "gaps", "term_until", "document", "office"):
+            if key in entry:
+                stage[key] = entry[key]
+        shown.append(stage)
+    return shown
+
+
+def case_for(stored: StoredCase | None, *, owner: str) -> dict[str, Any]:
+    """The party's own case in full; 404 for anyone else's (nothing tells them it exists)."""
+    if stored is None or stored.record.get("owner") != owner:
+        raise NotFound("Nie ma takiej sprawy wśród Twoich spraw.", code="case_not_found")
+    record, life = stored.record, stored.life
+    clock = kpa_clock.view(record, life)
+    return {**summary(record), "stages": stages(record, life),
+            "clock": {k: clock[k] for k in ("running", "ended", "stopped_since", "started_on", "original_due_date",
+                                            "due_date", "paused_days")},
+            # why the due date moved: each period that did not count, with its legal basis
+            "pauses": [{k: p[k] for k in ("state", "from", "to", "days", "basis")} for p in life["pauses"]],
+            "summonses": [{k: s[k] for k in ("issued_on", "gaps", "term_days", "term_until", "answered_on")}
+                          for s in life["summonses"]]}

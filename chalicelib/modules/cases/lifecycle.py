@@ -1,0 +1,221 @@
+"""A case's life after registration: its states, the transitions the KPA allows, assignment and internal notes.
+
+Pure: functions over the case's registration record and its life (history, pauses, summonses, notes), both
+JSON-ready dicts, returning new ones; the repository writes them with the version they were read at. Every
+change is one history entry (who, when, why), with the "inform the party" flag and the text the resident sees.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from chalicelib.core.clock import WARSAW
+from chalicelib.core.errors import Conflict, Forbidden
+from chalicelib.modules.cases import kpa_clock
+from chalicelib.modules.cases.deadlines import next_working_day
+
+MIN_SUMMONS_DAYS = 7  # art. 64 § 2 KPA: a term of at least seven days
+
+
+class State(str, Enum):
+    ZAREJESTROWANA = "zarejestrowana"
+    W_TOKU = "w_toku"
+    WEZWANIE = "wezwanie"
+    UZUPELNIONA = "uzupelniona"
+    POZOSTAWIONA = "pozostawiona_bez_rozpoznania"
+    ZAWIESZONA = "zawieszona"
+    PODJETA = "podjeta"
+    PRZEKAZANA = "przekazana"
+    ZALATWIONA = "zalatwiona"
+    ZAKONCZONA = "zakonczona"
+    UMORZONA = "umorzona"
+
+
+@dataclass(frozen=True)
+class StateInfo:
+    label: str  # as the resident and the clerk read it
+    inform_party: bool  # the resident is told (by law or courtesy) when the case enters this state
+    resident_text: str
+
+
+S = State
+STATES: dict[State, StateInfo] = {
+    S.ZAREJESTROWANA: StateInfo("zarejestrowana", True, "Sprawa została zarejestrowana."),
+    S.W_TOKU: StateInfo("w toku", True, "Sprawę przydzielono pracownikowi urzędu, który ją rozpatruje."),
+    S.WEZWANIE: StateInfo(
+        "wezwanie do uzupełnienia", True,
+        "Urząd wzywa do uzupełnienia braków wniosku w wyznaczonym terminie (art. 64 § 2 KPA). Do czasu "
+        "uzupełnienia termin załatwienia sprawy nie biegnie."),
+    S.UZUPELNIONA: StateInfo("uzupełniona", True,
+                             "Braki wniosku zostały uzupełnione; termin załatwienia sprawy biegnie dalej."),
+    S.POZOSTAWIONA: StateInfo(
+        "pozostawiona bez rozpoznania", True,
+        "Wniosek pozostawiono bez rozpoznania: braki nie zostały uzupełnione w terminie (art. 64 § 2 KPA)."),
+    S.ZAWIESZONA: StateInfo("zawieszona", True, "Postępowanie zostało zawieszone (art. 97 KPA); w tym czasie "
+                                                "termin załatwienia sprawy nie biegnie."),
+    S.PODJETA: StateInfo("podjęta", True, "Zawieszone postępowanie zostało podjęte (art. 97 § 2 KPA); termin "
+                                          "załatwienia sprawy biegnie dalej."),
+    S.PRZEKAZANA: StateInfo("przekazana", True,
+                            "Sprawę przekazano do organu właściwego do jej załatwienia (art. 65 § 1 KPA)."),
+    S.ZALATWIONA: StateInfo("załatwiona", True, "Sprawa została załatwiona."),
+    S.ZAKONCZONA: StateInfo("zakończona", False, "Sprawa została zakończona."),
+    S.UMORZONA: StateInfo("umorzona", True, "Postępowanie zostało umorzone (art. 105 KPA)."),
+}
+
+_WORKING = frozenset({S.WEZWANIE, S.ZAWIESZONA, S.PRZEKAZANA, S.ZALATWIONA, S.UMORZONA})
+TRANSITIONS: dict[State, frozenset[State]] = {
+    S.ZAREJESTROWANA: frozenset({S.W_TOKU, S.PRZEKAZANA}),
+    S.W_TOKU: _WORKING,
+    S.WEZWANIE: frozenset({S.UZUPELNIONA, S.POZOSTAWIONA}),
+    S.UZUPELNIONA: _WORKING,
+    S.ZAWIESZONA: frozenset({S.PODJETA, S.UMORZONA}),
+    S.PODJETA: _WORKING,
+    S.ZALATWIONA: frozenset({S.ZAKONCZONA}),
+    S.POZOSTAWIONA: frozenset(),
+    S.PRZEKAZANA: frozenset(),
+    S.ZAKONCZONA: frozenset(),
+    S.UMORZONA: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The clerk acting: their token's subject, name and whether they head the department."""
+
+    subject: str
+    name: str | None = None
+    head: bool = False
+
+
+@dataclass(frozen=True)
+class Move:
+    """A requested transition, as the API took it."""
+
+    to: State
+    reason: str
+    gaps: tuple[str, ...] = ()  # wezwanie: what the resident must supply
+    term_days: int | None = None  # wezwanie: at least 7
+    document: str | None = None  # załatwiona: the decision or letter's file reference
+    office: str | None = None  # przekazana: the competent authority
+
+
+def allowed(state: State) -> list[State]:
+    return sorted(TRANSITIONS[state], key=list(State).index)
+
+
+def new_life() -> dict[str, Any]:
+    return {"history": [], "pauses": [], "summonses": [], "notes": []}
+
+
+def _refuse(state: State, to: State) -> Conflict:
+    targets = allowed(state)
+    return Conflict(
+        f"Sprawy w stanie „{STATES[state].label}” nie można przenieść do stanu „{STATES[to].label}”.",
+        code="transition_not_allowed",
+        details=[{"field": "to", "code": t.value, "message": f"Dozwolone: {STATES[t].label}"} for t in targets],
+        extra={"allowed": [t.value for t in targets]})
+
+
+def _may_act(record: dict[str, Any], actor: Actor) -> None:
+    assignee = record.get("assignee")
+    if actor.head or assignee == actor.subject:
+        return
+    raise Forbidden("Sprawę prowadzi inny pracownik; zmienić jej stan może on lub kierownik komórki."
+                    if assignee else "Sprawa nie jest przydzielona; najpierw ją przyjmij.", code="not_assignee")
+
+
+def transition(record: dict[str, Any], life: dict[str, Any], move: Move, *, actor: Actor,
+               at: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The record and life after `move`; 409 `transition_not_allowed` (the allowed ones in details) if illegal."""
+    state = State(record["status"])
+    if move.to not in TRANSITIONS[state]:
+        raise _refuse(state, move.to)
+    record, life = copy.deepcopy(record), copy.deepcopy(life)
+    if state is S.ZAREJESTROWANA and move.to is S.W_TOKU and not record.get("assignee"):
+        record["assignee"] = actor.subject  # taking an unassigned case
+    _may_act(record, actor)
+    on = at.astimezone(WARSAW).date()
+    details = _effects(life, state, move, on)
+    kpa_clock.on_transition(life, leaving=state.value, entering=move.to.value, on=on,
+                            stops=move.to in kpa_clock.STOPPING)
+    due_before = record.get("due_date")
+    record["status"] = move.to.value
+    record["due_date"] = kpa_clock.current_due(record, life)
+    entry = _entry("transition", actor, at, move.reason, state_from=state, state_to=move.to, **details)
+    if record["due_date"] != due_before:
+        entry["due_date"] = record["due_date"]
+    life["history"].append(entry)
+    return record, life
+
+
+def _effects(life: dict[str, Any], state: State, move: Move, on: date) -> dict[str, Any]:
+    """What a transition needs besides the state (refused with 409 if missing or premature); its history details."""
+    if move.to is S.WEZWANIE:
+        if not move.gaps or move.term_days is None or move.term_days < MIN_SUMMONS_DAYS:
+            raise Conflict("Wezwanie musi wskazać braki i termin co najmniej 7 dni (art. 64 § 2 KPA).",
+                           code="summons_incomplete",
+                           details=[{"field": "term_days", "code": "min_7_days",
+                                     "message": "Termin na uzupełnienie: co najmniej 7 dni."}])
+        term = next_working_day(on + timedelta(days=move.term_days)).isoformat()
+        life["summonses"].append({"issued_on": on.isoformat(), "gaps": list(move.gaps), "term_days": move.term_days,
+                                  "term_until": term, "answered_on": None})
+        return {"gaps": list(move.gaps), "term_until": term}
+    if state is S.WEZWANIE:
+        summons = life["summonses"][-1]
+        if move.to is S.POZOSTAWIONA and on <= date.fromisoformat(summons["term_until"]):
+            raise Conflict(f"Termin na uzupełnienie braków upływa {summons['term_until']}; wniosek można pozostawić "
+                           "bez rozpoznania dopiero po nim.", code="term_not_passed")
+        if move.to is S.UZUPELNIONA:
+            summons["answered_on"] = on.isoformat()
+    if move.to is S.ZALATWIONA and not move.document:
+        raise Conflict("Załatwienie sprawy wymaga znaku pisma lub decyzji.", code="document_missing",
+                       details=[{"field": "document", "code": "missing", "message": "Podaj znak pisma lub decyzji."}])
+    if move.to is S.PRZEKAZANA and not move.office:
+        raise Conflict("Przekazanie wymaga wskazania organu właściwego (art. 65 KPA).", code="office_missing",
+                       details=[{"field": "office", "code": "missing", "message": "Wskaż organ właściwy."}])
+    return {k: v for k, v in (("document", move.document), ("office", move.office)) if v}
+
+
+def _entry(kind: str, actor: Actor, at: datetime, reason: str, *, state_from: State, state_to: State,
+           **details: Any) -> dict[str, Any]:
+    info = STATES[state_to]
+    changed = state_from is not state_to
+    return {"kind": kind, "at": at.isoformat(), "by": actor.subject, "by_name": actor.name, "reason": reason,
+            "from": state_from.value, "to": state_to.value, "inform_party": changed and info.inform_party,
+            "resident_text": info.resident_text if changed else None, **details}
+
+
+def assign(record: dict[str, Any], life: dict[str, Any], *, clerk: str | None, actor: Actor,
+           at: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A clerk takes an unassigned case (`clerk` None or their own); the department head assigns anyone.
+
+    A registered case goes `w toku` with its first clerk.
+    """
+    clerk = clerk or actor.subject
+    state = State(record["status"])
+    if not actor.head:
+        if clerk != actor.subject:
+            raise Forbidden("Sprawy przydziela kierownik komórki; możesz przyjąć tylko nieprzydzieloną sprawę.",
+                            code="not_department_head")
+        if record.get("assignee"):
+            raise Conflict("Sprawa jest już przydzielona.", code="already_assigned")
+    if not TRANSITIONS[state]:
+        raise Conflict("Sprawa jest zamknięta; nie można jej przydzielić.", code="case_closed")
+    record, life = copy.deepcopy(record), copy.deepcopy(life)
+    record["assignee"] = clerk
+    if state is S.ZAREJESTROWANA:
+        return transition(record, life, Move(to=S.W_TOKU, reason=f"Przydzielono: {clerk}"), actor=actor, at=at)
+    life["history"].append(_entry("assignment", actor, at, f"Przydzielono: {clerk}", state_from=state,
+                                  state_to=state, assignee=clerk))
+    return record, life
+
+
+def add_note(life: dict[str, Any], text: str, *, actor: Actor, at: datetime) -> dict[str, Any]:
+    """An internal note: staff only, never shown to the resident."""
+    life = copy.deepcopy(life)
+    life["notes"].append({"at": at.isoformat(), "by": actor.subject, "by_name": actor.name, "text": text})
+    return life

@@ -1,0 +1,84 @@
+"""The party's e-mail on each change of their case whose state says "inform the party".
+
+Pure, over ports. The path (worker-free, nothing dropped): the change that needs telling the party is written
+together with its outbox marker (`CaseFiles.save(..., notify=True)`); the same request then sends the e-mails
+and clears the marker, best effort. If SES fails or the function dies in between, the marker stays and the
+cases' sweeper (`workers.case_notices_sweeper`, every 5 minutes) sends what is still due. The case counts the
+history entries the party was told of (`notified`), so a notice is sent once, unless SES accepted it and the
+function died before counting it (then at most one e-mail twice, never none).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any, Protocol
+
+from chalicelib.core.observability import logger
+from chalicelib.integrations.mail import Mail
+from chalicelib.modules.cases.lifecycle import STATES, State
+from chalicelib.modules.cases.models import StoredCase
+
+
+class Mailer(Protocol):
+    def send(self, mail: Mail) -> str: ...
+
+
+GRACE = timedelta(minutes=3)  # the request's own sending goes first
+RETRY = timedelta(minutes=15)
+
+
+class NoticeStore(Protocol):
+    def mark_notified(self, stored: StoredCase, upto: int) -> None: ...
+
+
+class NoticeOutbox(NoticeStore, Protocol):
+    def notices_due(self, now: datetime, *, limit: int = ...) -> list[StoredCase]: ...
+
+    def postpone(self, stored: StoredCase, until: datetime) -> None: ...
+
+
+def _day(iso: str) -> str:
+    return f"{date.fromisoformat(iso[:10]):%d.%m.%Y}"
+
+
+def mail_of(record: dict[str, Any], entry: dict[str, Any], to: str) -> Mail:
+    label = STATES[State(entry["to"])].label
+    lines = ["Dzień dobry,", "", f"w Twojej sprawie {record['case_sign']} („{record['service_name']}”) "
+             f"zmienił się stan: {label} ({_day(entry['at'])} r.).", "", entry["resident_text"]]
+    if entry.get("gaps"):
+        lines += ["", "Do uzupełnienia:", *[f"– {gap}" for gap in entry["gaps"]],
+                  f"Termin na uzupełnienie: do {_day(entry['term_until'])} r."]
+    if entry.get("due_date"):
+        lines += ["", f"Termin załatwienia sprawy: do {_day(entry['due_date'])} r. (art. 35 § 5 KPA)."]
+    lines += ["", "Szczegóły sprawy znajdziesz na platformie e-Urząd w „Moich sprawach”.", "",
+              "Wiadomość wysłana automatycznie; prosimy na nią nie odpowiadać."]
+    return Mail(to=to, subject=f"Sprawa {record['case_sign']} – {label}", text="\n".join(lines))
+
+
+def due(stored: StoredCase) -> list[Mail]:
+    """The e-mails the party is still owed: each entry past `notified` that informs the party."""
+    if not stored.email:
+        return []
+    return [mail_of(stored.record, entry, stored.email) for entry in stored.life["history"][stored.notified:]
+            if entry["inform_party"]]
+
+
+def deliver(store: NoticeStore, mailer: Mailer, stored: StoredCase) -> int:
+    """Send what the party is owed, then count it told; how many e-mails went out. SES errors propagate."""
+    mails = due(stored)
+    for mail in mails:
+        mailer.send(mail)
+    store.mark_notified(stored, len(stored.life["history"]))
+    return len(mails)
+
+
+def sweep(outbox: NoticeOutbox, mailer: Mailer, now: datetime) -> int:
+    """Send every notice still owed since before the grace period; one that fails waits `RETRY`."""
+    sent = 0
+    for stored in outbox.notices_due(now - GRACE):
+        try:
+            sent += deliver(outbox, mailer, stored)
+        except Exception:
+            logger.exception("case notice failed again", extra={"case_id": stored.record.get("case_id")})
+            outbox.postpone(stored, now + RETRY)
+    return sent
