@@ -6,9 +6,23 @@ jednolitych rzeczowych wykazów akt oraz instrukcji w sprawie organizacji i zakr
 zakładowych (Dz.U. 2011 nr 14 poz. 67 ze zm.), załącznik nr 2: JRWA organów gminy i związków międzygminnych
 oraz urzędów obsługujących te organy i związki. Only the classes the catalogue uses are listed; a class added
 here must be copied from that appendix with its category, and must be a final class (one the wykaz does not
-divide further: the case sign takes only those). Headings are shortened. The entries were written without
-the appendix's text at hand: check each symbol and category against it before production use. A powiat's
-wykaz (załącznik nr 3) differs; a JST files a service under another class with its `jrwa` setting.
+divide further: the case sign takes only those). Headings are shortened.
+
+What was checked, and against what (public pages, read 2026-12-01):
+- The act and its scope: one regulation for the organs of gminy, powiaty, samorząd województwa and the
+  zespolona administracja rządowa, each with its own wykaz, and one instrukcja archiwalna for all
+  (arch.net.pl/2011/02/08/polska-normatywy-kancelaryjno-archiwalne-dla-polskiej-administracji/;
+  prawo.pl/samorzad/jest-instrukcja-kancelaryjna,75641.html); załącznik nr 2 is the gminy's wykaz
+  (blog.habrowski.pl/dokumentacja-archiwalna-a-niearchiwalna/, which also quotes 3162 "Windykacja należności"
+  B5 from it: class 3 holds the finances). So a powiat's wykaz is not a separate regulation but another
+  appendix of the same one; its classes differ, and a powiat files a service under its own class with the
+  JST's `jrwa` setting.
+- 6624: a gmina's service card names it as the symbol of the case "wydanie zaświadczenia o numerze
+  porządkowym nieruchomości" (ostrzeszow.nowoczesnagmina.pl/?a=15580). Its category is not confirmed there.
+- 1510, 3120, 6131, 7230, 7340 and every category below: NOT confirmed against the appendix's text (no copy
+  of it was at hand); they stay as the catalogue first named them, and each must be checked against
+  załącznik nr 2 before production use. None was contradicted by what was found.
+- The retention count (`archive_date`): see there.
 
 Shared model: pure data and dates, no AWS.
 """
@@ -31,14 +45,15 @@ class JrwaClass:
     category: str
 
 
-# symbol -> (hasło klasyfikacyjne, kategoria archiwalna), załącznik nr 2 (gminy).
+# symbol -> (hasło klasyfikacyjne, kategoria archiwalna), załącznik nr 2 (gminy). The evidence for each entry
+# is in the module's docstring: only 6624's symbol is confirmed by a source.
 _GMINA: dict[str, tuple[str, str]] = {
-    "1510": ("Skargi i wnioski", "A"),
-    "3120": ("Wymiar podatków i opłat", "B5"),
-    "6131": ("Ochrona przyrody – usuwanie drzew i krzewów", "B10"),
-    "6624": ("Numeracja porządkowa nieruchomości", "A"),
-    "7230": ("Zajęcie pasa drogowego", "B5"),
-    "7340": ("Zezwolenia na sprzedaż napojów alkoholowych", "B10"),
+    "1510": ("Skargi i wnioski", "A"),  # unconfirmed
+    "3120": ("Wymiar podatków i opłat", "B5"),  # unconfirmed (class 3: finances, per habrowski.pl)
+    "6131": ("Ochrona przyrody – usuwanie drzew i krzewów", "B10"),  # unconfirmed
+    "6624": ("Numeracja porządkowa nieruchomości", "A"),  # symbol confirmed (Ostrzeszów); category unconfirmed
+    "7230": ("Zajęcie pasa drogowego", "B5"),  # unconfirmed
+    "7340": ("Zezwolenia na sprzedaż napojów alkoholowych", "B10"),  # unconfirmed
 }
 
 WYKAZ: dict[str, JrwaClass] = {s: JrwaClass(s, title, cat) for s, (title, cat) in _GMINA.items()}
@@ -61,7 +76,12 @@ def archive_date(category: str, closed_on: date) -> date | None:
     """The first day a closed case's documents may be destroyed (Bn) or offered for review (BEn); None for A.
 
     The term counts in whole calendar years from 1 January of the year after the case closed, so a B5 case
-    closed on any day of 2026 may go on 1 January 2032.
+    closed on any day of 2026 may go on 1 January 2032. That is how the archives count it ("w pełnych latach
+    kalendarzowych, poczynając od 1 stycznia roku następnego po roku, w którym nastąpiło ostateczne
+    zakończenie spraw": rp.pl, 19.06.2014, "Jak długo przechowywać dokumenty, które nie muszą być
+    archiwizowane", after the rozporządzenie Ministra Kultury z 16 września 2002 r., Dz.U. 2002 nr 167
+    poz. 1375). The paragraph of the 2011 instrukcja archiwalna that says the same was not found: cite it here
+    once checked. BEn may go only after the state archive's review (`expert_review`).
     """
     years = retention_years(category)
     if years is None:
