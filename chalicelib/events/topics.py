@@ -74,6 +74,9 @@ class RegistrationFacts(BaseModel):
     department: str | None = None
     department_name: str | None = None
     jrwa: str | None = None
+    # the JRWA class's archival category (A, B5, BE10...) as the catalogue gave it at submission; None for a
+    # symbol that is not a final class of the platform's wykaz, or a message queued before it was carried
+    archival_category: str | None = None
     deadline_kind: DeadlineKind | None = None
     correlation_id: str | None = None  # the request that filed it (read back for the sweeper's message)
 

@@ -64,6 +64,13 @@ def final_class(symbol: str) -> JrwaClass | None:
     return WYKAZ.get(symbol)
 
 
+def category_of(symbol: str) -> str | None:
+    """The archival category of the wykaz's final class `symbol`; None if it names no such class (a group an
+    old catalogue version named, or a JST's own symbol): then nobody may compute when its files may go."""
+    found = WYKAZ.get(symbol)
+    return found.category if found else None
+
+
 def retention_years(category: str) -> int | None:
     """Years a category-B file is kept after its case closes; None for A (never destroyed)."""
     found = CATEGORY_PATTERN.match(category)

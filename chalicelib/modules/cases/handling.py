@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from chalicelib.core.errors import Conflict, Forbidden, NotFound
 from chalicelib.core.observability import logger
+from chalicelib.model import jrwa as wykaz
 from chalicelib.modules.cases import kpa_clock, lifecycle, notices
 from chalicelib.modules.cases.models import StoredCase
 
@@ -44,8 +45,17 @@ def view(stored: StoredCase, *, version: int | None = None) -> dict[str, Any]:
     state = lifecycle.State(record["status"])
     return {"case": record, "version": stored.version if version is None else version,
             "state_label": lifecycle.STATES[state].label, "allowed": [s.value for s in lifecycle.allowed(state)],
-            "clock": kpa_clock.view(record, life), "history": life["history"], "summonses": life["summonses"],
-            "notes": life["notes"]}
+            "clock": kpa_clock.view(record, life), "archive": archive(record), "history": life["history"],
+            "summonses": life["summonses"], "notes": life["notes"]}
+
+
+def archive(record: dict[str, Any]) -> dict[str, Any]:
+    """The case's file in the archive: its JRWA class and category, and once closed, when its documents may go."""
+    category = record.get("archival_category") or wykaz.category_of(str(record.get("jrwa", "")))
+    found = wykaz.final_class(str(record.get("jrwa", "")))
+    return {"jrwa": record.get("jrwa"), "jrwa_title": found.title if found else None,
+            "archival_category": category, "expert_review": bool(category) and wykaz.expert_review(category or ""),
+            "closed_on": record.get("closed_on"), "archive_date": record.get("archive_date")}
 
 
 def change(store: CaseFiles, terc: str, case_id: str, *, clerk_department: str | None, expected_version: int | None,

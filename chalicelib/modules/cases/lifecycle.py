@@ -15,6 +15,7 @@ from typing import Any
 
 from chalicelib.core.clock import WARSAW
 from chalicelib.core.errors import Conflict, Forbidden
+from chalicelib.model import jrwa as wykaz
 from chalicelib.modules.cases import kpa_clock
 from chalicelib.modules.cases.deadlines import next_working_day
 
@@ -80,6 +81,9 @@ TRANSITIONS: dict[State, frozenset[State]] = {
     S.ZAKONCZONA: frozenset(),
     S.UMORZONA: frozenset(),
 }
+# The states that close the office's file on the case, from which its archive date runs. `przekazana` closes
+# the sender's record: the receiving office registers the case under its own sign and closes it there.
+CLOSING = frozenset({S.ZAKONCZONA, S.UMORZONA, S.POZOSTAWIONA, S.PRZEKAZANA})
 
 
 @dataclass(frozen=True)
@@ -145,6 +149,8 @@ def transition(record: dict[str, Any], life: dict[str, Any], move: Move, *, acto
     due_before = record.get("due_date")
     record["status"] = move.to.value
     record["due_date"] = kpa_clock.current_due(record, life)
+    if move.to in CLOSING:
+        details.update(_close(record, on))
     entry = _entry("transition", actor, at, move.reason, state_from=state, state_to=move.to, **details)
     if record["due_date"] != due_before:
         entry["due_date"] = record["due_date"]
@@ -178,6 +184,17 @@ def _effects(life: dict[str, Any], state: State, move: Move, on: date) -> dict[s
         raise Conflict("Przekazanie wymaga wskazania organu właściwego (art. 65 KPA).", code="office_missing",
                        details=[{"field": "office", "code": "missing", "message": "Wskaż organ właściwy."}])
     return {k: v for k, v in (("document", move.document), ("office", move.office)) if v}
+
+
+def _close(record: dict[str, Any], on: date) -> dict[str, Any]:
+    """Close the case's file on `on` (in place): the day and when its documents may go (None for category A, and
+    for a class outside the platform's wykaz, whose category nobody knows: the retention job keeps those)."""
+    category = record.get("archival_category") or wykaz.category_of(str(record.get("jrwa", "")))
+    archive = wykaz.archive_date(category, on) if category else None
+    closed = {"archival_category": category, "closed_on": on.isoformat(),
+              "archive_date": archive.isoformat() if archive else None}
+    record.update(closed)
+    return closed
 
 
 def _entry(kind: str, actor: Actor, at: datetime, reason: str, *, state_from: State, state_to: State,

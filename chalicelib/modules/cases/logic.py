@@ -18,6 +18,7 @@ from chalicelib.core.inputs import ascii_int
 from chalicelib.core.observability import set_correlation_id
 from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
 from chalicelib.integrations.mail import Mail
+from chalicelib.model import jrwa as wykaz
 from chalicelib.model.tenant import TenantConfig, UnknownDepartment
 from chalicelib.modules.cases.deadlines import DEADLINE_BASIS, DEADLINE_LABEL, due_date
 from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Outcome, Plan
@@ -40,9 +41,11 @@ def plan(filing: Filing) -> Plan:
             f"{f.office_name}: usługa {filing.service} (formularz w wersji {f.form_version}) jest przypisana do "
             f"komórki {f.department or '(brak w katalogu)'}, której nie ma w konfiguracji jednostki")
     started = f.delivered_at.astimezone(WARSAW).date()
+    # A message queued before the facts carried the category: the wykaz's, for the class it was accepted under.
+    category = f.archival_category or wykaz.category_of(f.jrwa)
     return Plan(terc=filing.terc, department=f.department, department_name=f.department_name, jrwa=f.jrwa,
                 year=started.year, deadline_kind=f.deadline_kind, started_on=started,
-                due_date=due_date(f.deadline_kind, started))
+                due_date=due_date(f.deadline_kind, started), archival_category=category)
 
 
 def notice(sign: str, plan: Plan, filing: Filing, to: str) -> Mail:

@@ -43,6 +43,7 @@ class Plan:
     deadline_kind: DeadlineKind
     started_on: date  # KPA art. 61 § 3a: the date of the proof of receipt (UPP)
     due_date: date | None
+    archival_category: str | None = None  # of the JRWA class; None if the class is not in the platform's wykaz
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Case:
         return {
             "case_id": self.case_id, "case_sign": self.sign, "terc": self.plan.terc,
             "department": self.plan.department, "jrwa": self.plan.jrwa, "year": self.plan.year,
+            "archival_category": self.plan.archival_category, "closed_on": None, "archive_date": None,
             "number": self.number, "status": "zarejestrowana", "service": self.service,
             "service_name": self.service_name, "applicant": self.applicant, "submission_id": self.submission_id,
             "owner": self.owner, "registered_at": self.registered_at.isoformat(),
@@ -141,12 +143,27 @@ class CaseClock(BaseModel):
     pauses: list[dict[str, Any]]
 
 
+class CaseArchive(BaseModel):
+    jrwa: str | None = Field(description="Klasa JRWA sprawy (część znaku sprawy).")
+    jrwa_title: str | None = Field(
+        description="Hasło klasyfikacyjne klasy; brak, gdy klasy nie ma w wykazie platformy.")
+    archival_category: str | None = Field(
+        description="Kategoria archiwalna: A (materiały archiwalne) albo Bn/BEn; brak, gdy nieznana.")
+    expert_review: bool = Field(description="BEn: przed zniszczeniem akt ekspertyzę przeprowadza archiwum państwowe.")
+    closed_on: str | None = Field(description="Dzień zamknięcia sprawy (zakończona, umorzona, pozostawiona bez "
+                                              "rozpoznania, przekazana).")
+    archive_date: str | None = Field(
+        description="Od tego dnia akta kategorii B mogą zostać zniszczone (1 stycznia roku następnego po zamknięciu "
+                    "plus n lat); brak dla kategorii A, nieznanej albo sprawy niezamkniętej.")
+
+
 class CaseView(BaseModel):
     case: dict[str, Any] = Field(description="Sprawa z rejestracji: znak, komórka, stan, prowadzący, termin.")
     version: int = Field(description="Wersja sprawy (ETag); `If-Match` przy zmianie.")
     state_label: str
     allowed: list[str] = Field(description="Stany, do których sprawę można teraz przenieść.")
     clock: CaseClock
+    archive: CaseArchive
     history: list[dict[str, Any]]
     summonses: list[dict[str, Any]]
     notes: list[dict[str, Any]]

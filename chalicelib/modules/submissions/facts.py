@@ -31,4 +31,5 @@ def facts_of(submission: Submission, defn: ServiceDefinition | None, tenant: Ten
     except UnknownDepartment:
         return facts.model_copy(update={"department": offered.department})
     return facts.model_copy(update={"department": offered.department, "department_name": name,
-                                    "jrwa": offered.jrwa, "deadline_kind": offered.deadline.kind})
+                                    "jrwa": offered.jrwa, "archival_category": offered.archival_category,
+                                    "deadline_kind": offered.deadline.kind})
