@@ -164,6 +164,10 @@ class InboxCase(BaseModel):
     terc: str
     department: str
     jrwa: str
+    # absent on cases registered before they were recorded; null until the case closes / for category A
+    archival_category: str | None = Field(default=None, description="Kategoria archiwalna klasy JRWA (A, B5...).")
+    closed_on: str | None = Field(default=None, description="Dzień zamknięcia sprawy.")
+    archive_date: str | None = Field(default=None, description="Od tego dnia akta kategorii B mogą zostać zniszczone.")
     year: int
     number: int
     status: str = Field(description="Stan sprawy (zarejestrowana, w_toku, wezwanie, ...).")
