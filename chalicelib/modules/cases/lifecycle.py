@@ -150,7 +150,7 @@ def transition(record: dict[str, Any], life: dict[str, Any], move: Move, *, acto
     record["status"] = move.to.value
     record["due_date"] = kpa_clock.current_due(record, life)
     if move.to in CLOSING:
-        details.update(_close(record, on))
+        details.update(close_file(record, on))
     entry = _entry("transition", actor, at, move.reason, state_from=state, state_to=move.to, **details)
     if record["due_date"] != due_before:
         entry["due_date"] = record["due_date"]
@@ -186,9 +186,12 @@ def _effects(life: dict[str, Any], state: State, move: Move, on: date) -> dict[s
     return {k: v for k, v in (("document", move.document), ("office", move.office)) if v}
 
 
-def _close(record: dict[str, Any], on: date) -> dict[str, Any]:
+def close_file(record: dict[str, Any], on: date) -> dict[str, Any]:
     """Close the case's file on `on` (in place): the day and when its documents may go (None for category A, and
-    for a class outside the platform's wykaz, whose category nobody knows: the retention job keeps those)."""
+    for a class outside the platform's wykaz, whose category nobody knows: the retention job keeps those).
+
+    Every transition into `CLOSING` calls it; whatever else closes a case's file must too. Returns what it set.
+    """
     category = record.get("archival_category") or wykaz.category_of(str(record.get("jrwa", "")))
     archive = wykaz.archive_date(category, on) if category else None
     closed = {"archival_category": category, "closed_on": on.isoformat(),
