@@ -13,15 +13,16 @@ import base64
 import json
 import random
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
-from pynamodb.constants import ALL_OLD
-from pynamodb.exceptions import CancellationReason, TransactWriteError, UpdateError
-from pynamodb.transactions import TransactWrite
+from pynamodb.exceptions import CancellationReason, UpdateError
 
 from chalicelib.core.settings import get_settings
+from chalicelib.db import transact
+from chalicelib.db.transact import Write
 from chalicelib.modules import submissions
 from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.logic import format_sign
@@ -29,6 +30,8 @@ from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Plan
 from chalicelib.modules.cases.resources import CaseTable
 
 MAX_ATTEMPTS = 100
+ONCE = "once"  # the label of the write that guards a registration against being done twice
+T = TypeVar("T")
 
 
 class CounterContention(Exception):
@@ -72,6 +75,27 @@ class DynamoCases:
 
     def register(self, plan: Plan, filing: Filing, *, at: datetime, notify: bool) -> Case | None:
         """Register `filing`; None if it already was (by an earlier delivery of the same message)."""
+
+        def writes(number: int, sign: str) -> tuple[Case, list[Write]]:
+            case = Case.of(filing, plan, sign=sign, number=number, at=at)
+            item = CaseTable(pk=inbox_pk(plan.terc, plan.department), sk=case_sk(at, case.case_id),
+                             case_id=case.case_id, case_sign=case.sign, owner=filing.owner,
+                             email=filing.facts.email or None,
+                             state_key=state_key(plan.terc, plan.department, "zarejestrowana"),
+                             record=json.dumps(case.record(), ensure_ascii=False))
+            marked = submissions.mark_registered(filing.owner, filing.submission_id, case_sign=case.sign,
+                                                 department=plan.department, due_date=plan.due_date, at=at,
+                                                 notify=notify)
+            return case, [Write("case", item, kind="put", condition=CaseTable.sk.does_not_exist()),
+                          Write(ONCE, marked.item, actions=marked.actions, condition=marked.condition)]
+
+        return self.register_numbered(plan, writes)
+
+    def register_numbered(self, plan: Plan, writes: Callable[[int, str], tuple[T, list[Write]]]) -> T | None:
+        """Write a case under the department's next number: `writes(number, sign)` gives the case and its writes,
+        committed in one transaction with the counter's advance. None if the write labelled `ONCE` (the guard that
+        this case is registered once: the submission's mark, ...) finds it registered before.
+        """
         pk = inbox_pk(plan.terc, plan.department)
         key = (plan.terc, plan.department, plan.jrwa, plan.year)
         for attempt in range(MAX_ATTEMPTS):
@@ -79,42 +103,27 @@ class DynamoCases:
             if last is None:
                 last = self.last_number(*key)
             number = last + 1
-            case = Case.of(filing, plan, sign=format_sign(plan.department, plan.jrwa, number, plan.year),
-                           number=number, at=at)
-            counter = CaseTable(pk=pk, sk=counter_sk(plan.jrwa, plan.year))
-            item = CaseTable(pk=pk, sk=case_sk(at, case.case_id), case_id=case.case_id, case_sign=case.sign,
-                             owner=filing.owner, email=filing.facts.email or None,
-                             state_key=state_key(plan.terc, plan.department, "zarejestrowana"),
-                             record=json.dumps(case.record(), ensure_ascii=False))
-            marked = submissions.mark_registered(filing.owner, filing.submission_id, case_sign=case.sign,
-                                                 department=plan.department, due_date=plan.due_date, at=at,
-                                                 notify=notify)
+            result, more = writes(number, format_sign(plan.department, plan.jrwa, number, plan.year))
+            counter = Write("counter", CaseTable(pk=pk, sk=counter_sk(plan.jrwa, plan.year)),
+                            actions=[CaseTable.last.set(number)], return_old=True,
+                            condition=(CaseTable.last == last) if last else CaseTable.last.does_not_exist())
             try:
-                with TransactWrite(connection=self._connection) as tx:
-                    tx.update(counter, actions=[CaseTable.last.set(number)],
-                              condition=(CaseTable.last == last) if last else CaseTable.last.does_not_exist(),
-                              return_values=ALL_OLD)
-                    tx.save(item, condition=CaseTable.sk.does_not_exist())
-                    tx.update(marked.item, actions=marked.actions, condition=marked.condition)
-            except TransactWriteError as exc:
-                # PynamoDB sends puts before updates: the reasons come as [case, counter, submission].
-                reasons = [r.code if r else None for r in exc.cancellation_reasons]
-                _, counter_failed, registered_before = (
-                    (reasons + [None] * 3)[i] == "ConditionalCheckFailed" for i in range(3))
-                if registered_before:
+                transact.write(self._connection, [counter, *more])
+            except transact.Cancelled as exc:
+                if exc.failed(ONCE):
                     return None
-                if counter_failed or "TransactionConflict" in reasons:
+                if exc.failed("counter") or exc.conflict:
                     # Someone took this number first: go on from the counter the failure returned (or read it
                     # again), after a little jitter.
                     self._seen.pop(key, None)
-                    current = _counter_of(exc.cancellation_reasons[1] if counter_failed else None)
+                    current = _counter_of(exc.reasons.get("counter")) if exc.failed("counter") else None
                     if current is not None:
                         self._seen[key] = current
                     time.sleep(random.uniform(0.005, 0.02 * min(attempt + 1, 10)))  # noqa: S311
                     continue
                 raise
             self._seen[key] = number
-            return case
+            return result
         raise CounterContention(f"{pk}: no free number after {MAX_ATTEMPTS} attempts")
 
     def inbox(self, terc: str, department: str, *, limit: int, after: str | None, state: str | None = None,
