@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, Route, expect
 
 from tests.browser.conftest import Portal, new_portal
 from tests.browser.test_keyboard import COUNT_POINTER, FOCUS_RING, focus_style, tab_to, type_into
+from tests.browser.test_pages import SIDEWAYS
 from tests.browser.test_staff import PIASECZNO, bearer, registered_application
 from tests.e2e.conftest import Stack
 
@@ -73,6 +74,7 @@ def test_the_clerk_works_a_case_to_its_end_and_the_resident_follows_it(portal: P
     expect(page.locator("main")).to_contain_text("art. 35 § 5 KPA: czas na uzupełnienie braków")
     for gap in GAPS:
         expect(page.locator("main")).to_contain_text(gap)
+    assert "null" not in page.locator("main").inner_text()
     portal.check("61-sprawa-wezwanie")
 
     # Too early to leave the application unexamined: the Polish 409, the page unchanged.
@@ -108,6 +110,7 @@ def test_the_clerk_works_a_case_to_its_end_and_the_resident_follows_it(portal: P
     expect(answer).to_have_attribute("href", f"uzupelnienie.html?sprawa={case_id}")
     shown = resident.locator("main").inner_text()
     assert "Zadzwonić" not in shown and CLERK not in shown and "Wniosek niekompletny" not in shown
+    assert "null" not in shown and "undefined" not in shown
     second.check("70-moja-sprawa-wezwanie")
 
     # The clerk records the answer, settles the case with a letter and closes it.
@@ -130,6 +133,11 @@ def test_the_clerk_works_a_case_to_its_end_and_the_resident_follows_it(portal: P
     expect(resident.locator("main")).to_contain_text("Dokument: OR.0.1.2026.")
     expect(resident.get_by_role("link", name="Odpowiedz na wezwanie")).to_have_count(0)
     second.check("71-moja-sprawa-zakonczona")
+
+    # Both pages reflow at 320 px (WCAG 1.4.10): no sideways scrolling.
+    for who in (page, resident):
+        who.set_viewport_size({"width": 320, "height": 900})
+        assert who.evaluate(SIDEWAYS) <= 0, f"{who.url} scrolls sideways at 320 px"
 
 
 def test_a_clerk_of_another_department_gets_the_polish_refusal(portal: Portal) -> None:
@@ -191,7 +199,11 @@ def test_loading_not_found_and_empty_states(portal: Portal, second: Portal) -> N
     page = portal.page
     portal.sign_in("clerk", terc=PIASECZNO, department="OR", subject=CLERK)
     held: list[Route] = []
-    page.route(re.compile(r"/v1/tenants/\d+/cases/"), lambda route: held.append(route))  # the case's answer waits
+
+    def hold(route: Route) -> None:  # the case's answer waits (Playwright wants a Python function here)
+        held.append(route)
+
+    page.route(re.compile(r"/v1/tenants/\d+/cases/"), hold)
     portal.open(f"sprawa.html?jst={PIASECZNO}&id=nie-ma-takiej")
     for _ in range(200):
         if held:

@@ -33,7 +33,7 @@ async function main() {
   const last = c.summonses[c.summonses.length - 1];
   const answer = c.status === "wezwanie" && last && !last.answered_on;
   const moved = clock.due_date && clock.original_due_date && clock.due_date !== clock.original_due_date;
-  root.replaceChildren(
+  root.replaceChildren(h("div", {},  // h() leaves out what this case does not have
     h("p", {}, h("a", { href: "moje.html" }, "Wróć do moich spraw")),
     answer ? notice("warn", h("p", {}, h("strong", {}, "Urząd wzywa do uzupełnienia wniosku "),
       `do ${date(last.term_until)}. Do czasu uzupełnienia termin załatwienia sprawy nie biegnie.`),
@@ -53,6 +53,6 @@ async function main() {
     pausesTable(c.pauses, "Okresy niewliczane do terminu (art. 35 § 5 KPA)"),
     h("h2", {}, "Wezwania do uzupełnienia"), summonsList(c.summonses),
     h("h2", { id: "etapy" }, "Etapy sprawy"),
-    h("ol", { class: "cards", id: "lista-etapow", "aria-labelledby": "etapy" }, c.stages.map(stage)));
+    h("ol", { class: "cards", id: "lista-etapow", "aria-labelledby": "etapy" }, c.stages.map(stage))));
 }
 main();

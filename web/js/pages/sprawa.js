@@ -45,7 +45,7 @@ async function documents(terc, submissionId) {
   get(`/v1/tenants/${terc}/submissions/${encodeURIComponent(submissionId)}`).then((s) => box.replaceChildren(
     link("Pobierz wniosek (XML)", s.links.document, `wniosek-${s.receipt_id}.xml`),
     link("Pobierz UPP", s.links.upp, `${s.receipt_id}.xml`),
-    s.attachments.map((a) => link(`Pobierz załącznik ${a.filename}`, a.href, a.filename)),
+    ...s.attachments.map((a) => link(`Pobierz załącznik ${a.filename}`, a.href, a.filename)),
     h("p", {}, h("a", { href: `urzednik.html?id=${encodeURIComponent(submissionId)}` }, "Wniosek: podpis, uwagi i UPP")),
     state)).catch((err) => box.replaceChildren(errorNotice(err)));
   return box;
@@ -102,7 +102,7 @@ async function main() {
     const open = view.allowed.length > 0;
     const take = !c.assignee && open ? h("button", { type: "button", class: "btn", id: "przyjmij", onclick: (e) => {
       e.currentTarget.disabled = true; send("assignment", {}, "Przyjęto sprawę do prowadzenia."); } }, "Przyjmij sprawę") : null;
-    body.replaceChildren(
+    body.replaceChildren(h("div", {},  // h() leaves out the sections this clerk or state does not get
       h("p", {}, h("a", { href: "urzednik.html" }, "Wróć do skrzynki")),
       h("h2", {}, "Dane sprawy"),
       h("dl", { class: "summary", id: "dane" },
@@ -128,7 +128,7 @@ async function main() {
       h("h2", {}, "Wezwania do uzupełnienia"), summonsList(view.summonses),
       h("h2", {}, "Historia sprawy"), history(view.history),
       h("h2", {}, "Notatki wewnętrzne"), notes(view.notes), noteForm(send),
-      h("h2", {}, "Dokumenty wniosku"), docs);
+      h("h2", {}, "Dokumenty wniosku"), docs));
   }
 
   try {
