@@ -44,7 +44,9 @@ def mint_token(request: dict[str, Any]) -> str:
         value = str(request.get(key) or "").strip()
         if value:
             claims[key] = value[:200]
-    return dev_issuer.issue(**claims, name=str(request.get("name") or "")[:200] or None)
+    # A department head (clerk only): the flag Cognito carries as custom:department_head.
+    head = role == "clerk" and request.get("department_head") is True
+    return dev_issuer.issue(**claims, name=str(request.get("name") or "")[:200] or None, department_head=head)
 
 
 def _binary(data: bytes, content_type: str) -> bytes:

@@ -16,9 +16,11 @@ async function main() {
   const pesel = h("input", { type: "text", id: "pesel", name: "pesel", value: "44051401359", inputmode: "numeric" });
   const terc = h("select", { id: "jst", name: "terc" }, h("option", { value: "" }, "– brak –"), tenants.items.map((t) => h("option", { value: t.terc }, `${t.name} (${t.terc})`)));
   const department = h("input", { type: "text", id: "komorka", name: "department", autocapitalize: "characters" });
+  const head = h("input", { type: "checkbox", id: "kierownik", name: "department_head" });
   const error = h("div", { role: "alert" });
   const staffOnly = h("div", {}, field("jst", "Jednostka (JST)", terc, "Dla urzędnika i administratora JST."),
-    field("komorka", "Komórka (symbol)", department, "Urzędnik przypisany do komórki, np. OR; puste – cały urząd."));
+    field("komorka", "Komórka (symbol)", department, "Urzędnik przypisany do komórki, np. OR; puste – cały urząd."),
+    h("div", { class: "choice field" }, head, h("label", { for: "kierownik" }, "Kierownik komórki (urzędnik, który przydziela sprawy)")));
   const residentOnly = h("div", {}, field("nazwa", "Imię i nazwisko", name), field("pesel", "PESEL", pesel, "Demo: Jan Kowalski z demonstracyjnego PKI."));
   const sync = () => { residentOnly.hidden = role.value !== "resident"; staffOnly.hidden = role.value === "resident"; };
   role.addEventListener("change", sync);
@@ -29,7 +31,7 @@ async function main() {
     h("form", { id: "logowanie-lokalne", onsubmit: async (e) => {
       e.preventDefault();
       const body = { role: role.value, subject: subject.value, ...(role.value === "resident"
-        ? { name: name.value, pesel: pesel.value } : { terc: terc.value, department: department.value.trim().toUpperCase() }) };
+        ? { name: name.value, pesel: pesel.value } : { terc: terc.value, department: department.value.trim().toUpperCase(), department_head: head.checked }) };
       const r = await fetch("/lokalnie/token", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
       const data = await r.json();
       if (!r.ok) { error.replaceChildren(h("p", { class: "field-error" }, "Błąd: " + data.error.message)); return; }

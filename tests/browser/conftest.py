@@ -72,7 +72,7 @@ class Portal:
         return self.page
 
     def sign_in(self, role: str, *, terc: str | None = None, department: str = "", subject: str = "",
-                name: str = "Jan Kowalski", pesel: str = "44051401359", back: str = "") -> None:
+                name: str = "Jan Kowalski", pesel: str = "44051401359", back: str = "", head: bool = False) -> None:
         """The local development sign-in page, as a person would use it."""
         self.open("lokalnie/logowanie.html" + (f"?wroc={back}" if back else ""))
         page = self.page
@@ -86,6 +86,8 @@ class Portal:
             if terc:
                 page.select_option("#jst", terc)
             page.fill("#komorka", department)
+            if head:
+                page.check("#kierownik")
         page.get_by_role("button", name="Zaloguj (lokalnie)").click()
         page.wait_for_url(lambda url: "logowanie" not in url)
 

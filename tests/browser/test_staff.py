@@ -24,9 +24,9 @@ def bearer(**claims: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {mint_token(claims)}"}
 
 
-def registered_application(stack: Stack, terc: str = PIASECZNO) -> dict[str, Any]:
+def registered_application(stack: Stack, terc: str = PIASECZNO, *, subject: str = "") -> dict[str, Any]:
     """A resident's letter (pismo ogólne) submitted through the API and registered by the worker."""
-    resident = bearer(role="resident", subject=f"urzad-{uuid.uuid4().hex[:8]}", pesel="44051401359",
+    resident = bearer(role="resident", subject=subject or f"urzad-{uuid.uuid4().hex[:8]}", pesel="44051401359",
                       name="Jan Kowalski")
     data = {"rodzaj_nadawcy": "osoba-fizyczna",
             "nadawca": {"first_name": "Jan", "last_name": "Kowalski", "pesel": "44051401359"},
@@ -55,7 +55,9 @@ def test_clerk_sees_the_application_in_the_departments_inbox(portal: Portal) -> 
     expect(row).to_contain_text("Pismo ogólne do urzędu")
     portal.check("20-urzednik-skrzynka")
 
-    row.get_by_role("link", name=application["case_sign"]).click()
+    row.get_by_role("link", name=application["case_sign"]).click()  # the case's page, and from it the submission
+    expect(page.locator("h1")).to_have_text(f"Sprawa {application['case_sign']}")
+    page.get_by_role("link", name="Wniosek: podpis, uwagi i UPP").click()
     expect(page.locator("h1")).to_have_text(f"Wniosek {application['case_sign']}")
     details = page.locator("dl.summary")
     expect(details).to_contain_text(application["receipt_id"])

@@ -17,6 +17,15 @@ def test_dev_sign_in_mints_a_token_for_the_chosen_role_and_office() -> None:
     assert shown == ("clerk", "urzednik", "1418043", "OR")
 
 
+def test_dev_sign_in_marks_a_department_head_only_for_a_clerk_who_asked() -> None:
+    def head(request: dict[str, object]) -> object:
+        return jwt.decode(mint_token(request), options={"verify_signature": False}).get("department_head")
+
+    assert head({"role": "clerk", "terc": "1418043", "department": "OR", "department_head": True}) is True
+    assert head({"role": "clerk", "terc": "1418043", "department": "OR"}) is None
+    assert head({"role": "resident", "department_head": True}) is None
+
+
 def test_dev_sign_in_gives_a_resident_the_pesel_and_name_entered() -> None:
     token = mint_token({"role": "resident", "pesel": "44051401359", "name": "Jan Maria Kowalski"})
     claims = jwt.decode(token, options={"verify_signature": False})

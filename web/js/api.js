@@ -26,7 +26,8 @@ export function claims() {
     const c = JSON.parse(new TextDecoder().decode(bytes));
     if (c.exp && c.exp * 1000 < Date.now()) { signOut(); return null; }
     return { role: c.role || c["custom:role"], terc: c.terc || c["custom:terc"],
-      department: c.department || c["custom:department"], subject: c.sub, name: c.name, pesel: c.pesel };
+      department: c.department || c["custom:department"], subject: c.sub, name: c.name, pesel: c.pesel,
+      head: c.department_head === true || c["custom:department_head"] === "true" };
   } catch { return null; }
 }
 

@@ -1,6 +1,7 @@
-// The resident's drafts and applications: state, case sign and due date once registered, the documents.
+// The resident's drafts, cases (e-informacja, each linked to its page) and applications with their documents.
 import { api, get } from "../api.js";
 import { $, date, dateTime, downloadLink, errorNotice, h, layout, requireRole, STATUS } from "../ui.js";
+import { stateTag } from "../sprawy.js";
 
 function fetchButton(label, path, filename, state) {
   return h("button", { type: "button", class: "btn secondary", onclick: async () => {
@@ -13,9 +14,10 @@ async function main() {
   const who = await layout();
   const root = $("#strona");
   if (!requireRole(who, ["resident"], root)) return;
-  let drafts, mine;
+  let drafts, mine, cases;
   try {
     drafts = await get("/v1/me/drafts");
+    cases = await get("/v1/me/cases");
     mine = await get("/v1/me/submissions");
   } catch (err) { root.replaceChildren(errorNotice(err)); return; }
   const state = h("p", { class: "status", role: "status" });
@@ -26,6 +28,12 @@ async function main() {
       h("h3", {}, h("a", { href: `wniosek.html?szkic=${d.draft_id}` }, `Dokończ: ${d.service}`)),
       h("p", { class: "muted" }, `JST ${d.terc} · zapisano ${dateTime(d.updated_at)} · szkic ważny do ${date(d.expires_at)}`))))
       : h("p", {}, "Nie masz zapisanych wersji roboczych."),
+    h("h2", { id: "sprawy" }, "Sprawy"),
+    cases.items.length ? h("ul", { class: "cards", "aria-labelledby": "sprawy" }, cases.items.map((c) => h("li", {},
+      h("h3", {}, h("a", { href: `moja-sprawa.html?id=${encodeURIComponent(c.case_id)}` }, `${c.case_sign}: ${c.service_name}`)),
+      h("p", {}, stateTag(c.status, c.state_label), " ", `Zarejestrowano ${date(c.registered_at)} · termin załatwienia: `,
+        c.due_date ? date(c.due_date) : "niezwłocznie"))))
+      : h("p", {}, "Nie masz jeszcze spraw w urzędach. Sprawa pojawi się tu po zarejestrowaniu wniosku."),
     h("h2", { id: "wnioski" }, "Złożone wnioski"), state,
     items.length ? h("ul", { class: "cards", "aria-labelledby": "wnioski" }, items.map((s) => h("li", {},
       h("h3", {}, s.service_name),

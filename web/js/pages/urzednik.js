@@ -1,7 +1,8 @@
-// The clerk's inbox (ESP): the department's cases newest first, paged; a submission with signer, flags,
-// attachments, the document and the UPP.
+// The clerk's inbox (ESP): the department's cases newest first, paged, all or in one state or the clerk's own,
+// each linked to its case page; a submission with signer, flags, attachments, the document and the UPP.
 import { api, get } from "../api.js";
 import { $, date, dateTime, downloadLink, errorNotice, h, layout, params, requireRole } from "../ui.js";
+import { STATE, stateTag } from "../sprawy.js";
 
 const FLAG = { signer_not_applicant: "podpisał ktoś inny niż wnioskodawca" };
 
@@ -52,22 +53,35 @@ async function main() {
       const asked = ++latest;  // only the last page asked for is shown, whatever order the answers come in
       count.textContent = "Wczytywanie…";
       nav.replaceChildren();  // no paging from a page that is being replaced
-      const q = new URLSearchParams({ limit: "10", ...(who.department ? {} : { department }), ...(pages[index] && { next: pages[index] }) });
+      const q = new URLSearchParams({ limit: "10", ...(who.department ? {} : { department }), ...filters(),
+        ...(pages[index] && { next: pages[index] }) });
       const box = await get(`/v1/tenants/${who.terc}/inbox?${q}`);
       if (asked !== latest) return;
       pages[index + 1] = box.next;
-      count.textContent = `Komórka ${box.department}: strona ${index + 1}, spraw na stronie: ${box.count}`;
+      count.textContent = `Komórka ${box.department}${shown.value ? ", " + shown.selectedOptions[0].textContent : ""}: strona ${index + 1}, spraw na stronie: ${box.count}`;
       table.replaceChildren(box.items.length ? h("table", {}, h("caption", { class: "visually-hidden" }, "Sprawy, najnowsze najpierw"),
-        h("thead", {}, h("tr", {}, ["Znak sprawy", "Usługa", "Wnioskodawca", "Zarejestrowano", "Termin", "Uwagi"].map((t) => h("th", { scope: "col" }, t)))),
+        h("thead", {}, h("tr", {}, ["Znak sprawy", "Usługa", "Stan", "Prowadzi", "Wnioskodawca", "Zarejestrowano", "Termin", "Uwagi"].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, box.items.map((c) => h("tr", {},
-          h("td", {}, h("a", { href: `urzednik.html?id=${c.submission_id}` }, c.case_sign)), h("td", {}, c.service_name),
+          h("td", {}, h("a", { href: `sprawa.html?jst=${who.terc}&id=${encodeURIComponent(c.case_id || c.submission_id)}` }, c.case_sign)),
+          h("td", {}, c.service_name), h("td", {}, stateTag(c.status)),
+          h("td", {}, c.assignee ? (c.assignee === who.subject ? "Ty" : c.assignee) : "—"),
           h("td", {}, c.applicant || "—"), h("td", {}, dateTime(c.registered_at)), h("td", {}, c.due_date ? date(c.due_date) : c.deadline),
           h("td", {}, c.flags.length ? c.flags.map((f) => FLAG[f] || f).join(", ") : c.signed ? "podpisany" : "—")))))
-        : h("p", {}, "Brak spraw."));
+        : h("p", {}, shown.value ? "Brak spraw spełniających warunek." : "Brak spraw."));
       nav.replaceChildren(
         index > 0 ? h("button", { type: "button", class: "btn secondary", onclick: () => load(index - 1) }, "Poprzednia strona") : null,
         box.next ? h("button", { type: "button", class: "btn secondary", onclick: () => load(index + 1) }, "Następna strona") : null);
     }
+    // One filter at a time (each is its own index in the API): the clerk's own cases, or one state.
+    const shown = h("select", { id: "filtr", name: "filtr" }, h("option", { value: "" }, "wszystkie sprawy"),
+      h("option", { value: "moje" }, "moje sprawy"),
+      Object.entries(STATE).map(([v, l]) => h("option", { value: "stan:" + v }, `w stanie: ${l}`)));
+    const filters = () => shown.value === "moje" ? { assignee: who.subject }
+      : shown.value ? { state: shown.value.slice(5) } : {};
+    const filterForm = h("form", { class: "filters", onsubmit: (e) => {
+      e.preventDefault(); pages.length = 1; load(0).catch((err) => table.replaceChildren(errorNotice(err))); } },
+      h("div", { class: "field" }, h("label", { for: "filtr" }, "Pokaż"), shown),
+      h("div", { class: "field" }, h("button", { class: "btn secondary", type: "submit" }, "Filtruj")));
     const symbol = h("input", { type: "text", id: "komorka", value: department, autocapitalize: "characters", spellcheck: "false" });
     // A clerk without an assignment (kancelaria) picks the department's inbox by its symbol.
     const chooser = who.department ? h("p", {}, `Twoja komórka: ${who.department}`) : h("form", { onsubmit: (e) => {
@@ -75,7 +89,7 @@ async function main() {
       load(0).catch((err) => table.replaceChildren(errorNotice(err))); } },
       h("div", { class: "field" }, h("label", { for: "komorka" }, "Komórka (symbol)", h("span", { class: "hint" }, "np. OR, GK, OS")), symbol),
       h("button", { class: "btn secondary", type: "submit" }, "Pokaż skrzynkę"));
-    root.replaceChildren(h("p", {}, tenant.office_name), chooser, count, table, nav);
+    root.replaceChildren(h("p", {}, tenant.office_name), chooser, filterForm, count, table, nav);
     await load(0);
   } catch (err) { root.replaceChildren(errorNotice(err)); }
 }

@@ -1,0 +1,144 @@
+// The clerk's case page: registration facts, state, the KPA clock and its pauses, history, summonses, internal
+// notes, the assignment and the allowed changes of state. Every change is sent with If-Match (the ETag read):
+// a 409 (changed meanwhile, a change not allowed, a term not passed yet) is shown in Polish with a way to reload.
+import { api, get } from "../api.js";
+import { $, date, dateTime, downloadLink, errorNotice, h, layout, notice, params, requireRole } from "../ui.js";
+import { assignForm, noteForm, transitionForm } from "../sprawa-formy.js";
+import { clockText, dueText, pausesTable, stateLabel, stateTag, summonsList } from "../sprawy.js";
+
+const NO_ACCESS = { 403: "Brak dostępu do tej sprawy", 404: "Nie znaleziono sprawy" };
+
+function change(e) {
+  if (e.kind === "assignment") return `Przydział: ${e.assignee || "—"}`;
+  const parts = [`${stateLabel(e.from)} → ${stateLabel(e.to)}`];
+  if (e.gaps) parts.push(`braki: ${e.gaps.join("; ")}`);
+  if (e.term_until) parts.push(`termin na uzupełnienie do ${date(e.term_until)}`);
+  if (e.document) parts.push(`dokument: ${e.document}`);
+  if (e.office) parts.push(`przekazano do: ${e.office}`);
+  if (e.due_date) parts.push(`nowy termin załatwienia: ${date(e.due_date)}`);
+  if (e.inform_party) parts.push("strona zawiadomiona");
+  return parts.join(" · ");
+}
+
+function history(entries) {
+  if (!entries.length) return h("p", {}, "Sprawa nie była jeszcze zmieniana.");
+  return h("div", { class: "table-wrap" }, h("table", {}, h("caption", { class: "visually-hidden" }, "Historia sprawy"),
+    h("thead", {}, h("tr", {}, ["Kiedy", "Kto", "Zmiana", "Uzasadnienie"].map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, entries.map((e) => h("tr", {}, h("td", {}, dateTime(e.at)), h("td", {}, e.by_name || e.by),
+      h("td", {}, change(e)), h("td", {}, e.reason))))));
+}
+
+function notes(items) {
+  if (!items.length) return h("p", {}, "Brak notatek.");
+  return h("ul", { class: "cards" }, items.map((n) => h("li", {},
+    h("p", { class: "muted" }, `${dateTime(n.at)} · ${n.by_name || n.by}`), h("p", {}, n.text))));
+}
+
+// The submission's files through the routes the inbox uses: document, UPP, attachments.
+async function documents(terc, submissionId) {
+  const box = h("div", {}, h("p", { class: "muted" }, "Wczytywanie dokumentów…"));
+  const state = h("p", { class: "status", role: "status" });
+  const link = (label, path, name) => h("button", { type: "button", class: "btn secondary", onclick: async () => {
+    try { const { data } = await api(path); await downloadLink(data.url, name); state.textContent = `Pobrano: ${name}`; }
+    catch (err) { state.replaceChildren(errorNotice(err)); }
+  } }, label);
+  get(`/v1/tenants/${terc}/submissions/${encodeURIComponent(submissionId)}`).then((s) => box.replaceChildren(
+    link("Pobierz wniosek (XML)", s.links.document, `wniosek-${s.receipt_id}.xml`),
+    link("Pobierz UPP", s.links.upp, `${s.receipt_id}.xml`),
+    ...s.attachments.map((a) => link(`Pobierz załącznik ${a.filename}`, a.href, a.filename)),
+    h("p", {}, h("a", { href: `urzednik.html?id=${encodeURIComponent(submissionId)}` }, "Wniosek: podpis, uwagi i UPP")),
+    state)).catch((err) => box.replaceChildren(errorNotice(err)));
+  return box;
+}
+
+function conflict(err, reload) {
+  const allowed = err.code === "transition_not_allowed" ? err.details.map((d) => stateLabel(d.code)) : [];
+  return notice("bad", h("p", {}, h("strong", {}, err.status === 409 ? "Nie zapisano zmiany. " : "Błąd: "), err.message),
+    allowed.length ? h("p", {}, `Dozwolone teraz: ${allowed.join(", ")}.`) : null,
+    allowed.length === 0 && err.code === "transition_not_allowed" ? h("p", {}, "Sprawy nie można już przenieść do innego stanu.") : null,
+    err.status === 409 || err.status === 403
+      ? h("button", { type: "button", class: "btn secondary", onclick: reload }, "Wczytaj sprawę ponownie") : null);
+}
+
+async function main() {
+  const who = await layout();
+  const root = $("#strona");
+  if (!requireRole(who, ["clerk"], root)) return;
+  const p = params();
+  const terc = p.get("jst") || who.terc;
+  const id = p.get("id");
+  if (!id || !terc) { root.replaceChildren(notice("warn", h("p", {}, "Wskaż sprawę w adresie strony: ?jst=TERC&id=…"))); return; }
+  const base = `/v1/tenants/${terc}/cases/${encodeURIComponent(id)}`;
+  const message = h("div", { id: "komunikat", tabindex: "-1" });
+  const body = h("div");
+  let etag = null;
+  let docs = null;
+
+  const say = (content) => { message.replaceChildren(content); message.focus(); };
+  async function reload() {
+    try { const { data, headers } = await api(base); show(data, headers); say(notice("ok", h("p", {}, "Wczytano aktualny stan sprawy."))); }
+    catch (err) { say(conflict(err, reload)); }
+  }
+  // One change: with the ETag read; on success the answer is the case as it is now.
+  async function send(path, payload, done) {
+    try {
+      const { data, headers } = await api(`${base}/${path}`, { method: "POST", body: payload, headers: etag ? { "If-Match": etag } : {} });
+      show(data, headers);
+      say(notice("ok", h("p", {}, done)));
+    } catch (err) {
+      if (err.status === 422 && err.details.length) return err.details;
+      say(conflict(err, reload));
+    }
+    return null;
+  }
+
+  function show(view, headers) {
+    etag = headers.get("ETag") || `"${view.version}"`;
+    const c = view.case;
+    const clock = view.clock;
+    document.title = `Sprawa ${c.case_sign} – e-Urząd`;
+    $("#tytul").textContent = `Sprawa ${c.case_sign}`;
+    const mine = c.assignee && c.assignee === who.subject;
+    const open = view.allowed.length > 0;
+    const take = !c.assignee && open ? h("button", { type: "button", class: "btn", id: "przyjmij", onclick: (e) => {
+      e.currentTarget.disabled = true; send("assignment", {}, "Przyjęto sprawę do prowadzenia."); } }, "Przyjmij sprawę") : null;
+    body.replaceChildren(h("div", {},  // h() leaves out the sections this clerk or state does not get
+      h("p", {}, h("a", { href: "urzednik.html" }, "Wróć do skrzynki")),
+      h("h2", {}, "Dane sprawy"),
+      h("dl", { class: "summary", id: "dane" },
+        h("dt", {}, "Stan"), h("dd", { id: "stan" }, stateTag(c.status, view.state_label)),
+        h("dt", {}, "Usługa"), h("dd", {}, c.service_name),
+        h("dt", {}, "Wnioskodawca"), h("dd", {}, c.applicant || "—"),
+        h("dt", {}, "Komórka"), h("dd", {}, c.department),
+        h("dt", {}, "Zarejestrowano"), h("dd", {}, dateTime(c.registered_at)),
+        h("dt", {}, "Prowadzi"), h("dd", { id: "prowadzi" }, c.assignee ? (mine ? `${c.assignee} (Ty)` : c.assignee) : "nieprzydzielona")),
+      h("h2", {}, "Termin załatwienia (KPA)"),
+      h("dl", { class: "summary", id: "termin-kpa" },
+        h("dt", {}, "Bieg terminu"), h("dd", {}, clockText(clock)),
+        h("dt", {}, "Data wpływu"), h("dd", {}, date(clock.started_on)),
+        h("dt", {}, "Termin pierwotny"), h("dd", {}, clock.original_due_date ? date(clock.original_due_date) : "bez terminu (niezwłocznie)"),
+        h("dt", {}, "Termin obecny"), h("dd", {}, dueText(clock)),
+        h("dt", {}, "Dni niewliczane"), h("dd", {}, String(clock.paused_days))),
+      pausesTable(clock.pauses, "Okresy niewliczane do terminu (art. 35 § 5 KPA)"),
+      h("h2", {}, "Przydział"),
+      h("p", {}, c.assignee ? `Sprawę prowadzi: ${mine ? "Ty" : c.assignee}.` : "Sprawa nie jest jeszcze przydzielona."),
+      take, who.head && open ? assignForm(send) : null,
+      h("h2", {}, "Zmiana stanu"),
+      open ? transitionForm(view.allowed, send) : h("p", {}, `Sprawa jest ${view.state_label}: nie można już zmienić jej stanu.`),
+      h("h2", {}, "Wezwania do uzupełnienia"), summonsList(view.summonses),
+      h("h2", {}, "Historia sprawy"), history(view.history),
+      h("h2", {}, "Notatki wewnętrzne"), notes(view.notes), noteForm(send),
+      h("h2", {}, "Dokumenty wniosku"), docs));
+  }
+
+  try {
+    const { data, headers } = await api(base);
+    docs = await documents(terc, data.case.submission_id);
+    root.replaceChildren(message, body);
+    show(data, headers);
+  } catch (err) {
+    if (NO_ACCESS[err.status]) $("#tytul").textContent = NO_ACCESS[err.status];
+    root.replaceChildren(errorNotice(err), h("p", {}, h("a", { href: "urzednik.html" }, "Wróć do skrzynki")));
+  }
+}
+main();

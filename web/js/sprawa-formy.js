@@ -1,0 +1,135 @@
+// The clerk's forms on a case: a change of state asking for what each state needs, a note, an assignment.
+// Each checks what it can before sending (field errors and an error summary, as on the application form);
+// `send(path, body, done)` posts with the case's ETag and returns the API's 422 details, if any.
+import { h } from "./ui.js";
+import { stateLabel } from "./sprawy.js";
+
+const MIN_SUMMONS_DAYS = 7;  // art. 64 § 2 KPA
+const API_FIELD = { to: "nowy-stan", reason: "uzasadnienie", gaps: "braki", term_days: "termin", document: "dokument",
+  office: "organ", text: "notatka", clerk: "pracownik" };
+
+// A labelled control with its hint and its (hidden) error, tied by aria-describedby.
+function field(id, label, control, hint) {
+  const slot = h("p", { class: "field-error", id: `${id}-blad`, hidden: true });
+  control.setAttribute("aria-describedby", [hint && `${id}-pomoc`, `${id}-blad`].filter(Boolean).join(" "));
+  const box = h("div", { class: "field" }, h("label", { for: id }, label,
+    hint ? h("span", { class: "hint", id: `${id}-pomoc` }, hint) : null), slot, control);
+  box.error = (message) => {
+    slot.hidden = !message;
+    slot.replaceChildren(...(message ? [h("span", { class: "visually-hidden" }, "Błąd: "), message] : []));
+    box.classList.toggle("has-error", Boolean(message));
+    if (message) control.setAttribute("aria-invalid", "true"); else control.removeAttribute("aria-invalid");
+  };
+  return box;
+}
+
+// Field errors on the form and a summary linking to each, focused; nothing shown when there are none.
+function showErrors(form, summaryBox, errors) {
+  for (const box of form.querySelectorAll(".field")) box.error?.(null);
+  if (!errors.length) { summaryBox.replaceChildren(); return false; }
+  for (const e of errors) form.querySelector(`#${e.id}`)?.closest(".field")?.error?.(e.message);
+  const box = h("div", { class: "error-summary", role: "alert", tabindex: "-1", "aria-labelledby": `${form.id}-bledy` },
+    h("h2", { id: `${form.id}-bledy` }, "Popraw błędy w formularzu"),
+    h("ul", {}, errors.map((e) => h("li", {}, h("a", { href: `#${e.id}`, onclick: (ev) => {
+      ev.preventDefault(); form.querySelector(`#${e.id}`)?.focus(); } }, e.message)))));
+  summaryBox.replaceChildren(box);
+  box.focus();
+  return true;
+}
+
+// The server's 422 details on the fields they name (others on the first field).
+const fromApi = (details, fallback) => details.map((d) => ({ id: API_FIELD[String(d.field).split(".").pop()] || fallback,
+  message: d.message }));
+
+function wire(form, errorsBox, check, post, fallback) {
+  form.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const button = form.querySelector("button[type=submit]");
+    const { errors, body } = check();
+    if (showErrors(form, errorsBox, errors)) return;
+    button.disabled = true;
+    try {
+      const details = await post(body);
+      if (details) showErrors(form, errorsBox, fromApi(details, fallback));
+    } finally { button.disabled = false; }
+  });
+}
+
+export function transitionForm(allowed, send) {
+  const errors = h("div");
+  const radios = allowed.map((s) => h("div", { class: "choice" },
+    h("input", { type: "radio", name: "to", id: `do-${s}`, value: s }), h("label", { for: `do-${s}` }, stateLabel(s))));
+  const gaps = h("textarea", { id: "braki", name: "gaps", rows: 4 });
+  const term = h("input", { type: "number", id: "termin", name: "term_days", min: String(MIN_SUMMONS_DAYS), max: "365",
+    value: String(MIN_SUMMONS_DAYS), inputmode: "numeric" });
+  const documentRef = h("input", { type: "text", id: "dokument", name: "document" });
+  const office = h("input", { type: "text", id: "organ", name: "office" });
+  const reason = h("textarea", { id: "uzasadnienie", name: "reason", rows: 3 });
+  const summons = h("div", { hidden: true },
+    field("braki", "Braki do uzupełnienia", gaps, "Każdy brak w osobnym wierszu; strona zobaczy je w wezwaniu."),
+    field("termin", "Termin na uzupełnienie (dni)", term, "Co najmniej 7 dni od dziś (art. 64 § 2 KPA)."));
+  const settled = h("div", { hidden: true }, field("dokument", "Znak pisma lub decyzji", documentRef,
+    "Dokument, którym załatwiono sprawę, np. OR.0.1.2026."));
+  const forwarded = h("div", { hidden: true }, field("organ", "Organ właściwy", office,
+    "Urząd, do którego sprawa jest przekazywana (art. 65 KPA)."));
+  const picked = () => radios.map((r) => r.querySelector("input")).find((i) => i.checked)?.value;
+  const sync = () => { const to = picked(); summons.hidden = to !== "wezwanie"; settled.hidden = to !== "zalatwiona";
+    forwarded.hidden = to !== "przekazana"; };
+  const states = h("fieldset", { id: "nowy-stan", tabindex: "-1", "aria-describedby": "nowy-stan-blad" },
+    h("legend", {}, "Nowy stan sprawy"), h("p", { class: "field-error", id: "nowy-stan-blad", hidden: true }), radios);
+  states.classList.add("field");
+  states.error = (message) => { const slot = states.querySelector(".field-error"); slot.hidden = !message;
+    slot.replaceChildren(...(message ? [h("span", { class: "visually-hidden" }, "Błąd: "), message] : [])); };
+  states.addEventListener("change", sync);
+  const form = h("form", { id: "zmiana-stanu", novalidate: true }, errors, states, summons, settled, forwarded,
+    field("uzasadnienie", "Uzasadnienie", reason, "Zapisywane w historii sprawy; strona go nie widzi."),
+    h("button", { class: "btn", type: "submit" }, "Zmień stan sprawy"));
+  wire(form, errors, () => {
+    const to = picked();
+    const body = { to, reason: reason.value.trim() };
+    const found = [];
+    if (!to) found.push({ id: "nowy-stan", message: "Wybierz nowy stan sprawy." });
+    if (to === "wezwanie") {
+      body.gaps = gaps.value.split("\n").map((g) => g.trim()).filter(Boolean);
+      body.term_days = Number(term.value);
+      if (!body.gaps.length) found.push({ id: "braki", message: "Wpisz co najmniej jeden brak do uzupełnienia." });
+      if (!/^\d+$/.test(term.value.trim()) || body.term_days < MIN_SUMMONS_DAYS || body.term_days > 365) {
+        found.push({ id: "termin", message: "Termin na uzupełnienie: od 7 do 365 dni." });
+      }
+    }
+    if (to === "zalatwiona") { body.document = documentRef.value.trim();
+      if (!body.document) found.push({ id: "dokument", message: "Podaj znak pisma lub decyzji." }); }
+    if (to === "przekazana") { body.office = office.value.trim();
+      if (!body.office) found.push({ id: "organ", message: "Wskaż organ właściwy." }); }
+    if (!body.reason) found.push({ id: "uzasadnienie", message: "Wpisz uzasadnienie zmiany." });
+    return { errors: found, body };
+  }, (body) => send("transitions", body, `Zmieniono stan sprawy na: ${stateLabel(body.to)}.`), "uzasadnienie");
+  return form;
+}
+
+export function noteForm(send) {
+  const errors = h("div");
+  const text = h("textarea", { id: "notatka", name: "text", rows: 3 });
+  const form = h("form", { id: "nowa-notatka", novalidate: true }, errors,
+    field("notatka", "Nowa notatka wewnętrzna", text, "Widoczna tylko dla pracowników urzędu, nigdy dla strony."),
+    h("button", { class: "btn secondary", type: "submit" }, "Dodaj notatkę"));
+  wire(form, errors, () => {
+    const body = { text: text.value.trim() };
+    return { errors: body.text ? [] : [{ id: "notatka", message: "Wpisz treść notatki." }], body };
+  }, (body) => send("notes", body, "Dodano notatkę."), "notatka");
+  return form;
+}
+
+// The department head assigns anyone (by their sign-in identifier).
+export function assignForm(send) {
+  const errors = h("div");
+  const clerk = h("input", { type: "text", id: "pracownik", name: "clerk", autocomplete: "off", spellcheck: "false" });
+  const form = h("form", { id: "przydzial", novalidate: true }, errors,
+    field("pracownik", "Przydziel pracownikowi", clerk, "Identyfikator pracownika (login), np. jan.nowak."),
+    h("button", { class: "btn secondary", type: "submit" }, "Przydziel"));
+  wire(form, errors, () => {
+    const body = { clerk: clerk.value.trim() };
+    return { errors: body.clerk ? [] : [{ id: "pracownik", message: "Wpisz identyfikator pracownika." }], body };
+  }, (body) => send("assignment", body, `Przydzielono sprawę: ${body.clerk}.`), "pracownik");
+  return form;
+}

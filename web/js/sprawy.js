@@ -1,0 +1,48 @@
+// A case's words shared by the clerk's and the resident's pages: the KPA states, the clock, the pauses.
+import { date, h } from "./ui.js";
+
+// As chalicelib/modules/cases/lifecycle.py names them (the API gives only the current state's label).
+export const STATE = {
+  zarejestrowana: "zarejestrowana", w_toku: "w toku", wezwanie: "wezwanie do uzupełnienia",
+  uzupelniona: "uzupełniona", pozostawiona_bez_rozpoznania: "pozostawiona bez rozpoznania", zawieszona: "zawieszona",
+  podjeta: "podjęta", przekazana: "przekazana", zalatwiona: "załatwiona", zakonczona: "zakończona", umorzona: "umorzona",
+};
+export const stateLabel = (s) => STATE[s] || s;
+
+const DONE = new Set(["zalatwiona", "zakonczona"]);
+const STOPPED = new Set(["pozostawiona_bez_rozpoznania", "przekazana", "umorzona"]);
+export function stateTag(s, label) {
+  const kind = DONE.has(s) ? "ok" : STOPPED.has(s) ? "bad" : s === "wezwanie" || s === "zawieszona" ? "warn" : "info";
+  return h("span", { class: `tag ${kind}` }, label || stateLabel(s));
+}
+
+// The clock in words: running, stopped since a day (a summons or a suspension), or ended with the case.
+export function clockText(clock) {
+  if (clock.ended) return "zakończony (sprawa nie jest już prowadzona w tym urzędzie)";
+  if (!clock.running) return `wstrzymany od ${date(clock.stopped_since)}`;
+  return "biegnie";
+}
+
+export function dueText(clock) {
+  return clock.due_date ? date(clock.due_date) : "bez terminu (niezwłocznie)";
+}
+
+// The periods that did not count towards the due date (art. 35 § 5 KPA), with their basis.
+export function pausesTable(pauses, caption) {
+  if (!pauses.length) return h("p", {}, "Bieg terminu nie był wstrzymywany.");
+  return h("div", { class: "table-wrap" }, h("table", {}, h("caption", {}, caption),
+    h("thead", {}, h("tr", {}, ["Od", "Do", "Dni", "Powód", "Podstawa"].map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, pauses.map((p) => h("tr", {}, h("td", {}, date(p.from)), h("td", {}, p.to ? date(p.to) : "trwa"),
+      h("td", {}, p.days ?? "—"), h("td", {}, stateLabel(p.state)), h("td", {}, p.basis))))));
+}
+
+// Requests to supplement: the gaps, the term and whether they were answered.
+export function summonsList(summonses) {
+  if (!summonses.length) return h("p", {}, "Nie było wezwań do uzupełnienia.");
+  return h("ol", { class: "cards" }, summonses.map((s) => h("li", {},
+    h("h3", {}, `Wezwanie z ${date(s.issued_on)}`),
+    h("dl", { class: "summary" },
+      h("dt", {}, "Braki do uzupełnienia"), h("dd", {}, h("ul", {}, s.gaps.map((g) => h("li", {}, g)))),
+      h("dt", {}, "Termin"), h("dd", {}, `${s.term_days} dni – do ${date(s.term_until)}`),
+      h("dt", {}, "Uzupełniono"), h("dd", {}, s.answered_on ? date(s.answered_on) : "jeszcze nie")))));
+}
