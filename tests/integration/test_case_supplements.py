@@ -25,7 +25,7 @@ from chalicelib.modules.submissions.intake import LEASE, Attempt
 from chalicelib.modules.submissions.models import StoredFile, Submission, SubmissionRecord
 from chalicelib.modules.submissions.repository import DynamoSubmissions
 from chalicelib.signatures import pki
-from tests import queues, samples
+from tests import queues, samples, signing
 from tests.conftest import auth
 from tests.emulator import sent_emails
 from tests.integration.test_submissions import A, application, call, me
@@ -216,3 +216,43 @@ def test_someone_elses_case_is_404_and_a_case_without_a_summons_409(
     # And a clerk token is refused on the resident's route
     assert call(api, "POST", f"/v1/me/cases/{case_id}/supplements", {"data": data},
                 {**CLERK, "Idempotency-Key": "klucz-12345"})[0] == 403
+
+
+def _signed_letter(api: Any, owner: str, demo_pki: pki.DemoPki, data: dict[str, Any]) -> bytes:
+    resp = api.http.post(f"/v1/tenants/{A}/services/{LETTER}/document", body=json.dumps({"data": data}),
+                         headers={"Content-Type": "application/json", "Accept": "application/xml", **me(owner)})
+    assert resp.status_code == 200, resp.body
+    unsigned = resp.body if isinstance(resp.body, bytes) else resp.body.encode()
+    return signing.sign_with_signxml(unsigned, demo_pki.resident, [demo_pki.intermediate.cert])
+
+
+def _post_signed(api: Any, case_id: str, owner: str, document: bytes, key: str) -> tuple[int, Any]:
+    resp = api.http.post(f"/v1/me/cases/{case_id}/supplements", body=document,
+                         headers={"Content-Type": "application/xml", **me(owner), "Idempotency-Key": key})
+    return resp.status_code, json.loads(resp.body)
+
+
+def test_a_signed_answer_must_name_its_case_and_is_accepted_with_its_signer(
+        api: Any, demo_pki: pki.DemoPki) -> None:
+    # Given a summoned case, and the party's letter signed by them (XAdES)
+    owner = f"resident-{uuid.uuid4().hex[:8]}"
+    case_id = registered_case(owner)
+    sign = summon(api, case_id)["case"]["case_sign"]
+    data = application(api, A, LETTER, subject=owner)
+    run = uuid.uuid4().hex[:8]
+
+    # When the signed letter names another case (or is not a supplement): refused, at the field, nothing queued
+    elsewhere = _signed_letter(api, owner, demo_pki, {**data, "rodzaj_pisma": "uzupelnienie",
+                                                      "znak_sprawy": "GK.6730.1.2026"})
+    status, body = _post_signed(api, case_id, owner, elsewhere, f"podpisana-{run}-1")
+    assert (status, body["error"]["code"]) == (422, "document_mismatch"), body
+    assert body["error"]["details"][0]["field"] == "data.znak_sprawy"
+    assert queues.count("registrations") == 0
+
+    # When it names this case: accepted as signed, with its UPP, answering the case
+    letter = _signed_letter(api, owner, demo_pki, {**data, "rodzaj_pisma": "uzupelnienie", "znak_sprawy": sign})
+    status, body = _post_signed(api, case_id, owner, letter, f"podpisana-{run}-2")
+    assert status == 201, body
+    assert body["signed"] is True and body["answers"] == {"case_id": case_id, "case_sign": sign}
+    assert queues.deliver(api, "registrations", "registrations")["delivered"] == 1
+    assert case_of(api, case_id)["case"]["status"] == "uzupelniona"
