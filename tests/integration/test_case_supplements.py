@@ -114,7 +114,8 @@ def test_the_party_answers_the_summons_and_the_clock_runs_again_from_the_deliver
 
     # When the party answers in the portal 5 days later
     clock.advance(days=5)
-    status, letter = answer(api, case_id, owner, data)
+    key = f"odp-{uuid.uuid4().hex[:10]}"
+    status, letter = answer(api, case_id, owner, data, key)
 
     # Then the answer is a submission of its own, with its UPP, filed with the case's department and sign
     assert status == 201, letter
@@ -164,6 +165,13 @@ def test_the_party_answers_the_summons_and_the_clock_runs_again_from_the_deliver
     assert (again["version"], len(again["supplements"]), len(again["history"])) == (
         shown["version"], 1, len(shown["history"]))
     assert len([m for m in sent_emails()[mails_before:] if email in m["To"]]) == 1
+    # And the same request again (a client retrying) gets its first answer; a new answer finds nothing open
+    status, replayed = answer(api, case_id, owner, data, key)
+    assert (status, replayed["submission_id"], replayed["receipt_id"]) == (201, letter["submission_id"],
+                                                                          letter["receipt_id"])
+    status, refused = answer(api, case_id, owner, data)
+    assert (status, refused["error"]["code"]) == (409, "no_open_summons")
+    assert queues.count("registrations") == 0
 
 
 def test_an_answer_the_clerk_overtook_is_attached_without_a_transition(

@@ -218,6 +218,14 @@ def test_a_letter_answers_only_the_case_it_names() -> None:
     read = Answering(Inner({"rodzaj_pisma": "uzupelnienie", "znak_sprawy": "FN.3120.1.2026"}), ANSWERS).read(
         None, owner=OWNER, tenant=None, service="pismo-ogolne", filer=None)  # type: ignore[arg-type]
     assert read.answers == ANSWERS
+    # a case that may not be answered now refuses before anything is read (the pipeline then replays the key's
+    # first answer, if any)
+    def closed() -> None:
+        raise Conflict("brak", code="no_open_summons")
+
+    with pytest.raises(Conflict):
+        Answering(Inner({}), ANSWERS, closed).read(None, owner=OWNER, tenant=None, service="pismo-ogolne",  # type: ignore[arg-type]
+                                                   filer=None)  # type: ignore[arg-type]
     # the same key for another case is another request
     assert Answering(Inner({}), ANSWERS).canonical != Answering(
         Inner({}), ANSWERS.model_copy(update={"case_id": "d" * 32})).canonical

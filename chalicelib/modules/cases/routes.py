@@ -142,12 +142,15 @@ def my_case_supplement(case_id: str) -> Any:
     """The party answers the open summons of their case: a general letter (form or signed XML) with its own UPP,
     filed with the case's JST and department; 404 for anyone else's case, 409 `no_open_summons`."""
     who, request = require_principal(), bp.current_request
-    record = supplements.open_summons(cases().find(None, case_id), owner=who.subject).record
+    stored = supplements.own_case(cases().find(None, case_id), owner=who.subject)
+    record = stored.record
     raw = request.raw_body
     try:
         answer = submissions.submit_answer(
             owner=who.subject, pesel=who.pesel, name=who.name, terc=record["terc"], case_id=case_id,
             case_sign=record["case_sign"], department=record["department"],
+            # checked as the request is read: once answered, the same request (same key) replays its first answer
+            still_open=lambda: supplements.open_summons(stored, owner=who.subject),
             idempotency_key=request.headers.get("idempotency-key"),
             content_type=(request.headers.get("content-type") or "").split(";")[0].strip().lower(),
             raw=raw.encode() if isinstance(raw, str) else raw or b"")

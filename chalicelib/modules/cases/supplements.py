@@ -37,11 +37,17 @@ class CaseChanging(Exception):
     """The case kept changing under the registration; the message is retried later."""
 
 
+def own_case(stored: StoredCase | None, *, owner: str) -> StoredCase:
+    """The party's own case: 404 for anyone else's, or none (revealing nothing)."""
+    if stored is None or stored.record.get("owner") != owner:
+        raise NotFound("Nie ma takiej sprawy wśród Twoich spraw.", code="case_not_found")
+    return stored
+
+
 def open_summons(stored: StoredCase | None, *, owner: str) -> StoredCase:
     """The party's case with a summons they may answer now: 404 for anyone else's case (revealing nothing),
     409 `no_open_summons` when none is open."""
-    if stored is None or stored.record.get("owner") != owner:
-        raise NotFound("Nie ma takiej sprawy wśród Twoich spraw.", code="case_not_found")
+    stored = own_case(stored, owner=owner)
     summonses = stored.life["summonses"]
     if stored.record["status"] != State.WEZWANIE.value or not summonses or summonses[-1]["answered_on"]:
         raise Conflict("W tej sprawie nie ma wezwania do uzupełnienia, na które można teraz odpowiedzieć.",

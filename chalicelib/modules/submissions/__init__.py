@@ -14,6 +14,7 @@ What other modules may use of it is below (the case register uses all of it); th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -116,9 +117,11 @@ class Answer:
 
 
 def submit_answer(*, owner: str, pesel: str | None, name: str | None, terc: str, case_id: str, case_sign: str,
-                  department: str, idempotency_key: str | None, content_type: str, raw: bytes) -> Answer:
-    """The resident's answer to a summons in case `case_id` (the caller checked it is theirs and open): a form
-    (JSON) or the signed letter (XML), under `Idempotency-Key`, with its own UPP. Raises `ApiError`s."""
+                  department: str, idempotency_key: str | None, content_type: str, raw: bytes,
+                  still_open: Callable[[], object]) -> Answer:
+    """The resident's answer to a summons in case `case_id` (the caller checked it is theirs): a form (JSON) or
+    the signed letter (XML), under `Idempotency-Key`, with its own UPP. `still_open` raises an `ApiError` when
+    the case may not be answered now: a request accepted before under the same key then replays its answer."""
     from chalicelib.core.http import parse_body
 
     key = _wiring.logic.idempotency_key(idempotency_key)
@@ -129,5 +132,5 @@ def submit_answer(*, owner: str, pesel: str | None, name: str | None, terc: str,
     form = None if signed is not None else parse_body(raw, models.SubmissionIn)
     accepted = _wiring.answers.submit_answer(_wiring.submission_ports(), owner=owner, filer=filer,
                                              tenant=tenants.config(terc), answers=answers, idempotency_key=key,
-                                             form=form, signed=signed)
+                                             form=form, signed=signed, still_open=still_open)
     return Answer(view=_wiring.views.view(accepted.submission), replayed=accepted.replayed)

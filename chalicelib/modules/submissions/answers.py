@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from chalicelib.core.errors import Unprocessable
@@ -29,6 +30,7 @@ class Answering:
 
     inner: Reader
     answers: Answers
+    still_open: Callable[[], object] = lambda: None  # raises an ApiError when the case may not be answered now
 
     @property
     def canonical(self) -> bytes:
@@ -36,6 +38,7 @@ class Answering:
         return self.inner.canonical + b"\n" + json.dumps(self.answers.model_dump(), sort_keys=True).encode()
 
     def read(self, ports: Ports, *, owner: str, tenant: TenantConfig, service: str, filer: Filer) -> Read:
+        self.still_open()  # refused as things stand now: the pipeline replays an answer accepted under this key
         read = self.inner.read(ports, owner=owner, tenant=tenant, service=service, filer=filer)
         values = read.form.values
         if values.get(KIND_FIELD) != KIND or values.get(SIGN_FIELD) != self.answers.case_sign:
@@ -53,7 +56,8 @@ def bound(body: SubmissionIn, answers: Answers) -> SubmissionIn:
 
 
 def submit_answer(ports: Ports, *, owner: str, filer: Filer | None, tenant: TenantConfig, answers: Answers,
-                  idempotency_key: str, form: SubmissionIn | None = None, signed: bytes | None = None) -> Accepted:
+                  idempotency_key: str, form: SubmissionIn | None = None, signed: bytes | None = None,
+                  still_open: Callable[[], object] = lambda: None) -> Accepted:
     """The answer as a form (`form`) or as a document the resident signed (`signed`), with its own UPP."""
     from chalicelib.modules.submissions.filled import FilledForm
     from chalicelib.modules.submissions.signed import SignedDocument
@@ -61,4 +65,4 @@ def submit_answer(ports: Ports, *, owner: str, filer: Filer | None, tenant: Tena
     inner: Reader = SignedDocument(signed) if signed is not None else FilledForm(bound(form or SubmissionIn(data={}),
                                                                                       answers))
     return submit(ports, owner=owner, filer=filer, tenant=tenant, service=SERVICE, idempotency_key=idempotency_key,
-                  reader=Answering(inner, answers))
+                  reader=Answering(inner, answers, still_open))
