@@ -229,3 +229,30 @@ def test_a_letter_answers_only_the_case_it_names() -> None:
     # the same key for another case is another request
     assert Answering(Inner({}), ANSWERS).canonical != Answering(
         Inner({}), ANSWERS.model_copy(update={"case_id": "d" * 32})).canonical
+
+
+class Filings:
+    """The submissions module as registration reads it: the stored answer's facts (the sweeper's message)."""
+
+    def __init__(self, facts: RegistrationFacts) -> None:
+        self.facts = facts
+
+    def registration_facts(self, owner: str, submission_id: str) -> RegistrationFacts | None:
+        return self.facts
+
+    def registration(self, owner: str, submission_id: str) -> Any:
+        raise AssertionError("an answer is never looked up as a case of its own")
+
+
+def test_the_sweepers_message_of_an_answer_attaches_it_and_opens_no_case() -> None:
+    from chalicelib.events.topics import RegistrationMessage
+    from chalicelib.modules.cases import logic
+
+    # the sweeper's message carries ids only; the stored answer's facts name its case (and no department of its own)
+    message = RegistrationMessage(submission_id=LETTER.submission_id, owner=OWNER, terc="1418043",
+                                  service="pismo-ogolne")
+    store, mailer = Store(summoned()), Mailer()
+    done = logic.register(filings=Filings(filing().facts), cases=store, mailer=mailer,  # type: ignore[arg-type]
+                          message=message, now=WORKER)
+    assert (done.sign, done.registered_now) == ("FN.3120.1.2026", True)
+    assert [r["status"] for r in store.written] == ["uzupelniona"]
