@@ -8,10 +8,11 @@ import uuid
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Browser, expect
 
 from infrastructure.web import mint_token
-from tests.browser.conftest import Portal
+from tests.browser.conftest import Portal, new_portal
+from tests.browser.test_pages import SIDEWAYS
 from tests.e2e.conftest import Stack, eventually
 
 pytestmark = pytest.mark.browser
@@ -118,3 +119,19 @@ def test_a_summons_closed_meanwhile_is_refused_in_polish(portal: Portal) -> None
     expect(alert).to_contain_text("nie ma wezwania do uzupełnienia, na które można teraz odpowiedzieć")
     expect(page.get_by_role("button", name="Złóż odpowiedź")).to_be_enabled()
     portal.check("74-uzupelnienie-409")
+
+
+def test_the_answer_page_reflows_at_320_px(browser: Browser, site: str, stack: Stack) -> None:
+    resident = f"waski-{uuid.uuid4().hex[:8]}"
+    case_id, _ = summoned_case(stack, resident)
+    portal = new_portal(browser, site, stack, viewport={"width": 320, "height": 900})
+    page = portal.page
+    try:
+        portal.sign_in("resident", subject=resident, back=f"/uzupelnienie.html?sprawa={case_id}")
+        expect(page.locator("#braki")).to_be_visible()
+        page.get_by_role("button", name="Złóż odpowiedź").click()
+        expect(page.locator("#bledy")).to_be_focused()
+        assert page.evaluate(SIDEWAYS) <= 0
+        portal.check("75-uzupelnienie-320px")
+    finally:
+        page.context.close()
