@@ -79,6 +79,7 @@ class RegistrationFacts(BaseModel):
     archival_category: str | None = None
     deadline_kind: DeadlineKind | None = None
     correlation_id: str | None = None  # the request that filed it (read back for the sweeper's message)
+    answers_case: str | None = None  # a supplementary submission: the id of the case it answers (no new case)
 
     @property
     def assigned(self) -> bool:

@@ -137,6 +137,8 @@ class SubmissionView(BaseModel):
     flags: list[str]
     signer: dict[str, Any] | None
     document_sha256: str
+    answers: dict[str, str] | None = Field(
+        default=None, description="Pismo uzupełniające: sprawa, na której wezwanie odpowiada (case_id, case_sign).")
     attachments: list[SubmittedAttachment]
     links: SubmissionLinks
 

@@ -61,6 +61,7 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/notes"): ("clerk",),
     ("GET", "/v1/me/cases"): ("resident",),
     ("GET", "/v1/me/cases/{case_id}"): ("resident",),
+    ("POST", "/v1/me/cases/{case_id}/supplements"): ("resident",),
     ("GET", "/v1/deadlines"): PUBLIC,
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")

@@ -30,9 +30,9 @@ def stages(record: dict[str, Any], life: dict[str, Any]) -> list[dict[str, Any]]
     for entry in life["history"]:
         if not entry["inform_party"]:
             continue
-        stage = {"state": entry["to"], "label": STATES[State(entry["to"])].label, "at": entry["at"],
-                 "text": entry["resident_text"]}
-        for key in ("due_date", "gaps", "term_until", "document", "office"):
+        stage = {"state": entry["to"], "label": entry.get("label") or STATES[State(entry["to"])].label,
+                 "at": entry["at"], "text": entry["resident_text"]}
+        for key in ("due_date", "gaps", "term_until", "document", "office", "received_at", "receipt_id"):
             if key in entry:
                 stage[key] = entry[key]
         shown.append(stage)
@@ -50,5 +50,19 @@ def case_for(stored: StoredCase | None, *, owner: str) -> dict[str, Any]:
                                             "due_date", "paused_days")},
             # why the due date moved: each period that did not count, with its legal basis
             "pauses": [{k: p[k] for k in ("state", "from", "to", "days", "basis")} for p in life["pauses"]],
-            "summonses": [{k: s[k] for k in ("issued_on", "gaps", "term_days", "term_until", "answered_on")}
-                          for s in life["summonses"]]}
+            "summonses": summonses(record, life)}
+
+
+def summonses(record: dict[str, Any], life: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each summons with its term; whether, when and with which UPP it was answered (an answer the clerk recorded
+    by hand has none); the open one names where to answer it."""
+    shown = []
+    for n, s in enumerate(life["summonses"], start=1):
+        line = {k: s[k] for k in ("issued_on", "gaps", "term_days", "term_until", "answered_on")}
+        answer = s.get("answer")
+        line["answer"] = {**answer, "upp": f"/v1/me/submissions/{answer['submission_id']}/upp"} if answer else None
+        line["open"] = (not s["answered_on"] and n == len(life["summonses"])
+                        and record["status"] == State.WEZWANIE.value)
+        line["answer_url"] = f"/v1/me/cases/{record['case_id']}/supplements" if line["open"] else None
+        shown.append(line)
+    return shown

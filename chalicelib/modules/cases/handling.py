@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from chalicelib.core.errors import Conflict, Forbidden, NotFound
 from chalicelib.core.observability import logger
 from chalicelib.model import jrwa as wykaz
-from chalicelib.modules.cases import kpa_clock, lifecycle, notices
+from chalicelib.modules.cases import kpa_clock, lifecycle, notices, supplements
 from chalicelib.modules.cases.models import StoredCase
 
 Change = Callable[[dict[str, Any], dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]
@@ -46,7 +46,8 @@ def view(stored: StoredCase, *, version: int | None = None) -> dict[str, Any]:
     return {"case": record, "version": stored.version if version is None else version,
             "state_label": lifecycle.STATES[state].label, "allowed": [s.value for s in lifecycle.allowed(state)],
             "clock": kpa_clock.view(record, life), "archive": archive(record), "history": life["history"],
-            "summonses": life["summonses"], "notes": life["notes"]}
+            "summonses": life["summonses"], "notes": life["notes"],
+            "supplements": supplements.for_clerk(life, record.get("terc", ""))}
 
 
 def archive(record: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
 from chalicelib.integrations.mail import Mail
 from chalicelib.model import jrwa as wykaz
 from chalicelib.model.tenant import TenantConfig, UnknownDepartment
+from chalicelib.modules.cases import supplements
 from chalicelib.modules.cases.deadlines import DEADLINE_BASIS, DEADLINE_LABEL, due_date
 from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Outcome, Plan
 from chalicelib.modules.submissions import Filed, Registration
@@ -76,7 +77,7 @@ def notice(sign: str, plan: Plan, filing: Filing, to: str) -> Mail:
 
 # --- ports and the registration ------------------------------------------------------------------------
 
-class CaseStore(Protocol):
+class CaseStore(supplements.SupplementStore, Protocol):
     def register(self, plan: Plan, filing: Filing, *, at: datetime, notify: bool) -> Case | None:
         """The case with the next number, and the submission marked registered (and, with `notify`, its notice
         taken), in one transaction; None if the submission was registered before."""
@@ -118,6 +119,8 @@ def register(*, filings: Filings, cases: CaseStore, mailer: Mailer, message: Reg
             set_correlation_id(facts.correlation_id)
     filing = Filing(submission_id=message.submission_id, owner=message.owner, terc=message.terc,
                     service=message.service, facts=facts)
+    if facts.answers_case:  # the party's answer to a summons: attached to its case, no new case and no new sign
+        return supplements.register(cases, mailer, filing, case_id=facts.answers_case, now=now)
     where = plan(filing)
     email = facts.email
     case = cases.register(where, filing, at=now, notify=bool(email))

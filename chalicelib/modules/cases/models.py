@@ -167,6 +167,8 @@ class CaseView(BaseModel):
     history: list[dict[str, Any]]
     summonses: list[dict[str, Any]]
     notes: list[dict[str, Any]]
+    supplements: list[dict[str, Any]] = Field(
+        default_factory=list, description="Pisma uzupełniające strony: UPP, data doręczenia, linki do dokumentów.")
 
 
 class ResidentCaseLine(BaseModel):
@@ -192,7 +194,8 @@ class ResidentCase(ResidentCaseLine):
     stages: list[dict[str, Any]] = Field(description="Etapy sprawy z datami i treścią dla strony.")
     clock: dict[str, Any] = Field(description="Termin załatwienia: pierwotny, obecny, dni wstrzymania.")
     pauses: list[dict[str, Any]] = Field(description="Okresy niewliczane do terminu (art. 35 § 5 KPA) i ich podstawa.")
-    summonses: list[dict[str, Any]] = Field(description="Wezwania do uzupełnienia: braki i termin.")
+    summonses: list[dict[str, Any]] = Field(
+        description="Wezwania do uzupełnienia: braki, termin, czy i kiedy odpowiedziano (z UPP), gdzie odpowiedzieć.")
 
 
 class DeadlineQuery(BaseModel):

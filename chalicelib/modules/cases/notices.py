@@ -45,6 +45,12 @@ def mail_of(record: dict[str, Any], entry: dict[str, Any], to: str) -> Mail:
     label = STATES[State(entry["to"])].label
     lines = ["Dzień dobry,", "", f"w Twojej sprawie {record['case_sign']} („{record['service_name']}”) "
              f"zmienił się stan: {label} ({_day(entry['at'])} r.).", "", entry["resident_text"]]
+    subject = f"Sprawa {record['case_sign']} – {label}"
+    if entry.get("kind") == "supplement":  # the party's own letter: say it was received, and when it counts from
+        lines = ["Dzień dobry,", "", f"urząd otrzymał Twoje pismo uzupełniające w sprawie {record['case_sign']} "
+                 f"(„{record['service_name']}”), doręczone {_day(entry['received_at'])} r.",
+                 f"Urzędowe poświadczenie przedłożenia (UPP): {entry['receipt_id']}", "", entry["resident_text"]]
+        subject = f"Sprawa {record['case_sign']} – otrzymano pismo uzupełniające"
     if entry.get("gaps"):
         lines += ["", "Do uzupełnienia:", *[f"– {gap}" for gap in entry["gaps"]],
                   f"Termin na uzupełnienie: do {_day(entry['term_until'])} r."]
@@ -52,7 +58,7 @@ def mail_of(record: dict[str, Any], entry: dict[str, Any], to: str) -> Mail:
         lines += ["", f"Termin załatwienia sprawy: do {_day(entry['due_date'])} r. (art. 35 § 5 KPA)."]
     lines += ["", "Szczegóły sprawy znajdziesz na platformie e-Urząd w „Moich sprawach”.", "",
               "Wiadomość wysłana automatycznie; prosimy na nią nie odpowiadać."]
-    return Mail(to=to, subject=f"Sprawa {record['case_sign']} – {label}", text="\n".join(lines))
+    return Mail(to=to, subject=subject, text="\n".join(lines))
 
 
 def due(stored: StoredCase) -> list[Mail]:

@@ -14,7 +14,7 @@ import json
 import random
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
@@ -28,6 +28,7 @@ from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.logic import format_sign
 from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Plan, StoredCase
 from chalicelib.modules.cases.resources import CaseTable
+from chalicelib.modules.cases.supplements import AlreadyRegistered
 
 MAX_ATTEMPTS = 100
 ONCE = "once"  # the label of the write that guards a registration against being done twice
@@ -175,20 +176,32 @@ class DynamoCases:
         """Write the changed case if it is still at the version read (with the outbox marker if the party is to be
         told); its new version, or None if someone was first."""
         item = CaseTable(pk=stored.pk, sk=stored.sk)
-        version = CaseTable.version
-        marker = [CaseTable.outbox.set("1"), CaseTable.outbox_at.set(notify_at)] if notify_at else []
-        # the keys of the inbox's filters follow the case's state and clerk
-        marker.append(CaseTable.state_key.set(state_key(record["terc"], record["department"], record["status"])))
-        if record.get("assignee"):
-            marker.append(CaseTable.clerk_key.set(clerk_key(record["terc"], record["assignee"])))
         try:
-            item.update(actions=[CaseTable.record.set(json.dumps(record, ensure_ascii=False)),
-                                 CaseTable.life.set(json.dumps(life, ensure_ascii=False)),
-                                 version.set(stored.version + 1), *marker],
-                        condition=CaseTable.sk.exists() & (
-                            (version == stored.version) if stored.version else version.does_not_exist()))
+            item.update(actions=_changed(stored, record, life, notify_at), condition=_at_version(stored))
         except UpdateError as exc:
             if exc.cause_response_code == "ConditionalCheckFailedException":
+                return None
+            raise
+        return stored.version + 1
+
+    def attach(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any], *, filing: Filing,
+               at: datetime, notify_at: datetime | None) -> int | None:
+        """A supplementary submission attached: the case at the version read, and the submission marked registered
+        under the case's sign, in one transaction. None if the case changed since it was read; `AlreadyRegistered`
+        if the submission was registered before (then nothing is written)."""
+        due = record.get("due_date")
+        marked = submissions.mark_registered(filing.owner, filing.submission_id, case_sign=record["case_sign"],
+                                             department=record["department"],
+                                             due_date=date.fromisoformat(due) if due else None, at=at, notify=False)
+        try:
+            transact.write(self._connection, [
+                Write("case", CaseTable(pk=stored.pk, sk=stored.sk), actions=_changed(stored, record, life, notify_at),
+                      condition=_at_version(stored)),
+                Write(ONCE, marked.item, actions=marked.actions, condition=marked.condition)])
+        except transact.Cancelled as exc:
+            if exc.failed(ONCE):
+                raise AlreadyRegistered(filing.submission_id) from None
+            if exc.failed("case") or exc.conflict:
                 return None
             raise
         return stored.version + 1
@@ -236,6 +249,25 @@ class DynamoCases:
         except UpdateError as exc:
             if exc.cause_response_code != "ConditionalCheckFailedException":
                 raise
+
+
+def _changed(stored: StoredCase, record: dict[str, Any], life: dict[str, Any],
+             notify_at: datetime | None) -> list[Any]:
+    """The update of a changed case: record, life, the next version, the outbox marker if the party is to be told,
+    and the keys of the inbox's filters, which follow the case's state and clerk."""
+    actions = [CaseTable.record.set(json.dumps(record, ensure_ascii=False)),
+               CaseTable.life.set(json.dumps(life, ensure_ascii=False)), CaseTable.version.set(stored.version + 1),
+               CaseTable.state_key.set(state_key(record["terc"], record["department"], record["status"]))]
+    if notify_at:
+        actions += [CaseTable.outbox.set("1"), CaseTable.outbox_at.set(notify_at)]
+    if record.get("assignee"):
+        actions.append(CaseTable.clerk_key.set(clerk_key(record["terc"], record["assignee"])))
+    return actions
+
+
+def _at_version(stored: StoredCase) -> Any:
+    version = CaseTable.version
+    return CaseTable.sk.exists() & ((version == stored.version) if stored.version else version.does_not_exist())
 
 
 def _stored(item: CaseTable) -> StoredCase:

@@ -8,10 +8,18 @@ from chalice.app import Blueprint
 
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
-from chalicelib.core.http import endpoint, if_match_version, json_response, parse_body, require_principal
+from chalicelib.core.errors import Conflict
+from chalicelib.core.http import (
+    endpoint,
+    error_response,
+    if_match_version,
+    json_response,
+    parse_body,
+    require_principal,
+)
 from chalicelib.integrations.clients import mailer
 from chalicelib.modules import submissions, tenants
-from chalicelib.modules.cases import calculator, einformacja, handling, lifecycle, logic, models
+from chalicelib.modules.cases import calculator, einformacja, handling, lifecycle, logic, models, supplements
 from chalicelib.modules.cases.wiring import cases
 
 bp = Blueprint(__name__)
@@ -123,6 +131,39 @@ def my_cases() -> Any:
           response="modules.cases.models:ResidentCase")
 def my_case(case_id: str) -> Any:
     return einformacja.case_for(cases().find(None, case_id), owner=require_principal().subject)
+
+
+@endpoint(bp, "/v1/me/cases/{case_id}/supplements", access=RESIDENT, methods=("POST",),
+          content_types=("application/json", "application/xml", "text/xml"),
+          summary="Odpowiedź na wezwanie do uzupełnienia (pismo uzupełniające z UPP)",
+          request="modules.submissions.models:SubmissionIn", params="openapi.shapes:IdempotencyHeaders",
+          response="openapi.shapes:SubmissionView", status=201)
+def my_case_supplement(case_id: str) -> Any:
+    """The party answers the open summons of their case: a general letter (form or signed XML) with its own UPP,
+    filed with the case's JST and department; 404 for anyone else's case, 409 `no_open_summons`."""
+    who, request = require_principal(), bp.current_request
+    stored = supplements.own_case(cases().find(None, case_id), owner=who.subject)
+    record = stored.record
+    raw = request.raw_body
+    try:
+        answer = submissions.submit_answer(
+            owner=who.subject, pesel=who.pesel, name=who.name, terc=record["terc"], case_id=case_id,
+            case_sign=record["case_sign"], department=record["department"],
+            # checked as the request is read: once answered, the same request (same key) replays its first answer
+            still_open=lambda: supplements.open_summons(stored, owner=who.subject),
+            idempotency_key=request.headers.get("idempotency-key"),
+            content_type=(request.headers.get("content-type") or "").split(";")[0].strip().lower(),
+            raw=raw.encode() if isinstance(raw, str) else raw or b"")
+    except Conflict as exc:
+        if exc.code != "submission_in_progress":
+            raise
+        response = error_response(exc)  # the same request again shortly gets the winner's submission
+        response.headers["Retry-After"] = "2"
+        return response
+    headers = {"Location": answer.view["links"]["self"]}
+    if answer.replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return json_response(answer.view, status=201, headers=headers)
 
 
 @endpoint(bp, "/v1/deadlines", access=Access.anyone(), summary="Kalkulator terminu KPA",

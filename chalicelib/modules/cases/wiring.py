@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         models,
         notices,
         repository,
+        supplements,
     )
 else:
     calculator = lazy_module("chalicelib.modules.cases.calculator")
@@ -36,6 +37,7 @@ else:
     models = lazy_module("chalicelib.modules.cases.models")
     notices = lazy_module("chalicelib.modules.cases.notices")
     repository = lazy_module("chalicelib.modules.cases.repository")
+    supplements = lazy_module("chalicelib.modules.cases.supplements")
     topics = lazy_module("chalicelib.events.topics")
 
 __all__ = [
@@ -49,6 +51,7 @@ __all__ = [
     "models",
     "notices",
     "repository",
+    "supplements",
     "topics",
 ]
 

@@ -7,11 +7,14 @@ What other modules may use of it is below (the case register uses all of it); th
 - `mark_registered(...)`: the update that marks it registered (with its case sign, and its notice taken), for the
   registration's own transaction (`TransactUpdate`): a case and a marked submission, or neither;
 - `mark_notified` / `unmark_notified`: the resident's notice taken, or given back when it could not be sent;
-- `filed_with(terc, submission_id)`: a submission filed with a JST as the office sees it (`Filed`).
+- `filed_with(terc, submission_id)`: a submission filed with a JST as the office sees it (`Filed`);
+- `submit_answer(...)`: the resident's supplementary submission answering a summons in a case (`Answer`): the
+  same intake and UPP as any submission, bound to the case's JST, department and sign.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -27,8 +30,8 @@ if TYPE_CHECKING:
     from chalicelib.events.topics import RegistrationFacts
     from chalicelib.modules.submissions.models import Submission
 
-__all__ = ["Filed", "Registration", "TransactUpdate", "filed_with", "mark_notified", "mark_registered",
-           "registration", "registration_facts", "unmark_notified"]
+__all__ = ["Answer", "Filed", "Registration", "TransactUpdate", "filed_with", "mark_notified", "mark_registered",
+           "registration", "registration_facts", "submit_answer", "unmark_notified"]
 
 
 @dataclass(frozen=True)
@@ -103,3 +106,31 @@ def mark_notified(owner: str, submission_id: str, *, at: datetime) -> bool:
 
 def unmark_notified(owner: str, submission_id: str) -> None:
     _wiring.submissions().unmark_notified(owner, submission_id)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A supplementary submission as accepted: the resident's view of it, and whether it was a replay."""
+
+    view: dict[str, Any]
+    replayed: bool
+
+
+def submit_answer(*, owner: str, pesel: str | None, name: str | None, terc: str, case_id: str, case_sign: str,
+                  department: str, idempotency_key: str | None, content_type: str, raw: bytes,
+                  still_open: Callable[[], object]) -> Answer:
+    """The resident's answer to a summons in case `case_id` (the caller checked it is theirs): a form (JSON) or
+    the signed letter (XML), under `Idempotency-Key`, with its own UPP. `still_open` raises an `ApiError` when
+    the case may not be answered now: a request accepted before under the same key then replays its answer."""
+    from chalicelib.core.http import parse_body
+
+    key = _wiring.logic.idempotency_key(idempotency_key)
+    models = _wiring.models
+    answers = models.Answers(case_id=case_id, case_sign=case_sign, department=department)
+    filer = models.Filer(pesel=pesel, name=name) if pesel else None
+    signed = raw if content_type in ("application/xml", "text/xml") else None
+    form = None if signed is not None else parse_body(raw, models.SubmissionIn)
+    accepted = _wiring.answers.submit_answer(_wiring.submission_ports(), owner=owner, filer=filer,
+                                             tenant=tenants.config(terc), answers=answers, idempotency_key=key,
+                                             form=form, signed=signed, still_open=still_open)
+    return Answer(view=_wiring.views.view(accepted.submission), replayed=accepted.replayed)

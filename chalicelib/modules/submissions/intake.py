@@ -37,6 +37,7 @@ from chalicelib.modules.submissions.attachments import check_released, released_
 from chalicelib.modules.submissions.facts import facts_of
 from chalicelib.modules.submissions.logic import Offer, Ports, submission_id
 from chalicelib.modules.submissions.models import (
+    Answers,
     Applicant,
     AttachmentView,
     Filer,
@@ -179,6 +180,7 @@ class Read:
     signer: dict[str, Any] | None = None
     check_attachments: Callable[[list[AttachmentView]], None] = lambda attachments: None
     draft_id: str | None = None  # the draft the form came from: deleted once the submission is accepted
+    answers: Answers | None = None  # a supplementary submission: the case it answers (`answers.py`)
 
 
 class Reader(Protocol):
@@ -290,7 +292,8 @@ def _store_and_seal(ports: Ports, attempt: Attempt, read: Read, attachments: lis
         sender_id=sender_id, sender_id_type=sender_type, delivered_at=delivered_at, issued_at=ports.now(),
         document_id=document_id, document_filename=doc_name, document_sha256=hashlib.sha256(content).digest(),
         information=f"Wniosek „{where.definition.name}” (formularz w wersji {where.definition.version}) "
-                    f"został zapisany w systemie teleinformatycznym urzędu.",
+                    + (f"w sprawie {read.answers.case_sign} " if read.answers else "")
+                    + "został zapisany w systemie teleinformatycznym urzędu.",
     )
     sealed = ports.seal(upp.build(receipt), receipt.issued_at)
     upp_version = ports.objects.put("documents", prefix + "upp.xml", sealed, "application/xml")
@@ -302,10 +305,11 @@ def _store_and_seal(ports: Ports, attempt: Attempt, read: Read, attachments: lis
                        content_type="application/xml", filename=f"UPP-{sid[:8]}.xml"),
         receipt_id=receipt_id, attachments=stored_attachments, applicant=applicant, email=read.form.email,
         service_name=where.definition.name, office_name=where.tenant.office_name, signer=read.signer, filer=filer,
-        correlation_id=correlation_id(),
+        correlation_id=correlation_id(), answers=read.answers,
     )
     # The department is known now: clerks of other departments never see the submission, registered or not.
-    department = catalogue.entry(where.definition, where.tenant).department
+    # An answer to a summons goes to the case's own department, whichever handles the general letter.
+    department = read.answers.department if read.answers else catalogue.entry(where.definition, where.tenant).department
     return Submission(submission_id=sid, owner=attempt.owner, terc=terc, service=where.definition.id,
                       form_version=where.definition.version, request_sha256=attempt.fingerprint,
                       delivered_at=delivered_at, record=record, signed=read.signer is not None, flags=read.flags,

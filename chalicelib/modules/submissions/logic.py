@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
-from chalicelib.core.errors import Unprocessable
+from chalicelib.core.errors import BadRequest, Unprocessable
 from chalicelib.model.service import ServiceDefinition
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules import catalogue as catalogue_module
 from chalicelib.modules.catalogue import CatalogueReader
-from chalicelib.modules.submissions.models import AttachmentView, DraftView, Submission
+from chalicelib.modules.submissions.models import AttachmentView, DraftView, IdempotencyKey, Submission
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -105,6 +105,21 @@ class Ports:
 
 def submission_id(owner: str, idempotency_key: str) -> str:
     return uuid.uuid5(_ID_NAMESPACE, f"{owner}\n{idempotency_key}").hex
+
+
+def idempotency_key(raw: str | None) -> str:
+    """The `Idempotency-Key` header checked: 400 when missing or malformed."""
+    from pydantic import TypeAdapter, ValidationError
+
+    field = {"field": "Idempotency-Key", "code": "idempotency_key_missing",
+             "message": "Nagłówek Idempotency-Key jest wymagany (8–100 znaków: litery, cyfry, _ . : -)."}
+    if not raw:
+        raise BadRequest("Brak nagłówka Idempotency-Key.", code="idempotency_key_missing", details=[field])
+    try:
+        return TypeAdapter(IdempotencyKey).validate_python(raw)
+    except ValidationError as exc:
+        raise BadRequest("Nieprawidłowy nagłówek Idempotency-Key.", code="idempotency_key_invalid",
+                         details=[{**field, "code": "idempotency_key_invalid"}]) from exc
 
 
 # --- the service as the JST offers it --------------------------------------------------------------------

@@ -107,6 +107,14 @@ class Filer(BaseModel):
     name: str | None = None
 
 
+class Answers(BaseModel):
+    """The case a supplementary submission answers (a summons to supply what is missing, art. 64 § 2 KPA)."""
+
+    case_id: str
+    case_sign: str
+    department: str  # the case's: its clerks see the answer from the moment it is accepted
+
+
 class SubmissionRecord(BaseModel):
     """The immutable facts of an accepted submission (JSON in the submission item)."""
 
@@ -127,6 +135,7 @@ class SubmissionRecord(BaseModel):
     filer: Filer | None = None
     # The request that filed it: the registration and its e-mail name it, even when the sweeper sends again.
     correlation_id: str | None = None
+    answers: Answers | None = None  # a supplementary submission: the case it answers (no case of its own)
 
 
 class Submission(BaseModel):

@@ -7,7 +7,7 @@ from typing import Any
 from chalice.app import Blueprint, Response
 
 from chalicelib.core.auth import Access, Role
-from chalicelib.core.errors import BadRequest, Conflict, NotFound
+from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.http import (
     endpoint,
     error_response,
@@ -119,18 +119,7 @@ def document_to_sign(terc: str, service: str) -> Any:
 
 
 def _idempotency_key() -> str:
-    from pydantic import TypeAdapter, ValidationError
-
-    raw = bp.current_request.headers.get("idempotency-key")
-    field = {"field": "Idempotency-Key", "code": "idempotency_key_missing",
-             "message": "Nagłówek Idempotency-Key jest wymagany (8–100 znaków: litery, cyfry, _ . : -)."}
-    if not raw:
-        raise BadRequest("Brak nagłówka Idempotency-Key.", code="idempotency_key_missing", details=[field])
-    try:
-        return TypeAdapter(models.IdempotencyKey).validate_python(raw)
-    except ValidationError as exc:
-        raise BadRequest("Nieprawidłowy nagłówek Idempotency-Key.", code="idempotency_key_invalid",
-                         details=[{**field, "code": "idempotency_key_invalid"}]) from exc
+    return logic.idempotency_key(bp.current_request.headers.get("idempotency-key"))
 
 
 @endpoint(bp, "/v1/tenants/{terc}/services/{service}/submissions", access=RESIDENT, methods=("POST",),

@@ -18,6 +18,7 @@ from chalicelib.modules import catalogue, signatures
 
 if TYPE_CHECKING:
     from chalicelib.modules.submissions import (
+        answers,
         applicants,
         facts,
         filled,
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from chalicelib.modules.submissions import attachments as attachment_slots
     from chalicelib.modules.submissions import drafts as draft_rules
 else:
+    answers = lazy_module("chalicelib.modules.submissions.answers")
     attachment_slots = lazy_module("chalicelib.modules.submissions.attachments")
     draft_rules = lazy_module("chalicelib.modules.submissions.drafts")
     facts = lazy_module("chalicelib.modules.submissions.facts")
@@ -46,6 +48,7 @@ else:
     sweeper = lazy_module("chalicelib.modules.submissions.sweeper")
 
 __all__ = [
+    "answers",
     "applicants",
     "attachment_slots",
     "attachments",
