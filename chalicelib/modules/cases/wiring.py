@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         logic,
         models,
         notices,
+        overdue,
         repository,
     )
 else:
@@ -35,6 +36,7 @@ else:
     logic = lazy_module("chalicelib.modules.cases.logic")
     models = lazy_module("chalicelib.modules.cases.models")
     notices = lazy_module("chalicelib.modules.cases.notices")
+    overdue = lazy_module("chalicelib.modules.cases.overdue")
     repository = lazy_module("chalicelib.modules.cases.repository")
     topics = lazy_module("chalicelib.events.topics")
 
@@ -48,6 +50,7 @@ __all__ = [
     "logic",
     "models",
     "notices",
+    "overdue",
     "repository",
     "topics",
 ]
