@@ -231,3 +231,24 @@ def test_the_inbox_refuses_an_unknown_order_or_two_filters(params: dict[str, str
     with pytest.raises(Unprocessable) as refused:
         inbox_page([], params)
     assert refused.value.details[0]["field"] == field
+
+
+def test_one_jst_failing_does_not_keep_the_others_from_their_sweep(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.modules.cases import workers
+
+    swept: list[str] = []
+
+    def fake_sweep(store: Any, mailer: Any, *, terc: str, departments: list[str], now: datetime) -> Any:
+        if terc == "1418032":
+            raise RuntimeError("DynamoDB unavailable")
+        swept.append(terc)
+        return overdue.SweepResult(read=1, noticed=1)
+
+    configs = [samples.tenant().model_copy(update={"terc": t}) for t in ("1418032", "1418043")]
+    monkeypatch.setattr(workers.tenants, "configs", lambda: configs)
+    monkeypatch.setattr(workers.overdue, "sweep", fake_sweep)
+    monkeypatch.setattr(workers, "cases", lambda: None)
+    monkeypatch.setattr(workers, "mailer", lambda: None)
+    with pytest.raises(RuntimeError, match="1418032"):
+        workers.overdue_sweeper.func({})
+    assert swept == ["1418043"]
