@@ -10,7 +10,7 @@ export AWS_SECRET_ACCESS_KEY ?= test
 export AWS_DEFAULT_REGION ?= eu-central-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint unit bench fuzz clean system-packages
+.PHONY: install run test lint unit bench bench-cases fuzz clean system-packages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@echo "instaluję zależności aplikacji i narzędzia do $(VENV) (pierwszy raz: kilka minut)…"
@@ -62,6 +62,13 @@ bench: install
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/signatures.py
 	$(BIN)/python bench/submissions.py
+
+# The cases' benches, apart: writing 100,000 cases for the overdue sweep takes minutes.
+BENCH_CASES_PORT ?= 4633
+bench-cases: install
+	$(BIN)/python -m infrastructure.emulator exec --port $(BENCH_CASES_PORT) --state .local/bench-cases-emulator -- \
+		$(BIN)/python bench/case_transitions.py
+	$(BIN)/python bench/overdue_sweep.py --port $(BENCH_CASES_PORT)
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache build

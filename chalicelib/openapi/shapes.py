@@ -41,6 +41,8 @@ class InboxQuery(BaseModel):
     next: str | None = Field(default=None, max_length=200, description="Token następnej strony.")
     state: str | None = Field(default=None, max_length=40, description="Tylko sprawy w tym stanie (np. w_toku).")
     assignee: str | None = Field(default=None, max_length=256, description="Tylko sprawy tego prowadzącego.")
+    order: Literal["new", "due"] | None = Field(default=None, description="due: od najbliższego terminu.")
+    overdue: Literal["0", "1"] | None = Field(default=None, description="1: tylko sprawy po terminie (art. 36 KPA).")
 
 
 class IdempotencyHeaders(BaseModel):
@@ -186,6 +188,8 @@ class InboxCase(BaseModel):
     due_date: str | None
     flags: list[str]
     signed: bool
+    overdue: bool = Field(default=False, description="Termin upłynął, a bieg terminu trwa (art. 36 KPA).")
+    overdue_notice_for: str | None = Field(default=None, description="Termin, o którego upływie zawiadomiono stronę.")
 
 
 class InboxPage(BaseModel):

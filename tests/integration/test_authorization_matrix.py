@@ -59,6 +59,7 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/transitions"): ("clerk",),
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/assignment"): ("clerk",),
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/notes"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/deadline"): ("clerk",),
     ("GET", "/v1/me/cases"): ("resident",),
     ("GET", "/v1/me/cases/{case_id}"): ("resident",),
     ("POST", "/v1/me/cases/{case_id}/supplements"): ("resident",),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -23,7 +24,8 @@ class Pages:
         self.filters: list[tuple[str | None, str | None]] = []
 
     def inbox(self, terc: str, department: str, *, limit: int, after: str | None, state: str | None = None,
-              assignee: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
+              assignee: str | None = None, by_due: bool = False,
+              due_before: date | None = None) -> tuple[list[dict[str, Any]], str | None]:
         if after is not None and after != "strona-2":
             raise InvalidPageToken(after)
         self.asked.append((terc, department, limit, after))
@@ -33,7 +35,7 @@ class Pages:
 
 def page(params: dict[str, str], clerk: str | None = None, store: Pages | None = None) -> dict[str, Any]:
     return logic.inbox(store or Pages(), lambda: PIASECZNO, terc=PIASECZNO.terc, clerk_department=clerk,
-                       params=params)
+                       params=params, today=date(2026, 3, 2))
 
 
 def test_a_clerk_opens_their_own_departments_inbox_by_default() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.core.errors import NotFound
-from chalicelib.modules.cases import kpa_clock
+from chalicelib.modules.cases import kpa_clock, notices
 from chalicelib.modules.cases.lifecycle import STATES, State
 from chalicelib.modules.cases.models import StoredCase
 
@@ -30,9 +30,9 @@ def stages(record: dict[str, Any], life: dict[str, Any]) -> list[dict[str, Any]]
     for entry in life["history"]:
         if not entry["inform_party"]:
             continue
-        stage = {"state": entry["to"], "label": entry.get("label") or STATES[State(entry["to"])].label,
-                 "at": entry["at"], "text": entry["resident_text"]}
-        for key in ("due_date", "gaps", "term_until", "document", "office", "received_at", "receipt_id"):
+        stage = {"state": entry["to"], "label": entry.get("label") or notices.label_of(entry), "at": entry["at"],
+                 "text": entry["resident_text"]}
+        for key in ("due_date", "basis", "gaps", "term_until", "document", "office", "received_at", "receipt_id"):
             if key in entry:
                 stage[key] = entry[key]
         shown.append(stage)
@@ -50,6 +50,9 @@ def case_for(stored: StoredCase | None, *, owner: str) -> dict[str, Any]:
                                             "due_date", "paused_days")},
             # why the due date moved: each period that did not count, with its legal basis
             "pauses": [{k: p[k] for k in ("state", "from", "to", "days", "basis")} for p in life["pauses"]],
+            # the new dates the office named for an overdue case, with the reason it must give (art. 36 § 1)
+            "extensions": [{k: e[k] for k in ("due_date", "reason", "set_on", "basis")}
+                           for e in life.get("extensions", [])],
             "summonses": summonses(record, life)}
 
 

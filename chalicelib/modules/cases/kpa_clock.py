@@ -3,15 +3,17 @@
 Pure. A pause opens when the case enters a state that stops the clock (a summons to supply what is missing,
 art. 64 § 2; a suspension, art. 97-98) and closes on the day it leaves it; its calendar days are added to the
 due date computed from the date of receipt (`deadlines.due_date(..., paused_days=)`), then art. 57 § 4 applies.
+Once the office names a new date for an overdue case (art. 36 § 1, `life["extensions"]`), that date is the base
+and only the pauses closed after it are added to it.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from chalicelib.model.service import DeadlineKind
-from chalicelib.modules.cases.deadlines import due_date
+from chalicelib.modules.cases.deadlines import due_date, next_working_day
 
 STOPPING = frozenset({"wezwanie", "zawieszona"})  # lifecycle.State values whose time does not count
 ENDED = frozenset({"zalatwiona", "zakonczona", "umorzona", "przekazana", "pozostawiona_bez_rozpoznania"})
@@ -39,6 +41,11 @@ def paused_days(life: dict[str, Any]) -> int:
 
 def current_due(record: dict[str, Any], life: dict[str, Any]) -> str | None:
     """The due date (ISO) with every closed pause added; None for a case to be settled without delay."""
+    extensions = life.get("extensions")
+    if extensions:  # the new date named under art. 36 § 1, moved by the pauses closed since
+        last = extensions[-1]
+        later = paused_days(life) - last["paused_days_at"]
+        return next_working_day(date.fromisoformat(last["due_date"]) + timedelta(days=later)).isoformat()
     due = due_date(DeadlineKind(record["deadline_kind"]), date.fromisoformat(record["started_on"]),
                    paused_days=paused_days(life))
     return due.isoformat() if due else None
@@ -53,4 +60,5 @@ def view(record: dict[str, Any], life: dict[str, Any]) -> dict[str, Any]:
     return {"running": open_pause is None and not ended, "ended": ended,
             "stopped_since": open_pause["from"] if open_pause else None,
             "started_on": record["started_on"], "original_due_date": original.isoformat() if original else None,
-            "due_date": current_due(record, life), "paused_days": paused_days(life), "pauses": pauses}
+            "due_date": current_due(record, life), "paused_days": paused_days(life), "pauses": pauses,
+            "extensions": life.get("extensions", [])}

@@ -124,7 +124,7 @@ def _refuse(state: State, to: State) -> Conflict:
         extra={"allowed": [t.value for t in targets]})
 
 
-def _may_act(record: dict[str, Any], actor: Actor) -> None:
+def may_act(record: dict[str, Any], actor: Actor) -> None:
     assignee = record.get("assignee")
     if actor.head or assignee == actor.subject:
         return
@@ -141,7 +141,7 @@ def transition(record: dict[str, Any], life: dict[str, Any], move: Move, *, acto
     record, life = copy.deepcopy(record), copy.deepcopy(life)
     if state is S.ZAREJESTROWANA and move.to is S.W_TOKU and not record.get("assignee"):
         record["assignee"] = actor.subject  # taking an unassigned case
-    _may_act(record, actor)
+    may_act(record, actor)
     on = at.astimezone(WARSAW).date()
     details = _effects(life, state, move, on)
     kpa_clock.on_transition(life, leaving=state.value, entering=move.to.value, on=on,

@@ -9,7 +9,7 @@ so a number is only ever used by a case that exists: no gaps, no duplicates.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from chalicelib.core.clock import WARSAW
@@ -171,33 +171,46 @@ def inbox_department(config: Callable[[], TenantConfig], *, clerk_department: st
 
 class InboxStore(Protocol):
     def inbox(self, terc: str, department: str, *, limit: int, after: str | None, state: str | None = None,
-              assignee: str | None = None) -> tuple[list[dict[str, Any]], str | None]: ...
+              assignee: str | None = None, by_due: bool = False,
+              due_before: date | None = None) -> tuple[list[dict[str, Any]], str | None]: ...
 
 
-def inbox_filters(params: dict[str, str]) -> dict[str, str | None]:
-    """`state` or `assignee` (one at a time: each is a query on its own index)."""
+def inbox_filters(params: dict[str, str]) -> dict[str, Any]:
+    """`state`, `assignee`, or the open cases by due date (`order=due`), only the overdue ones (`overdue=1`):
+    one at a time, each a query on its own index."""
     from chalicelib.modules.cases.lifecycle import State
 
     state, assignee = params.get("state") or None, params.get("assignee") or None
+    order, overdue = params.get("order") or "new", params.get("overdue") or "0"
     details = []
     if state is not None and state not in {s.value for s in State}:
         details.append({"field": "state", "code": "state_invalid", "message": "Nieznany stan sprawy."})
     if assignee is not None and len(assignee) > 256:
         details.append({"field": "assignee", "code": "assignee_invalid", "message": "Nieprawidłowy pracownik."})
-    if state is not None and assignee is not None:
-        details.append({"field": "assignee", "code": "one_filter",
-                        "message": "Filtruj według stanu albo według prowadzącego, nie obu naraz."})
+    if order not in ("new", "due"):
+        details.append({"field": "order", "code": "order_invalid", "message": "Kolejność: new albo due."})
+    if overdue not in ("0", "1"):
+        details.append({"field": "overdue", "code": "overdue_invalid", "message": "Po terminie: 0 albo 1."})
+    by_due = order == "due" or overdue == "1"
+    if (state is not None) + (assignee is not None) + by_due > 1:
+        details.append({"field": "assignee" if assignee is not None else "order", "code": "one_filter",
+                        "message": "Filtruj według stanu, prowadzącego albo terminu: jednego naraz."})
     if details:
         raise Unprocessable(details=details)
-    return {"state": state, "assignee": assignee}
+    return {"state": state, "assignee": assignee, "by_due": by_due, "overdue": overdue == "1"}
 
 
 def inbox(store: InboxStore, config: Callable[[], TenantConfig], *, terc: str, clerk_department: str | None,
-          params: dict[str, str]) -> dict[str, Any]:
+          params: dict[str, str], today: date) -> dict[str, Any]:
     """One page of a department's inbox, newest first (`limit` 1..100, `next` from the previous page), all its
-    cases or those in one `state` or of one `assignee`."""
+    cases or those in one `state` or of one `assignee`; or its open cases earliest due first, or only the
+    overdue ones (due date passed, clock running). Each row says whether it is overdue (art. 36 KPA)."""
+    from chalicelib.modules.cases.overdue import is_overdue
+
     department = inbox_department(config, clerk_department=clerk_department, asked=params.get("department"))
     filters = inbox_filters(params)
+    if filters.pop("overdue"):
+        filters["due_before"] = today
     limit = ascii_int(params.get("limit", "20"))
     if limit is None or not 1 <= limit <= 100:
         raise Unprocessable(details=[{"field": "limit", "code": "limit_invalid",
@@ -208,6 +221,10 @@ def inbox(store: InboxStore, config: Callable[[], TenantConfig], *, terc: str, c
         raise BadRequest("Nieprawidłowy znacznik strony.", code="invalid_page_token",
                          details=[{"field": "next", "code": "invalid_page_token",
                                    "message": "Użyj wartości „next” z poprzedniej strony."}]) from None
+    for item in items:
+        item["overdue"] = is_overdue(item, today)
+    if "due_before" in filters:  # a stopped clock is not overdue: the index holds it, the page leaves it out
+        items = [item for item in items if item["overdue"]]
     return {"terc": terc, "department": department, "items": items, "count": len(items), "next": next_token}
 
 

@@ -128,6 +128,11 @@ class AssignmentRequest(Strict):
     clerk: Short | None = Field(default=None, description="Pracownik (sub tokenu); brak: przyjmuję sprawę sam.")
 
 
+class DeadlineRequest(Strict):
+    due_date: date = Field(description="Nowy termin załatwienia sprawy (RRRR-MM-DD): w przyszłości, dzień roboczy.")
+    reason: Text = Field(description="Przyczyna zwłoki; strona ją otrzymuje (art. 36 § 1 KPA).")
+
+
 class NoteRequest(Strict):
     text: Text = Field(description="Notatka wewnętrzna; nigdy nie jest pokazywana stronie.")
 
@@ -141,6 +146,8 @@ class CaseClock(BaseModel):
     due_date: str | None
     paused_days: int
     pauses: list[dict[str, Any]]
+    extensions: list[dict[str, Any]] = Field(default_factory=list,
+                                             description="Nowe terminy wyznaczone przez urząd (art. 36 § 1 KPA).")
 
 
 class CaseArchive(BaseModel):
@@ -196,6 +203,9 @@ class ResidentCase(ResidentCaseLine):
     pauses: list[dict[str, Any]] = Field(description="Okresy niewliczane do terminu (art. 35 § 5 KPA) i ich podstawa.")
     summonses: list[dict[str, Any]] = Field(
         description="Wezwania do uzupełnienia: braki, termin, czy i kiedy odpowiedziano (z UPP), gdzie odpowiedzieć.")
+    extensions: list[dict[str, Any]] = Field(default_factory=list,
+                                             description="Nowy termin załatwienia sprawy i przyczyna zwłoki "
+                                                         "(art. 36 § 1 KPA).")
 
 
 class DeadlineQuery(BaseModel):

@@ -41,10 +41,20 @@ def _day(iso: str) -> str:
     return f"{date.fromisoformat(iso[:10]):%d.%m.%Y}"
 
 
+# What a history entry that is not a change of state tells the party (art. 36 KPA: see `overdue`).
+EVENT_LABELS = {"overdue": "termin załatwienia sprawy upłynął",
+                "deadline": "urząd wyznaczył nowy termin załatwienia sprawy"}
+
+
+def label_of(entry: dict[str, Any]) -> str:
+    return EVENT_LABELS.get(entry.get("kind", ""), STATES[State(entry["to"])].label)
+
+
 def mail_of(record: dict[str, Any], entry: dict[str, Any], to: str) -> Mail:
-    label = STATES[State(entry["to"])].label
+    label = label_of(entry)
+    what = label if entry.get("kind") in EVENT_LABELS else f"zmienił się stan: {label}"
     lines = ["Dzień dobry,", "", f"w Twojej sprawie {record['case_sign']} („{record['service_name']}”) "
-             f"zmienił się stan: {label} ({_day(entry['at'])} r.).", "", entry["resident_text"]]
+             f"{what} ({_day(entry['at'])} r.).", "", entry["resident_text"]]
     subject = f"Sprawa {record['case_sign']} – {label}"
     if entry.get("kind") == "supplement":  # the party's own letter: say it was received, and when it counts from
         lines = ["Dzień dobry,", "", f"urząd otrzymał Twoje pismo uzupełniające w sprawie {record['case_sign']} "
@@ -55,7 +65,8 @@ def mail_of(record: dict[str, Any], entry: dict[str, Any], to: str) -> Mail:
         lines += ["", "Do uzupełnienia:", *[f"– {gap}" for gap in entry["gaps"]],
                   f"Termin na uzupełnienie: do {_day(entry['term_until'])} r."]
     if entry.get("due_date"):
-        lines += ["", f"Termin załatwienia sprawy: do {_day(entry['due_date'])} r. (art. 35 § 5 KPA)."]
+        basis = entry.get("basis", "art. 35 § 5 KPA")
+        lines += ["", f"Termin załatwienia sprawy: do {_day(entry['due_date'])} r. ({basis})."]
     lines += ["", "Szczegóły sprawy znajdziesz na platformie e-Urząd w „Moich sprawach”.", "",
               "Wiadomość wysłana automatycznie; prosimy na nią nie odpowiadać."]
     return Mail(to=to, subject=subject, text="\n".join(lines))

@@ -12,8 +12,9 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
@@ -24,6 +25,7 @@ from chalicelib.core.settings import get_settings
 from chalicelib.db import transact
 from chalicelib.db.transact import Write
 from chalicelib.modules import submissions
+from chalicelib.modules.cases.kpa_clock import ENDED
 from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.logic import format_sign
 from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Plan, StoredCase
@@ -59,6 +61,12 @@ def case_sk(at: datetime, case_id: str) -> str:
     return f"C#{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{case_id}"
 
 
+def due_key(record: dict[str, Any], sk: str) -> str | None:
+    """The case's key on the due-date index: while it is open and has a due date (not "niezwłocznie")."""
+    due = record.get("due_date")
+    return f"{due}#{sk}" if due and record.get("status") not in ENDED else None
+
+
 class DynamoCases:
     def __init__(self) -> None:
         self._connection = Connection(region=get_settings().region)
@@ -79,11 +87,11 @@ class DynamoCases:
 
         def writes(number: int, sign: str) -> tuple[Case, list[Write]]:
             case = Case.of(filing, plan, sign=sign, number=number, at=at)
-            item = CaseTable(pk=inbox_pk(plan.terc, plan.department), sk=case_sk(at, case.case_id),
-                             case_id=case.case_id, case_sign=case.sign, owner=filing.owner,
-                             email=filing.facts.email or None,
+            sk = case_sk(at, case.case_id)
+            item = CaseTable(pk=inbox_pk(plan.terc, plan.department), sk=sk, case_id=case.case_id,
+                             case_sign=case.sign, owner=filing.owner, email=filing.facts.email or None,
                              state_key=state_key(plan.terc, plan.department, "zarejestrowana"),
-                             record=json.dumps(case.record(), ensure_ascii=False))
+                             due_on=due_key(case.record(), sk), record=json.dumps(case.record(), ensure_ascii=False))
             marked = submissions.mark_registered(filing.owner, filing.submission_id, case_sign=case.sign,
                                                  department=plan.department, due_date=plan.due_date, at=at,
                                                  notify=notify)
@@ -128,13 +136,17 @@ class DynamoCases:
         raise CounterContention(f"{pk}: no free number after {MAX_ATTEMPTS} attempts")
 
     def inbox(self, terc: str, department: str, *, limit: int, after: str | None, state: str | None = None,
-              assignee: str | None = None) -> tuple[list[dict[str, Any]], str | None]:
-        """One page of the department's cases (in one state, or one clerk's), newest first, and the next token.
+              assignee: str | None = None, by_due: bool = False,
+              due_before: date | None = None) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of the department's cases (in one state, or one clerk's), newest first, and the next token;
+        or (`by_due`) its open cases earliest due first, only those due before `due_before` if given.
 
         Each filter is a query on its own index, never a filtered scan; the clerk's index spans the JST, so it
         is narrowed to the department by its partition's key prefix (a clerk works in one department).
         """
         pk = inbox_pk(terc, department)
+        if by_due:
+            return self._by_due(pk, limit=limit, after=after, before=due_before)
         start: dict[str, Any] | None = {"pk": {"S": pk}, "sk": {"S": _decode(after)}} if after else None
         if state is not None or assignee is not None:
             return self._filtered(terc, department, limit=limit, start=start, state=state, assignee=assignee)
@@ -159,6 +171,24 @@ class DynamoCases:
         items = [json.loads(item.record) for item in query if item.record and item.pk == pk]
         last = query.last_evaluated_key
         return items, _encode(last["sk"]["S"]) if last else None
+
+    def _by_due(self, pk: str, *, limit: int, after: str | None,
+                before: date | None) -> tuple[list[dict[str, Any]], str | None]:
+        start = None
+        if after:
+            due_on = _decode_due(after)
+            start = {"pk": {"S": pk}, "sk": {"S": due_on.split("#", 1)[1]}, "due_on": {"S": due_on}}
+        condition = CaseTable.due_on < before.isoformat() if before else None
+        query = CaseTable.by_due.query(pk, condition, limit=limit, last_evaluated_key=start, page_size=limit)
+        items = [json.loads(item.record) for item in query if item.record]
+        last = query.last_evaluated_key
+        return items, _encode(last["due_on"]["S"]) if last else None
+
+    def past_due(self, terc: str, department: str, *, before: date) -> Iterator[dict[str, Any]]:
+        """The department's open cases due before `before` (every page), from the due-date index."""
+        query = CaseTable.by_due.query(inbox_pk(terc, department), CaseTable.due_on < before.isoformat(),
+                                       page_size=500)
+        return (json.loads(item.record) for item in query if item.record)
 
     def find(self, terc: str | None, case_id: str) -> StoredCase | None:
         """The case with this id (in this JST, if named), read consistently; None if there is none."""
@@ -262,6 +292,8 @@ def _changed(stored: StoredCase, record: dict[str, Any], life: dict[str, Any],
         actions += [CaseTable.outbox.set("1"), CaseTable.outbox_at.set(notify_at)]
     if record.get("assignee"):
         actions.append(CaseTable.clerk_key.set(clerk_key(record["terc"], record["assignee"])))
+    due = due_key(record, stored.sk)  # the due-date index holds open cases only
+    actions.append(CaseTable.due_on.set(due) if due else CaseTable.due_on.remove())
     return actions
 
 
@@ -284,6 +316,19 @@ def _counter_of(reason: CancellationReason | None) -> int | None:
 
 def _encode(sk: str) -> str:
     return base64.urlsafe_b64encode(sk.encode()).decode().rstrip("=")
+
+
+_DUE_TOKEN = re.compile(r"^\d{4}-\d{2}-\d{2}#C#")
+
+
+def _decode_due(token: str) -> str:
+    try:
+        due_on = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+    except (ValueError, UnicodeDecodeError):
+        due_on = ""
+    if not _DUE_TOKEN.match(due_on):
+        raise InvalidPageToken(token)
+    return due_on
 
 
 def _decode(token: str) -> str:

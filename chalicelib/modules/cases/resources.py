@@ -72,6 +72,19 @@ class CasesByClerk(GlobalSecondaryIndex["CaseTable"]):
     sk = UnicodeAttribute(range_key=True)
 
 
+class CasesByDue(GlobalSecondaryIndex["CaseTable"]):
+    """A department's open cases, earliest due first: the inbox by due date and the daily overdue sweep (a query
+    for the keys before today reads only what is past due). Sparse: only a case whose clock runs or is stopped,
+    not ended, with a due date (never one to be settled "niezwłocznie") carries `due_on`."""
+
+    class Meta:
+        index_name = "by-due"
+        projection = IncludeProjection(["record"])
+
+    pk = UnicodeAttribute(hash_key=True)  # the department's inbox, T#<terc>#D#<department>
+    due_on = UnicodeAttribute(range_key=True)  # <due date>#<sk>
+
+
 class CaseTable(Model):
     """Each department's inbox (newest first) and its case-sign counters, side by side in one partition.
 
@@ -96,11 +109,13 @@ class CaseTable(Model):
     outbox_at = UTCDateTimeAttribute(null=True)  # when the sweeper should look at it
     state_key = UnicodeAttribute(null=True)
     clerk_key = UnicodeAttribute(null=True)
+    due_on = UnicodeAttribute(null=True)  # <due date>#<sk> while the case is open and has a due date
     by_case = CasesById()
     by_owner = CasesByOwner()
     by_outbox = CaseNoticeOutbox()
     by_state = CasesByState()
     by_clerk = CasesByClerk()
+    by_due = CasesByDue()
 
 
 TABLES: tuple[type[Model], ...] = (CaseTable,)

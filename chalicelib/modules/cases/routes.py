@@ -19,7 +19,7 @@ from chalicelib.core.http import (
 )
 from chalicelib.integrations.clients import mailer
 from chalicelib.modules import submissions, tenants
-from chalicelib.modules.cases import calculator, einformacja, handling, lifecycle, logic, models, supplements
+from chalicelib.modules.cases import calculator, einformacja, handling, lifecycle, logic, models, overdue, supplements
 from chalicelib.modules.cases.wiring import cases
 
 bp = Blueprint(__name__)
@@ -36,7 +36,8 @@ def _params() -> dict[str, str]:
           params="openapi.shapes:InboxQuery", response="openapi.shapes:InboxPage")
 def inbox(terc: str) -> Any:
     return logic.inbox(cases(), lambda: tenants.config(terc), terc=terc,
-                       clerk_department=require_principal().department, params=_params())
+                       clerk_department=require_principal().department, params=_params(),
+                       today=overdue.today_of(get_clock().now()))
 
 
 def _filed(terc: str, submission_id: str) -> submissions.Filed:
@@ -116,6 +117,16 @@ def case_assignment(terc: str, case_id: str) -> Any:
 def case_note(terc: str, case_id: str) -> Any:
     body = parse_body(bp.current_request.raw_body, models.NoteRequest)
     return _change(terc, case_id, handling.note(body.text, actor=_actor(), at=get_clock().now()))
+
+
+@endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/deadline", access=CLERKS, methods=("POST",),
+          summary="Nowy termin załatwienia sprawy (art. 36 KPA)", request="modules.cases.models:DeadlineRequest",
+          response="modules.cases.models:CaseView", params="openapi.shapes:IfMatchHeaders")
+def case_deadline(terc: str, case_id: str) -> Any:
+    body = parse_body(bp.current_request.raw_body, models.DeadlineRequest)
+    actor, at = _actor(), get_clock().now()
+    return _change(terc, case_id, lambda record, life: overdue.set_due_date(
+        record, life, due=body.due_date, reason=body.reason, actor=actor, at=at))
 
 
 # --- e-informacja: the resident's own cases ---

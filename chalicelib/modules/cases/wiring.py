@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         logic,
         models,
         notices,
+        overdue,
         repository,
         supplements,
     )
@@ -36,6 +37,7 @@ else:
     logic = lazy_module("chalicelib.modules.cases.logic")
     models = lazy_module("chalicelib.modules.cases.models")
     notices = lazy_module("chalicelib.modules.cases.notices")
+    overdue = lazy_module("chalicelib.modules.cases.overdue")
     repository = lazy_module("chalicelib.modules.cases.repository")
     supplements = lazy_module("chalicelib.modules.cases.supplements")
     topics = lazy_module("chalicelib.events.topics")
@@ -50,6 +52,7 @@ __all__ = [
     "logic",
     "models",
     "notices",
+    "overdue",
     "repository",
     "supplements",
     "topics",

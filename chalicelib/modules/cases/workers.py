@@ -1,18 +1,19 @@
-"""The registration worker (ESP): every accepted submission becomes a case in the JST's inbox, once; and the
-sweeper of the parties' notices of changes to their cases."""
+"""The registration worker (ESP): every accepted submission becomes a case in the JST's inbox, once; the
+sweeper of the parties' notices of changes to their cases; and the daily sweep of overdue cases (art. 36 KPA)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from chalice.app import Blueprint, Rate
+from chalice.app import Blueprint, Cron, Rate
 
 from chalicelib import events
 from chalicelib.core.clock import get_clock
 from chalicelib.core.observability import bind, logger
 from chalicelib.integrations.clients import mailer
 from chalicelib.modules import submissions as filings
-from chalicelib.modules.cases import logic, notices
+from chalicelib.modules import tenants
+from chalicelib.modules.cases import logic, notices, overdue
 from chalicelib.modules.cases.wiring import cases
 
 if TYPE_CHECKING:
@@ -36,3 +37,22 @@ def case_notices_sweeper(event: Any) -> None:
     sent = notices.sweep(cases(), mailer(), get_clock().now())
     if sent:
         logger.warning("sweeper: case notices sent late", extra={"sent": sent})
+
+
+@bp.schedule(Cron(30, 3, "*", "*", "?", "*"))  # 03:30 UTC: after midnight in Warsaw, summer and winter
+def overdue_sweeper(event: Any) -> None:
+    """Give the art. 36 notice for every case of the region whose due date passed yesterday or before."""
+    now, failed = get_clock().now(), []
+    for config in tenants.configs():
+        bind(tenant=config.terc, service=None)
+        try:
+            result = overdue.sweep(cases(), mailer(), terc=config.terc,
+                                   departments=[d.symbol for d in config.departments], now=now)
+        except Exception:  # one JST's failure must not keep the others' parties from their notices
+            logger.exception("overdue sweep failed for this JST")
+            failed.append(config.terc)
+            continue
+        if result.noticed:
+            logger.info("overdue cases noticed", extra={"read": result.read, "noticed": result.noticed})
+    if failed:  # the invocation fails (metered, alarmed); tomorrow's sweep picks up what is still due
+        raise RuntimeError(f"overdue sweep failed for {', '.join(failed)}")

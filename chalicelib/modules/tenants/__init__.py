@@ -1,6 +1,7 @@
 """The tenants (JST) module. What other modules may use of it is below; the rest is its own.
 
 - `config(terc)`: a JST's current configuration (strongly consistent read), or 404 `tenant_not_found`.
+- `configs()`: every JST of the region, by TERC (for region-wide daily jobs).
 """
 
 from __future__ import annotations
@@ -12,8 +13,12 @@ from chalicelib.modules.tenants import wiring as _wiring  # its heavy parts load
 if TYPE_CHECKING:
     from chalicelib.model.tenant import TenantConfig
 
-__all__ = ["config"]
+__all__ = ["config", "configs"]
 
 
 def config(terc: str) -> TenantConfig:
     return _wiring.logic.require_tenant(_wiring.tenant_store(), terc).config
+
+
+def configs() -> list[TenantConfig]:
+    return _wiring.tenant_store().all()
