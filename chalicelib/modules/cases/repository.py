@@ -19,10 +19,12 @@ from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import CancellationReason, UpdateError
+from pynamodb.expressions.update import Action
 
 from chalicelib.core.settings import get_settings
 from chalicelib.db import transact
 from chalicelib.db.transact import Write
+from chalicelib.events.topics import ForwardedCase
 from chalicelib.modules import submissions
 from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.logic import format_sign
@@ -56,6 +58,16 @@ def clerk_key(terc: str, assignee: str) -> str:
 
 def case_sk(at: datetime, case_id: str) -> str:
     return f"C#{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{case_id}"
+
+
+FORWARDS = "F"  # the outbox (its index's partition) of forwarded cases not yet registered by their receiver
+
+
+def forward_marker(event: ForwardedCase) -> CaseTable:
+    """The forwarding's record, keyed by the source case: the event, marked for the sweeper until the receiver
+    registers it (the receiver's once-guard: it writes the new sign here in its registration's transaction)."""
+    return CaseTable(pk=f"F#{event.source_case_id}", sk=FORWARDS, outbox=FORWARDS, outbox_at=event.forwarded_at,
+                     record=event.model_dump_json())
 
 
 class DynamoCases:
@@ -171,9 +183,10 @@ class DynamoCases:
         return _stored(item)
 
     def save(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any], *,
-             notify_at: datetime | None = None) -> int | None:
+             notify_at: datetime | None = None, outgoing: ForwardedCase | None = None) -> int | None:
         """Write the changed case if it is still at the version read (with the outbox marker if the party is to be
-        told); its new version, or None if someone was first."""
+        told; with the marker of the `outgoing` event in the same transaction); its new version, or None if someone
+        was first."""
         item = CaseTable(pk=stored.pk, sk=stored.sk)
         version = CaseTable.version
         marker = [CaseTable.outbox.set("1"), CaseTable.outbox_at.set(notify_at)] if notify_at else []
@@ -181,12 +194,21 @@ class DynamoCases:
         marker.append(CaseTable.state_key.set(state_key(record["terc"], record["department"], record["status"])))
         if record.get("assignee"):
             marker.append(CaseTable.clerk_key.set(clerk_key(record["terc"], record["assignee"])))
+        actions: list[Action] = [CaseTable.record.set(json.dumps(record, ensure_ascii=False)),
+                   CaseTable.life.set(json.dumps(life, ensure_ascii=False)), version.set(stored.version + 1), *marker]
+        condition = CaseTable.sk.exists() & (
+            (version == stored.version) if stored.version else version.does_not_exist())
+        if outgoing is not None:
+            try:
+                transact.write(self._connection, [Write("case", item, actions=actions, condition=condition),
+                                                  Write("outbox", forward_marker(outgoing), kind="put")])
+            except transact.Cancelled as exc:
+                if exc.failed("case") or exc.conflict:
+                    return None
+                raise
+            return stored.version + 1
         try:
-            item.update(actions=[CaseTable.record.set(json.dumps(record, ensure_ascii=False)),
-                                 CaseTable.life.set(json.dumps(life, ensure_ascii=False)),
-                                 version.set(stored.version + 1), *marker],
-                        condition=CaseTable.sk.exists() & (
-                            (version == stored.version) if stored.version else version.does_not_exist()))
+            item.update(actions=actions, condition=condition)
         except UpdateError as exc:
             if exc.cause_response_code == "ConditionalCheckFailedException":
                 return None
@@ -206,7 +228,8 @@ class DynamoCases:
         told = CaseTable.notified.set(upto)
         try:
             item.update(actions=[told, CaseTable.outbox.remove(), CaseTable.outbox_at.remove()],
-                        condition=CaseTable.version == stored.version)
+                        condition=(CaseTable.version == stored.version) if stored.version
+                        else CaseTable.version.does_not_exist())
         except UpdateError as exc:
             if exc.cause_response_code != "ConditionalCheckFailedException":
                 raise

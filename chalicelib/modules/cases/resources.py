@@ -76,6 +76,7 @@ class CaseTable(Model):
     """Each department's inbox (newest first) and its case-sign counters, side by side in one partition.
 
     Cases: sk = C#<registered at>#<case id>. Counters: sk = N#<JRWA>#<year>, value = the last number issued.
+    A forwarding (art. 65 KPA): pk = F#<source case id>, sk = F, the event and, once registered, the new sign.
     """
 
     class Meta(TableMeta):
@@ -96,6 +97,7 @@ class CaseTable(Model):
     outbox_at = UTCDateTimeAttribute(null=True)  # when the sweeper should look at it
     state_key = UnicodeAttribute(null=True)
     clerk_key = UnicodeAttribute(null=True)
+    sends = NumberAttribute(null=True)  # a forwarding's marker: how often the sweeper sent its event
     by_case = CasesById()
     by_owner = CasesByOwner()
     by_outbox = CaseNoticeOutbox()
@@ -107,4 +109,6 @@ TABLES: tuple[type[Model], ...] = (CaseTable,)
 QUEUES: tuple[QueueSpec, ...] = (
     # Accepted submissions: the worker registers the case in the JST's inbox (ESP) with its case sign.
     QueueSpec("registrations", visibility_timeout=60, max_receive_count=5),
+    # Cases forwarded to another JST (art. 65 KPA): the worker copies the files and registers it there.
+    QueueSpec("case-forwards", visibility_timeout=60, max_receive_count=5),
 )

@@ -19,16 +19,19 @@ if TYPE_CHECKING:
         calculator,
         deadlines,
         einformacja,
+        forwarding,
         handling,
         lifecycle,
         logic,
         models,
         notices,
         repository,
+        transfers,
     )
 else:
     calculator = lazy_module("chalicelib.modules.cases.calculator")
     einformacja = lazy_module("chalicelib.modules.cases.einformacja")
+    forwarding = lazy_module("chalicelib.modules.cases.forwarding")
     handling = lazy_module("chalicelib.modules.cases.handling")
     lifecycle = lazy_module("chalicelib.modules.cases.lifecycle")
     deadlines = lazy_module("chalicelib.modules.cases.deadlines")
@@ -36,6 +39,7 @@ else:
     models = lazy_module("chalicelib.modules.cases.models")
     notices = lazy_module("chalicelib.modules.cases.notices")
     repository = lazy_module("chalicelib.modules.cases.repository")
+    transfers = lazy_module("chalicelib.modules.cases.transfers")
     topics = lazy_module("chalicelib.events.topics")
 
 __all__ = [
@@ -43,6 +47,8 @@ __all__ = [
     "cases",
     "deadlines",
     "einformacja",
+    "forwarding",
+    "forwards",
     "handling",
     "lifecycle",
     "logic",
@@ -50,9 +56,15 @@ __all__ = [
     "notices",
     "repository",
     "topics",
+    "transfers",
 ]
 
 
 @lru_cache(maxsize=1)
 def cases() -> repository.DynamoCases:
     return repository.DynamoCases()
+
+
+@lru_cache(maxsize=1)
+def forwards() -> transfers.DynamoForwards:
+    return transfers.DynamoForwards(cases())
