@@ -14,7 +14,7 @@ import json
 import random
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
@@ -61,12 +61,14 @@ def case_sk(at: datetime, case_id: str) -> str:
 
 
 FORWARDS = "F"  # the outbox (its index's partition) of forwarded cases not yet registered by their receiver
+FORWARD_AFTER = timedelta(minutes=3)  # the sweeper sends what the receiver has not registered by then
 
 
 def forward_marker(event: ForwardedCase) -> CaseTable:
     """The forwarding's record, keyed by the source case: the event, marked for the sweeper until the receiver
     registers it (the receiver's once-guard: it writes the new sign here in its registration's transaction)."""
-    return CaseTable(pk=f"F#{event.source_case_id}", sk=FORWARDS, outbox=FORWARDS, outbox_at=event.forwarded_at,
+    return CaseTable(pk=f"F#{event.source_case_id}", sk=FORWARDS, outbox=FORWARDS,
+                     outbox_at=event.forwarded_at + FORWARD_AFTER,
                      record=event.model_dump_json())
 
 
