@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from chalicelib.cli import load_definitions
-from chalicelib.core.errors import Conflict, Unprocessable
+from chalicelib.core.errors import Conflict, Forbidden, Unprocessable
 from chalicelib.events.topics import ForwardedCase, ForwardedDocument
 from chalicelib.model.service import DeadlineKind, ServiceDefinition
 from chalicelib.model.tenant import TenantConfig
@@ -138,12 +138,18 @@ def test_the_senders_case_closes_with_the_reason_and_the_target_and_sends_the_ca
         ("upp", f"submissions/1418043/{SOURCE}/upp.xml", "v1")]
 
 
-def test_a_closed_case_is_refused_before_the_receiver_is_looked_up() -> None:
+def test_a_closed_case_or_a_clerk_who_may_not_move_it_is_refused_before_the_receiver_is_looked_up() -> None:
     stored, receivers = registered(), Receivers(LESZNOWOLA)
     closed = {**stored.record, "status": "zakonczona"}
     with pytest.raises(Conflict) as refused:
         forwarded(receivers).apply(closed, stored.life)
     assert refused.value.code == "transition_not_allowed" and receivers.asked == 0
+    # nor by a clerk who neither handles it nor heads the department
+    someone = forwarding.Forwarding(to_terc=LESZNOWOLA.terc, reason="x", actor=lifecycle.Actor(subject="clerk-2"),
+                                    at=AT, receivers=receivers, filings=Filings())
+    with pytest.raises(Forbidden) as forbidden:
+        someone.apply({**stored.record, "assignee": "clerk-1", "status": "w_toku"}, stored.life)
+    assert forbidden.value.code == "not_assignee" and receivers.asked == 0
 
 
 def test_to_an_authority_outside_the_platform_the_history_says_it_goes_on_paper() -> None:

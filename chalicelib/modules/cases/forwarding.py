@@ -151,6 +151,7 @@ class Forwarding:
         state = lifecycle.State(record["status"])
         if lifecycle.State.PRZEKAZANA not in lifecycle.TRANSITIONS[state]:  # refused (409) before any lookup
             return lifecycle.transition(record, life, self._move(None), actor=self.actor, at=self.at)
+        lifecycle.may_act(record, self.actor)  # and 403 before any lookup
         self.target = target(self.receivers, from_terc=record["terc"], to_terc=self.to_terc,
                              service=record["service"], source_case_id=record["case_id"])
         return lifecycle.transition(record, life, self._move(self.target), actor=self.actor, at=self.at)

@@ -132,6 +132,11 @@ def _may_act(record: dict[str, Any], actor: Actor) -> None:
                     if assignee else "Sprawa nie jest przydzielona; najpierw ją przyjmij.", code="not_assignee")
 
 
+def may_act(record: dict[str, Any], actor: Actor) -> None:
+    """403 unless `actor` may move the case: its assignee or the department head."""
+    _may_act(record, actor)
+
+
 def transition(record: dict[str, Any], life: dict[str, Any], move: Move, *, actor: Actor,
                at: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
     """The record and life after `move`; 409 `transition_not_allowed` (the allowed ones in details) if illegal."""
