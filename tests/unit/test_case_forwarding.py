@@ -286,3 +286,13 @@ def test_the_event_is_written_with_the_change_and_published_after_it() -> None:
                         apply=forwarding_.apply, now=AT, mailer=FakeMailer(), outgoing=forwarding_.message,
                         publish=published.append)
     assert len(published) == 1
+
+
+def test_a_target_jst_is_named_only_to_forward_and_instead_of_an_offices_name() -> None:
+    przekazana = lifecycle.State.PRZEKAZANA
+    assert forwarding.to_platform(przekazana, to_terc="1418032", office=None) is True
+    assert forwarding.to_platform(przekazana, to_terc=None, office="Starosta Grójecki") is False
+    for to, office in ((lifecycle.State.ZAWIESZONA, None), (przekazana, "Starosta Grójecki")):
+        with pytest.raises(Unprocessable) as refused:
+            forwarding.to_platform(to, to_terc="1418032", office=office)
+        assert refused.value.details[0]["field"] == "to_terc"

@@ -76,6 +76,18 @@ class PlatformReceivers:
         return catalogue.definitions().get(service)
 
 
+def to_platform(to: lifecycle.State, *, to_terc: str | None, office: str | None) -> bool:
+    """Whether a transition forwards the case to a JST of the platform; `to_terc` elsewhere, or with an office's
+    name besides, is 422."""
+    if to_terc is None:
+        return False
+    if to is not lifecycle.State.PRZEKAZANA or office is not None:
+        raise Unprocessable(details=[{"field": "to_terc", "code": "to_terc_unexpected",
+                                      "message": "Jednostkę docelową podaje się tylko przy przekazaniu, zamiast "
+                                                 "nazwy organu (office)."}])
+    return True
+
+
 def target(receivers: Receivers, *, from_terc: str, to_terc: str, service: str, source_case_id: str) -> Target:
     """The receiver of a case of `service`, or 422 (not a JST of the platform, or the sender itself) / 409 (it has no
     department to register the case in)."""

@@ -9,7 +9,6 @@ from chalice.app import Blueprint
 from chalicelib import events
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
-from chalicelib.core.errors import Unprocessable
 from chalicelib.core.http import endpoint, if_match_version, json_response, parse_body, require_principal
 from chalicelib.integrations.clients import mailer, objects
 from chalicelib.modules import submissions, tenants
@@ -92,12 +91,8 @@ def case(terc: str, case_id: str) -> Any:
           response="modules.cases.models:CaseView", params="openapi.shapes:IfMatchHeaders")
 def case_transition(terc: str, case_id: str) -> Any:
     body = parse_body(bp.current_request.raw_body, models.TransitionRequest)
-    if body.to_terc is not None:  # to a JST of the platform (art. 65 KPA): checked, then registered there
-        if body.to is not lifecycle.State.PRZEKAZANA or body.office is not None:
-            raise Unprocessable(details=[{"field": "to_terc", "code": "to_terc_unexpected",
-                                          "message": "Jednostkę docelową podaje się tylko przy przekazaniu, "
-                                                     "zamiast nazwy organu (office)."}])
-        forwarded = forwarding.Forwarding(to_terc=body.to_terc, reason=body.reason, actor=_actor(),
+    if forwarding.to_platform(body.to, to_terc=body.to_terc, office=body.office):
+        forwarded = forwarding.Forwarding(to_terc=str(body.to_terc), reason=body.reason, actor=_actor(),
                                           at=get_clock().now(), receivers=forwarding.PlatformReceivers(),
                                           filings=submissions)
         return _change(terc, case_id, forwarded.apply, outgoing=forwarded.message)
