@@ -257,7 +257,7 @@ def function_policy() -> dict[str, Any]:
 # The API is capped so that a flood of requests cannot take the account's whole Lambda pool nor DynamoDB's
 # burst capacity from the workers; each sweeper runs one at a time.
 RESERVED_CONCURRENCY = {"APIHandler": 100, "RegistrationSweeper": 1, "TenantEventsSweeper": 1,
-                        "CaseNoticesSweeper": 1, "OverdueSweeper": 1}
+                        "CaseNoticesSweeper": 1, "OverdueSweeper": 1, "CaseForwardsSweeper": 1}
 # SQS-triggered workers are paced by their event source instead: reserved concurrency would throttle
 # batches, and a throttled message counts a receive towards the DLQ.
 SQS_MAX_CONCURRENCY = 5

@@ -10,4 +10,5 @@ QUEUES: dict[str, str] = {
     "TenantEvent": "tenant-events",  # a JST's configuration changed: notify its contact
     "RegistrationMessage": "registrations",  # a submission accepted: register it as a case
     "UploadNotice": "attachment-uploads",  # S3: a file landed in the upload quarantine
+    "ForwardedCase": "case-forwards",  # a case forwarded to another JST (art. 65 KPA): register it there
 }

@@ -98,6 +98,51 @@ class RegistrationMessage(Event):
     facts: RegistrationFacts | None = None  # None: the sweeper's message (from the outbox index); read them then
 
 
+class ForwardedDocument(BaseModel):
+    """One file of a forwarded case, exactly the stored version the sender holds (the receiver gets a copy)."""
+
+    name: str  # "document", "upp" or the attachment's id
+    kind: str  # document | upp | attachment
+    key: str
+    version_id: str | None = None
+    sha256: str
+    size: int
+    content_type: str
+    filename: str
+
+
+class ForwardedCase(Event):
+    """A case the sender forwarded to the competent JST of the platform (art. 65 § 1 KPA), for that JST to register
+    under its own sign. `terc` is the receiver (its work, metered to it); what the receiver registers under (its
+    department, JRWA class, deadline) was checked when the sender's clerk forwarded it."""
+
+    QUEUE: ClassVar[str] = QUEUES["ForwardedCase"]
+
+    terc: str
+    case_id: str  # the receiver's case (derived from the source case: a redelivery names the same one)
+    department: str
+    department_name: str
+    jrwa: str
+    deadline_kind: DeadlineKind
+    office_name: str
+    from_terc: str
+    from_office: str
+    source_case_id: str
+    source_sign: str
+    forwarded_at: datetime
+    reason: str
+    service: str
+    service_name: str
+    submission_id: str
+    owner: str
+    filed_on: str  # the party's filing date (ISO): kept for the party's terms (art. 65 § 2 KPA)
+    applicant: str | None = None
+    email: str | None = None
+    flags: list[str] = []
+    signed: bool = False
+    documents: list[ForwardedDocument] = []
+
+
 class UploadedObject(BaseModel):
     key: str
     etag: str | None = None

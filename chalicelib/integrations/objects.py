@@ -49,15 +49,16 @@ class S3Objects:
                             etag=str(response.get("ETag", "")))
 
     def copy(self, src_bucket: str, src_key: str, dst_bucket: str, dst_key: str, *,
-             if_match: str | None = None) -> str | None:
+             if_match: str | None = None, src_version: str | None = None) -> str | None:
         """Server-side copy; with `if_match`, only if the source still has that ETag (else Changed), so what is
-        copied is exactly what was read before."""
+        copied is exactly what was read before; with `src_version`, that version of the source."""
         extra = {"CopySourceIfMatch": _quoted(if_match)} if if_match else {}
+        source = {"Bucket": bucket_name(src_bucket), "Key": src_key}
+        if src_version:
+            source["VersionId"] = src_version
         with _precondition():
-            response = client("s3").copy_object(
-                Bucket=bucket_name(dst_bucket), Key=dst_key,
-                CopySource={"Bucket": bucket_name(src_bucket), "Key": src_key}, **extra,
-            )
+            response = client("s3").copy_object(Bucket=bucket_name(dst_bucket), Key=dst_key, CopySource=source,
+                                                **extra)
         return _version(response)
 
     def delete(self, bucket: str, key: str) -> None:

@@ -35,6 +35,8 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
     "case_id": HEX_ID,
     "draft_id": HEX_ID,
     "attachment_id": HEX_ID,
+    "document": {"type": "string", "pattern": "^(document|upp|[0-9a-f]{32})$",
+                 "description": "Plik sprawy przekazanej: document, upp albo identyfikator załącznika."},
 }
 
 ERRORS: dict[int, str] = {

@@ -60,6 +60,7 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/assignment"): ("clerk",),
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/notes"): ("clerk",),
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/deadline"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/cases/{case_id}/documents/{document}"): ("clerk",),
     ("GET", "/v1/me/cases"): ("resident",),
     ("GET", "/v1/me/cases/{case_id}"): ("resident",),
     ("POST", "/v1/me/cases/{case_id}/supplements"): ("resident",),
@@ -73,6 +74,7 @@ def _call(api: Any, method: str, path: str, headers: dict[str, str]) -> Any:
     url = path.replace("{terc}", A).replace("{service}", "pismo-ogolne")
     for name in ("submission_id", "attachment_id", "draft_id", "case_id"):
         url = url.replace(f"{{{name}}}", "0" * 32)
+    url = url.replace("{document}", "document")
     # A body that cannot pass validation: an authorised call is then refused with 422, never writes.
     body = json.dumps({"enabled": "?"}) if method in ("PUT", "POST") else None
     return api.http.request(method, url, headers={"Content-Type": "application/json", **headers}, body=body)

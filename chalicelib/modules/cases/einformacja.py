@@ -19,8 +19,16 @@ SHOWN = ("case_id", "case_sign", "terc", "service", "service_name", "submission_
 
 
 def summary(record: dict[str, Any]) -> dict[str, Any]:
-    """One line of "my cases"."""
-    return {**{k: record.get(k) for k in SHOWN}, "state_label": STATES[State(record["status"])].label}
+    """One line of "my cases"; a forwarded case points to the receiver's case, which names where it came from."""
+    line = {**{k: record.get(k) for k in SHOWN}, "state_label": STATES[State(record["status"])].label,
+            "filed_on": record.get("filed_on") or record.get("started_on")}
+    if record.get("forwarded_to"):
+        line["forwarded_to"] = {k: v for k, v in record["forwarded_to"].items()
+                                if k in ("terc", "office", "case_id", "reason")}
+    if record.get("forwarded_from"):
+        line["forwarded_from"] = {k: v for k, v in record["forwarded_from"].items()
+                                  if k in ("terc", "office", "case_sign", "case_id", "forwarded_at", "reason")}
+    return line
 
 
 def stages(record: dict[str, Any], life: dict[str, Any]) -> list[dict[str, Any]]:
@@ -28,11 +36,15 @@ def stages(record: dict[str, Any], life: dict[str, Any]) -> list[dict[str, Any]]
     shown = [{"state": State.ZAREJESTROWANA.value, "label": registered.label, "at": record["registered_at"],
               "text": registered.resident_text}]
     for entry in life["history"]:
+        if entry["kind"] == "forwarded_in":  # the registration of a forwarded case: its own words
+            shown[0]["text"] = entry["resident_text"]
+            continue
         if not entry["inform_party"]:
             continue
         stage = {"state": entry["to"], "label": entry.get("label") or notices.label_of(entry), "at": entry["at"],
                  "text": entry["resident_text"]}
-        for key in ("due_date", "basis", "gaps", "term_until", "document", "office", "received_at", "receipt_id"):
+        for key in ("due_date", "basis", "gaps", "term_until", "document", "office", "received_at", "receipt_id",
+                    "forwarded_to"):
             if key in entry:
                 stage[key] = entry[key]
         shown.append(stage)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from chalicelib.core.errors import Conflict, Forbidden, NotFound
 from chalicelib.core.observability import logger
@@ -17,14 +17,19 @@ from chalicelib.model import jrwa as wykaz
 from chalicelib.modules.cases import kpa_clock, lifecycle, notices, supplements
 from chalicelib.modules.cases.models import StoredCase
 
+if TYPE_CHECKING:
+    from chalicelib.events.topics import ForwardedCase
+
 Change = Callable[[dict[str, Any], dict[str, Any]], tuple[dict[str, Any], dict[str, Any]]]
+# The event a change sends to another module (a forwarding's), from the case as read and as changed.
+Outgoing = Callable[[StoredCase, dict[str, Any], dict[str, Any]], "ForwardedCase | None"]
 
 
 class CaseFiles(Protocol):
     def find(self, terc: str | None, case_id: str) -> StoredCase | None: ...
 
     def save(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any], *,
-             notify_at: datetime | None = None) -> int | None: ...
+             notify_at: datetime | None = None, outgoing: ForwardedCase | None = None) -> int | None: ...
 
     def mark_notified(self, stored: StoredCase, upto: int) -> None: ...
 
@@ -60,19 +65,25 @@ def archive(record: dict[str, Any]) -> dict[str, Any]:
 
 
 def change(store: CaseFiles, terc: str, case_id: str, *, clerk_department: str | None, expected_version: int | None,
-           apply: Change, now: datetime, mailer: notices.Mailer) -> dict[str, Any]:
+           apply: Change, now: datetime, mailer: notices.Mailer, outgoing: Outgoing | None = None,
+           publish: Callable[[ForwardedCase], object] | None = None) -> dict[str, Any]:
     """Apply one change to the case as read now; 409 if it moved on since `expected_version` or meanwhile.
 
-    A change the party is to be told of is written with its outbox marker, then mailed (see `notices`).
+    A change the party is to be told of is written with its outbox marker, then mailed (see `notices`). A change
+    that sends an event (`outgoing`) writes the event's marker with it, then publishes it (the sweep resends it).
     """
     stored = open_case(store, terc, case_id, clerk_department=clerk_department)
     if expected_version is not None and expected_version != stored.version:
         raise _stale()
     record, life = apply(stored.record, stored.life)
     told = bool(stored.email) and any(e["inform_party"] for e in life["history"][len(stored.life["history"]):])
-    version = store.save(stored, record, life, notify_at=now if told else None)
+    event = outgoing(stored, record, life) if outgoing else None
+    extra = {"outgoing": event} if event is not None else {}
+    version = store.save(stored, record, life, notify_at=now if told else None, **extra)
     if version is None:
         raise _stale()
+    if event is not None and publish is not None:
+        publish(event)
     after = StoredCase(pk=stored.pk, sk=stored.sk, record=record, life=life, version=version, email=stored.email,
                        notified=stored.notified)
     if told:

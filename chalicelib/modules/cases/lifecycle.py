@@ -20,6 +20,8 @@ from chalicelib.modules.cases import kpa_clock
 from chalicelib.modules.cases.deadlines import next_working_day
 
 MIN_SUMMONS_DAYS = 7  # art. 64 § 2 KPA: a term of at least seven days
+PAPER_NOTE = ("Organ spoza platformy e-Urząd: platforma niczego nie wysłała. Przekaż wniosek z dokumentami "
+              "pismem (art. 65 § 1 KPA).")
 
 
 class State(str, Enum):
@@ -104,7 +106,9 @@ class Move:
     gaps: tuple[str, ...] = ()  # wezwanie: what the resident must supply
     term_days: int | None = None  # wezwanie: at least 7
     document: str | None = None  # załatwiona: the decision or letter's file reference
-    office: str | None = None  # przekazana: the competent authority
+    office: str | None = None  # przekazana: the competent authority outside the platform (forwarded on paper)
+    # przekazana to a JST of the platform: {"terc", "office", "case_id"} of the receiver, checked before the move
+    forward_to: dict[str, str] | None = None
 
 
 def allowed(state: State) -> list[State]:
@@ -125,6 +129,7 @@ def _refuse(state: State, to: State) -> Conflict:
 
 
 def may_act(record: dict[str, Any], actor: Actor) -> None:
+    """403 unless `actor` may move the case: its assignee or the department head."""
     assignee = record.get("assignee")
     if actor.head or assignee == actor.subject:
         return
@@ -151,6 +156,8 @@ def transition(record: dict[str, Any], life: dict[str, Any], move: Move, *, acto
     record["due_date"] = kpa_clock.current_due(record, life)
     if move.to in CLOSING:
         details.update(close_file(record, on))
+    if "forwarded_to" in details:  # the closed record says where the case went and why
+        record["forwarded_to"] = details["forwarded_to"]
     entry = _entry("transition", actor, at, move.reason, state_from=state, state_to=move.to, **details)
     if record["due_date"] != due_before:
         entry["due_date"] = record["due_date"]
@@ -180,10 +187,22 @@ def _effects(life: dict[str, Any], state: State, move: Move, on: date) -> dict[s
     if move.to is S.ZALATWIONA and not move.document:
         raise Conflict("Załatwienie sprawy wymaga znaku pisma lub decyzji.", code="document_missing",
                        details=[{"field": "document", "code": "missing", "message": "Podaj znak pisma lub decyzji."}])
-    if move.to is S.PRZEKAZANA and not move.office:
+    if move.to is S.PRZEKAZANA:
+        return _forwarding(move)
+    return {"document": move.document} if move.document else {}
+
+
+def _forwarding(move: Move) -> dict[str, Any]:
+    """Where the case goes (art. 65 § 1 KPA) and why: the party is told both. A JST of the platform gets it by the
+    platform; an authority outside it only by the clerk, on paper, which the history says."""
+    if move.forward_to:
+        return {"office": move.forward_to["office"], "forwarded_to": {**move.forward_to, "reason": move.reason}}
+    if not move.office:
         raise Conflict("Przekazanie wymaga wskazania organu właściwego (art. 65 KPA).", code="office_missing",
-                       details=[{"field": "office", "code": "missing", "message": "Wskaż organ właściwy."}])
-    return {k: v for k, v in (("document", move.document), ("office", move.office)) if v}
+                       details=[{"field": "office", "code": "missing",
+                                 "message": "Wskaż organ właściwy: jednostkę platformy (to_terc) albo nazwę organu."}])
+    return {"office": move.office, "forwarded_to": {"office": move.office, "reason": move.reason, "on_paper": True},
+            "paper": PAPER_NOTE}
 
 
 def close_file(record: dict[str, Any], on: date) -> dict[str, Any]:

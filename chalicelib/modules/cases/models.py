@@ -121,7 +121,11 @@ class TransitionRequest(Strict):
                               description="Wezwanie: braki do uzupełnienia (art. 64 § 2 KPA).")
     term_days: int | None = Field(default=None, ge=1, le=365, description="Wezwanie: termin w dniach (co najmniej 7).")
     document: Short | None = Field(default=None, description="Załatwienie: znak pisma lub decyzji.")
-    office: Short | None = Field(default=None, description="Przekazanie: organ właściwy (art. 65 KPA).")
+    office: Short | None = Field(default=None, description="Przekazanie organowi spoza platformy (art. 65 KPA): jego "
+                                 "nazwa; platforma niczego nie wysyła, urzędnik przekazuje sprawę pismem.")
+    to_terc: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}([0-9]{2}([0-9]{3})?)?$")] | None = Field(
+        default=None, description="Przekazanie jednostce platformy (art. 65 KPA): jej kod TERC; ona rejestruje "
+                                  "sprawę pod własnym znakiem, z dokumentami.")
 
 
 class AssignmentRequest(Strict):
@@ -190,6 +194,11 @@ class ResidentCaseLine(BaseModel):
     state_label: str
     deadline: str | None
     due_date: str | None
+    filed_on: str | None = Field(default=None, description="Data złożenia wniosku (zachowana przy przekazaniu).")
+    forwarded_to: dict[str, Any] | None = Field(
+        default=None, description="Przekazana (art. 65 KPA): organ, powód, a w platformie terc i case_id nowej sprawy.")
+    forwarded_from: dict[str, Any] | None = Field(
+        default=None, description="Przekazana przez inny organ: jego nazwa, znak i case_id sprawy, data, powód.")
 
 
 class ResidentCases(BaseModel):

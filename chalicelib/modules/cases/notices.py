@@ -51,6 +51,8 @@ def label_of(entry: dict[str, Any]) -> str:
 
 
 def mail_of(record: dict[str, Any], entry: dict[str, Any], to: str) -> Mail:
+    if entry.get("kind") == "forwarded_in":
+        return _received(record, entry, to)
     label = label_of(entry)
     what = label if entry.get("kind") in EVENT_LABELS else f"zmienił się stan: {label}"
     lines = ["Dzień dobry,", "", f"w Twojej sprawie {record['case_sign']} („{record['service_name']}”) "
@@ -64,12 +66,32 @@ def mail_of(record: dict[str, Any], entry: dict[str, Any], to: str) -> Mail:
     if entry.get("gaps"):
         lines += ["", "Do uzupełnienia:", *[f"– {gap}" for gap in entry["gaps"]],
                   f"Termin na uzupełnienie: do {_day(entry['term_until'])} r."]
+    if entry.get("forwarded_to"):  # art. 65 § 1 KPA: to whom and why
+        forwarded = entry["forwarded_to"]
+        lines += ["", f"Organ, któremu przekazano sprawę: {forwarded['office']}.",
+                  f"Powód przekazania: {forwarded['reason']}"]
+        if not forwarded.get("on_paper"):
+            lines += ["Organ ten zarejestruje sprawę pod własnym znakiem; otrzymasz od niego osobną wiadomość."]
     if entry.get("due_date"):
         basis = entry.get("basis", "art. 35 § 5 KPA")
         lines += ["", f"Termin załatwienia sprawy: do {_day(entry['due_date'])} r. ({basis})."]
     lines += ["", "Szczegóły sprawy znajdziesz na platformie e-Urząd w „Moich sprawach”.", "",
               "Wiadomość wysłana automatycznie; prosimy na nią nie odpowiadać."]
     return Mail(to=to, subject=subject, text="\n".join(lines))
+
+
+def _received(record: dict[str, Any], entry: dict[str, Any], to: str) -> Mail:
+    """The receiving JST's notice of a forwarded case: its sign, department, due date, the filing date kept."""
+    came = record["forwarded_from"]
+    due = (f"Termin załatwienia sprawy: do {_day(record['due_date'])} r. (liczony od dnia przekazania sprawy, "
+           f"{record['deadline']})." if record.get("due_date") else "Sprawa zostanie załatwiona niezwłocznie.")
+    lines = ["Dzień dobry,", "", f"{came['office']} przekazał(a) Twoją sprawę {came['case_sign']} („"
+             f"{record['service_name']}”) do: {record['office_name']} (art. 65 § 1 KPA).", "", entry["resident_text"],
+             "", f"Znak sprawy: {record['case_sign']}", f"Komórka prowadząca: {record['department_name']}", due,
+             f"Data złożenia wniosku: {_day(record['filed_on'])} r. (zachowana, art. 65 § 2 KPA).", "",
+             "Podawaj nowy znak sprawy w korespondencji z urzędem. Stan sprawy sprawdzisz na platformie e-Urząd.", "",
+             "Wiadomość wysłana automatycznie; prosimy na nią nie odpowiadać."]
+    return Mail(to=to, subject=f"Sprawa {record['case_sign']} – przekazana i zarejestrowana", text="\n".join(lines))
 
 
 def due(stored: StoredCase) -> list[Mail]:

@@ -15,7 +15,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
@@ -24,6 +24,7 @@ from pynamodb.exceptions import CancellationReason, UpdateError
 from chalicelib.core.settings import get_settings
 from chalicelib.db import transact
 from chalicelib.db.transact import Write
+from chalicelib.events.topics import ForwardedCase
 from chalicelib.modules import submissions
 from chalicelib.modules.cases.kpa_clock import ENDED
 from chalicelib.modules.cases.lifecycle import new_life
@@ -65,6 +66,18 @@ def due_key(record: dict[str, Any], sk: str) -> str | None:
     """The case's key on the due-date index: while it is open and has a due date (not "niezwłocznie")."""
     due = record.get("due_date")
     return f"{due}#{sk}" if due and record.get("status") not in ENDED else None
+
+
+FORWARDS = "F"  # the outbox (its index's partition) of forwarded cases not yet registered by their receiver
+FORWARD_AFTER = timedelta(minutes=3)  # the sweeper sends what the receiver has not registered by then
+
+
+def forward_marker(event: ForwardedCase) -> CaseTable:
+    """The forwarding's record, keyed by the source case: the event, marked for the sweeper until the receiver
+    registers it (the receiver's once-guard: it writes the new sign here in its registration's transaction)."""
+    return CaseTable(pk=f"F#{event.source_case_id}", sk=FORWARDS, outbox=FORWARDS,
+                     outbox_at=event.forwarded_at + FORWARD_AFTER,
+                     record=event.model_dump_json())
 
 
 class DynamoCases:
@@ -202,12 +215,23 @@ class DynamoCases:
         return _stored(item)
 
     def save(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any], *,
-             notify_at: datetime | None = None) -> int | None:
+             notify_at: datetime | None = None, outgoing: ForwardedCase | None = None) -> int | None:
         """Write the changed case if it is still at the version read (with the outbox marker if the party is to be
-        told); its new version, or None if someone was first."""
+        told; with the marker of the `outgoing` event in the same transaction); its new version, or None if someone
+        was first."""
         item = CaseTable(pk=stored.pk, sk=stored.sk)
+        actions, condition = _changed(stored, record, life, notify_at), _at_version(stored)
+        if outgoing is not None:
+            try:
+                transact.write(self._connection, [Write("case", item, actions=actions, condition=condition),
+                                                  Write("outbox", forward_marker(outgoing), kind="put")])
+            except transact.Cancelled as exc:
+                if exc.failed("case") or exc.conflict:
+                    return None
+                raise
+            return stored.version + 1
         try:
-            item.update(actions=_changed(stored, record, life, notify_at), condition=_at_version(stored))
+            item.update(actions=actions, condition=condition)
         except UpdateError as exc:
             if exc.cause_response_code == "ConditionalCheckFailedException":
                 return None
@@ -249,7 +273,8 @@ class DynamoCases:
         told = CaseTable.notified.set(upto)
         try:
             item.update(actions=[told, CaseTable.outbox.remove(), CaseTable.outbox_at.remove()],
-                        condition=CaseTable.version == stored.version)
+                        condition=(CaseTable.version == stored.version) if stored.version
+                        else CaseTable.version.does_not_exist())
         except UpdateError as exc:
             if exc.cause_response_code != "ConditionalCheckFailedException":
                 raise

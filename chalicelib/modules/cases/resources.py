@@ -89,6 +89,7 @@ class CaseTable(Model):
     """Each department's inbox (newest first) and its case-sign counters, side by side in one partition.
 
     Cases: sk = C#<registered at>#<case id>. Counters: sk = N#<JRWA>#<year>, value = the last number issued.
+    A forwarding (art. 65 KPA): pk = F#<source case id>, sk = F, the event and, once registered, the new sign.
     """
 
     class Meta(TableMeta):
@@ -110,6 +111,7 @@ class CaseTable(Model):
     state_key = UnicodeAttribute(null=True)
     clerk_key = UnicodeAttribute(null=True)
     due_on = UnicodeAttribute(null=True)  # <due date>#<sk> while the case is open and has a due date
+    sends = NumberAttribute(null=True)  # a forwarding's marker: how often the sweeper sent its event
     by_case = CasesById()
     by_owner = CasesByOwner()
     by_outbox = CaseNoticeOutbox()
@@ -122,4 +124,6 @@ TABLES: tuple[type[Model], ...] = (CaseTable,)
 QUEUES: tuple[QueueSpec, ...] = (
     # Accepted submissions: the worker registers the case in the JST's inbox (ESP) with its case sign.
     QueueSpec("registrations", visibility_timeout=60, max_receive_count=5),
+    # Cases forwarded to another JST (art. 65 KPA): the worker copies the files and registers it there.
+    QueueSpec("case-forwards", visibility_timeout=60, max_receive_count=5),
 )

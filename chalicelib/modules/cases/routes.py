@@ -6,6 +6,7 @@ from typing import Any
 
 from chalice.app import Blueprint
 
+from chalicelib import events
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
 from chalicelib.core.errors import Conflict
@@ -17,9 +18,19 @@ from chalicelib.core.http import (
     parse_body,
     require_principal,
 )
-from chalicelib.integrations.clients import mailer
+from chalicelib.integrations.clients import mailer, objects
 from chalicelib.modules import submissions, tenants
-from chalicelib.modules.cases import calculator, einformacja, handling, lifecycle, logic, models, overdue, supplements
+from chalicelib.modules.cases import (
+    calculator,
+    einformacja,
+    forwarding,
+    handling,
+    lifecycle,
+    logic,
+    models,
+    overdue,
+    supplements,
+)
 from chalicelib.modules.cases.wiring import cases
 
 bp = Blueprint(__name__)
@@ -80,10 +91,11 @@ def _answer(view: dict[str, Any]) -> Any:
     return json_response(view, headers={"ETag": f'"{view["version"]}"'})
 
 
-def _change(terc: str, case_id: str, apply: handling.Change) -> Any:
+def _change(terc: str, case_id: str, apply: handling.Change, outgoing: handling.Outgoing | None = None) -> Any:
     expected = if_match_version(bp.current_request.headers, "sprawy")
     return _answer(handling.change(cases(), terc, case_id, clerk_department=require_principal().department,
-                                   expected_version=expected, apply=apply, now=get_clock().now(), mailer=mailer()))
+                                   expected_version=expected, apply=apply, now=get_clock().now(), mailer=mailer(),
+                                   outgoing=outgoing, publish=events.publish))
 
 
 @endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}", access=CLERKS, summary="Sprawa: stan, termin, historia, notatki",
@@ -98,9 +110,21 @@ def case(terc: str, case_id: str) -> Any:
           response="modules.cases.models:CaseView", params="openapi.shapes:IfMatchHeaders")
 def case_transition(terc: str, case_id: str) -> Any:
     body = parse_body(bp.current_request.raw_body, models.TransitionRequest)
+    if forwarding.to_platform(body.to, to_terc=body.to_terc, office=body.office):
+        forwarded = forwarding.Forwarding(to_terc=str(body.to_terc), reason=body.reason, actor=_actor(),
+                                          at=get_clock().now(), receivers=forwarding.PlatformReceivers(),
+                                          filings=submissions)
+        return _change(terc, case_id, forwarded.apply, outgoing=forwarded.message)
     move = lifecycle.Move(to=body.to, reason=body.reason, gaps=tuple(body.gaps), term_days=body.term_days,
                           document=body.document, office=body.office)
     return _change(terc, case_id, handling.transition(move, actor=_actor(), at=get_clock().now()))
+
+
+@endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/documents/{document}", access=CLERKS,
+          summary="Link do dokumentu sprawy przekazanej (kopia w jednostce)", response="openapi.shapes:Download")
+def case_document(terc: str, case_id: str, document: str) -> Any:
+    stored = handling.open_case(cases(), terc, case_id, clerk_department=require_principal().department)
+    return forwarding.link(objects(), stored.record, document, now=get_clock().now())
 
 
 @endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/assignment", access=CLERKS, methods=("POST",),

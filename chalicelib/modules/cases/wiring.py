@@ -19,6 +19,7 @@ if TYPE_CHECKING:
         calculator,
         deadlines,
         einformacja,
+        forwarding,
         handling,
         lifecycle,
         logic,
@@ -27,10 +28,12 @@ if TYPE_CHECKING:
         overdue,
         repository,
         supplements,
+        transfers,
     )
 else:
     calculator = lazy_module("chalicelib.modules.cases.calculator")
     einformacja = lazy_module("chalicelib.modules.cases.einformacja")
+    forwarding = lazy_module("chalicelib.modules.cases.forwarding")
     handling = lazy_module("chalicelib.modules.cases.handling")
     lifecycle = lazy_module("chalicelib.modules.cases.lifecycle")
     deadlines = lazy_module("chalicelib.modules.cases.deadlines")
@@ -40,6 +43,7 @@ else:
     overdue = lazy_module("chalicelib.modules.cases.overdue")
     repository = lazy_module("chalicelib.modules.cases.repository")
     supplements = lazy_module("chalicelib.modules.cases.supplements")
+    transfers = lazy_module("chalicelib.modules.cases.transfers")
     topics = lazy_module("chalicelib.events.topics")
 
 __all__ = [
@@ -47,6 +51,8 @@ __all__ = [
     "cases",
     "deadlines",
     "einformacja",
+    "forwarding",
+    "forwards",
     "handling",
     "lifecycle",
     "logic",
@@ -56,9 +62,15 @@ __all__ = [
     "repository",
     "supplements",
     "topics",
+    "transfers",
 ]
 
 
 @lru_cache(maxsize=1)
 def cases() -> repository.DynamoCases:
     return repository.DynamoCases()
+
+
+@lru_cache(maxsize=1)
+def forwards() -> transfers.DynamoForwards:
+    return transfers.DynamoForwards(cases())

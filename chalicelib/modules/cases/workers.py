@@ -10,14 +10,14 @@ from chalice.app import Blueprint, Cron, Rate
 from chalicelib import events
 from chalicelib.core.clock import get_clock
 from chalicelib.core.observability import bind, logger
-from chalicelib.integrations.clients import mailer
+from chalicelib.integrations.clients import mailer, objects
 from chalicelib.modules import submissions as filings
 from chalicelib.modules import tenants
-from chalicelib.modules.cases import logic, notices, overdue
-from chalicelib.modules.cases.wiring import cases
+from chalicelib.modules.cases import forwarding, logic, notices, overdue
+from chalicelib.modules.cases.wiring import cases, forwards
 
 if TYPE_CHECKING:
-    from chalicelib.events.topics import RegistrationMessage
+    from chalicelib.events.topics import ForwardedCase, RegistrationMessage
 
 bp = Blueprint(__name__)
 
@@ -56,3 +56,20 @@ def overdue_sweeper(event: Any) -> None:
             logger.info("overdue cases noticed", extra={"read": result.read, "noticed": result.noticed})
     if failed:  # the invocation fails (metered, alarmed); tomorrow's sweep picks up what is still due
         raise RuntimeError(f"overdue sweep failed for {', '.join(failed)}")
+
+
+@events.worker(bp, "ForwardedCase", module="cases")
+def case_forwards(message: ForwardedCase) -> None:
+    """A case another JST forwarded to this one (art. 65 KPA): its files copied, registered under this JST's sign."""
+    bind(tenant=message.terc, service=message.service, case_id=message.case_id)
+    sign = forwarding.receive(message, store=forwards(), objects=objects(), mailer=mailer(), now=get_clock().now())
+    logger.info("forwarded case received", extra={"case_sign": sign, "registered_now": sign is not None,
+                                                  "from_case": message.source_case_id})
+
+
+@bp.schedule(Rate(5, unit=Rate.MINUTES))
+def case_forwards_sweeper(event: Any) -> None:
+    """Send again the forwarded cases their receivers have not registered yet (a send failed or died)."""
+    sent = events.sweep(forwards(), get_clock().now())
+    if sent:
+        logger.warning("sweeper: forwarded cases sent again", extra={"sent": sent})
