@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
@@ -76,6 +77,9 @@ class CaseTable(Model):
     """Each department's inbox (newest first) and its case-sign counters, side by side in one partition.
 
     Cases: sk = C#<registered at>#<case id>. Counters: sk = N#<JRWA>#<year>, value = the last number issued.
+    Paper cases add two items each: the once-marker of their Idempotency-Key (pk = T#<terc>#PAPER,
+    sk = K#<case id>) and the access item the public lookup reads by sign (pk = SIGN#<sign>,
+    sk = T#<terc>#<case id>, with `code_hash`): a query on one key, no index, no scan.
     """
 
     class Meta(TableMeta):
@@ -96,6 +100,7 @@ class CaseTable(Model):
     outbox_at = UTCDateTimeAttribute(null=True)  # when the sweeper should look at it
     state_key = UnicodeAttribute(null=True)
     clerk_key = UnicodeAttribute(null=True)
+    code_hash = UnicodeAttribute(null=True)  # a paper case's access item: the salted hash of its access code
     by_case = CasesById()
     by_owner = CasesByOwner()
     by_outbox = CaseNoticeOutbox()
@@ -103,7 +108,18 @@ class CaseTable(Model):
     by_clerk = CasesByClerk()
 
 
-TABLES: tuple[type[Model], ...] = (CaseTable,)
+class CaseLookupLimit(Model):
+    """Counters of the public lookup by sign and access code, one per client address or sign and hour (TTL)."""
+
+    class Meta(TableMeta):
+        table_name = table_name("case-lookups")
+
+    pk = UnicodeAttribute(hash_key=True)  # A#<address>#<hour> or S#<sign>#<hour>
+    hits = NumberAttribute(null=True)
+    expires = TTLAttribute(null=True)
+
+
+TABLES: tuple[type[Model], ...] = (CaseTable, CaseLookupLimit)
 QUEUES: tuple[QueueSpec, ...] = (
     # Accepted submissions: the worker registers the case in the JST's inbox (ESP) with its case sign.
     QueueSpec("registrations", visibility_timeout=60, max_receive_count=5),

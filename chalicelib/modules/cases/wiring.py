@@ -16,17 +16,25 @@ from chalicelib.core.lazy import lazy_module
 if TYPE_CHECKING:
     from chalicelib.events import topics
     from chalicelib.modules.cases import (
+        access,
         calculator,
         deadlines,
         einformacja,
         handling,
         lifecycle,
         logic,
+        lookup,
         models,
         notices,
+        paper,
+        paper_store,
         repository,
     )
 else:
+    access = lazy_module("chalicelib.modules.cases.access")
+    lookup = lazy_module("chalicelib.modules.cases.lookup")
+    paper = lazy_module("chalicelib.modules.cases.paper")
+    paper_store = lazy_module("chalicelib.modules.cases.paper_store")
     calculator = lazy_module("chalicelib.modules.cases.calculator")
     einformacja = lazy_module("chalicelib.modules.cases.einformacja")
     handling = lazy_module("chalicelib.modules.cases.handling")
@@ -39,6 +47,7 @@ else:
     topics = lazy_module("chalicelib.events.topics")
 
 __all__ = [
+    "access",
     "calculator",
     "cases",
     "deadlines",
@@ -46,8 +55,13 @@ __all__ = [
     "handling",
     "lifecycle",
     "logic",
+    "lookup",
+    "lookup_limits",
     "models",
     "notices",
+    "paper",
+    "paper_cases",
+    "paper_store",
     "repository",
     "topics",
 ]
@@ -56,3 +70,13 @@ __all__ = [
 @lru_cache(maxsize=1)
 def cases() -> repository.DynamoCases:
     return repository.DynamoCases()
+
+
+@lru_cache(maxsize=1)
+def paper_cases() -> paper_store.DynamoPaperCases:
+    return paper_store.DynamoPaperCases()
+
+
+@lru_cache(maxsize=1)
+def lookup_limits() -> paper_store.DynamoLookupLimits:
+    return paper_store.DynamoLookupLimits()
