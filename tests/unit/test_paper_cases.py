@@ -232,3 +232,13 @@ def test_one_address_gets_thirty_lookups_an_hour() -> None:
     with pytest.raises(lookup.TooManyLookups) as limited:
         lookup.lookup(store, counters, sign=stored.record["case_sign"], code=code, client="9.9.9.9", now=NOW)
     assert "adresu" in limited.value.message
+
+
+def test_the_party_of_a_paper_case_is_told_of_changes_where_to_look_without_an_account() -> None:
+    from chalicelib.modules.cases.notices import mail_of
+
+    entry = {"to": "w_toku", "at": "2026-03-11T10:00:00+00:00", "resident_text": "Sprawę przydzielono."}
+    record = {"case_sign": "DG.7340.1.2026", "service_name": "Zezwolenie"}
+    assert "Moich sprawach" in mail_of(record, entry, "a@b.pl").text
+    on_paper = mail_of({**record, "channel": "papier"}, entry, "a@b.pl").text
+    assert "kod dostępu" in on_paper and "Moich sprawach" not in on_paper

@@ -50,7 +50,9 @@ def mail_of(record: dict[str, Any], entry: dict[str, Any], to: str) -> Mail:
                   f"Termin na uzupełnienie: do {_day(entry['term_until'])} r."]
     if entry.get("due_date"):
         lines += ["", f"Termin załatwienia sprawy: do {_day(entry['due_date'])} r. (art. 35 § 5 KPA)."]
-    lines += ["", "Szczegóły sprawy znajdziesz na platformie e-Urząd w „Moich sprawach”.", "",
+    where = ("na platformie e-Urząd („Sprawdź sprawę”), podając znak sprawy i kod dostępu z potwierdzenia z urzędu"
+             if record.get("channel") else "na platformie e-Urząd w „Moich sprawach”")  # a paper case has no account
+    lines += ["", f"Szczegóły sprawy znajdziesz {where}.", "",
               "Wiadomość wysłana automatycznie; prosimy na nią nie odpowiadać."]
     return Mail(to=to, subject=f"Sprawa {record['case_sign']} – {label}", text="\n".join(lines))
 
