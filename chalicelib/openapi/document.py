@@ -47,6 +47,7 @@ ERRORS: dict[int, str] = {
     406: "Klient nie przyjmuje typu odpowiedzi (np. brak Accept: application/xml).",
     415: "Nieobsługiwany typ treści.",
     422: "Dane nie przeszły walidacji (szczegóły per pole).",
+    429: "Zbyt wiele żądań (limit wyszukiwań albo dławienie API Gateway); nagłówek Retry-After.",
 }
 ROLE_WORDS = {"public": "każdy, bez logowania"}
 
@@ -149,7 +150,8 @@ def _responses(doc: RouteDoc, access: Access, method: str, body: dict[str, Any] 
         success["content"] = {"application/json": {"schema": body}}
     elif doc.status != 204:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
-    codes = [400, 401, 404, 415, 422]  # 401 on a public route too: a token, if sent, must be valid
+    # 401 on a public route too: a token, if sent, must be valid; 429 anywhere: API Gateway's throttling
+    codes = [400, 401, 404, 415, 422, 429]
     if not access.public:
         codes.append(403)
     if method in ("POST", "PUT", "DELETE"):
