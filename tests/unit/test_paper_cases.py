@@ -88,6 +88,10 @@ def test_the_clock_starts_on_the_date_received_which_cannot_be_in_the_future() -
     with pytest.raises(Unprocessable) as caught:
         paper.plan(TENANT, ALCOHOL, future, today=date(2026, 3, 10), clerk_department=None)
     assert caught.value.details[0]["field"] == "received_on"
+    ancient = PaperCaseRequest.model_validate(body(received_on="0001-01-01"))
+    with pytest.raises(Unprocessable) as caught:
+        paper.plan(TENANT, ALCOHOL, ancient, today=date(2026, 3, 10), clerk_department=None)
+    assert caught.value.details[0]["code"] == "date_too_old"
 
 
 def test_a_clerk_of_another_department_may_not_register_the_services_case() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from chalicelib.core.clock import WARSAW
@@ -24,6 +24,7 @@ from chalicelib.modules.cases.deadlines import DEADLINE_BASIS, DEADLINE_LABEL, d
 from chalicelib.modules.cases.models import Case, Filing, PaperCaseRequest, Plan, StoredCase
 
 _NAMESPACE = uuid.UUID("5b0b6a52-3c4e-4f2e-9d53-6c1f3b0e6a11")
+MAX_AGE_DAYS = 366
 CHANNELS = {"papier": "na papierze", "epuap": "przez ePUAP (poza platformą)"}
 
 
@@ -93,6 +94,9 @@ def plan(tenant: TenantConfig, offered: Any, body: PaperCaseRequest, *, today: d
     if body.received_on > today:
         raise Unprocessable(details=[{"field": "received_on", "code": "date_in_future",
                                       "message": "Data wpływu nie może być późniejsza niż dzisiejsza."}])
+    if body.received_on < today - timedelta(days=MAX_AGE_DAYS):  # registered on receipt, not years later
+        raise Unprocessable(details=[{"field": "received_on", "code": "date_too_old",
+                                      "message": "Data wpływu może być najwyżej rok wstecz."}])
     if clerk_department and offered.department != clerk_department:
         raise Forbidden("Tę usługę prowadzi inna komórka; zarejestruj sprawę w kancelarii lub we właściwej komórce.",
                         code="department_forbidden")
