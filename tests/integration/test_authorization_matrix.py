@@ -62,6 +62,10 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/me/cases"): ("resident",),
     ("GET", "/v1/me/cases/{case_id}"): ("resident",),
     ("GET", "/v1/deadlines"): PUBLIC,
+    # paper cases: registered by the JST's clerks; followed by anyone holding the sign and the access code
+    ("POST", "/v1/tenants/{terc}/scans"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/cases"): ("clerk",),
+    ("POST", "/v1/public/cases/lookup"): PUBLIC,
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}
