@@ -246,3 +246,16 @@ def test_the_party_of_a_paper_case_is_told_of_changes_where_to_look_without_an_a
     assert "Moich sprawach" in mail_of(record, entry, "a@b.pl").text
     on_paper = mail_of({**record, "channel": "papier"}, entry, "a@b.pl").text
     assert "kod dostępu" in on_paper and "Moich sprawach" not in on_paper
+
+
+def test_an_unknown_sign_costs_the_same_key_derivation_as_a_wrong_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    store, counters = FakePaperStore(), Counters()
+    stored, _ = register(store, Mailbox(), body())
+    derived: list[int] = []
+    real = access._derive
+    monkeypatch.setattr(access, "_derive", lambda c, s, n: derived.append(n) or real(c, s, n))
+    for sign, code in ((stored.record["case_sign"], access.new_code()), ("DG.7340.77.2026", access.new_code()),
+                       (stored.record["case_sign"], "nie-kod")):
+        with pytest.raises(NotFound):
+            lookup.lookup(store, counters, sign=sign, code=code, client="1.1.1.1", now=NOW)
+    assert derived == [access.ITERATIONS] * 3
