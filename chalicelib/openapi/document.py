@@ -35,6 +35,7 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
     "case_id": HEX_ID,
     "draft_id": HEX_ID,
     "attachment_id": HEX_ID,
+    "scan_id": HEX_ID,
 }
 
 ERRORS: dict[int, str] = {

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 import re
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -85,6 +86,16 @@ def test_a_paper_case_gets_a_sign_and_the_clock_from_the_date_received_and_the_c
     assert (case["channel"], case["applicant_data"]["pesel"], case["scans"][0]["content_type"]) == (
         "papier", "44051401359", "application/pdf")
     assert re.fullmatch(r"[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}", code)
+    # The clerk downloads exactly the scan that was checked
+    link = api.http.get(f"/v1/tenants/{A}/cases/{case['case_id']}/scans/{case['scans'][0]['scan_id']}",
+                        headers=CLERK)
+    assert link.status_code == 200, link.body
+    with urllib.request.urlopen(link.json_body["url"], timeout=30) as got:
+        assert got.read() == make_pdf()
+    assert api.http.get(f"/v1/tenants/{A}/cases/{case['case_id']}/scans/{'0' * 32}",
+                        headers=CLERK).status_code == 404
+    assert api.http.get(f"/v1/tenants/{A}/cases/{case['case_id']}/scans/{case['scans'][0]['scan_id']}",
+                        headers=OTHER_DEPARTMENT).status_code == 403
     # and the clerk works it with the same API as an e-case
     taken = api.http.post(f"/v1/tenants/{A}/cases/{case['case_id']}/assignment", body="{}",
                           headers={**CLERK, **JSON})
@@ -135,15 +146,16 @@ def test_a_retried_post_is_one_case_and_only_the_last_code_opens_it(api: Any, cl
     assert again.json_body["case"] == first.json_body["case"]
     assert again.json_body["access_code"] != first.json_body["access_code"]
     sign = first.json_body["case"]["case_sign"]
-    lookup_hour(clock)
-    assert look(api, sign, first.json_body["access_code"]).status_code == 404
-    assert look(api, sign, again.json_body["access_code"]).status_code == 200
     # The same key for another application is refused; the next case takes the very next number
     reused = register(api, application(data["scans"], channel="epuap"), key=key)
     assert reused.status_code == 409 and reused.json_body["error"]["code"] == "idempotency_key_reused"
     following = register(api, application([scan(api, CLERK)]))
     number = int(sign.split(".")[2])
     assert following.json_body["case"]["case_sign"] == f"DG.7340.{number + 1}.2032"
+    # Only the code of the last answer opens the case
+    lookup_hour(clock)
+    assert look(api, sign, first.json_body["access_code"]).status_code == 404
+    assert look(api, sign, again.json_body["access_code"]).status_code == 200
 
 
 def test_who_may_register_and_what_is_refused_leaves_nothing_written(api: Any, clock: FixedClock) -> None:

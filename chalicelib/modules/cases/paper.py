@@ -52,10 +52,11 @@ class Scan:
     content_type: str
     size: int
     sha256: str
+    version_id: str | None = None  # of its copy in the documents bucket
 
     def record(self) -> dict[str, Any]:
         return {"scan_id": self.scan_id, "filename": self.filename, "content_type": self.content_type,
-                "size": self.size, "sha256": self.sha256}
+                "size": self.size, "sha256": self.sha256, "version_id": self.version_id}
 
 
 class PaperStore(handling.CaseFiles, Protocol):

@@ -7,12 +7,12 @@ import base64
 import hashlib
 import json
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib.core.errors import Unprocessable
+from chalicelib.core.errors import NotFound, Unprocessable
 from chalicelib.db.transact import Write
 from chalicelib.integrations.clients import objects
 from chalicelib.integrations.objects import TooLarge
@@ -24,6 +24,7 @@ from chalicelib.modules.cases.resources import CaseLookupLimit, CaseTable
 
 SCAN_MAX_BYTES = 20 * 1024 * 1024
 SCAN_UPLOAD_SECONDS = 15 * 60
+SCAN_LINK_SECONDS = 5 * 60
 SCAN_TYPES = ("application/pdf", "image/jpeg", "image/png")
 
 
@@ -108,6 +109,23 @@ def scan_key(terc: str, scan_id: str) -> str:
     return f"scans/{terc}/{scan_id}"
 
 
+def stored_scan_key(terc: str, case_id: str, scan_id: str) -> str:
+    return f"cases/{terc}/{case_id}/scans/{scan_id}"
+
+
+def scan_link(stored: StoredCase, scan_id: str, *, now: datetime) -> dict[str, Any]:
+    """A short-lived link to exactly the stored version of one of the case's scans (404 `scan_not_found`)."""
+    record = stored.record
+    scan = next((s for s in record.get("scans") or [] if s["scan_id"] == scan_id), None)
+    if scan is None:
+        raise NotFound("Sprawa nie ma takiego skanu.", code="scan_not_found")
+    url = objects().presigned_get("documents", stored_scan_key(record["terc"], record["case_id"], scan_id),
+                                  version_id=scan.get("version_id"), filename=scan["filename"],
+                                  content_type=scan["content_type"], expires=SCAN_LINK_SECONDS)
+    return {"url": url, "expires_at": (now + timedelta(seconds=SCAN_LINK_SECONDS)).isoformat(),
+            "filename": scan["filename"], "sha256": scan["sha256"], "size": scan["size"]}
+
+
 def _tag(text: str) -> str:
     """Text as S3 metadata (ASCII only)."""
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
@@ -160,9 +178,10 @@ class S3Scans:
             if why is not None:
                 details.append({"field": field, "code": "scan_rejected", "message": f"Skan odrzucony: {why}"})
                 continue
-            objects().put("documents", f"cases/{terc}/{case_id}/scans/{scan_id}", obj.body, kind)
+            version = objects().put("documents", stored_scan_key(terc, case_id, scan_id), obj.body, kind)
             taken.append(Scan(scan_id=scan_id, filename=_untag(obj.metadata.get("filename", "")) or scan_id,
-                              content_type=kind, size=obj.size, sha256=hashlib.sha256(obj.body).hexdigest()))
+                              content_type=kind, size=obj.size, sha256=hashlib.sha256(obj.body).hexdigest(),
+                              version_id=version))
         if len(set(scan_ids)) != len(scan_ids):
             details.append({"field": "scans", "code": "scan_repeated", "message": "Ten sam skan wskazano dwa razy."})
         if details:

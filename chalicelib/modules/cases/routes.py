@@ -190,6 +190,13 @@ def paper_case(terc: str) -> Any:
                          headers={"ETag": f'"{view["version"]}"', **NO_STORE})
 
 
+@endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/scans/{scan_id}", access=CLERKS,
+          summary="Link do skanu wniosku papierowego", response="openapi.shapes:Download")
+def case_scan(terc: str, case_id: str, scan_id: str) -> Any:
+    stored = handling.open_case(cases(), terc, case_id, clerk_department=require_principal().department)
+    return paper_store.scan_link(stored, scan_id, now=get_clock().now())
+
+
 def _client_address() -> str:
     """The caller's address as API Gateway saw it (never a header the caller could set)."""
     context = bp.current_request.context or {}
