@@ -20,7 +20,7 @@ from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules.cases import access, lookup, paper
 from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.lookup import AccessEntry
-from chalicelib.modules.cases.models import Case, PaperCaseRequest, Plan, StoredCase
+from chalicelib.modules.cases.models import PaperCaseRequest, Plan, StoredCase
 from tests.conftest import ROOT
 
 NOW = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
@@ -114,15 +114,18 @@ class FakePaperStore:
         return self.markers.get(case_id)
 
     def register_paper(self, plan: Plan, *, case_id: str, build: Any, email: str | None, code_hash: str,
-                       request_sha256: str) -> Case | None:
+                       request_sha256: str) -> StoredCase | None:
         if case_id in self.markers:
             return None
         self.numbers += 1
-        case, record = build(self.numbers, f"DG.7340.{self.numbers}.2026")
-        self.markers[case_id] = paper.Marker(case_id=case_id, request_sha256=request_sha256)
+        _, record = build(self.numbers, f"DG.7340.{self.numbers}.2026")
+        self.markers[case_id] = paper.Marker(case_id=case_id, request_sha256=request_sha256, pk="p", sk=case_id)
         self.cases[case_id] = StoredCase(pk="p", sk="s", record=record, life=new_life(), version=0, email=email)
         self.hashes[case_id] = code_hash
-        return case
+        return self.cases[case_id]
+
+    def marked_case(self, marker: paper.Marker) -> StoredCase | None:
+        return self.cases.get(marker.sk)
 
     def replace_code(self, stored: StoredCase, code_hash: str) -> None:
         self.hashes[stored.record["case_id"]] = code_hash

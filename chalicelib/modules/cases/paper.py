@@ -43,6 +43,8 @@ class Marker:
 
     case_id: str
     request_sha256: str
+    pk: str  # where the case is: read by key, consistently (an index answers a moment late)
+    sk: str
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,10 @@ class PaperStore(handling.CaseFiles, Protocol):
     def marker(self, terc: str, case_id: str) -> Marker | None: ...
 
     def register_paper(self, plan: Plan, *, case_id: str, build: Any, email: str | None, code_hash: str,
-                       request_sha256: str) -> Case | None:
+                       request_sha256: str) -> StoredCase | None:
         """The case under the next sign with its access item and once-marker; None if the marker was there."""
+
+    def marked_case(self, marker: Marker) -> StoredCase | None: ...
 
     def replace_code(self, stored: StoredCase, code_hash: str) -> None: ...
 
@@ -150,10 +154,9 @@ def register(store: PaperStore, scans: Scans, mailer: Mailer, req: Request, *, t
         taken = scans.take(req.terc, cid, req.body.scans)
         build = builder(req, where, case_id_=cid, service_name=offered.name, office_name=tenant.office_name,
                         scans=taken)
-        case = store.register_paper(where, case_id=cid, build=build, email=req.body.applicant.email,
-                                    code_hash=access.hashed(code), request_sha256=sha)
-        if case is not None:
-            stored = _found(store, req.terc, cid)
+        stored = store.register_paper(where, case_id=cid, build=build, email=req.body.applicant.email,
+                                      code_hash=access.hashed(code), request_sha256=sha)
+        if stored is not None:
             if req.body.applicant.email:
                 _tell(mailer, stored, req.body.applicant.email)
             return stored, code
@@ -162,16 +165,11 @@ def register(store: PaperStore, scans: Scans, mailer: Mailer, req: Request, *, t
         raise Conflict("Ten klucz Idempotency-Key użyto już dla innej sprawy.", code="idempotency_key_reused",
                        details=[{"field": "Idempotency-Key", "code": "idempotency_key_reused",
                                  "message": "Użyj nowego klucza dla nowej sprawy."}])
-    stored = _found(store, req.terc, cid)
-    store.replace_code(stored, access.hashed(code))
-    return stored, code
-
-
-def _found(store: PaperStore, terc: str, cid: str) -> StoredCase:
-    stored = store.find(terc, cid)
+    stored = store.marked_case(before)
     if stored is None:
         raise LookupError(f"paper case {cid} vanished after registration")
-    return stored
+    store.replace_code(stored, access.hashed(code))
+    return stored, code
 
 
 def notice(record: dict[str, Any], to: str) -> Mail:

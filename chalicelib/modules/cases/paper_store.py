@@ -16,10 +16,11 @@ from chalicelib.core.errors import NotFound, Unprocessable
 from chalicelib.db.transact import Write
 from chalicelib.integrations.clients import objects
 from chalicelib.integrations.objects import TooLarge
+from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.lookup import AccessEntry
-from chalicelib.modules.cases.models import Case, Plan, ScanRequest, ScanSlot, StoredCase
+from chalicelib.modules.cases.models import Plan, ScanRequest, ScanSlot, StoredCase
 from chalicelib.modules.cases.paper import Marker, Scan
-from chalicelib.modules.cases.repository import ONCE, DynamoCases, case_sk, inbox_pk, state_key
+from chalicelib.modules.cases.repository import ONCE, DynamoCases, _stored, case_sk, inbox_pk, state_key
 from chalicelib.modules.cases.resources import CaseLookupLimit, CaseTable
 
 SCAN_MAX_BYTES = 20 * 1024 * 1024
@@ -49,21 +50,28 @@ class DynamoPaperCases(DynamoCases):
         except CaseTable.DoesNotExist:
             return None
         data = json.loads(item.record or "{}")
-        return Marker(case_id=data["case_id"], request_sha256=data["request_sha256"])
+        return Marker(case_id=data["case_id"], request_sha256=data["request_sha256"], pk=data["pk"], sk=data["sk"])
+
+    def marked_case(self, marker: Marker) -> StoredCase | None:
+        try:
+            return _stored(CaseTable.get(marker.pk, marker.sk, consistent_read=True))
+        except CaseTable.DoesNotExist:
+            return None
 
     def register_paper(self, plan: Plan, *, case_id: str, build: Any, email: str | None, code_hash: str,
-                       request_sha256: str) -> Case | None:
-        def writes(number: int, sign: str) -> tuple[Case, list[Write]]:
+                       request_sha256: str) -> StoredCase | None:
+        def writes(number: int, sign: str) -> tuple[StoredCase, list[Write]]:
             case, record = build(number, sign)
-            item = CaseTable(pk=inbox_pk(plan.terc, plan.department), sk=case_sk(case.registered_at, case_id),
-                             case_id=case_id, case_sign=sign, email=email or None,
+            pk, sk = inbox_pk(plan.terc, plan.department), case_sk(case.registered_at, case_id)
+            item = CaseTable(pk=pk, sk=sk, case_id=case_id, case_sign=sign, email=email or None,
                              state_key=state_key(plan.terc, plan.department, "zarejestrowana"),
                              record=json.dumps(record, ensure_ascii=False))
             # the marker carries no case_id: the by-case index must lead to the case alone
-            marker = CaseTable(pk=paper_pk(plan.terc), sk=f"K#{case_id}",
-                               record=json.dumps({"case_id": case_id, "request_sha256": request_sha256}))
+            marker = CaseTable(pk=paper_pk(plan.terc), sk=f"K#{case_id}", record=json.dumps(
+                {"case_id": case_id, "request_sha256": request_sha256, "pk": pk, "sk": sk}))
             entry = CaseTable(pk=sign_pk(sign), sk=access_sk(plan.terc, case_id), code_hash=code_hash)
-            return case, [Write("case", item, kind="put", condition=CaseTable.sk.does_not_exist()),
+            stored = StoredCase(pk=pk, sk=sk, record=record, life=new_life(), version=0, email=email or None)
+            return stored, [Write("case", item, kind="put", condition=CaseTable.sk.does_not_exist()),
                           Write(ONCE, marker, kind="put", condition=CaseTable.sk.does_not_exist()),
                           Write("access", entry, kind="put", condition=CaseTable.sk.does_not_exist())]
 
