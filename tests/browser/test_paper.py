@@ -24,6 +24,10 @@ def register_on_paper(portal: Portal) -> tuple[str, str]:
     expect(page.locator("h1")).to_have_text("Rejestracja wniosku papierowego")
     expect(page.locator("#usluga option")).to_have_count(2)  # "wybierz" and DG's one service
     portal.check("60-papier-formularz")
+    page.set_viewport_size({"width": 320, "height": 900})  # WCAG reflow: no sideways scrolling
+    assert page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+    portal.check("60-papier-formularz-320px")
+    page.set_viewport_size({"width": 1280, "height": 1024})
     # Sent empty: the server's errors on each field, with the summary focused
     page.get_by_role("button", name="Zarejestruj sprawę").click()
     expect(page.locator("#bledy")).to_be_focused()
