@@ -146,6 +146,9 @@ def test_a_retried_post_is_one_case_and_only_the_last_code_opens_it(api: Any, cl
     assert again.json_body["case"] == first.json_body["case"]
     assert again.json_body["access_code"] != first.json_body["access_code"]
     sign = first.json_body["case"]["case_sign"]
+    # A scan belongs to the one case it was registered with
+    taken = register(api, application(data["scans"]))
+    assert taken.status_code == 422 and taken.json_body["error"]["details"][0]["code"] == "scan_not_found"
     # The same key for another application is refused; the next case takes the very next number
     reused = register(api, application(data["scans"], channel="epuap"), key=key)
     assert reused.status_code == 409 and reused.json_body["error"]["code"] == "idempotency_key_reused"

@@ -149,6 +149,9 @@ class FakeScans:
         return [paper.Scan(scan_id=s, filename="wniosek.pdf", content_type="application/pdf", size=10,
                            sha256="0" * 64) for s in scan_ids]
 
+    def discard(self, terc: str, scan_ids: list[str]) -> None:
+        pass
+
 
 class Mailbox:
     def __init__(self) -> None:

@@ -77,6 +77,9 @@ class Scans(Protocol):
     def take(self, terc: str, case_id: str, scan_ids: list[str]) -> list[Scan]:
         """The uploaded scans checked (type by content, the content policy) and kept with the case; 422 else."""
 
+    def discard(self, terc: str, scan_ids: list[str]) -> None:
+        """The uploads, once the case holding their copies is registered: a scan belongs to one case."""
+
 
 class Mailer(Protocol):
     def send(self, mail: Mail) -> str: ...
@@ -157,6 +160,7 @@ def register(store: PaperStore, scans: Scans, mailer: Mailer, req: Request, *, t
         stored = store.register_paper(where, case_id=cid, build=build, email=req.body.applicant.email,
                                       code_hash=access.hashed(code), request_sha256=sha)
         if stored is not None:
+            scans.discard(req.terc, req.body.scans)
             if req.body.applicant.email:
                 _tell(mailer, stored, req.body.applicant.email)
             return stored, code

@@ -13,6 +13,7 @@ from typing import Any
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.core.errors import NotFound, Unprocessable
+from chalicelib.core.observability import logger
 from chalicelib.db.transact import Write
 from chalicelib.integrations.clients import objects
 from chalicelib.integrations.objects import TooLarge
@@ -195,3 +196,10 @@ class S3Scans:
         if details:
             raise Unprocessable("Skany nie spełniają wymagań.", code="scans_invalid", details=details)
         return taken
+
+    def discard(self, terc: str, scan_ids: list[str]) -> None:
+        for scan_id in scan_ids:
+            try:
+                objects().delete("uploads", scan_key(terc, scan_id))
+            except Exception:  # the bucket's lifecycle removes it within a day all the same
+                logger.exception("scan upload not removed", extra={"scan_id": scan_id})
