@@ -36,8 +36,9 @@ BUCKETS = (
     BucketSpec("exports", noncurrent_days=30),  # reports and exports for finance and administrators
     BucketSpec("trust"),  # the signature trust store (roots.pem) and other per-deployment configuration
     # Residents' uploads: written only through presigned POSTs into quarantine/, checked by the worker, then
-    # kept under released/ until a submission copies them into the documents bucket.
-    BucketSpec("uploads", versioned=False, expire=(("quarantine/", 1), ("released/", 7)),
+    # kept under released/ until a submission copies them into the documents bucket. Clerks' scans of paper
+    # applications wait under scans/ until the case that names them is registered (checked then).
+    BucketSpec("uploads", versioned=False, expire=(("quarantine/", 1), ("released/", 7), ("scans/", 1)),
                notify=(("quarantine/", "attachment-uploads"),), browser=("POST",)),
 )
 QUARANTINE = "quarantine/"

@@ -37,6 +37,7 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
     "attachment_id": HEX_ID,
     "document": {"type": "string", "pattern": "^(document|upp|[0-9a-f]{32})$",
                  "description": "Plik sprawy przekazanej: document, upp albo identyfikator załącznika."},
+    "scan_id": HEX_ID,
 }
 
 ERRORS: dict[int, str] = {
@@ -49,6 +50,7 @@ ERRORS: dict[int, str] = {
     406: "Klient nie przyjmuje typu odpowiedzi (np. brak Accept: application/xml).",
     415: "Nieobsługiwany typ treści.",
     422: "Dane nie przeszły walidacji (szczegóły per pole).",
+    429: "Zbyt wiele żądań (limit wyszukiwań albo dławienie API Gateway); nagłówek Retry-After.",
 }
 ROLE_WORDS = {"public": "każdy, bez logowania"}
 
@@ -151,7 +153,8 @@ def _responses(doc: RouteDoc, access: Access, method: str, body: dict[str, Any] 
         success["content"] = {"application/json": {"schema": body}}
     elif doc.status != 204:
         success["content"] = {"application/json": {"schema": {"type": "object"}}}
-    codes = [400, 401, 404, 415, 422]  # 401 on a public route too: a token, if sent, must be valid
+    # 401 on a public route too: a token, if sent, must be valid; 429 anywhere: API Gateway's throttling
+    codes = [400, 401, 404, 415, 422, 429]
     if not access.public:
         codes.append(403)
     if method in ("POST", "PUT", "DELETE"):

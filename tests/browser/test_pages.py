@@ -23,6 +23,7 @@ PUBLIC = {
     "index.html": "#uslugi li",
     "usluga.html?id=zaswiadczenie-o-niezaleganiu&jst=1418043": "#start a",
     "weryfikacja.html": "#plik",
+    "sprawdz-sprawe.html": "#znak",
     "logowanie.html": "main a[href*='lokalnie']",
     "lokalnie/logowanie.html": "#rola",
     "wniosek.html?usluga=pismo-ogolne&jst=1418043": "main a[href*='logowanie']",  # not signed in

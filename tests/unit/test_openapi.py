@@ -21,7 +21,7 @@ from chalicelib.core.http import FALLBACK_PATH
 from chalicelib.openapi.document import build
 from tests.conftest import ROOT
 
-ERROR_CODES = ("400", "401", "404", "415", "422")
+ERROR_CODES = ("400", "401", "404", "415", "422", "429")
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ def test_every_table_is_on_demand_encrypted_and_keyed() -> None:
               if r["Type"] == "AWS::DynamoDB::Table"}
     assert set(tables) == {f"eurzad-test-{k}" for k in ("tenants", "catalogue", "audit", "metering", "idempotency",
                                                         "drafts", "attachments", "submissions", "submission-claims",
-                                                        "cases")}
+                                                        "cases", "case-lookups")}
     for props in tables.values():
         assert props["BillingMode"] == "PAY_PER_REQUEST" and props["SSESpecification"] == {"SSEEnabled": True}
     assert tables["eurzad-test-catalogue"]["KeySchema"] == [
@@ -47,7 +47,7 @@ def test_buckets_are_versioned_private_and_kms_encrypted() -> None:
     uploads = by_name["eurzad-test-uploads"]
     assert "VersioningConfiguration" not in uploads
     assert {(r["Prefix"], r["ExpirationInDays"]) for r in uploads["LifecycleConfiguration"]["Rules"]} == {
-        ("quarantine/", 1), ("released/", 7)}
+        ("quarantine/", 1), ("released/", 7), ("scans/", 1)}
 
 
 def test_new_uploads_in_quarantine_are_queued_for_the_check_and_only_that_bucket_may_send() -> None:

@@ -55,6 +55,11 @@ def case_for(stored: StoredCase | None, *, owner: str) -> dict[str, Any]:
     """The party's own case in full; 404 for anyone else's (nothing tells them it exists)."""
     if stored is None or stored.record.get("owner") != owner:
         raise NotFound("Nie ma takiej sprawy wśród Twoich spraw.", code="case_not_found")
+    return party_view(stored)
+
+
+def party_view(stored: StoredCase) -> dict[str, Any]:
+    """The case as its party sees it: for its owner, or for whoever holds a paper case's access code."""
     record, life = stored.record, stored.life
     clock = kpa_clock.view(record, life)
     return {**summary(record), "stages": stages(record, life),

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StringConstraints
 
 from chalicelib.events.topics import RegistrationFacts
+from chalicelib.forms.values import Address, clean_email, clean_nip, clean_pesel, required, text
 from chalicelib.model.service import DeadlineKind
 from chalicelib.modules.cases.deadlines import DEADLINE_LABEL
 from chalicelib.modules.cases.lifecycle import State
@@ -235,3 +236,47 @@ class DeadlineAnswer(BaseModel):
     end: str = Field(description="Koniec terminu przed przesunięciem z soboty lub dnia wolnego.")
     due_date: str
     articles: list[AppliedArticle]
+
+
+# --- paper cases: registered by a clerk, followed by the applicant with the access code ---------------------
+
+class PaperApplicant(Strict):
+    name: Annotated[str, PlainValidator(required(text(200)))] = Field(description="Imię i nazwisko albo nazwa.")
+    address: Address = Field(description="Adres do korespondencji.")
+    pesel: Annotated[str | None, PlainValidator(clean_pesel)] = None
+    nip: Annotated[str | None, PlainValidator(clean_nip)] = None
+    email: Annotated[str | None, PlainValidator(clean_email)] = Field(
+        default=None, description="Adres e-mail: na niego trafiają zawiadomienia o sprawie (bez kodu dostępu).")
+
+
+class PaperCaseRequest(Strict):
+    service: Short = Field(description="Usługa z katalogu, udostępniana przez jednostkę.")
+    channel: Literal["papier", "epuap"] = Field(description="Jak wpłynął wniosek: na papierze albo przez ePUAP "
+                                                            "poza platformą.")
+    received_on: date = Field(description="Data wpływu (RRRR-MM-DD); od niej biegnie termin KPA.")
+    applicant: PaperApplicant
+    scans: list[Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]] = Field(
+        min_length=1, max_length=10, description="Skany wniosku (identyfikatory z POST .../cases/scans).")
+
+
+class ScanRequest(Strict):
+    filename: Annotated[str, PlainValidator(required(text(200)))]
+    content_type: Literal["application/pdf", "image/jpeg", "image/png"]
+    size: int = Field(ge=1, description="Rozmiar pliku w bajtach.")
+
+
+class ScanSlot(BaseModel):
+    scan_id: str
+    upload: dict[str, Any] = Field(description="Presigned POST: `url` i `fields`; plik jako ostatnie pole.")
+    max_bytes: int
+
+
+class PaperCaseAnswer(CaseView):
+    access_code: str = Field(description="Kod dostępu dla wnioskodawcy, pokazywany tylko w tej odpowiedzi. Ponowione "
+                                         "żądanie (ten sam Idempotency-Key) daje nowy kod; poprzedni traci ważność.")
+
+
+class LookupRequest(Strict):
+    sign: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
+        description="Znak sprawy, np. OR.0.1.2026.")
+    code: Annotated[str, StringConstraints(min_length=1, max_length=40)] = Field(description="Kod dostępu.")

@@ -75,7 +75,9 @@ def mail_of(record: dict[str, Any], entry: dict[str, Any], to: str) -> Mail:
     if entry.get("due_date"):
         basis = entry.get("basis", "art. 35 § 5 KPA")
         lines += ["", f"Termin załatwienia sprawy: do {_day(entry['due_date'])} r. ({basis})."]
-    lines += ["", "Szczegóły sprawy znajdziesz na platformie e-Urząd w „Moich sprawach”.", "",
+    where = ("na platformie e-Urząd („Sprawdź sprawę”), podając znak sprawy i kod dostępu z potwierdzenia z urzędu"
+             if record.get("channel") else "na platformie e-Urząd w „Moich sprawach”")  # a paper case has no account
+    lines += ["", f"Szczegóły sprawy znajdziesz {where}.", "",
               "Wiadomość wysłana automatycznie; prosimy na nią nie odpowiadać."]
     return Mail(to=to, subject=subject, text="\n".join(lines))
 

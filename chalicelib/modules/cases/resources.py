@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pynamodb.attributes import (
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
@@ -90,6 +91,9 @@ class CaseTable(Model):
 
     Cases: sk = C#<registered at>#<case id>. Counters: sk = N#<JRWA>#<year>, value = the last number issued.
     A forwarding (art. 65 KPA): pk = F#<source case id>, sk = F, the event and, once registered, the new sign.
+    Paper cases add two items each: the once-marker of their Idempotency-Key (pk = T#<terc>#PAPER,
+    sk = K#<case id>) and the access item the public lookup reads by sign (pk = SIGN#<sign>,
+    sk = T#<terc>#<case id>, with `code_hash`): a query on one key, no index, no scan.
     """
 
     class Meta(TableMeta):
@@ -112,6 +116,7 @@ class CaseTable(Model):
     clerk_key = UnicodeAttribute(null=True)
     due_on = UnicodeAttribute(null=True)  # <due date>#<sk> while the case is open and has a due date
     sends = NumberAttribute(null=True)  # a forwarding's marker: how often the sweeper sent its event
+    code_hash = UnicodeAttribute(null=True)  # a paper case's access item: the salted hash of its access code
     by_case = CasesById()
     by_owner = CasesByOwner()
     by_outbox = CaseNoticeOutbox()
@@ -120,7 +125,18 @@ class CaseTable(Model):
     by_due = CasesByDue()
 
 
-TABLES: tuple[type[Model], ...] = (CaseTable,)
+class CaseLookupLimit(Model):
+    """Counters of the public lookup by sign and access code, one per client address or sign and hour (TTL)."""
+
+    class Meta(TableMeta):
+        table_name = table_name("case-lookups")
+
+    pk = UnicodeAttribute(hash_key=True)  # A#<address>#<hour> or S#<sign>#<hour>
+    hits = NumberAttribute(null=True)
+    expires = TTLAttribute(null=True)
+
+
+TABLES: tuple[type[Model], ...] = (CaseTable, CaseLookupLimit)
 QUEUES: tuple[QueueSpec, ...] = (
     # Accepted submissions: the worker registers the case in the JST's inbox (ESP) with its case sign.
     QueueSpec("registrations", visibility_timeout=60, max_receive_count=5),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from chalice.app import Blueprint
@@ -9,7 +10,7 @@ from chalice.app import Blueprint
 from chalicelib import events
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
-from chalicelib.core.errors import Conflict
+from chalicelib.core.errors import BadRequest, Conflict, NotFound, Unprocessable
 from chalicelib.core.http import (
     endpoint,
     error_response,
@@ -19,7 +20,7 @@ from chalicelib.core.http import (
     require_principal,
 )
 from chalicelib.integrations.clients import mailer, objects
-from chalicelib.modules import submissions, tenants
+from chalicelib.modules import catalogue, submissions, tenants
 from chalicelib.modules.cases import (
     calculator,
     einformacja,
@@ -27,11 +28,14 @@ from chalicelib.modules.cases import (
     handling,
     lifecycle,
     logic,
+    lookup,
     models,
     overdue,
+    paper,
+    paper_store,
     supplements,
 )
-from chalicelib.modules.cases.wiring import cases
+from chalicelib.modules.cases.wiring import cases, lookup_limits, paper_cases
 
 bp = Blueprint(__name__)
 CLERKS = Access.of(Role.CLERK, tenant_param="terc")
@@ -206,3 +210,75 @@ def my_case_supplement(case_id: str) -> Any:
 def deadline() -> Any:
     params = _params()
     return calculator.calculate(*calculator.parse(params.get("kind"), params.get("from"), params.get("paused")))
+
+
+# --- paper cases: the clerk registers one; its party follows it with the sign and the access code ---
+
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_.:-]{8,100}$")
+NO_STORE = {"Cache-Control": "no-store"}  # the answer holds an access code, or a case opened with one
+
+
+def _idempotency_key() -> str:
+    raw = bp.current_request.headers.get("idempotency-key") or ""
+    if not IDEMPOTENCY_KEY.fullmatch(raw):
+        code = "idempotency_key_invalid" if raw else "idempotency_key_missing"
+        raise BadRequest("Brak lub nieprawidłowy nagłówek Idempotency-Key.", code=code, details=[
+            {"field": "Idempotency-Key", "code": code,
+             "message": "Nagłówek Idempotency-Key jest wymagany (8–100 znaków: litery, cyfry, _ . : -)."}])
+    return raw
+
+
+@endpoint(bp, "/v1/tenants/{terc}/scans", access=CLERKS, methods=("POST",),
+          summary="Miejsce na skan wniosku papierowego (presigned POST do S3)",
+          request="modules.cases.models:ScanRequest", response="modules.cases.models:ScanSlot", status=201)
+def new_scan(terc: str) -> Any:
+    body = parse_body(bp.current_request.raw_body, models.ScanRequest)
+    return json_response(paper_store.scan_slot(terc, require_principal().subject, body), status=201)
+
+
+@endpoint(bp, "/v1/tenants/{terc}/cases", access=CLERKS, methods=("POST",),
+          summary="Rejestracja sprawy z wniosku papierowego; kod dostępu dla wnioskodawcy",
+          request="modules.cases.models:PaperCaseRequest", response="modules.cases.models:PaperCaseAnswer",
+          params="openapi.shapes:IdempotencyHeaders", status=201)
+def paper_case(terc: str) -> Any:
+    key = _idempotency_key()
+    body = parse_body(bp.current_request.raw_body, models.PaperCaseRequest)
+    who = require_principal()
+    tenant = tenants.config(terc)
+    try:
+        offered = catalogue.tenant_service(catalogue.definitions(), tenant, body.service)
+    except NotFound as exc:
+        raise Unprocessable(details=[{"field": "service", "code": exc.code, "message": exc.message}]) from None
+    request = paper.Request(terc=terc, clerk=who.subject, clerk_department=who.department, idempotency_key=key,
+                            body=body, now=get_clock().now())
+    stored, code = paper.register(paper_cases(), paper_store.S3Scans(who.subject), mailer(), request,
+                                  tenant=tenant, offered=offered)
+    view = handling.view(stored)
+    return json_response({**view, "access_code": code}, status=201,
+                         headers={"ETag": f'"{view["version"]}"', **NO_STORE})
+
+
+@endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/scans/{scan_id}", access=CLERKS,
+          summary="Link do skanu wniosku papierowego", response="openapi.shapes:Download")
+def case_scan(terc: str, case_id: str, scan_id: str) -> Any:
+    stored = handling.open_case(cases(), terc, case_id, clerk_department=require_principal().department)
+    return paper_store.scan_link(stored, scan_id, now=get_clock().now())
+
+
+def _client_address() -> str:
+    """The caller's address as API Gateway saw it (never a header the caller could set)."""
+    context = bp.current_request.context or {}
+    return str((context.get("identity") or {}).get("sourceIp") or "unknown")
+
+
+@endpoint(bp, "/v1/public/cases/lookup", access=Access.anyone(), methods=("POST",),
+          summary="Sprawdzenie sprawy papierowej: znak sprawy i kod dostępu (e-informacja bez konta)",
+          request="modules.cases.models:LookupRequest", response="modules.cases.models:ResidentCase")
+def public_lookup() -> Any:
+    body = parse_body(bp.current_request.raw_body, models.LookupRequest)
+    try:
+        view = lookup.lookup(paper_cases(), lookup_limits(), sign=body.sign, code=body.code,
+                             client=_client_address(), now=get_clock().now())
+    except lookup.TooManyLookups as exc:
+        return json_response(exc.body(), status=429, headers={"Retry-After": str(exc.retry_after), **NO_STORE})
+    return json_response(view, headers=NO_STORE)

@@ -16,6 +16,7 @@ from chalicelib.core.lazy import lazy_module
 if TYPE_CHECKING:
     from chalicelib.events import topics
     from chalicelib.modules.cases import (
+        access,
         calculator,
         deadlines,
         einformacja,
@@ -23,14 +24,21 @@ if TYPE_CHECKING:
         handling,
         lifecycle,
         logic,
+        lookup,
         models,
         notices,
         overdue,
+        paper,
+        paper_store,
         repository,
         supplements,
         transfers,
     )
 else:
+    access = lazy_module("chalicelib.modules.cases.access")
+    lookup = lazy_module("chalicelib.modules.cases.lookup")
+    paper = lazy_module("chalicelib.modules.cases.paper")
+    paper_store = lazy_module("chalicelib.modules.cases.paper_store")
     calculator = lazy_module("chalicelib.modules.cases.calculator")
     einformacja = lazy_module("chalicelib.modules.cases.einformacja")
     forwarding = lazy_module("chalicelib.modules.cases.forwarding")
@@ -47,6 +55,7 @@ else:
     topics = lazy_module("chalicelib.events.topics")
 
 __all__ = [
+    "access",
     "calculator",
     "cases",
     "deadlines",
@@ -56,9 +65,14 @@ __all__ = [
     "handling",
     "lifecycle",
     "logic",
+    "lookup",
+    "lookup_limits",
     "models",
     "notices",
     "overdue",
+    "paper",
+    "paper_cases",
+    "paper_store",
     "repository",
     "supplements",
     "topics",
@@ -74,3 +88,13 @@ def cases() -> repository.DynamoCases:
 @lru_cache(maxsize=1)
 def forwards() -> transfers.DynamoForwards:
     return transfers.DynamoForwards(cases())
+
+
+@lru_cache(maxsize=1)
+def paper_cases() -> paper_store.DynamoPaperCases:
+    return paper_store.DynamoPaperCases()
+
+
+@lru_cache(maxsize=1)
+def lookup_limits() -> paper_store.DynamoLookupLimits:
+    return paper_store.DynamoLookupLimits()
