@@ -5,6 +5,11 @@ put the case, and mark the submission registered (conditional on it not being re
 submissions module's, given by its published `mark_registered`). A concurrent
 registration in the same department makes the counter condition fail and this one retries with the new value;
 a repeated delivery of the same submission makes the submission condition fail and nothing is written.
+
+Every write of a case carries its entries in the JST's audit trail in the same transaction (`audit.append`: the
+chain's head advanced on condition, the entries put): a case never changes unrecorded, and an entry never
+records a change that was not written. Another entry taking the chain's next number first is retried like the
+counter.
 """
 
 from __future__ import annotations
@@ -20,10 +25,12 @@ from typing import Any, TypeVar
 from pynamodb.connection import Connection
 from pynamodb.exceptions import CancellationReason, UpdateError
 
+from chalicelib.core.clock import get_clock
 from chalicelib.core.settings import get_settings
 from chalicelib.db import transact
 from chalicelib.db.transact import Write
-from chalicelib.modules import submissions
+from chalicelib.modules import audit, submissions
+from chalicelib.modules.cases import trail
 from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.logic import format_sign
 from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Plan, StoredCase
@@ -91,10 +98,12 @@ class DynamoCases:
 
         return self.register_numbered(plan, writes)
 
-    def register_numbered(self, plan: Plan, writes: Callable[[int, str], tuple[T, list[Write]]]) -> T | None:
+    def register_numbered(self, plan: Plan, writes: Callable[[int, str], tuple[T, list[Write]]], *,
+                          actor: audit.Actor = audit.SYSTEM) -> T | None:
         """Write a case under the department's next number: `writes(number, sign)` gives the case and its writes,
-        committed in one transaction with the counter's advance. None if the write labelled `ONCE` (the guard that
-        this case is registered once: the submission's mark, ...) finds it registered before.
+        committed in one transaction with the counter's advance and a `case.registered` audit entry by `actor` for
+        each case put among them. None if the write labelled `ONCE` (the guard that this case is registered once:
+        the submission's mark, ...) finds it registered before.
         """
         pk = inbox_pk(plan.terc, plan.department)
         key = (plan.terc, plan.department, plan.jrwa, plan.year)
@@ -107,22 +116,25 @@ class DynamoCases:
             counter = Write("counter", CaseTable(pk=pk, sk=counter_sk(plan.jrwa, plan.year)),
                             actions=[CaseTable.last.set(number)], return_old=True,
                             condition=(CaseTable.last == last) if last else CaseTable.last.does_not_exist())
+            entries = audit.append(plan.terc, [trail.registered(record, actor=actor, at=get_clock().now())
+                                               for record in _cases_put(more)])
             try:
-                transact.write(self._connection, [counter, *more])
+                transact.write(self._connection, [counter, *more, *entries.writes])
             except transact.Cancelled as exc:
                 if exc.failed(ONCE):
                     return None
-                if exc.failed("counter") or exc.conflict:
+                if entries.lost(exc) or exc.failed("counter") or exc.conflict:
                     # Someone took this number first: go on from the counter the failure returned (or read it
                     # again), after a little jitter.
                     self._seen.pop(key, None)
                     current = _counter_of(exc.reasons.get("counter")) if exc.failed("counter") else None
                     if current is not None:
                         self._seen[key] = current
-                    time.sleep(random.uniform(0.005, 0.02 * min(attempt + 1, 10)))  # noqa: S311
+                    _jitter(attempt)
                     continue
                 raise
             self._seen[key] = number
+            entries.committed()
             return result
         raise CounterContention(f"{pk}: no free number after {MAX_ATTEMPTS} attempts")
 
@@ -173,25 +185,34 @@ class DynamoCases:
     def save(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any], *,
              notify_at: datetime | None = None) -> int | None:
         """Write the changed case if it is still at the version read (with the outbox marker if the party is to be
-        told); its new version, or None if someone was first."""
-        item = CaseTable(pk=stored.pk, sk=stored.sk)
+        told), with its audit entries; its new version, or None if someone was first."""
         version = CaseTable.version
         marker = [CaseTable.outbox.set("1"), CaseTable.outbox_at.set(notify_at)] if notify_at else []
         # the keys of the inbox's filters follow the case's state and clerk
         marker.append(CaseTable.state_key.set(state_key(record["terc"], record["department"], record["status"])))
         if record.get("assignee"):
             marker.append(CaseTable.clerk_key.set(clerk_key(record["terc"], record["assignee"])))
-        try:
-            item.update(actions=[CaseTable.record.set(json.dumps(record, ensure_ascii=False)),
-                                 CaseTable.life.set(json.dumps(life, ensure_ascii=False)),
-                                 version.set(stored.version + 1), *marker],
-                        condition=CaseTable.sk.exists() & (
-                            (version == stored.version) if stored.version else version.does_not_exist()))
-        except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
-                return None
-            raise
-        return stored.version + 1
+        case = Write("case", CaseTable(pk=stored.pk, sk=stored.sk),
+                     actions=[CaseTable.record.set(json.dumps(record, ensure_ascii=False)),
+                              CaseTable.life.set(json.dumps(life, ensure_ascii=False)),
+                              version.set(stored.version + 1), *marker],
+                     condition=CaseTable.sk.exists() & (
+                         (version == stored.version) if stored.version else version.does_not_exist()))
+        changes = trail.changed(stored.life, record, life, version=stored.version + 1, at=get_clock().now())
+        for attempt in range(MAX_ATTEMPTS):
+            entries = audit.append(record["terc"], changes)
+            try:
+                transact.write(self._connection, [case, *entries.writes])
+            except transact.Cancelled as exc:
+                if exc.failed("case"):
+                    return None
+                if entries.lost(exc):
+                    _jitter(attempt)
+                    continue
+                raise
+            entries.committed()
+            return stored.version + 1
+        raise audit.Unavailable()
 
     def of_owner(self, owner: str, *, limit: int) -> list[dict[str, Any]]:
         """The resident's latest cases (registration records with their current state), newest first."""
@@ -236,6 +257,16 @@ class DynamoCases:
         except UpdateError as exc:
             if exc.cause_response_code != "ConditionalCheckFailedException":
                 raise
+
+
+def _cases_put(writes: list[Write]) -> list[dict[str, Any]]:
+    """The records of the cases a registration puts (each gets its audit entry)."""
+    return [json.loads(w.item.record) for w in writes
+            if w.kind == "put" and isinstance(w.item, CaseTable) and w.item.case_id and w.item.record]
+
+
+def _jitter(attempt: int) -> None:
+    time.sleep(random.uniform(0.005, 0.02 * min(attempt + 1, 10)))  # noqa: S311
 
 
 def _stored(item: CaseTable) -> StoredCase:

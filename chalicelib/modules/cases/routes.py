@@ -10,8 +10,8 @@ from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
 from chalicelib.core.http import endpoint, if_match_version, json_response, parse_body, require_principal
 from chalicelib.integrations.clients import mailer
-from chalicelib.modules import submissions, tenants
-from chalicelib.modules.cases import calculator, einformacja, handling, lifecycle, logic, models
+from chalicelib.modules import audit, submissions, tenants
+from chalicelib.modules.cases import calculator, einformacja, handling, lifecycle, logic, models, trail
 from chalicelib.modules.cases.wiring import cases
 
 bp = Blueprint(__name__)
@@ -45,19 +45,29 @@ def submission(terc: str, submission_id: str) -> Any:
 @endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/upp", access=CLERKS, summary="Link do UPP wniosku",
           response="openapi.shapes:Download")
 def submission_upp(terc: str, submission_id: str) -> Any:
-    return _filed(terc, submission_id).link("upp")
+    return _read(terc, submission_id, "upp")
 
 
 @endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/document", access=CLERKS,
           summary="Link do dokumentu wniosku", response="openapi.shapes:Download")
 def submission_document(terc: str, submission_id: str) -> Any:
-    return _filed(terc, submission_id).link("document")
+    return _read(terc, submission_id, "document")
 
 
 @endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/attachments/{attachment_id}", access=CLERKS,
           summary="Link do załącznika wniosku", response="openapi.shapes:Download")
 def submission_attachment(terc: str, submission_id: str, attachment_id: str) -> Any:
-    return _filed(terc, submission_id).link("attachment", attachment_id)
+    return _read(terc, submission_id, "attachment", attachment_id)
+
+
+def _read(terc: str, submission_id: str, what: str, attachment_id: str | None = None) -> Any:
+    """A link to a document for staff, given only once its read is in the audit trail (503 if it cannot be)."""
+    filed = _filed(terc, submission_id)
+    link = filed.link(what, attachment_id)
+    who = require_principal()
+    audit.record(terc, [trail.document_read(terc, submission_id, filed.submission.case_sign, what, attachment_id,
+                                            actor=audit.Actor(who.subject, who.name), at=get_clock().now())])
+    return link
 
 
 # --- the case's life: its clerks of its department (a clerk without one, the kancelaria, sees every case) ---

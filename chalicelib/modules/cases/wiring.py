@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         models,
         notices,
         repository,
+        trail,
     )
 else:
     calculator = lazy_module("chalicelib.modules.cases.calculator")
@@ -37,6 +38,7 @@ else:
     notices = lazy_module("chalicelib.modules.cases.notices")
     repository = lazy_module("chalicelib.modules.cases.repository")
     topics = lazy_module("chalicelib.events.topics")
+    trail = lazy_module("chalicelib.modules.cases.trail")
 
 __all__ = [
     "calculator",
@@ -50,6 +52,7 @@ __all__ = [
     "notices",
     "repository",
     "topics",
+    "trail",
 ]
 
 
