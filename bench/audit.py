@@ -139,7 +139,8 @@ def one_case(client: Any, recorder: Any, tallies: dict[str, Tally] | None, year:
              ("UPP read", "GET", f"/v1/tenants/{TERC}/submissions/{case.case_id}/upp", None))
     for step, method, path, body in calls:
         start = time.perf_counter()
-        answer = client.http.request(method, path, headers=clerk, body=json.dumps(body).encode() if body is not None else b"")
+        sent = json.dumps(body).encode() if body is not None else b""
+        answer = client.http.request(method, path, headers=clerk, body=sent)
         wall = (time.perf_counter() - start) * 1000
         if answer.status_code != 200:
             raise SystemExit(f"{step}: HTTP {answer.status_code}: {answer.body[:300]!r}")

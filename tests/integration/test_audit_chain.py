@@ -22,6 +22,7 @@ from tests.integration.test_case_life import CLERK, START, post, registered
 from tests.integration.test_case_signs import A
 
 pytestmark = pytest.mark.usefixtures("platform")
+BROKEN = f"{A}: NARUSZONY łańcuch dziennika zdarzeń: "  # the first line names the first problem
 
 
 @pytest.fixture
@@ -108,13 +109,13 @@ def test_tampering_is_found_and_the_entry_named(a_case_read_and_worked: str) -> 
 
     result = tampered(case_id, change_a_field)
     assert result.returncode == 1
-    assert f"wpis nr {seqs_of(case_id)[1]}: wpis nr {seqs_of(case_id)[1]} zmieniony" in result.stderr
+    assert f"{BROKEN}wpis nr {seqs_of(case_id)[1]} zmieniony: skrót nie zgadza się z treścią" in result.stderr
 
     def remove_one(seqs: list[int], saved: dict[int, Any], last: int) -> None:
         table().delete_item(Key=key(seqs[2]))
 
     result = tampered(case_id, remove_one)
-    assert (result.returncode, f"brak wpisu nr {seqs_of(case_id)[2]} (usunięty)" in result.stderr) == (1, True)
+    assert (result.returncode, f"{BROKEN}brak wpisu nr {seqs_of(case_id)[2]} (usunięty)" in result.stderr) == (1, True)
 
     def swap_two(seqs: list[int], saved: dict[int, Any], last: int) -> None:
         first, second = seqs[1], seqs[3]
@@ -124,7 +125,7 @@ def test_tampering_is_found_and_the_entry_named(a_case_read_and_worked: str) -> 
     result = tampered(case_id, swap_two)
     first, second = seqs_of(case_id)[1], seqs_of(case_id)[3]
     assert result.returncode == 1
-    assert f"wpis nr {first}: pod numerem {first} leży wpis nr {second}" in result.stderr
+    assert f"{BROKEN}pod numerem {first} leży wpis nr {second}" in result.stderr
 
     def remove_the_last(seqs: list[int], saved: dict[int, Any], last: int) -> None:
         table().delete_item(Key=key(last))
@@ -133,7 +134,7 @@ def test_tampering_is_found_and_the_entry_named(a_case_read_and_worked: str) -> 
     assert last is not None
     result = tampered(case_id, remove_the_last)
     assert result.returncode == 1
-    assert f"wpis nr {last.seq}: łańcuch kończy się na wpisie nr {last.seq - 1}" in result.stderr
+    assert f"{BROKEN}łańcuch kończy się na wpisie nr {last.seq - 1}, a nagłówek wskazuje nr {last.seq}" in result.stderr
     assert "usunięto wpisy z końca" in result.stderr
 
 
