@@ -17,7 +17,7 @@ import pytest
 from chalicelib.core.clock import FixedClock
 from chalicelib.modules.audit import repository
 from chalicelib.resources import table_name
-from tests.conftest import ROOT
+from tests.conftest import ROOT, auth
 from tests.integration.test_case_life import CLERK, START, post, registered
 from tests.integration.test_case_signs import A
 
@@ -175,3 +175,23 @@ def test_a_read_whose_entry_cannot_be_written_is_refused(api: Any, clock: FixedC
     answer = api.http.get(f"/v1/tenants/{A}/submissions/{case_id}/document", headers=CLERK)
     assert answer.status_code == 503
     assert answer.json_body["error"]["code"] == "audit_unavailable" and "url" not in answer.json_body
+
+
+def test_the_jst_administrator_pages_through_the_chain(api: Any, a_case_read_and_worked: str) -> None:
+    admin = auth("tenant-admin", A)
+    head = repository.DynamoAuditChain().stored_head(A)
+    assert head is not None and head.seq >= 4
+    # The last four entries, in order, with their hashes: the case's life and the read
+    page = api.http.get(f"/v1/tenants/{A}/audit-trail?after={head.seq - 4}&limit=3", headers=admin)
+    assert page.status_code == 200, page.body
+    body = page.json_body
+    assert body["head"] == {"seq": head.seq, "hash": head.hash}
+    assert [e["seq"] for e in body["items"]] == [head.seq - 3, head.seq - 2, head.seq - 1]
+    assert body["next"] == head.seq - 1 and body["items"][1]["prev_hash"] == body["items"][0]["hash"]
+    rest = api.http.get(f"/v1/tenants/{A}/audit-trail?after={body['next']}", headers=admin).json_body
+    assert [(e["seq"], e["action"]) for e in rest["items"]] == [(head.seq, "document.read")] and rest["next"] is None
+    # A clerk, another JST's administrator and a malformed page are refused
+    assert api.http.get(f"/v1/tenants/{A}/audit-trail", headers=CLERK).status_code == 403
+    assert api.http.get(f"/v1/tenants/{A}/audit-trail", headers=auth("tenant-admin", "1418032")).status_code == 403
+    bad = api.http.get(f"/v1/tenants/{A}/audit-trail?limit=0&after=x", headers=admin)
+    assert bad.status_code == 422 and bad.json_body["error"]["details"][0]["field"] in ("after", "limit")
