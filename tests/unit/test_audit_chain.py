@@ -110,3 +110,12 @@ def test_an_entry_of_another_jst_or_beyond_the_head_is_named() -> None:
     assert kinds(problems) == [(4, "head")]
     _, problems = logic.verify(TERC, stored(entries), None)
     assert kinds(problems) == [(5, "head")]
+
+
+def test_nothing_to_record_adds_no_write_to_the_transaction() -> None:
+    from chalicelib.modules.audit.repository import DynamoAuditChain
+
+    chain = DynamoAuditChain()
+    pending = chain.append(TERC, [])
+    pending.committed()
+    assert pending.writes == [] and chain.heads == {}

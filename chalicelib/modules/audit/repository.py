@@ -56,7 +56,8 @@ class Pending:
     writes: list[Write]
 
     def committed(self) -> None:
-        self.chain.heads[self.terc] = self.head
+        if self.writes:
+            self.chain.heads[self.terc] = self.head
 
     def lost(self, exc: transact.Cancelled) -> bool:
         """Whether the transaction failed on the chain (another writer came first): then try again."""
@@ -89,6 +90,8 @@ class DynamoAuditChain:
     def append(self, terc: str, changes: Sequence[Change]) -> Pending:
         """The writes that append `changes` to the JST's chain, for the caller's transaction."""
         read = self.heads.get(terc)
+        if not changes:  # nothing to record: no write, and no contention on the head
+            return Pending(self, terc, read or Head(), read or Head(), [])
         if read is None:
             read = self.stored_head(terc) or Head()
         entries, after = link(terc, read, changes)
