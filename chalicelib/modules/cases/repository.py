@@ -212,7 +212,8 @@ class DynamoCases:
                 raise
             entries.committed()
             return stored.version + 1
-        raise audit.Unavailable()
+        raise audit.Unavailable("Dziennik zdarzeń jednostki jest chwilowo przeciążony; zmiany sprawy nie zapisano. "
+                                "Spróbuj ponownie.")
 
     def of_owner(self, owner: str, *, limit: int) -> list[dict[str, Any]]:
         """The resident's latest cases (registration records with their current state), newest first."""
