@@ -8,11 +8,12 @@ Run from the project root, inside a fresh emulator:
 The app runs in-process (`chalice.test.Client`) against the emulator, in one warm container, as
 `requests_per_operation.py` does, and its metering hook counts each invocation's requests and capacity units (the
 metering write itself is left out: it is the same with or without the trail). Each case goes through: registration
-(the repository's transaction, as the registrations worker runs it), taken by a clerk, a summons (wezwanie), an
-internal note, and its UPP read by the clerk. Two variants, alternating case by case so machine noise hits both:
-`audit` (the code as it is) and `before` (the audit writes switched off and the case's change written with the
-single conditional UpdateItem the repository used before the trail). The first case of each variant is a warm-up
-(reads the chain's head, loads the code) and is not counted. It measures and writes down: no thresholds.
+(the repository's transaction, with the store the registrations worker keeps per container), taken by a clerk, a
+summons (wezwanie), an internal note, and its UPP read by the clerk. Two variants, alternating case by case so
+machine noise hits both: `audit` (the code as it is) and `before` (the audit writes switched off and the case's
+change written with the single conditional UpdateItem the repository used before the trail). The first case of each
+variant is a warm-up (reads the chain's head, loads the code) and is not counted. Last, `--burst` clerks take as many
+cases of one JST at the same moment, in each variant. It measures and writes down: no thresholds.
 """
 
 from __future__ import annotations
@@ -77,8 +78,10 @@ def switched_off() -> Callable[[], None]:
 
     saved = (audit.append, audit.record, cases.DynamoCases.save)
 
+    nowhere = audit_repository.DynamoAuditChain()
+
     def append(terc: str, changes: Any) -> Any:
-        return audit_repository.Pending(audit_repository.DynamoAuditChain(), terc, Head(), Head(), [])
+        return audit_repository.Pending(nowhere, terc, Head(), Head(), [])
 
     def save(self: Any, stored: Any, record: dict[str, Any], life: dict[str, Any], *, notify_at: Any = None) -> Any:
         marker = [CaseTable.outbox.set("1"), CaseTable.outbox_at.set(notify_at)] if notify_at else []
@@ -116,7 +119,7 @@ def variant(name: str) -> Iterator[None]:
 
 def one_case(client: Any, recorder: Any, tallies: dict[str, Tally] | None, year: int) -> None:
     from chalicelib.core import metering
-    from chalicelib.modules.cases.repository import DynamoCases
+    from chalicelib.modules.cases.wiring import cases
     from tests.conftest import auth
     from tests.integration.test_case_signs import accepted, filing, plan
 
@@ -124,7 +127,7 @@ def one_case(client: Any, recorder: Any, tallies: dict[str, Tally] | None, year:
     capture = Capture()
     start = time.perf_counter()
     metering.begin(function="registrations", memory_mb=512)
-    case = DynamoCases().register(plan(year), filing(submission), at=dt.datetime.now(dt.UTC),
+    case = cases().register(plan(year), filing(submission), at=dt.datetime.now(dt.UTC),
                                   notify=False)
     metering.finish(capture)
     assert case is not None
@@ -147,6 +150,49 @@ def one_case(client: Any, recorder: Any, tallies: dict[str, Tally] | None, year:
         if tallies is not None:
             got = recorder.invocations[-1]
             tallies[step].add(SimpleNamespace(**got), wall)
+
+
+def burst(client: Any, n: int, year: int) -> dict[str, float]:
+    """`n` clerks take `n` registered cases of one JST at the same moment: write requests per change (a cancelled
+    transaction is retried: with the trail, every change of the JST contends for the chain's head) and wall time."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from chalicelib.db import transact
+    from chalicelib.modules.cases.resources import CaseTable
+    from chalicelib.modules.cases.wiring import cases
+    from tests.conftest import auth
+    from tests.integration.test_case_signs import accepted, filing, plan
+
+    registered = [cases().register(plan(year), filing(accepted(year)), at=dt.datetime.now(dt.UTC), notify=False)
+                  for _ in range(n)]
+    counts: Counter[str] = Counter()
+    lock = threading.Lock()
+    originals = (transact.write, CaseTable.update)
+
+    def counted(name: str, call: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            with lock:
+                counts[name] += 1
+            return call(*args, **kwargs)
+        return run
+
+    transact.write = counted("TransactWriteItems", transact.write)  # type: ignore[assignment]
+    CaseTable.update = counted("UpdateItem", CaseTable.update)  # type: ignore[method-assign]
+    headers = auth("clerk", TERC, subject="clerk-burst", department="FN") | {"Content-Type": "application/json"}
+
+    def take(case: Any) -> int:
+        path = f"/v1/tenants/{TERC}/cases/{case.case_id}/assignment"
+        return int(client.http.request("POST", path, headers=headers, body=b"{}").status_code)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        codes = list(pool.map(take, registered))
+    wall = (time.perf_counter() - start) * 1000
+    transact.write, CaseTable.update = originals  # type: ignore[method-assign]
+    if codes != [200] * n:
+        raise SystemExit(f"burst: {Counter(codes)}")
+    return {"writes": sum(counts.values()) / n, "wall": wall}
 
 
 def table(results: dict[str, dict[str, Tally]]) -> list[str]:
@@ -174,6 +220,7 @@ def summary(results: dict[str, dict[str, Tally]]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=20)
+    parser.add_argument("--burst", type=int, default=20, help="changes at once in one JST (default 20)")
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args()
     set_environment()
@@ -193,6 +240,10 @@ def main() -> None:
             for name in (("before", "audit") if i % 2 == 0 else ("audit", "before")):
                 with variant(name):
                     one_case(client, recorder, results[name], 2051)
+        bursts = {}
+        for name in ("before", "audit"):
+            with variant(name):
+                bursts[name] = burst(client, args.burst, 2052)
     elapsed = time.perf_counter() - began
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     text = "\n".join([
@@ -204,6 +255,11 @@ def main() -> None:
         "Means per call, from the app's metering hook (the metering write itself left out). RCU/WCU as the "
         "emulator reports `ConsumedCapacity`.", "",
         *summary(results), "", *table(results), "",
+        f"## {args.burst} changes at once in one JST (each clerk takes another case)", "",
+        "Write requests per change (TransactWriteItems or the case's UpdateItem, retries included) "
+        "and the wall time of the whole burst, in one process with a thread per clerk.", "",
+        "| variant | write requests per change | burst wall time |", "|---|---:|---:|",
+        *[f"| {name} | {b['writes']:.2f} | {b['wall']:.0f} ms |" for name, b in bursts.items()], "",
     ])
     print(text)
     args.output.write_text(text, encoding="utf-8")
