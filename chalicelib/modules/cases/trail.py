@@ -2,12 +2,14 @@
 
 No Chalice, no boto3. A change is told by what it added to the case: each new history entry is one audit entry
 (`case.transition`, `case.assigned`, or `case.<kind>` for a kind added later), each new internal note one
-`case.note`; a change that adds neither (a new date set, ...) is still one `case.changed` with the version, so
+`case.note` (the note's SHA-256, not its text: notes are for the case's clerks, the trail for the JST's
+administrators too); a change that adds neither (a new date set, ...) is still one `case.changed` with the version, so
 no write to a case goes unrecorded.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -37,8 +39,10 @@ def changed(before: dict[str, Any], record: dict[str, Any], life: dict[str, Any]
         entries.append(audit.Change(ACTIONS.get(kind, f"case.{kind}"), _actor(entry), audit.stamp(at),
                                     details=details, correlation_id=where, **case))
     for note in life.get("notes", [])[len(before.get("notes", [])):]:
-        entries.append(audit.Change("case.note", _actor(note), audit.stamp(at), details={"text": note.get("text"),
-                                    "version": version}, correlation_id=where, **case))
+        text = str(note.get("text") or "").encode("utf-8")
+        details = {"text_sha256": hashlib.sha256(text).hexdigest(), "version": version}
+        entries.append(audit.Change("case.note", _actor(note), audit.stamp(at), details=details,
+                                    correlation_id=where, **case))
     if not entries:
         entries.append(audit.Change("case.changed", audit.SYSTEM, audit.stamp(at), correlation_id=where,
                                     details={"status": record.get("status"), "due_date": record.get("due_date"),
