@@ -11,6 +11,7 @@
     python -m chalicelib.cli dlq show [QUEUE] [--limit N]  messages in every DLQ, or a look at one (left in place)
     python -m chalicelib.cli dlq redrive QUEUE [--limit N] move dead letters back to their queue
     python -m chalicelib.cli deadline --kind 7d|1m|2m --from YYYY-MM-DD [--paused DAYS]  the KPA due date
+    python -m chalicelib.cli audit verify --tenant TERC   check a JST's audit chain (exit 1 naming the bad entry)
 """
 
 from __future__ import annotations
@@ -336,13 +337,14 @@ def _receipt_commands(sub: Any) -> None:
 
 def parser() -> argparse.ArgumentParser:
     """One sub-command per operator task; each names the function it runs (`run`)."""
-    from chalicelib import cli_deadline, cli_dlq
+    from chalicelib import cli_audit, cli_deadline, cli_dlq
 
     root = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = root.add_subparsers(dest="group", required=True)
     for add_commands in (_tenant_commands, _catalogue_commands, _token_command, _signature_commands,
-                         _receipt_commands, cli_dlq.add_commands, cli_deadline.add_commands):
+                         _receipt_commands, cli_dlq.add_commands, cli_deadline.add_commands,
+                         cli_audit.add_commands):
         add_commands(sub)
     return root
 

@@ -30,6 +30,7 @@ MODULES = (
     "signatures",
     "submissions",
     "cases",
+    "audit",
 )
 
 

@@ -4,6 +4,7 @@ stages, the summons with its term and the stopped clock in e-informacja, and non
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 from tests.conftest import auth
@@ -45,3 +46,16 @@ def test_a_clerk_summons_and_the_resident_sees_it(stack: Stack) -> None:
     assert seen.body["summonses"][0]["gaps"] == ["Podpis wnioskodawcy"]
     assert seen.body["clock"]["running"] is False
     assert "Notatka e2e" not in str(seen.body) and CLERK_SUBJECT not in str(seen.body)
+
+    # The clerk reads the UPP; the JST's audit chain holds the case's registration by the worker, its changes by
+    # the clerk and the read, in this order, each linked to the one before
+    assert stack.call("GET", f"/v1/tenants/{A}/submissions/{case_id}/upp", headers=clerk).status == 200
+    admin = auth("tenant-admin", A)
+    head = stack.call("GET", f"/v1/tenants/{A}/audit-trail?limit=1", headers=admin).body["head"]
+    trail = stack.call("GET", f"/v1/tenants/{A}/audit-trail?after={max(0, head['seq'] - 100)}&limit=100",
+                       headers=admin).body["items"]
+    ours = [e for e in trail if e["case_id"] == case_id]
+    assert [(e["action"], e["actor"]) for e in ours] == [
+        ("case.registered", "system"), ("case.transition", CLERK_SUBJECT), ("case.note", CLERK_SUBJECT),
+        ("case.transition", CLERK_SUBJECT), ("document.read", CLERK_SUBJECT)]
+    assert all(b["prev_hash"] == a["hash"] for a, b in itertools.pairwise(trail))

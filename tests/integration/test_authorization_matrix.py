@@ -33,6 +33,7 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/tenants/{terc}/config"): ADMINS,
     ("PUT", "/v1/tenants/{terc}/services/{service}/settings"): ADMINS,
     ("GET", "/v1/tenants/{terc}/audit"): (*ADMINS, "finance"),
+    ("GET", "/v1/tenants/{terc}/audit-trail"): ADMINS,
     # e-wniosek: residents act for themselves (their own items only), in any JST of the region
     ("POST", "/v1/tenants/{terc}/services/{service}/attachments"): ("resident",),
     ("POST", "/v1/tenants/{terc}/services/{service}/drafts"): ("resident",),

@@ -5,6 +5,11 @@ put the case, and mark the submission registered (conditional on it not being re
 submissions module's, given by its published `mark_registered`). A concurrent
 registration in the same department makes the counter condition fail and this one retries with the new value;
 a repeated delivery of the same submission makes the submission condition fail and nothing is written.
+
+Every write of a case carries its entries in the JST's audit trail in the same transaction (`audit.append`: the
+chain's head advanced on condition, the entries put): a case never changes unrecorded, and an entry never
+records a change that was not written. Another entry taking the chain's next number first is retried like the
+counter.
 """
 
 from __future__ import annotations
@@ -21,11 +26,13 @@ from typing import Any, TypeVar
 from pynamodb.connection import Connection
 from pynamodb.exceptions import CancellationReason, UpdateError
 
+from chalicelib.core.clock import get_clock
 from chalicelib.core.settings import get_settings
 from chalicelib.db import transact
 from chalicelib.db.transact import Write
 from chalicelib.events.topics import ForwardedCase
-from chalicelib.modules import submissions
+from chalicelib.modules import audit, submissions
+from chalicelib.modules.cases import trail
 from chalicelib.modules.cases.kpa_clock import ENDED
 from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.logic import format_sign
@@ -113,10 +120,12 @@ class DynamoCases:
 
         return self.register_numbered(plan, writes)
 
-    def register_numbered(self, plan: Plan, writes: Callable[[int, str], tuple[T, list[Write]]]) -> T | None:
+    def register_numbered(self, plan: Plan, writes: Callable[[int, str], tuple[T, list[Write]]], *,
+                          actor: audit.Actor = audit.SYSTEM) -> T | None:
         """Write a case under the department's next number: `writes(number, sign)` gives the case and its writes,
-        committed in one transaction with the counter's advance. None if the write labelled `ONCE` (the guard that
-        this case is registered once: the submission's mark, ...) finds it registered before.
+        committed in one transaction with the counter's advance and a `case.registered` audit entry by `actor` for
+        each case put among them. None if the write labelled `ONCE` (the guard that this case is registered once:
+        the submission's mark, ...) finds it registered before.
         """
         pk = inbox_pk(plan.terc, plan.department)
         key = (plan.terc, plan.department, plan.jrwa, plan.year)
@@ -129,22 +138,25 @@ class DynamoCases:
             counter = Write("counter", CaseTable(pk=pk, sk=counter_sk(plan.jrwa, plan.year)),
                             actions=[CaseTable.last.set(number)], return_old=True,
                             condition=(CaseTable.last == last) if last else CaseTable.last.does_not_exist())
+            entries = audit.append(plan.terc, [trail.registered(record, actor=actor, at=get_clock().now())
+                                               for record in _cases_put(more)])
             try:
-                transact.write(self._connection, [counter, *more])
+                transact.write(self._connection, [counter, *more, *entries.writes])
             except transact.Cancelled as exc:
                 if exc.failed(ONCE):
                     return None
-                if exc.failed("counter") or exc.conflict:
+                if entries.lost(exc) or exc.failed("counter") or exc.conflict:
                     # Someone took this number first: go on from the counter the failure returned (or read it
                     # again), after a little jitter.
                     self._seen.pop(key, None)
                     current = _counter_of(exc.reasons.get("counter")) if exc.failed("counter") else None
                     if current is not None:
                         self._seen[key] = current
-                    time.sleep(random.uniform(0.005, 0.02 * min(attempt + 1, 10)))  # noqa: S311
+                    _jitter(attempt)
                     continue
                 raise
             self._seen[key] = number
+            entries.committed()
             return result
         raise CounterContention(f"{pk}: no free number after {MAX_ATTEMPTS} attempts")
 
@@ -217,26 +229,37 @@ class DynamoCases:
     def save(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any], *,
              notify_at: datetime | None = None, outgoing: ForwardedCase | None = None) -> int | None:
         """Write the changed case if it is still at the version read (with the outbox marker if the party is to be
-        told; with the marker of the `outgoing` event in the same transaction); its new version, or None if someone
-        was first."""
-        item = CaseTable(pk=stored.pk, sk=stored.sk)
-        actions, condition = _changed(stored, record, life, notify_at), _at_version(stored)
-        if outgoing is not None:
-            try:
-                transact.write(self._connection, [Write("case", item, actions=actions, condition=condition),
-                                                  Write("outbox", forward_marker(outgoing), kind="put")])
-            except transact.Cancelled as exc:
-                if exc.failed("case") or exc.conflict:
-                    return None
-                raise
-            return stored.version + 1
+        told; with the marker of the `outgoing` event), with its audit entries, in one transaction; its new version,
+        or None if someone was first."""
+        case = Write("case", CaseTable(pk=stored.pk, sk=stored.sk), actions=_changed(stored, record, life, notify_at),
+                     condition=_at_version(stored))
+        outbox = [Write("outbox", forward_marker(outgoing), kind="put")] if outgoing is not None else []
         try:
-            item.update(actions=actions, condition=condition)
-        except UpdateError as exc:
-            if exc.cause_response_code == "ConditionalCheckFailedException":
+            self._write_change(stored, record, life, [case, *outbox])
+        except transact.Cancelled as exc:
+            if exc.failed("case"):
                 return None
             raise
         return stored.version + 1
+
+    def _write_change(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any],
+                      writes: list[Write]) -> None:
+        """Commit a change of the case (`writes`, its update among them) with the change's audit entries, tried
+        again while another writer holds the JST's chain; any other cancellation propagates."""
+        changes = trail.changed(stored.life, record, life, version=stored.version + 1, at=get_clock().now())
+        for attempt in range(MAX_ATTEMPTS):
+            entries = audit.append(record["terc"], changes)
+            try:
+                transact.write(self._connection, [*writes, *entries.writes])
+            except transact.Cancelled as exc:
+                if not exc.failed("case") and entries.lost(exc):
+                    _jitter(attempt)
+                    continue
+                raise
+            entries.committed()
+            return
+        raise audit.Unavailable("Dziennik zdarzeń jednostki jest chwilowo przeciążony; zmiany sprawy nie zapisano. "
+                                "Spróbuj ponownie.")
 
     def attach(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any], *, filing: Filing,
                at: datetime, notify_at: datetime | None) -> int | None:
@@ -248,7 +271,7 @@ class DynamoCases:
                                              department=record["department"],
                                              due_date=date.fromisoformat(due) if due else None, at=at, notify=False)
         try:
-            transact.write(self._connection, [
+            self._write_change(stored, record, life, [
                 Write("case", CaseTable(pk=stored.pk, sk=stored.sk), actions=_changed(stored, record, life, notify_at),
                       condition=_at_version(stored)),
                 Write(ONCE, marked.item, actions=marked.actions, condition=marked.condition)])
@@ -325,6 +348,16 @@ def _changed(stored: StoredCase, record: dict[str, Any], life: dict[str, Any],
 def _at_version(stored: StoredCase) -> Any:
     version = CaseTable.version
     return CaseTable.sk.exists() & ((version == stored.version) if stored.version else version.does_not_exist())
+
+
+def _cases_put(writes: list[Write]) -> list[dict[str, Any]]:
+    """The records of the cases a registration puts (each gets its audit entry)."""
+    return [json.loads(w.item.record) for w in writes
+            if w.kind == "put" and isinstance(w.item, CaseTable) and w.item.case_id and w.item.record]
+
+
+def _jitter(attempt: int) -> None:
+    time.sleep(random.uniform(0.005, 0.02 * min(attempt + 1, 10)))  # noqa: S311
 
 
 def _stored(item: CaseTable) -> StoredCase:

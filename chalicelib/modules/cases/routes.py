@@ -20,7 +20,7 @@ from chalicelib.core.http import (
     require_principal,
 )
 from chalicelib.integrations.clients import mailer, objects
-from chalicelib.modules import catalogue, submissions, tenants
+from chalicelib.modules import audit, catalogue, submissions, tenants
 from chalicelib.modules.cases import (
     calculator,
     einformacja,
@@ -34,6 +34,7 @@ from chalicelib.modules.cases import (
     paper,
     paper_store,
     supplements,
+    trail,
 )
 from chalicelib.modules.cases.wiring import cases, lookup_limits, paper_cases
 
@@ -69,19 +70,37 @@ def submission(terc: str, submission_id: str) -> Any:
 @endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/upp", access=CLERKS, summary="Link do UPP wniosku",
           response="openapi.shapes:Download")
 def submission_upp(terc: str, submission_id: str) -> Any:
-    return _filed(terc, submission_id).link("upp")
+    return _read(terc, submission_id, "upp")
 
 
 @endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/document", access=CLERKS,
           summary="Link do dokumentu wniosku", response="openapi.shapes:Download")
 def submission_document(terc: str, submission_id: str) -> Any:
-    return _filed(terc, submission_id).link("document")
+    return _read(terc, submission_id, "document")
 
 
 @endpoint(bp, "/v1/tenants/{terc}/submissions/{submission_id}/attachments/{attachment_id}", access=CLERKS,
           summary="Link do załącznika wniosku", response="openapi.shapes:Download")
 def submission_attachment(terc: str, submission_id: str, attachment_id: str) -> Any:
-    return _filed(terc, submission_id).link("attachment", attachment_id)
+    return _read(terc, submission_id, "attachment", attachment_id)
+
+
+def _read(terc: str, submission_id: str, what: str, attachment_id: str | None = None) -> Any:
+    """A link to a document for staff, given only once its read is in the audit trail (503 if it cannot be)."""
+    filed = _filed(terc, submission_id)
+    link = filed.link(what, attachment_id)
+    who = require_principal()
+    audit.record(terc, [trail.document_read(terc, submission_id, filed.submission.case_sign, what, attachment_id,
+                                            actor=audit.Actor(who.subject, who.name), at=get_clock().now())])
+    return link
+
+
+def _file_read(record: dict[str, Any], document: str, link: Any) -> Any:
+    """`link` to a case's own file, given only once its read is in the audit trail (503 if it cannot be)."""
+    who = require_principal()
+    audit.record(record["terc"], [trail.case_file_read(record, document, actor=audit.Actor(who.subject, who.name),
+                                                       at=get_clock().now())])
+    return link
 
 
 # --- the case's life: its clerks of its department (a clerk without one, the kancelaria, sees every case) ---
@@ -128,7 +147,8 @@ def case_transition(terc: str, case_id: str) -> Any:
           summary="Link do dokumentu sprawy przekazanej (kopia w jednostce)", response="openapi.shapes:Download")
 def case_document(terc: str, case_id: str, document: str) -> Any:
     stored = handling.open_case(cases(), terc, case_id, clerk_department=require_principal().department)
-    return forwarding.link(objects(), stored.record, document, now=get_clock().now())
+    return _file_read(stored.record, document, forwarding.link(objects(), stored.record, document,
+                                                               now=get_clock().now()))
 
 
 @endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/assignment", access=CLERKS, methods=("POST",),
@@ -262,7 +282,7 @@ def paper_case(terc: str) -> Any:
           summary="Link do skanu wniosku papierowego", response="openapi.shapes:Download")
 def case_scan(terc: str, case_id: str, scan_id: str) -> Any:
     stored = handling.open_case(cases(), terc, case_id, clerk_department=require_principal().department)
-    return paper_store.scan_link(stored, scan_id, now=get_clock().now())
+    return _file_read(stored.record, f"scan:{scan_id}", paper_store.scan_link(stored, scan_id, now=get_clock().now()))
 
 
 def _client_address() -> str:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         paper_store,
         repository,
         supplements,
+        trail,
         transfers,
     )
 else:
@@ -53,6 +54,7 @@ else:
     supplements = lazy_module("chalicelib.modules.cases.supplements")
     transfers = lazy_module("chalicelib.modules.cases.transfers")
     topics = lazy_module("chalicelib.events.topics")
+    trail = lazy_module("chalicelib.modules.cases.trail")
 
 __all__ = [
     "access",
@@ -76,6 +78,7 @@ __all__ = [
     "repository",
     "supplements",
     "topics",
+    "trail",
     "transfers",
 ]
 
