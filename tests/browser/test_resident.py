@@ -156,6 +156,6 @@ def test_resident_applies_and_verifies_the_upp(portal: Portal, tmp_path: Path) -
         page.wait_for_timeout(2000)
         page.reload()
     expect(item).to_contain_text("zarejestrowany")
-    expect(item).to_contain_text(re.compile(r"OR\.0\.\d+\.\d{4}"))
+    expect(item).to_contain_text(re.compile(r"OR\.1510\.\d+\.\d{4}"))
     expect(item.get_by_role("button", name="Pobierz załącznik skan.pdf")).to_be_visible()
     portal.check("12-moje-sprawy")
