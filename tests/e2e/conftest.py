@@ -38,12 +38,13 @@ class Stack:
     api: str
     pki_dir: Path
 
-    def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Reply:
+    def call(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None, *,
+             timeout: float = 60) -> Reply:
         data = json.dumps(body).encode() if body is not None else None
         req = urllib.request.Request(self.api + path, data=data, method=method,
                                      headers={"Content-Type": "application/json", **(headers or {})})
         try:
-            with urllib.request.urlopen(req, timeout=60) as resp:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
                 return Reply(resp.status, json.loads(resp.read() or b"null"), dict(resp.headers))
         except urllib.error.HTTPError as err:
             return Reply(err.code, json.loads(err.read() or b"null"), dict(err.headers))
