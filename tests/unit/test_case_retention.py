@@ -212,3 +212,18 @@ def test_the_package_lists_every_file_with_its_checksum_in_the_metadata_and_the_
     assert meta["jrwa"] == {"symbol": "1510", "title": "Skargi i wnioski"}
     assert meta["files"][0]["sha256"] == hashlib.sha256(b"<wniosek/>").hexdigest()
     assert meta["history"] == [{"kind": "transition", "to": "zakonczona"}]
+
+
+def test_a_run_out_of_time_leaves_the_rest_for_the_next_run() -> None:
+    archive, docs = Archive(closed_case("one"), closed_case("two")), Documents()
+    begun: list[int] = []
+
+    def out_of_time() -> bool:
+        begun.append(1)
+        return len(begun) > 1  # time for one case only
+
+    first = retention.sweep(archive, docs, terc=T, now=at("2032-01-01"), out_of_time=out_of_time)
+    assert (len(first.disposed), first.unfinished) == (1, True)
+    second = retention.sweep(archive, docs, terc=T, now=at("2032-01-02"))
+    assert (len(second.disposed), second.unfinished) == (1, False)
+    assert all("disposed_on" in c.record for c in archive.cases.values())

@@ -118,16 +118,22 @@ class SweepResult:
     review: list[str] = field(default_factory=list)  # BE case signs due for the state archive's expert review
     versions_removed: int = 0
     skipped: list[str] = field(default_factory=list)  # changed meanwhile: tomorrow's run takes them
+    unfinished: bool = False  # out of time: the rest stays on the index for the next run
 
 
-def sweep(store: RetentionStore, documents: CaseDocuments, *, terc: str, now: datetime) -> SweepResult:
+def sweep(store: RetentionStore, documents: CaseDocuments, *, terc: str, now: datetime,
+          out_of_time: Callable[[], bool] = lambda: False) -> SweepResult:
     """Remove the documents of every category-B case of the JST whose archive date has come, and list BE ones.
 
     Each case is read afresh: its files are listed from what the records know (so a rerun after a crash between
     the removal and the mark lists them again), every version under its folders removed, then the case marked in
-    the transaction that appends its audit entry, at the version read. A disposed case leaves the index."""
+    the transaction that appends its audit entry, at the version read. A disposed case leaves the index. A whole
+    year's cases fall due on one 1 January: when `out_of_time()` says so, no further case is begun."""
     today, result = now.astimezone(WARSAW).date(), SweepResult()
     for listed in store.archive_due(terc, upto=today):
+        if out_of_time():
+            result.unfinished = True
+            break
         found = verdict(listed, today)
         if found == "review":
             result.review.append(str(listed.get("case_sign")))
