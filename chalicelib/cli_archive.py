@@ -1,5 +1,6 @@
 """`archive due --tenant TERC`: closed cases due for disposal (B) or for the state archive's expert review (BE);
-`archive dispose --tenant TERC`: the retention job for one JST now; `archive export --tenant TERC --year YYYY
+`archive dispose --tenant TERC`: the retention job for one JST now; `archive reindex --tenant TERC`: closed cases
+written before the archive index, put on it; `archive export --tenant TERC --year YYYY
 --out DIR`: the category-A cases closed that year as a package for the state archive (README: the format)."""
 
 from __future__ import annotations
@@ -72,6 +73,17 @@ def export(terc: str, year: int, out: Path) -> int:
     return 0
 
 
+def reindex(terc: str) -> int:
+    """Put the JST's cases closed before the archive index existed on it (its departments' inboxes, queried)."""
+    from chalicelib.modules import tenants
+    from chalicelib.modules.cases.wiring import retention_stores
+
+    store, _ = retention_stores()
+    put = store.reindex(terc, [d.symbol for d in tenants.config(terc).departments])
+    print(f"{terc}: spraw zamkniętych dopisanych do indeksu archiwum: {put}")
+    return 0
+
+
 def add_commands(sub: Any) -> None:
     group = sub.add_parser("archive").add_subparsers(dest="action", required=True)
     listing = group.add_parser("due", help="closed cases due for disposal (B) or expert review (BE)")
@@ -80,6 +92,9 @@ def add_commands(sub: Any) -> None:
     job = group.add_parser("dispose", help="run the retention job for one JST now")
     job.add_argument("--tenant", required=True, help="the JST's TERC code")
     job.set_defaults(run=lambda a: dispose(a.tenant))
+    index = group.add_parser("reindex", help="put cases closed before the archive index existed on it")
+    index.add_argument("--tenant", required=True, help="the JST's TERC code")
+    index.set_defaults(run=lambda a: reindex(a.tenant))
     package = group.add_parser("export", help="category-A cases closed in a year, as a package for the state archive")
     package.add_argument("--tenant", required=True, help="the JST's TERC code")
     package.add_argument("--year", required=True, type=int)

@@ -138,6 +138,11 @@ def test_retention_removes_only_what_it_may(api: Any, clock: FixedClock, tmp_pat
     # Given cases closed on 2026-06-15: road lane (B5), a complaint (A), one of category BE5, and an open one
     b5, a, be = closed(api, "B5", "7230"), closed(api, "A", "1510"), closed(api, "BE5", "7230")
     still_open = registered("B5", "7230")
+    legacy = closed(api, "B5", "7230")  # closed before the archive index existed: no keys on it
+    cases_table = boto3.resource("dynamodb").Table(table_name("cases"))
+    [item] = cases_table.query(IndexName="by-case", KeyConditionExpression="case_id = :c",
+                               ExpressionAttributeValues={":c": legacy})["Items"]
+    cases_table.update_item(Key={"pk": item["pk"], "sk": item["sk"]}, UpdateExpression="REMOVE archive_pk, archive_on")
     assert case_of(api, b5)["archive"]["archive_date"] == "2032-01-01"
     # On 2031-12-31 the job removes nothing
     set_clock(FixedClock(datetime(2031, 12, 31, 2, 0, tzinfo=UTC)))
@@ -170,6 +175,13 @@ def test_retention_removes_only_what_it_may(api: Any, clock: FixedClock, tmp_pat
     run_job(api)
     assert len(disposed_entries(b5)) == 1
     assert len(versions(f"submissions/{A}/{a}/")) == 4
+    # A case closed before the index is found only once the operator puts it there
+    assert len(versions(f"submissions/{A}/{legacy}/")) == 4
+    assert cli_archive.reindex(A) == 0
+    assert "dopisanych do indeksu archiwum: 0" not in capsys.readouterr().out
+    run_job(api)
+    assert versions(f"submissions/{A}/{legacy}/") == []
+    assert len(disposed_entries(legacy)) == 1
     # Category A is exported for the state archive, with checksums that match the files
     out = tmp_path / "paczka"
     assert cli_archive.export(A, 2026, out) == 0
