@@ -158,7 +158,7 @@ def test_retention_removes_only_what_it_may(api: Any, clock: FixedClock, tmp_pat
     assert versions(f"submissions/{A}/{b5}/") == []
     # The record says so and keeps the case; the audit chain has one entry with each file's SHA-256
     seen = case_of(api, b5)
-    assert seen["case"]["disposed_on"] == "2032-01-01"
+    assert seen["case"]["disposed_on"] == seen["archive"]["disposed_on"] == "2032-01-01"
     assert seen["case"]["case_sign"].startswith("GK.7230.")
     [entry] = disposed_entries(b5)
     files = json.loads(entry["details"]) if isinstance(entry["details"], str) else entry["details"]

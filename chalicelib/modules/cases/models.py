@@ -167,6 +167,8 @@ class CaseArchive(BaseModel):
     archive_date: str | None = Field(
         description="Od tego dnia akta kategorii B mogą zostać zniszczone (1 stycznia roku następnego po zamknięciu "
                     "plus n lat); brak dla kategorii A, nieznanej albo sprawy niezamkniętej.")
+    disposed_on: str | None = Field(default=None, description="Dzień usunięcia dokumentów sprawy po upływie okresu "
+                                    "przechowywania (kategoria B); metryka i historia sprawy zostają.")
 
 
 class CaseView(BaseModel):
