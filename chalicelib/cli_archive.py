@@ -57,8 +57,7 @@ def export(terc: str, year: int, out: Path) -> int:
             if stored is None:
                 continue
             record, life = stored.record, stored.life
-            files = [f for sid in retention.own_submissions(record, life)
-                     for f in documents.submission_files(terc, sid)] + retention.own_files(record)
+            files = retention.case_files(record, life, lambda sid: documents.submission_files(terc, sid))
             yield record, life, [{**f, "body": documents.read(f["key"], f.get("version_id"))} for f in files]
 
     def write(path: str, body: bytes) -> None:

@@ -227,3 +227,11 @@ def test_a_run_out_of_time_leaves_the_rest_for_the_next_run() -> None:
     second = retention.sweep(archive, docs, terc=T, now=at("2032-01-02"))
     assert (len(second.disposed), second.unfinished) == (1, False)
     assert all("disposed_on" in c.record for c in archive.cases.values())
+
+
+def test_each_file_of_a_case_has_a_name_of_its_own_in_the_package() -> None:
+    stored = closed_case("a", category="A", archive_date=None, scans=[{"scan_id": "s1", "sha256": "s" * 64}])
+    stored.life["supplements"] = [{"submission_id": "supp"}]
+    files = retention.case_files(stored.record, stored.life, lambda sid: Documents().submission_files(T, sid))
+    assert [f["name"] for f in files] == ["document", "upp", "supplements/supp/document", "supplements/supp/upp",
+                                          "scans/s1"]

@@ -59,6 +59,17 @@ def own_submissions(record: dict[str, Any], life: dict[str, Any]) -> list[str]:
     return found + [s["submission_id"] for s in life.get("supplements", []) if s.get("submission_id")]
 
 
+def case_files(record: dict[str, Any], life: dict[str, Any],
+               submission_files: Callable[[str], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Every file of the case as its records know them, each with a name of its own in the case: the submission's
+    (`document`, `upp`, `attachments/<id>`), each supplementary letter's under `supplements/<its id>/`, and the
+    case's own folder's (a forwarded case's copies, `scans/<id>`)."""
+    own = None if record.get("forwarded_from") else record.get("submission_id")
+    files = [{**f, "name": f["name"] if sid == own else f"supplements/{sid}/{f['name']}"}
+             for sid in own_submissions(record, life) for f in submission_files(sid)]
+    return files + own_files(record)
+
+
 def case_prefix(record: dict[str, Any]) -> str:
     """The case's own folder in the documents bucket: a forwarded case's copies, a paper case's scans."""
     return f"cases/{record['terc']}/{record['case_id']}/"
@@ -144,7 +155,7 @@ def sweep(store: RetentionStore, documents: CaseDocuments, *, terc: str, now: da
             continue
         record, life = stored.record, stored.life
         sids = own_submissions(record, life)
-        files = [f for sid in sids for f in documents.submission_files(terc, sid)] + own_files(record)
+        files = case_files(record, life, lambda sid: documents.submission_files(terc, sid))
         result.versions_removed += sum(documents.remove_submission(terc, sid) for sid in sids)
         result.versions_removed += documents.remove_prefix(case_prefix(record))
         record, life = dispose(record, life, files, at=now)
