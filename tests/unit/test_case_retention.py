@@ -235,3 +235,24 @@ def test_each_file_of_a_case_has_a_name_of_its_own_in_the_package() -> None:
     files = retention.case_files(stored.record, stored.life, lambda sid: Documents().submission_files(T, sid))
     assert [f["name"] for f in files] == ["document", "upp", "supplements/supp/document", "supplements/supp/upp",
                                           "scans/s1"]
+
+
+def test_one_jst_failing_does_not_keep_the_others_from_their_retention_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.modules.cases import workers
+    from tests import samples
+
+    swept: list[str] = []
+
+    def fake_sweep(store: Any, documents: Any, *, terc: str, now: datetime, out_of_time: Any) -> Any:
+        if terc == "1418032":
+            raise RuntimeError("S3 unavailable")
+        swept.append(terc)
+        return retention.SweepResult(disposed=["GK.7230.1.2026"])
+
+    configs = [samples.tenant().model_copy(update={"terc": t}) for t in ("1418032", "1418043")]
+    monkeypatch.setattr(workers.tenants, "configs", lambda: configs)
+    monkeypatch.setattr(workers.retention, "sweep", fake_sweep)
+    monkeypatch.setattr(workers, "retention_stores", lambda: (None, None))
+    with pytest.raises(RuntimeError, match="1418032"):
+        workers.retention_sweeper.func({})
+    assert swept == ["1418043"]
