@@ -154,6 +154,10 @@ def test_retention_removes_only_what_it_may(api: Any, clock: FixedClock, tmp_pat
     listed = capsys.readouterr().out.split("(BE)")
     assert case_of(api, b5)["case"]["case_sign"] in listed[0]
     assert case_of(api, be)["case"]["case_sign"] in listed[1]  # BE: for the state archive's review
+    shown = api.http.get(f"/v1/tenants/{A}/archive/due", headers=auth("tenant-admin", A)).json_body
+    assert shown["on"] == "2032-01-01" and shown["complete"] is True
+    assert b5 in [c["case_id"] for c in shown["dispose"]] and be in [c["case_id"] for c in shown["review"]]
+    assert a not in json.dumps(shown) and still_open not in json.dumps(shown)
     run_job(api)
     assert versions(f"submissions/{A}/{b5}/") == []
     # The record says so and keeps the case; the audit chain has one entry with each file's SHA-256
