@@ -64,6 +64,18 @@ class S3Objects:
     def delete(self, bucket: str, key: str) -> None:
         client("s3").delete_object(Bucket=bucket_name(bucket), Key=key)
 
+    def purge(self, bucket: str, prefix: str) -> int:
+        """Delete every version and delete marker under `prefix` (in a versioned bucket a plain delete only hides
+        the object); the number of versions deleted. Nothing under it: 0, so a repeated purge is harmless."""
+        s3, name, removed = client("s3"), bucket_name(bucket), 0
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=name, Prefix=prefix):
+            found = [{"Key": v["Key"], "VersionId": v["VersionId"]}
+                     for v in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]]
+            for start in range(0, len(found), 1000):
+                s3.delete_objects(Bucket=name, Delete={"Objects": found[start:start + 1000], "Quiet": True})
+            removed += len(page.get("Versions", []))
+        return removed
+
     def presigned_post(
         self, bucket: str, key: str, *, content_type: str, max_bytes: int, metadata: dict[str, str], expires: int
     ) -> dict[str, Any]:

@@ -172,6 +172,7 @@ class InboxCase(BaseModel):
     archival_category: str | None = Field(default=None, description="Kategoria archiwalna klasy JRWA (A, B5...).")
     closed_on: str | None = Field(default=None, description="Dzień zamknięcia sprawy.")
     archive_date: str | None = Field(default=None, description="Od tego dnia akta kategorii B mogą zostać zniszczone.")
+    disposed_on: str | None = Field(default=None, description="Dzień usunięcia dokumentów (retencja, kategoria B).")
     year: int
     number: int
     status: str = Field(description="Stan sprawy (zarejestrowana, w_toku, wezwanie, ...).")

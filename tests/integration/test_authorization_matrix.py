@@ -66,6 +66,7 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/me/cases/{case_id}"): ("resident",),
     ("POST", "/v1/me/cases/{case_id}/supplements"): ("resident",),
     ("GET", "/v1/deadlines"): PUBLIC,
+    ("GET", "/v1/tenants/{terc}/archive/due"): ADMINS,
     # paper cases: registered by the JST's clerks; followed by anyone holding the sign and the access code
     ("POST", "/v1/tenants/{terc}/scans"): ("clerk",),
     ("POST", "/v1/tenants/{terc}/cases"): ("clerk",),

@@ -53,7 +53,8 @@ def test_a_road_lane_case_is_registered_with_its_class_and_category_and_ending_i
     seen = api.http.get(f"/v1/tenants/{A}/cases/{case_id}", headers=ROADS).json_body
     assert seen["case"]["case_sign"].startswith("GK.7230.")
     assert seen["archive"] == {"jrwa": "7230", "jrwa_title": "Zajęcie pasa drogowego", "archival_category": "B5",
-                               "expert_review": False, "closed_on": None, "archive_date": None}
+                               "expert_review": False, "closed_on": None, "archive_date": None,
+                               "disposed_on": None}
     # When the clerk takes it, settles it with a decision and ends it
     move(api, case_id, "assignment", {}, ROADS)
     settled = move(api, case_id, "transitions", {"to": "zalatwiona", "reason": "Wydano zezwolenie",
@@ -84,6 +85,6 @@ def test_forwarding_a_letter_closes_the_senders_file_and_category_a_has_no_archi
     # Then the sender's file is closed that day (Warsaw), with category A and no date for its destruction
     assert forwarded["archive"] == {
         "jrwa": "1510", "jrwa_title": "Skargi i wnioski", "archival_category": "A", "expert_review": False,
-        "closed_on": "2026-12-31", "archive_date": None}
+        "closed_on": "2026-12-31", "archive_date": None, "disposed_on": None}
     assert (forwarded["history"][-1]["closed_on"], forwarded["history"][-1]["archive_date"]) == ("2026-12-31", None)
     assert forwarded["allowed"] == []

@@ -136,5 +136,6 @@ def test_the_clerks_view_shows_the_class_category_closing_day_and_archive_date()
     record, life = close(*case(S.ZALATWIONA, jrwa="7230", category="B5"), S.ZAKONCZONA)
     shown = handling.view(StoredCase(pk="p", sk="s", record=record, life=life, version=3))
     assert shown["archive"] == {"jrwa": "7230", "jrwa_title": "Zajęcie pasa drogowego", "archival_category": "B5",
-                                "expert_review": False, "closed_on": "2026-12-31", "archive_date": "2032-01-01"}
+                                "expert_review": False, "closed_on": "2026-12-31", "archive_date": "2032-01-01",
+                                "disposed_on": None}
     assert shown["case"]["archive_date"] == "2032-01-01"

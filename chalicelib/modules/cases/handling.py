@@ -61,7 +61,8 @@ def archive(record: dict[str, Any]) -> dict[str, Any]:
     found = wykaz.final_class(str(record.get("jrwa", "")))
     return {"jrwa": record.get("jrwa"), "jrwa_title": found.title if found else None,
             "archival_category": category, "expert_review": bool(category) and wykaz.expert_review(category or ""),
-            "closed_on": record.get("closed_on"), "archive_date": record.get("archive_date")}
+            "closed_on": record.get("closed_on"), "archive_date": record.get("archive_date"),
+            "disposed_on": record.get("disposed_on")}
 
 
 def change(store: CaseFiles, terc: str, case_id: str, *, clerk_department: str | None, expected_version: int | None,

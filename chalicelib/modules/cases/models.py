@@ -167,6 +167,8 @@ class CaseArchive(BaseModel):
     archive_date: str | None = Field(
         description="Od tego dnia akta kategorii B mogą zostać zniszczone (1 stycznia roku następnego po zamknięciu "
                     "plus n lat); brak dla kategorii A, nieznanej albo sprawy niezamkniętej.")
+    disposed_on: str | None = Field(default=None, description="Dzień usunięcia dokumentów sprawy po upływie okresu "
+                                    "przechowywania (kategoria B); metryka i historia sprawy zostają.")
 
 
 class CaseView(BaseModel):
@@ -280,3 +282,21 @@ class LookupRequest(Strict):
     sign: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = Field(
         description="Znak sprawy, np. OR.0.1.2026.")
     code: Annotated[str, StringConstraints(min_length=1, max_length=40)] = Field(description="Kod dostępu.")
+
+
+class ArchiveDueCase(BaseModel):
+    case_sign: str
+    case_id: str
+    jrwa: str | None
+    archival_category: str
+    closed_on: str
+    archive_date: str
+    status: str
+
+
+class ArchiveDue(BaseModel):
+    terc: str
+    on: str = Field(description="Dzień (Warszawa), na który sprawdzono: sprawy z datą archiwalną do niego włącznie.")
+    dispose: list[ArchiveDueCase] = Field(description="Kategoria B: dokumenty do usunięcia (codzienne zadanie).")
+    review: list[ArchiveDueCase] = Field(description="Kategoria BE: do ekspertyzy archiwum państwowego.")
+    complete: bool = Field(description="false: odczytano pierwsze 1000 spraw z indeksu; reszta po ich usunięciu.")

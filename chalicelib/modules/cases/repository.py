@@ -38,6 +38,7 @@ from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.logic import format_sign
 from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Plan, StoredCase
 from chalicelib.modules.cases.resources import CaseTable
+from chalicelib.modules.cases.retention_store import archive_actions
 from chalicelib.modules.cases.supplements import AlreadyRegistered
 
 MAX_ATTEMPTS = 100
@@ -331,8 +332,7 @@ class DynamoCases:
 
 def _changed(stored: StoredCase, record: dict[str, Any], life: dict[str, Any],
              notify_at: datetime | None) -> list[Any]:
-    """The update of a changed case: record, life, the next version, the outbox marker if the party is to be told,
-    and the keys of the inbox's filters, which follow the case's state and clerk."""
+    """The update of a changed case: record, life, next version, outbox marker, and its keys on the indexes."""
     actions = [CaseTable.record.set(json.dumps(record, ensure_ascii=False)),
                CaseTable.life.set(json.dumps(life, ensure_ascii=False)), CaseTable.version.set(stored.version + 1),
                CaseTable.state_key.set(state_key(record["terc"], record["department"], record["status"]))]
@@ -342,6 +342,7 @@ def _changed(stored: StoredCase, record: dict[str, Any], life: dict[str, Any],
         actions.append(CaseTable.clerk_key.set(clerk_key(record["terc"], record["assignee"])))
     due = due_key(record, stored.sk)  # the due-date index holds open cases only
     actions.append(CaseTable.due_on.set(due) if due else CaseTable.due_on.remove())
+    actions += archive_actions(record, stored.sk)  # the archive index: closed cases not disposed of
     return actions
 
 

@@ -86,6 +86,19 @@ class CasesByDue(GlobalSecondaryIndex["CaseTable"]):
     due_on = UnicodeAttribute(range_key=True)  # <due date>#<sk>
 
 
+class CasesByArchive(GlobalSecondaryIndex["CaseTable"]):
+    """Closed cases not yet disposed of (sparse, `cases/retention.py`): category B and BE by archive date (the
+    daily retention job asks for the keys up to today), category A by the day closed (the state archive's export
+    asks for a year)."""
+
+    class Meta:
+        index_name = "by-archive"
+        projection = IncludeProjection(["record"])
+
+    archive_pk = UnicodeAttribute(hash_key=True)  # T#<terc>#B or T#<terc>#A
+    archive_on = UnicodeAttribute(range_key=True)  # <archive date>#<sk> (B, BE) or <closed on>#<sk> (A)
+
+
 class CaseTable(Model):
     """Each department's inbox (newest first) and its case-sign counters, side by side in one partition.
 
@@ -117,12 +130,15 @@ class CaseTable(Model):
     due_on = UnicodeAttribute(null=True)  # <due date>#<sk> while the case is open and has a due date
     sends = NumberAttribute(null=True)  # a forwarding's marker: how often the sweeper sent its event
     code_hash = UnicodeAttribute(null=True)  # a paper case's access item: the salted hash of its access code
+    archive_pk = UnicodeAttribute(null=True)  # closed, not disposed of: the archive index's keys
+    archive_on = UnicodeAttribute(null=True)
     by_case = CasesById()
     by_owner = CasesByOwner()
     by_outbox = CaseNoticeOutbox()
     by_state = CasesByState()
     by_clerk = CasesByClerk()
     by_due = CasesByDue()
+    by_archive = CasesByArchive()
 
 
 class CaseLookupLimit(Model):

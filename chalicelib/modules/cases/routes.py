@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -9,7 +10,7 @@ from chalice.app import Blueprint
 
 from chalicelib import events
 from chalicelib.core.auth import Access, Role
-from chalicelib.core.clock import get_clock
+from chalicelib.core.clock import WARSAW, get_clock
 from chalicelib.core.errors import BadRequest, Conflict, NotFound, Unprocessable
 from chalicelib.core.http import (
     endpoint,
@@ -33,10 +34,11 @@ from chalicelib.modules.cases import (
     overdue,
     paper,
     paper_store,
+    retention,
     supplements,
     trail,
 )
-from chalicelib.modules.cases.wiring import cases, lookup_limits, paper_cases
+from chalicelib.modules.cases.wiring import cases, lookup_limits, paper_cases, retention_stores
 
 bp = Blueprint(__name__)
 CLERKS = Access.of(Role.CLERK, tenant_param="terc")
@@ -230,6 +232,20 @@ def my_case_supplement(case_id: str) -> Any:
 def deadline() -> Any:
     params = _params()
     return calculator.calculate(*calculator.parse(params.get("kind"), params.get("from"), params.get("paused")))
+
+
+ARCHIVISTS = Access.of(Role.TENANT_ADMIN, Role.REGION_ADMIN, tenant_param="terc")
+ARCHIVE_DUE_MAX = 1000
+
+
+@endpoint(bp, "/v1/tenants/{terc}/archive/due", access=ARCHIVISTS, summary="Sprawy zamknięte do brakowania (B) i "
+          "do ekspertyzy archiwum państwowego (BE)", response="modules.cases.models:ArchiveDue")
+def archive_due(terc: str) -> Any:
+    today = get_clock().now().astimezone(WARSAW).date()
+    store, _ = retention_stores()
+    read = list(itertools.islice(store.archive_due(terc, upto=today), ARCHIVE_DUE_MAX + 1))
+    return {"terc": terc, "on": today.isoformat(), "complete": len(read) <= ARCHIVE_DUE_MAX,
+            **retention.due_listing(read[:ARCHIVE_DUE_MAX], today)}
 
 
 # --- paper cases: the clerk registers one; its party follows it with the sign and the access code ---

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
         paper,
         paper_store,
         repository,
+        retention,
+        retention_store,
         supplements,
         trail,
         transfers,
@@ -51,6 +53,8 @@ else:
     notices = lazy_module("chalicelib.modules.cases.notices")
     overdue = lazy_module("chalicelib.modules.cases.overdue")
     repository = lazy_module("chalicelib.modules.cases.repository")
+    retention = lazy_module("chalicelib.modules.cases.retention")
+    retention_store = lazy_module("chalicelib.modules.cases.retention_store")
     supplements = lazy_module("chalicelib.modules.cases.supplements")
     transfers = lazy_module("chalicelib.modules.cases.transfers")
     topics = lazy_module("chalicelib.events.topics")
@@ -76,6 +80,9 @@ __all__ = [
     "paper_cases",
     "paper_store",
     "repository",
+    "retention",
+    "retention_store",
+    "retention_stores",
     "supplements",
     "topics",
     "trail",
@@ -101,3 +108,8 @@ def paper_cases() -> paper_store.DynamoPaperCases:
 @lru_cache(maxsize=1)
 def lookup_limits() -> paper_store.DynamoLookupLimits:
     return paper_store.DynamoLookupLimits()
+
+
+@lru_cache(maxsize=1)
+def retention_stores() -> tuple[retention_store.DynamoRetention, retention_store.StoredDocuments]:
+    return retention_store.DynamoRetention(cases()), retention_store.StoredDocuments()

@@ -1,8 +1,10 @@
 """The registration worker (ESP): every accepted submission becomes a case in the JST's inbox, once; the
-sweeper of the parties' notices of changes to their cases; and the daily sweep of overdue cases (art. 36 KPA)."""
+sweeper of the parties' notices of changes to their cases; the daily sweep of overdue cases (art. 36 KPA); and the
+daily retention job over closed cases' documents."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
 from chalice.app import Blueprint, Cron, Rate
@@ -13,13 +15,14 @@ from chalicelib.core.observability import bind, logger
 from chalicelib.integrations.clients import mailer, objects
 from chalicelib.modules import submissions as filings
 from chalicelib.modules import tenants
-from chalicelib.modules.cases import forwarding, logic, notices, overdue
-from chalicelib.modules.cases.wiring import cases, forwards
+from chalicelib.modules.cases import forwarding, logic, notices, overdue, retention
+from chalicelib.modules.cases.wiring import cases, forwards, retention_stores
 
 if TYPE_CHECKING:
     from chalicelib.events.topics import ForwardedCase, RegistrationMessage
 
 bp = Blueprint(__name__)
+RETENTION_BUDGET = 780  # seconds of the job's 900 in which a new case may be begun (.chalice/config.json)
 
 
 @events.worker(bp, "RegistrationMessage", module="cases")
@@ -73,3 +76,24 @@ def case_forwards_sweeper(event: Any) -> None:
     sent = events.sweep(forwards(), get_clock().now())
     if sent:
         logger.warning("sweeper: forwarded cases sent again", extra={"sent": sent})
+
+
+@bp.schedule(Cron(0, 2, "*", "*", "?", "*"))  # 02:00 UTC: the new day in Warsaw, summer and winter
+def retention_sweeper(event: Any) -> None:
+    """Remove the documents of closed category-B cases past their archive date; list BE ones for expert review."""
+    now, failed, ends = get_clock().now(), [], time.monotonic() + RETENTION_BUDGET
+    store, documents = retention_stores()
+    for config in tenants.configs():
+        bind(tenant=config.terc, service=None)
+        try:
+            result = retention.sweep(store, documents, terc=config.terc, now=now,
+                                     out_of_time=lambda: time.monotonic() > ends)
+        except Exception:  # one JST's failure must not hold the others back; tomorrow's run finishes it
+            logger.exception("retention job failed for this JST")
+            failed.append(config.terc)
+            continue
+        logger.info("retention job", extra={"disposed": result.disposed, "review": result.review,
+                                            "versions_removed": result.versions_removed, "skipped": result.skipped,
+                                            "unfinished": result.unfinished})
+    if failed:
+        raise RuntimeError(f"retention job failed for {', '.join(failed)}")

@@ -8,6 +8,9 @@ What other modules may use of it is below (the case register uses all of it); th
   registration's own transaction (`TransactUpdate`): a case and a marked submission, or neither;
 - `mark_notified` / `unmark_notified`: the resident's notice taken, or given back when it could not be sent;
 - `filed_with(terc, submission_id)`: a submission filed with a JST as the office sees it (`Filed`);
+- `stored_files(terc, submission_id)` / `remove_files(terc, submission_id)`: its document, UPP and attachments as
+  stored (key, version, SHA-256), and the removal of every stored version of everything under its folder (the
+  retention of a closed case's documents);
 - `submit_answer(...)`: the resident's supplementary submission answering a summons in a case (`Answer`): the
   same intake and UPP as any submission, bound to the case's JST, department and sign.
 """
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
     from chalicelib.modules.submissions.models import Submission
 
 __all__ = ["Answer", "Filed", "Registration", "TransactUpdate", "filed_with", "mark_notified", "mark_registered",
-           "registration", "registration_facts", "submit_answer", "unmark_notified"]
+           "registration", "registration_facts", "remove_files", "stored_files", "submit_answer", "unmark_notified"]
 
 
 @dataclass(frozen=True)
@@ -134,3 +137,20 @@ def submit_answer(*, owner: str, pesel: str | None, name: str | None, terc: str,
                                              tenant=tenants.config(terc), answers=answers, idempotency_key=key,
                                              form=form, signed=signed, still_open=still_open)
     return Answer(view=_wiring.views.view(accepted.submission), replayed=accepted.replayed)
+
+
+def stored_files(terc: str, submission_id: str) -> list[dict[str, Any]]:
+    """The submission's document, UPP and attachments as stored: name, key, version_id, sha256 (none if unknown)."""
+    filed = filed_with(terc, submission_id)
+    if filed is None:
+        return []
+    rec = filed.submission.record
+    named = [("document", rec.document), ("upp", rec.upp),
+             *((f"attachments/{a.attachment_id}", a) for a in rec.attachments)]
+    return [{"name": name, "key": f.key, "version_id": f.version_id, "sha256": f.sha256, "filename": f.filename}
+            for name, f in named]
+
+
+def remove_files(terc: str, submission_id: str) -> int:
+    """Remove every stored version of every object of the submission (all its attempts' folder); the count."""
+    return _wiring.objects().purge("documents", _wiring.intake.folder(terc, submission_id))
