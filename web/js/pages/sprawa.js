@@ -129,7 +129,8 @@ async function main() {
         h("dt", {}, "Dni niewliczane"), h("dd", {}, String(clock.paused_days))),
       pausesTable(clock.pauses, "Okresy niewliczane do terminu (art. 35 § 5 KPA)"),
       extensionsList(clock.extensions),
-      open && !clock.ended ? [h("h3", {}, "Wyznacz nowy termin (art. 36 KPA)"), deadlineForm(send)] : null,
+      // art. 36: a case with a due date (not "niezwłocznie") that is still open
+      open && !clock.ended && clock.due_date ? [h("h3", {}, "Wyznacz nowy termin (art. 36 KPA)"), deadlineForm(send)] : null,
       receivedBlock(c, base, fileState), forwardedBlock(c),
       h("h2", {}, "Przydział"),
       h("p", {}, c.assignee ? `Sprawę prowadzi: ${mine ? "Ty" : c.assignee}.` : "Sprawa nie jest jeszcze przydzielona."),
