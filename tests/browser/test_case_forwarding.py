@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Route, expect
 
 from tests.browser.conftest import Portal, new_portal
 from tests.browser.test_case_pages import second  # noqa: F401  (the resident's browser beside the clerk's)
+from tests.browser.test_keyboard import tab_to
 from tests.browser.test_staff import PIASECZNO, bearer, registered_application
 from tests.e2e.conftest import Stack, eventually
 
@@ -57,11 +58,18 @@ def test_a_case_forwarded_to_another_jst_and_received_there(portal: Portal, seco
     expect(page.locator("#organ")).to_be_visible()
     portal.check("92-sprawa-przekazanie-formularz")
 
-    # The API's 409 (the receiver cannot register the case) lands on the field, in Polish.
-    target.select_option(LESZNOWOLA)
+    # With the keyboard: the JST picked with the arrow keys, sent with Enter. The API's 409 (the receiver cannot
+    # register the case) lands on the field, in Polish.
+    tab_to(page, "#do-jst")
+    for _ in range(10):
+        if target.input_value() == LESZNOWOLA:
+            break
+        page.keyboard.press("ArrowUp")  # from "poza", the last option, up through the JSTs
+    expect(target).to_have_value(LESZNOWOLA)
     expect(page.locator("#organ")).to_be_hidden()
     page.route("**/transitions", refuse)
-    page.get_by_role("button", name="Zmień stan sprawy").click()
+    tab_to(page, "#zmiana-stanu button[type=submit]")
+    page.keyboard.press("Enter")
     expect(page.locator("#do-jst-blad")).to_contain_text("nie ma na platformie komórki")
     expect(page.locator("#zmiana-stanu .error-summary")).to_be_focused()
     expect(page.locator("#stan")).to_have_text("w toku")
