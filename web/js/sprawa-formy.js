@@ -1,12 +1,14 @@
-// The clerk's forms on a case: a change of state asking for what each state needs, a note, an assignment.
+// The clerk's forms on a case: a change of state asking for what each state needs, a note, an assignment, a new
+// due date for an overdue case (art. 36 KPA).
 // Each checks what it can before sending (field errors and an error summary, as on the application form);
 // `send(path, body, done)` posts with the case's ETag and returns the API's 422 details, if any.
-import { h } from "./ui.js";
+import { date, h } from "./ui.js";
 import { stateLabel } from "./sprawy.js";
 
 const MIN_SUMMONS_DAYS = 7;  // art. 64 § 2 KPA
 const API_FIELD = { to: "nowy-stan", reason: "uzasadnienie", gaps: "braki", term_days: "termin", document: "dokument",
-  office: "organ", text: "notatka", clerk: "pracownik" };
+  office: "organ", to_terc: "do-jst", text: "notatka", clerk: "pracownik" };
+const OUTSIDE = "poza";  // the przekazana select's choice of an authority outside the platform
 
 // A labelled control with its hint and its (hidden) error, tied by aria-describedby.
 function field(id, label, control, hint) {
@@ -38,10 +40,12 @@ function showErrors(form, summaryBox, errors) {
 }
 
 // The server's 422 details on the fields they name (others on the first field).
-const fromApi = (details, fallback) => details.map((d) => ({ id: API_FIELD[String(d.field).split(".").pop()] || fallback,
-  message: d.message }));
+const fromApi = (details, fallback, fields) => details.map((d) => {
+  const name = String(d.field).split(".").pop();
+  return { id: fields[name] || fallback, message: d.message };
+});
 
-function wire(form, errorsBox, check, post, fallback) {
+function wire(form, errorsBox, check, post, fallback, fields = API_FIELD) {
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     const button = form.querySelector("button[type=submit]");
@@ -50,12 +54,27 @@ function wire(form, errorsBox, check, post, fallback) {
     button.disabled = true;
     try {
       const details = await post(body);
-      if (details) showErrors(form, errorsBox, fromApi(details, fallback));
+      if (details) showErrors(form, errorsBox, fromApi(details, fallback, fields));
     } finally { button.disabled = false; }
   });
 }
 
-export function transitionForm(allowed, send) {
+// Art. 65: a JST of the platform (it registers the case with its documents) or an authority outside it (on paper).
+function forwardTarget(tenants) {
+  const target = h("select", { id: "do-jst", name: "to_terc" }, h("option", { value: "" }, "— wybierz —"),
+    tenants.map((t) => h("option", { value: t.terc }, `${t.office_name} (${t.name})`)),
+    h("option", { value: OUTSIDE }, "organ spoza platformy e-Urząd (przekazanie pismem)"));
+  const office = h("input", { type: "text", id: "organ", name: "office" });
+  const outside = h("div", { hidden: true }, field("organ", "Nazwa organu właściwego", office,
+    "Platforma niczego nie wysyła: sprawę przekazujesz pismem."));
+  target.addEventListener("change", () => { outside.hidden = target.value !== OUTSIDE; });
+  const box = h("div", { hidden: true }, field("do-jst", "Organ właściwy", target,
+    "Jednostka platformy zarejestruje sprawę pod własnym znakiem, z dokumentami (art. 65 KPA)."), outside);
+  box.values = () => target.value === OUTSIDE ? { office: office.value.trim() } : { to_terc: target.value };
+  return box;
+}
+
+export function transitionForm(allowed, send, tenants = []) {
   const errors = h("div");
   const radios = allowed.map((s) => h("div", { class: "choice" },
     h("input", { type: "radio", name: "to", id: `do-${s}`, value: s }), h("label", { for: `do-${s}` }, stateLabel(s))));
@@ -63,15 +82,13 @@ export function transitionForm(allowed, send) {
   const term = h("input", { type: "number", id: "termin", name: "term_days", min: String(MIN_SUMMONS_DAYS), max: "365",
     value: String(MIN_SUMMONS_DAYS), inputmode: "numeric" });
   const documentRef = h("input", { type: "text", id: "dokument", name: "document" });
-  const office = h("input", { type: "text", id: "organ", name: "office" });
   const reason = h("textarea", { id: "uzasadnienie", name: "reason", rows: 3 });
   const summons = h("div", { hidden: true },
     field("braki", "Braki do uzupełnienia", gaps, "Każdy brak w osobnym wierszu; strona zobaczy je w wezwaniu."),
     field("termin", "Termin na uzupełnienie (dni)", term, "Co najmniej 7 dni od dziś (art. 64 § 2 KPA)."));
   const settled = h("div", { hidden: true }, field("dokument", "Znak pisma lub decyzji", documentRef,
     "Dokument, którym załatwiono sprawę, np. OR.0.1.2026."));
-  const forwarded = h("div", { hidden: true }, field("organ", "Organ właściwy", office,
-    "Urząd, do którego sprawa jest przekazywana (art. 65 KPA)."));
+  const forwarded = forwardTarget(tenants);
   const picked = () => radios.map((r) => r.querySelector("input")).find((i) => i.checked)?.value;
   const sync = () => { const to = picked(); summons.hidden = to !== "wezwanie"; settled.hidden = to !== "zalatwiona";
     forwarded.hidden = to !== "przekazana"; };
@@ -99,8 +116,11 @@ export function transitionForm(allowed, send) {
     }
     if (to === "zalatwiona") { body.document = documentRef.value.trim();
       if (!body.document) found.push({ id: "dokument", message: "Podaj znak pisma lub decyzji." }); }
-    if (to === "przekazana") { body.office = office.value.trim();
-      if (!body.office) found.push({ id: "organ", message: "Wskaż organ właściwy." }); }
+    if (to === "przekazana") {
+      const where = forwarded.values();
+      Object.assign(body, where);
+      if (!where.office && !where.to_terc) found.push({ id: where.office === "" ? "organ" : "do-jst", message: "Wskaż organ właściwy." });
+    }
     if (!body.reason) found.push({ id: "uzasadnienie", message: "Wpisz uzasadnienie zmiany." });
     return { errors: found, body };
   }, (body) => send("transitions", body, `Zmieniono stan sprawy na: ${stateLabel(body.to)}.`), "uzasadnienie");
@@ -131,5 +151,36 @@ export function assignForm(send) {
     const body = { clerk: clerk.value.trim() };
     return { errors: body.clerk ? [] : [{ id: "pracownik", message: "Wpisz identyfikator pracownika." }], body };
   }, (body) => send("assignment", body, `Przydzielono sprawę: ${body.clerk}.`), "pracownik");
+  return form;
+}
+
+// A day typed as 15.12.2026 (or 2026-12-15), as ISO; null if it is no calendar day.
+function isoDay(text) {
+  const m = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(text) || /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return null;
+  const [y, mo, d] = m[1].length === 4 ? [m[1], m[2], m[3]] : [m[3], m[2], m[1]];
+  const iso = `${y}-${mo.padStart(2, "0")}-${d.padStart(2, "0")}`;
+  return new Date(`${iso}T00:00:00Z`).toISOString().startsWith(iso) ? iso : null;
+}
+
+// Art. 36 § 1: the new date (a working day after the current one) and the reason of the delay the party is told.
+// A text field (dzień.miesiąc.rok): typed the same way with any keyboard or speech input, unlike a date picker.
+export function deadlineForm(send) {
+  const errors = h("div");
+  const due = h("input", { type: "text", id: "nowy-termin", name: "due_date", inputmode: "numeric", autocomplete: "off",
+    spellcheck: "false" });
+  const reason = h("textarea", { id: "przyczyna-zwloki", name: "reason", rows: 3 });
+  const form = h("form", { id: "nowy-termin-form", novalidate: true }, errors,
+    field("nowy-termin", "Nowy termin załatwienia sprawy", due, "Dzień roboczy po obecnym terminie, np. 15.12.2026."),
+    field("przyczyna-zwloki", "Przyczyna zwłoki", reason, "Strona otrzyma ją z nowym terminem i pouczeniem o ponagleniu (art. 37 KPA)."),
+    h("button", { class: "btn secondary", type: "submit" }, "Wyznacz nowy termin"));
+  wire(form, errors, () => {
+    const body = { due_date: isoDay(due.value.trim()), reason: reason.value.trim() };
+    const found = [];
+    if (!body.due_date) found.push({ id: "nowy-termin", message: "Podaj nowy termin jako dzień.miesiąc.rok, np. 15.12.2026." });
+    if (!body.reason) found.push({ id: "przyczyna-zwloki", message: "Wpisz przyczynę zwłoki." });
+    return { errors: found, body };
+  }, (body) => send("deadline", body, `Wyznaczono nowy termin załatwienia sprawy: ${date(body.due_date)}.`), "nowy-termin",
+  { due_date: "nowy-termin", reason: "przyczyna-zwloki" });
   return form;
 }

@@ -36,13 +36,32 @@ export function pausesTable(pauses, caption) {
       h("td", {}, p.days ?? "—"), h("td", {}, stateLabel(p.state)), h("td", {}, p.basis))))));
 }
 
-// Requests to supplement: the gaps, the term and whether they were answered.
-export function summonsList(summonses) {
+// Requests to supplement: the gaps, the term and whether they were answered; an answer sent through the portal
+// names its UPP, and `upp(answer)` (if given) gives the control that downloads it.
+export function summonsList(summonses, upp) {
   if (!summonses.length) return h("p", {}, "Nie było wezwań do uzupełnienia.");
-  return h("ol", { class: "cards" }, summonses.map((s) => h("li", {},
+  return h("ol", { class: "cards", id: "wezwania" }, summonses.map((s) => h("li", {},
     h("h3", {}, `Wezwanie z ${date(s.issued_on)}`),
     h("dl", { class: "summary" },
       h("dt", {}, "Braki do uzupełnienia"), h("dd", {}, h("ul", {}, s.gaps.map((g) => h("li", {}, g)))),
       h("dt", {}, "Termin"), h("dd", {}, `${s.term_days} dni – do ${date(s.term_until)}`),
-      h("dt", {}, "Uzupełniono"), h("dd", {}, s.answered_on ? date(s.answered_on) : "jeszcze nie")))));
+      h("dt", {}, "Uzupełniono"), h("dd", {}, s.answered_on ? date(s.answered_on) : "jeszcze nie"),
+      s.answer ? [h("dt", {}, "Pismo uzupełniające"), h("dd", {}, `UPP ${s.answer.receipt_id}`,
+        s.answer.in_term === false ? " (po terminie)" : "", upp ? [" ", upp(s.answer)] : null)] : null))));
 }
+
+// The new dates the office named for an overdue case, with the reason of the delay (art. 36 § 1 KPA).
+export function extensionsList(extensions) {
+  if (!extensions?.length) return null;
+  return h("div", { class: "table-wrap" }, h("table", { id: "nowe-terminy" }, h("caption", {}, "Nowe terminy załatwienia sprawy (art. 36 § 1 KPA)"),
+    h("thead", {}, h("tr", {}, ["Wyznaczono", "Nowy termin", "Przyczyna zwłoki"].map((t) => h("th", { scope: "col" }, t)))),
+    h("tbody", {}, extensions.map((e) => h("tr", {}, h("td", {}, date(e.set_on)), h("td", {}, date(e.due_date)),
+      h("td", {}, e.reason))))));
+}
+
+// Overdue: the due date passed while the clock runs (as the API's inbox decides it); said in words, not colour.
+const warsawToday = () => new Date().toLocaleDateString("sv-SE", { timeZone: "Europe/Warsaw" });  // YYYY-MM-DD
+export function isOverdue(clock, today = warsawToday()) {
+  return Boolean(clock.running && !clock.ended && clock.due_date && clock.due_date < today);
+}
+export const overdueTag = () => h("span", { class: "tag bad" }, "Po terminie");

@@ -1,16 +1,22 @@
 // The clerk's case page: registration facts, state, the KPA clock and its pauses, history, summonses, internal
-// notes, the assignment and the allowed changes of state. Every change is sent with If-Match (the ETag read):
+// notes, the assignment and the allowed changes of state; the party's supplementary letters, an overdue case's
+// new date (art. 36), where a forwarded case came from or went (art. 65), the file in the archive (JRWA). Every change is sent with If-Match (the ETag read):
 // a 409 (changed meanwhile, a change not allowed, a term not passed yet) is shown in Polish with a way to reload.
 import { api, get } from "../api.js";
-import { $, date, dateTime, downloadLink, errorNotice, h, layout, notice, params, requireRole } from "../ui.js";
-import { assignForm, noteForm, transitionForm } from "../sprawa-formy.js";
-import { clockText, dueText, pausesTable, stateLabel, stateTag, summonsList } from "../sprawy.js";
+import { $, date, dateTime, errorNotice, h, layout, notice, params, requireRole } from "../ui.js";
+import { assignForm, deadlineForm, noteForm, transitionForm } from "../sprawa-formy.js";
+import { archiveBlock, fileButton, forwardedBlock, receivedBlock, supplementsBlock } from "../sprawa-bloki.js";
+import { clockText, dueText, extensionsList, isOverdue, overdueTag, pausesTable, stateLabel, stateTag, summonsList } from "../sprawy.js";
 
 const NO_ACCESS = { 403: "Brak dostępu do tej sprawy", 404: "Nie znaleziono sprawy" };
 
 function change(e) {
   if (e.kind === "assignment") return `Przydział: ${e.assignee || "—"}`;
-  const parts = [`${stateLabel(e.from)} → ${stateLabel(e.to)}`];
+  if (e.kind === "overdue") return `Termin załatwienia upłynął ${date(e.overdue_since)} · strona zawiadomiona (art. 36 KPA)`;
+  if (e.kind === "deadline") return `Nowy termin załatwienia: ${date(e.due_date)} · strona zawiadomiona (art. 36 § 1 KPA)`;
+  if (e.kind === "forwarded_in") return "Sprawa przyjęta od innego urzędu (art. 65 KPA)";
+  const parts = [e.from === e.to || !e.from ? stateLabel(e.to) : `${stateLabel(e.from)} → ${stateLabel(e.to)}`];
+  if (e.kind === "supplement") parts.push(`pismo uzupełniające strony, UPP ${e.receipt_id}`);
   if (e.gaps) parts.push(`braki: ${e.gaps.join("; ")}`);
   if (e.term_until) parts.push(`termin na uzupełnienie do ${date(e.term_until)}`);
   if (e.document) parts.push(`dokument: ${e.document}`);
@@ -35,19 +41,14 @@ function notes(items) {
 }
 
 // The submission's files through the routes the inbox uses: document, UPP, attachments.
-async function documents(terc, submissionId) {
+async function documents(terc, submissionId, state) {
   const box = h("div", {}, h("p", { class: "muted" }, "Wczytywanie dokumentów…"));
-  const state = h("p", { class: "status", role: "status" });
-  const link = (label, path, name) => h("button", { type: "button", class: "btn secondary", onclick: async () => {
-    try { const { data } = await api(path); await downloadLink(data.url, name); state.textContent = `Pobrano: ${name}`; }
-    catch (err) { state.replaceChildren(errorNotice(err)); }
-  } }, label);
+  const link = (label, path, name) => fileButton(label, path, name, state);
   get(`/v1/tenants/${terc}/submissions/${encodeURIComponent(submissionId)}`).then((s) => box.replaceChildren(
     link("Pobierz wniosek (XML)", s.links.document, `wniosek-${s.receipt_id}.xml`),
     link("Pobierz UPP", s.links.upp, `${s.receipt_id}.xml`),
     ...s.attachments.map((a) => link(`Pobierz załącznik ${a.filename}`, a.href, a.filename)),
-    h("p", {}, h("a", { href: `urzednik.html?id=${encodeURIComponent(submissionId)}` }, "Wniosek: podpis, uwagi i UPP")),
-    state)).catch((err) => box.replaceChildren(errorNotice(err)));
+    h("p", {}, h("a", { href: `urzednik.html?id=${encodeURIComponent(submissionId)}` }, "Wniosek: podpis, uwagi i UPP")))).catch((err) => box.replaceChildren(errorNotice(err)));
   return box;
 }
 
@@ -73,6 +74,8 @@ async function main() {
   const body = h("div");
   let etag = null;
   let docs = null;
+  let tenants = [];
+  const fileState = h("p", { class: "status", role: "status" });
 
   const say = (content) => { message.replaceChildren(content); message.focus(); };
   async function reload() {
@@ -86,7 +89,10 @@ async function main() {
       show(data, headers);
       say(notice("ok", h("p", {}, done)));
     } catch (err) {
-      if (err.status === 422 && err.details.length) return err.details;
+      // a field's refusal (422, or 409 `target_cannot_register` on to_terc) is shown on the field
+      if (err.details.some((d) => d.field) && (err.status === 422 || err.code.startsWith("target_"))) {
+        return err.status === 409 ? err.details.map((d) => ({ ...d, message: err.message })) : err.details;
+      }
       say(conflict(err, reload));
     }
     return null;
@@ -100,6 +106,7 @@ async function main() {
     $("#tytul").textContent = `Sprawa ${c.case_sign}`;
     const mine = c.assignee && c.assignee === who.subject;
     const open = view.allowed.length > 0;
+    const late = isOverdue(clock);
     const take = !c.assignee && open ? h("button", { type: "button", class: "btn", id: "przyjmij", onclick: (e) => {
       e.currentTarget.disabled = true; send("assignment", {}, "Przyjęto sprawę do prowadzenia."); } }, "Przyjmij sprawę") : null;
     body.replaceChildren(h("div", {},  // h() leaves out the sections this clerk or state does not get
@@ -117,23 +124,34 @@ async function main() {
         h("dt", {}, "Bieg terminu"), h("dd", {}, clockText(clock)),
         h("dt", {}, "Data wpływu"), h("dd", {}, date(clock.started_on)),
         h("dt", {}, "Termin pierwotny"), h("dd", {}, clock.original_due_date ? date(clock.original_due_date) : "bez terminu (niezwłocznie)"),
-        h("dt", {}, "Termin obecny"), h("dd", {}, dueText(clock)),
+        h("dt", {}, "Termin obecny"), h("dd", { id: "termin-obecny" }, dueText(clock), late ? [" ", overdueTag(),
+          " – termin minął; wyznacz nowy termin i podaj przyczynę zwłoki (art. 36 KPA)"] : null),
         h("dt", {}, "Dni niewliczane"), h("dd", {}, String(clock.paused_days))),
       pausesTable(clock.pauses, "Okresy niewliczane do terminu (art. 35 § 5 KPA)"),
+      extensionsList(clock.extensions),
+      // art. 36: a case with a due date (not "niezwłocznie") that is still open
+      open && !clock.ended && clock.due_date ? [h("h3", {}, "Wyznacz nowy termin (art. 36 KPA)"), deadlineForm(send)] : null,
+      receivedBlock(c, base, fileState), forwardedBlock(c),
       h("h2", {}, "Przydział"),
       h("p", {}, c.assignee ? `Sprawę prowadzi: ${mine ? "Ty" : c.assignee}.` : "Sprawa nie jest jeszcze przydzielona."),
       take, who.head && open ? assignForm(send) : null,
       h("h2", {}, "Zmiana stanu"),
-      open ? transitionForm(view.allowed, send) : h("p", {}, `Sprawa jest ${view.state_label}: nie można już zmienić jej stanu.`),
-      h("h2", {}, "Wezwania do uzupełnienia"), summonsList(view.summonses),
+      open ? transitionForm(view.allowed, send, tenants) : h("p", {}, `Sprawa jest ${view.state_label}: nie można już zmienić jej stanu.`),
+      h("h2", {}, "Wezwania do uzupełnienia"), summonsList(view.summonses, (answer) => fileButton("Pobierz UPP odpowiedzi",
+        `/v1/tenants/${terc}/submissions/${encodeURIComponent(answer.submission_id)}/upp`, `${answer.receipt_id}.xml`, fileState)),
+      h("h2", {}, "Pisma uzupełniające strony"), supplementsBlock(view.supplements || [], fileState),
       h("h2", {}, "Historia sprawy"), history(view.history),
       h("h2", {}, "Notatki wewnętrzne"), notes(view.notes), noteForm(send),
-      h("h2", {}, "Dokumenty wniosku"), docs));
+      c.forwarded_from ? null : [h("h2", {}, "Dokumenty wniosku"), docs],
+      h("h2", {}, "Archiwum (JRWA)"), archiveBlock(view.archive), fileState));
   }
 
   try {
     const { data, headers } = await api(base);
-    docs = await documents(terc, data.case.submission_id);
+    // a received case's files are its own copies (the submission is the sender's)
+    docs = data.case.forwarded_from ? null : await documents(terc, data.case.submission_id, fileState);
+    // where a case may be forwarded: the platform's other JSTs (an office outside it is typed in)
+    tenants = await get("/v1/tenants").then((t) => t.items.filter((j) => j.terc !== terc)).catch(() => []);
     root.replaceChildren(message, body);
     show(data, headers);
   } catch (err) {

@@ -1,5 +1,5 @@
-// The clerk's inbox (ESP): the department's cases newest first, paged, all or in one state or the clerk's own,
-// each linked to its case page; a submission with signer, flags, attachments, the document and the UPP.
+// The clerk's inbox (ESP): the department's cases newest first, paged, all or in one state or the clerk's own, or
+// the open ones by due date, or only the overdue (art. 36 KPA; marked in words), each linked to its case page; a submission with signer, flags, attachments, the document and the UPP.
 import { api, get } from "../api.js";
 import { $, date, dateTime, downloadLink, errorNotice, h, layout, params, requireRole } from "../ui.js";
 import { STATE, stateTag } from "../sprawy.js";
@@ -59,13 +59,15 @@ async function main() {
       if (asked !== latest) return;
       pages[index + 1] = box.next;
       count.textContent = `Komórka ${box.department}${shown.value ? ", " + shown.selectedOptions[0].textContent : ""}: strona ${index + 1}, spraw na stronie: ${box.count}`;
-      table.replaceChildren(box.items.length ? h("table", {}, h("caption", { class: "visually-hidden" }, "Sprawy, najnowsze najpierw"),
+      const byDue = ["termin", "po-terminie"].includes(shown.value);
+      table.replaceChildren(box.items.length ? h("table", {}, h("caption", { class: "visually-hidden" }, byDue ? "Sprawy, najwcześniejszy termin najpierw" : "Sprawy, najnowsze najpierw"),
         h("thead", {}, h("tr", {}, ["Znak sprawy", "Usługa", "Stan", "Prowadzi", "Wnioskodawca", "Zarejestrowano", "Termin", "Uwagi"].map((t) => h("th", { scope: "col" }, t)))),
         h("tbody", {}, box.items.map((c) => h("tr", {},
           h("td", {}, h("a", { href: `sprawa.html?jst=${who.terc}&id=${encodeURIComponent(c.case_id || c.submission_id)}` }, c.case_sign)),
           h("td", {}, c.service_name), h("td", {}, stateTag(c.status)),
           h("td", {}, c.assignee ? (c.assignee === who.subject ? "Ty" : c.assignee) : "—"),
-          h("td", {}, c.applicant || "—"), h("td", {}, dateTime(c.registered_at)), h("td", {}, c.due_date ? date(c.due_date) : c.deadline),
+          h("td", {}, c.applicant || "—"), h("td", {}, dateTime(c.registered_at)), h("td", {}, c.due_date ? date(c.due_date) : c.deadline,
+            c.overdue ? [" ", h("span", { class: "tag bad" }, "Po terminie")] : null),
           h("td", {}, c.flags.length ? c.flags.map((f) => FLAG[f] || f).join(", ") : c.signed ? "podpisany" : "—")))))
         : h("p", {}, shown.value ? "Brak spraw spełniających warunek." : "Brak spraw."));
       nav.replaceChildren(
@@ -75,9 +77,10 @@ async function main() {
     // One filter at a time (each is its own index in the API): the clerk's own cases, or one state.
     const shown = h("select", { id: "filtr", name: "filtr" }, h("option", { value: "" }, "wszystkie sprawy"),
       h("option", { value: "moje" }, "moje sprawy"),
+      h("option", { value: "termin" }, "otwarte według terminu załatwienia"), h("option", { value: "po-terminie" }, "po terminie (art. 36 KPA)"),
       Object.entries(STATE).map(([v, l]) => h("option", { value: "stan:" + v }, `w stanie: ${l}`)));
-    const filters = () => shown.value === "moje" ? { assignee: who.subject }
-      : shown.value ? { state: shown.value.slice(5) } : {};
+    const FIXED = { moje: { assignee: who.subject }, termin: { order: "due" }, "po-terminie": { overdue: "1" } };
+    const filters = () => FIXED[shown.value] || (shown.value ? { state: shown.value.slice(5) } : {});
     const filterForm = h("form", { class: "filters", onsubmit: (e) => {
       e.preventDefault(); pages.length = 1; load(0).catch((err) => table.replaceChildren(errorNotice(err))); } },
       h("div", { class: "field" }, h("label", { for: "filtr" }, "Pokaż"), shown),
