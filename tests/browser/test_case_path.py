@@ -135,7 +135,7 @@ def test_resident_submits_clerk_summons_resident_answers_clerk_settles(portal: P
         letters.first.get_by_role("button", name="Pobierz pismo uzupełniające (XML)").click()
     assert download.value.suggested_filename == f"pismo-{letter_upp}.xml"
     clerk.check("85-sciezka-sprawa-uzupelniona")
-    change_state(office, "załatwiona", "Udzielono odpowiedzi", dokument="OR.0.1.2026")
+    change_state(office, "załatwiona", "Udzielono odpowiedzi", dokument="OR.1510.1.2026")
     expect(office.locator("#stan")).to_have_text("załatwiona")
     change_state(office, "zakończona", "Odpowiedź doręczona")
     expect(office.locator("#stan")).to_have_text("zakończona")
@@ -152,7 +152,7 @@ def test_resident_submits_clerk_summons_resident_answers_clerk_settles(portal: P
     stages = page.locator("#lista-etapow > li > h3")
     expect(stages).to_have_text(["zarejestrowana", "w toku", "wezwanie do uzupełnienia", "uzupełniona", "załatwiona"])
     expect(page.locator("#lista-etapow")).to_contain_text(f"Pismo uzupełniające: UPP {letter_upp}.")
-    expect(page.locator("main")).to_contain_text("Dokument: OR.0.1.2026.")
+    expect(page.locator("main")).to_contain_text("Dokument: OR.1510.1.2026.")
     shown = page.locator("main").inner_text()
     assert CLERK not in shown and "Wniosek niekompletny" not in shown and "null" not in shown
     portal.check("87-sciezka-moja-sprawa-zakonczona")
