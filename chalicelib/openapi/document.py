@@ -38,6 +38,7 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
     "document": {"type": "string", "pattern": "^(document|upp|[0-9a-f]{32})$",
                  "description": "Plik sprawy przekazanej: document, upp albo identyfikator załącznika."},
     "scan_id": HEX_ID,
+    "file_id": HEX_ID,
 }
 
 ERRORS: dict[int, str] = {

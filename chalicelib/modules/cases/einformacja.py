@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.core.errors import NotFound
-from chalicelib.modules.cases import kpa_clock, notices
+from chalicelib.modules.cases import kpa_clock, notices, office_files
 from chalicelib.modules.cases.lifecycle import STATES, State
 from chalicelib.modules.cases.models import StoredCase
 
@@ -43,8 +43,8 @@ def stages(record: dict[str, Any], life: dict[str, Any]) -> list[dict[str, Any]]
             continue
         stage = {"state": entry["to"], "label": entry.get("label") or notices.label_of(entry), "at": entry["at"],
                  "text": entry["resident_text"]}
-        for key in ("due_date", "basis", "gaps", "term_until", "document", "office", "received_at", "receipt_id",
-                    "forwarded_to"):
+        for key in ("due_date", "basis", "gaps", "term_until", "document", "document_file", "office", "received_at",
+                    "receipt_id", "forwarded_to"):
             if key in entry:
                 stage[key] = entry[key]
         shown.append(stage)
@@ -70,7 +70,9 @@ def party_view(stored: StoredCase) -> dict[str, Any]:
             # the new dates the office named for an overdue case, with the reason it must give (art. 36 § 1)
             "extensions": [{k: e[k] for k in ("due_date", "reason", "set_on", "basis")}
                            for e in life.get("extensions", [])],
-            "summonses": summonses(record, life)}
+            "summonses": summonses(record, life),
+            # the files the office shared with the party (never an internal one)
+            "files": office_files.for_party(record)}
 
 
 def summonses(record: dict[str, Any], life: dict[str, Any]) -> list[dict[str, Any]]:

@@ -106,6 +106,7 @@ class Move:
     gaps: tuple[str, ...] = ()  # wezwanie: what the resident must supply
     term_days: int | None = None  # wezwanie: at least 7
     document: str | None = None  # załatwiona: the decision or letter's file reference
+    document_file: dict[str, str] | None = None  # załatwiona: {"id", "title"} of its attached, shared file
     office: str | None = None  # przekazana: the competent authority outside the platform (forwarded on paper)
     # przekazana to a JST of the platform: {"terc", "office", "case_id"} of the receiver, checked before the move
     forward_to: dict[str, str] | None = None
@@ -184,12 +185,13 @@ def _effects(life: dict[str, Any], state: State, move: Move, on: date) -> dict[s
                            "bez rozpoznania dopiero po nim.", code="term_not_passed")
         if move.to is S.UZUPELNIONA:
             summons["answered_on"] = on.isoformat()
-    if move.to is S.ZALATWIONA and not move.document:
+    if move.to is S.ZALATWIONA and not (move.document or move.document_file):
         raise Conflict("Załatwienie sprawy wymaga znaku pisma lub decyzji.", code="document_missing",
                        details=[{"field": "document", "code": "missing", "message": "Podaj znak pisma lub decyzji."}])
     if move.to is S.PRZEKAZANA:
         return _forwarding(move)
-    return {"document": move.document} if move.document else {}
+    named = {"document": move.document, "document_file": move.document_file}
+    return {k: v for k, v in named.items() if v}
 
 
 def _forwarding(move: Move) -> dict[str, Any]:

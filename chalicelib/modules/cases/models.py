@@ -122,6 +122,8 @@ class TransitionRequest(Strict):
                               description="Wezwanie: braki do uzupełnienia (art. 64 § 2 KPA).")
     term_days: int | None = Field(default=None, ge=1, le=365, description="Wezwanie: termin w dniach (co najmniej 7).")
     document: Short | None = Field(default=None, description="Załatwienie: znak pisma lub decyzji.")
+    document_file: Short | None = Field(default=None, description="Załatwienie: id dołączonego pliku rodzaju "
+                                        "`rozstrzygniecie`, udostępnionego stronie (zamiast znaku lub obok niego).")
     office: Short | None = Field(default=None, description="Przekazanie organowi spoza platformy (art. 65 KPA): jego "
                                  "nazwa; platforma niczego nie wysyła, urzędnik przekazuje sprawę pismem.")
     to_terc: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}([0-9]{2}([0-9]{3})?)?$")] | None = Field(
@@ -140,6 +142,14 @@ class DeadlineRequest(Strict):
 
 class NoteRequest(Strict):
     text: Text = Field(description="Notatka wewnętrzna; nigdy nie jest pokazywana stronie.")
+
+
+class FileRequest(Strict):
+    scan_id: Short = Field(description="Plik przesłany jak skan (`POST /v1/tenants/{terc}/scans`): PDF, JPEG, PNG.")
+    title: Short = Field(description="Tytuł pliku w sprawie.")
+    kind: Literal["zalacznik", "rozstrzygniecie"] = Field(description="Załącznik albo rozstrzygnięcie (decyzja, "
+                                                                      "postanowienie, zaświadczenie, pismo).")
+    for_party: bool = Field(default=False, description="Udostępnić stronie w e-informacji (inaczej tylko urząd).")
 
 
 class CaseClock(BaseModel):
@@ -218,6 +228,8 @@ class ResidentCase(ResidentCaseLine):
     extensions: list[dict[str, Any]] = Field(default_factory=list,
                                              description="Nowy termin załatwienia sprawy i przyczyna zwłoki "
                                                          "(art. 36 § 1 KPA).")
+    files: list[dict[str, Any]] = Field(default_factory=list,
+                                        description="Pliki sprawy udostępnione stronie przez urząd.")
 
 
 class DeadlineQuery(BaseModel):

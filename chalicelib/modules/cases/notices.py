@@ -43,7 +43,8 @@ def _day(iso: str) -> str:
 
 # What a history entry that is not a change of state tells the party (art. 36 KPA: see `overdue`).
 EVENT_LABELS = {"overdue": "termin załatwienia sprawy upłynął",
-                "deadline": "urząd wyznaczył nowy termin załatwienia sprawy"}
+                "deadline": "urząd wyznaczył nowy termin załatwienia sprawy",
+                "file": "urząd udostępnił dokument w sprawie"}
 
 
 def label_of(entry: dict[str, Any]) -> str:

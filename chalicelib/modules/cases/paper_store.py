@@ -122,14 +122,26 @@ def stored_scan_key(terc: str, case_id: str, scan_id: str) -> str:
     return f"cases/{terc}/{case_id}/scans/{scan_id}"
 
 
+def stored_file_key(terc: str, case_id: str, file_id: str) -> str:
+    return f"cases/{terc}/{case_id}/files/{file_id}"
+
+
 def scan_link(stored: StoredCase, scan_id: str, *, now: datetime) -> dict[str, Any]:
     """A short-lived link to exactly the stored version of one of the case's scans (404 `scan_not_found`)."""
     record = stored.record
     scan = next((s for s in record.get("scans") or [] if s["scan_id"] == scan_id), None)
     if scan is None:
         raise NotFound("Sprawa nie ma takiego skanu.", code="scan_not_found")
-    url = objects().presigned_get("documents", stored_scan_key(record["terc"], record["case_id"], scan_id),
-                                  version_id=scan.get("version_id"), filename=scan["filename"],
+    return _link(stored_scan_key(record["terc"], record["case_id"], scan_id), scan, now=now)
+
+
+def file_link(record: dict[str, Any], file: dict[str, Any], *, now: datetime) -> dict[str, Any]:
+    """A short-lived link to exactly the stored version of a file the office added to the case."""
+    return _link(stored_file_key(record["terc"], record["case_id"], file["id"]), file, now=now)
+
+
+def _link(key: str, scan: dict[str, Any], *, now: datetime) -> dict[str, Any]:
+    url = objects().presigned_get("documents", key, version_id=scan.get("version_id"), filename=scan["filename"],
                                   content_type=scan["content_type"], expires=SCAN_LINK_SECONDS)
     return {"url": url, "expires_at": (now + timedelta(seconds=SCAN_LINK_SECONDS)).isoformat(),
             "filename": scan["filename"], "sha256": scan["sha256"], "size": scan["size"]}
@@ -165,37 +177,49 @@ class S3Scans:
         self._clerk = clerk
 
     def take(self, terc: str, case_id: str, scan_ids: list[str]) -> list[Scan]:
-        from botocore.exceptions import ClientError
-
-        from chalicelib.documents.filetypes import refusal, sniff
-
         taken, details = [], []
         for i, scan_id in enumerate(scan_ids):
-            field = f"scans[{i}]"
-            try:
-                obj = objects().get("uploads", scan_key(terc, scan_id), max_bytes=SCAN_MAX_BYTES)
-            except (ClientError, TooLarge):
-                obj = None
-            if obj is None or _untag(obj.metadata.get("clerk", "")) != self._clerk:
-                details.append({"field": field, "code": "scan_not_found",
-                                "message": "Nie ma takiego skanu (przesłanego przez Ciebie w ciągu ostatniej doby)."})
-                continue
-            kind = sniff(obj.body) or ""
-            why = ("Zawartość pliku nie jest skanem w formacie PDF, JPEG ani PNG." if kind not in SCAN_TYPES else
-                   "Zawartość pliku nie odpowiada zadeklarowanemu typowi." if kind != obj.content_type else
-                   refusal(obj.body, kind))
-            if why is not None:
-                details.append({"field": field, "code": "scan_rejected", "message": f"Skan odrzucony: {why}"})
-                continue
-            version = objects().put("documents", stored_scan_key(terc, case_id, scan_id), obj.body, kind)
-            taken.append(Scan(scan_id=scan_id, filename=_untag(obj.metadata.get("filename", "")) or scan_id,
-                              content_type=kind, size=obj.size, sha256=hashlib.sha256(obj.body).hexdigest(),
-                              version_id=version))
+            checked = self.checked(terc, scan_id, stored_scan_key(terc, case_id, scan_id), field=f"scans[{i}]")
+            if isinstance(checked, Scan):
+                taken.append(checked)
+            else:
+                details.append(checked)
         if len(set(scan_ids)) != len(scan_ids):
             details.append({"field": "scans", "code": "scan_repeated", "message": "Ten sam skan wskazano dwa razy."})
         if details:
             raise Unprocessable("Skany nie spełniają wymagań.", code="scans_invalid", details=details)
         return taken
+
+    def take_file(self, terc: str, case_id: str, file_id: str, scan_id: str) -> Scan:
+        """An upload the office adds to a case, checked as a scan is, kept under the case's files; 422 else."""
+        checked = self.checked(terc, scan_id, stored_file_key(terc, case_id, file_id), field="scan_id")
+        if not isinstance(checked, Scan):
+            raise Unprocessable("Plik nie spełnia wymagań.", code="file_invalid", details=[checked])
+        return checked
+
+    def checked(self, terc: str, scan_id: str, key: str, *, field: str) -> Scan | dict[str, str]:
+        """The upload copied to `key` in the documents bucket, or the detail of why it is refused."""
+        from botocore.exceptions import ClientError
+
+        from chalicelib.documents.filetypes import refusal, sniff
+
+        try:
+            obj = objects().get("uploads", scan_key(terc, scan_id), max_bytes=SCAN_MAX_BYTES)
+        except (ClientError, TooLarge):
+            obj = None
+        if obj is None or _untag(obj.metadata.get("clerk", "")) != self._clerk:
+            return {"field": field, "code": "scan_not_found",
+                    "message": "Nie ma takiego skanu (przesłanego przez Ciebie w ciągu ostatniej doby)."}
+        kind = sniff(obj.body) or ""
+        why = ("Zawartość pliku nie jest skanem w formacie PDF, JPEG ani PNG." if kind not in SCAN_TYPES else
+               "Zawartość pliku nie odpowiada zadeklarowanemu typowi." if kind != obj.content_type else
+               refusal(obj.body, kind))
+        if why is not None:
+            return {"field": field, "code": "scan_rejected", "message": f"Skan odrzucony: {why}"}
+        version = objects().put("documents", key, obj.body, kind)
+        return Scan(scan_id=scan_id, filename=_untag(obj.metadata.get("filename", "")) or scan_id,
+                    content_type=kind, size=obj.size, sha256=hashlib.sha256(obj.body).hexdigest(),
+                    version_id=version)
 
     def discard(self, terc: str, scan_ids: list[str]) -> None:
         for scan_id in scan_ids:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import uuid
 from typing import Any
 
 from chalice.app import Blueprint
@@ -31,6 +32,7 @@ from chalicelib.modules.cases import (
     logic,
     lookup,
     models,
+    office_files,
     overdue,
     paper,
     paper_store,
@@ -142,7 +144,38 @@ def case_transition(terc: str, case_id: str) -> Any:
         return _change(terc, case_id, forwarded.apply, outgoing=forwarded.message)
     move = lifecycle.Move(to=body.to, reason=body.reason, gaps=tuple(body.gaps), term_days=body.term_days,
                           document=body.document, office=body.office)
+    if body.document_file:
+        return _change(terc, case_id, office_files.settle(move, body.document_file, actor=_actor(),
+                                                          at=get_clock().now()))
     return _change(terc, case_id, handling.transition(move, actor=_actor(), at=get_clock().now()))
+
+
+@endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/files", access=CLERKS, methods=("POST",),
+          summary="Plik dodany do sprawy przez urząd (załącznik, rozstrzygnięcie)",
+          request="modules.cases.models:FileRequest", response="modules.cases.models:CaseView",
+          params="openapi.shapes:IfMatchHeaders")
+def case_file_add(terc: str, case_id: str) -> Any:
+    body = parse_body(bp.current_request.raw_body, models.FileRequest)
+    actor, at = _actor(), get_clock().now()
+    # checked before the upload is copied, so a refused clerk leaves nothing in the documents bucket
+    office_files.may_add(handling.open_case(cases(), terc, case_id,
+                                            clerk_department=require_principal().department).record, actor)
+    file_id = uuid.uuid4().hex
+    scans = paper_store.S3Scans(actor.subject)
+    scan = scans.take_file(terc, case_id, file_id, body.scan_id)
+    answer = _change(terc, case_id, lambda record, life: office_files.add(
+        record, life, scan, file_id=file_id, title=body.title, kind=body.kind, for_party=body.for_party,
+        actor=actor, at=at))
+    scans.discard(terc, [body.scan_id])
+    return answer
+
+
+@endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/files/{file_id}", access=CLERKS,
+          summary="Link do pliku sprawy", response="openapi.shapes:Download")
+def case_file(terc: str, case_id: str, file_id: str) -> Any:
+    record = handling.open_case(cases(), terc, case_id, clerk_department=require_principal().department).record
+    found = office_files.file_of(record, file_id)
+    return _file_read(record, f"file:{file_id}", paper_store.file_link(record, found, now=get_clock().now()))
 
 
 @endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/documents/{document}", access=CLERKS,
@@ -192,6 +225,14 @@ def my_cases() -> Any:
           response="modules.cases.models:ResidentCase")
 def my_case(case_id: str) -> Any:
     return einformacja.case_for(cases().find(None, case_id), owner=require_principal().subject)
+
+
+@endpoint(bp, "/v1/me/cases/{case_id}/files/{file_id}", access=RESIDENT,
+          summary="Link do pliku udostępnionego stronie", response="openapi.shapes:Download")
+def my_case_file(case_id: str, file_id: str) -> Any:
+    record = supplements.own_case(cases().find(None, case_id), owner=require_principal().subject).record
+    found = office_files.file_of(record, file_id, party=True)
+    return paper_store.file_link(record, found, now=get_clock().now())
 
 
 @endpoint(bp, "/v1/me/cases/{case_id}/supplements", access=RESIDENT, methods=("POST",),

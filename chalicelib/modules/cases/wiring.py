@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         lookup,
         models,
         notices,
+        office_files,
         overdue,
         paper,
         paper_store,
@@ -51,6 +52,7 @@ else:
     logic = lazy_module("chalicelib.modules.cases.logic")
     models = lazy_module("chalicelib.modules.cases.models")
     notices = lazy_module("chalicelib.modules.cases.notices")
+    office_files = lazy_module("chalicelib.modules.cases.office_files")
     overdue = lazy_module("chalicelib.modules.cases.overdue")
     repository = lazy_module("chalicelib.modules.cases.repository")
     retention = lazy_module("chalicelib.modules.cases.retention")
@@ -75,6 +77,7 @@ __all__ = [
     "lookup_limits",
     "models",
     "notices",
+    "office_files",
     "overdue",
     "paper",
     "paper_cases",
