@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from chalicelib.core.errors import Conflict, Forbidden, NotFound
-from chalicelib.modules.cases import einformacja, office_files, trail
+from chalicelib.modules.cases import einformacja, office_files, retention, trail
 from chalicelib.modules.cases.lifecycle import Actor, Move, State, new_life
 from chalicelib.modules.cases.models import StoredCase
 from chalicelib.modules.cases.paper import Scan
@@ -85,3 +85,9 @@ def test_only_the_assignee_or_the_head_adds_files_and_never_to_a_closed_case() -
     with pytest.raises(Conflict) as closed:
         add(*worked("zakonczona"), "f5")
     assert closed.value.code == "case_closed"
+
+
+def test_the_office_files_go_with_the_case_to_the_archive_and_to_disposal() -> None:
+    record, _ = add(*worked(), "f6")
+    assert [(f["name"], f["key"], f["sha256"]) for f in retention.own_files(record)] == [
+        ("files/f6", f"cases/1418043/{'c' * 32}/files/f6", "ab" * 32)]

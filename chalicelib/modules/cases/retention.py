@@ -63,7 +63,7 @@ def case_files(record: dict[str, Any], life: dict[str, Any],
                submission_files: Callable[[str], list[dict[str, Any]]]) -> list[dict[str, Any]]:
     """Every file of the case as its records know them, each with a name of its own in the case: the submission's
     (`document`, `upp`, `attachments/<id>`), each supplementary letter's under `supplements/<its id>/`, and the
-    case's own folder's (a forwarded case's copies, `scans/<id>`)."""
+    case's own folder's (a forwarded case's copies, `scans/<id>`, the office's `files/<id>`)."""
     own = None if record.get("forwarded_from") else record.get("submission_id")
     files = [{**f, "name": f["name"] if sid == own else f"supplements/{sid}/{f['name']}"}
              for sid in own_submissions(record, life) for f in submission_files(sid)]
@@ -79,9 +79,11 @@ def own_files(record: dict[str, Any]) -> list[dict[str, Any]]:
     """The files kept under the case's own folder, as its record knows them (key, version, SHA-256)."""
     files = [{"name": d["name"], "key": d["key"], "version_id": d.get("version_id"), "sha256": d.get("sha256"),
               "filename": d.get("filename")} for d in record.get("documents", [])]
-    return files + [{"name": f"scans/{s['scan_id']}", "key": f"{case_prefix(record)}scans/{s['scan_id']}",
+    kept = [("scans", s["scan_id"], s) for s in record.get("scans") or []]
+    kept += [("files", f["id"], f) for f in record.get("files") or []]  # added by the office (`office_files`)
+    return files + [{"name": f"{folder}/{fid}", "key": f"{case_prefix(record)}{folder}/{fid}",
                      "version_id": s.get("version_id"), "sha256": s.get("sha256"), "filename": s.get("filename")}
-                    for s in record.get("scans") or []]
+                    for folder, fid, s in kept]
 
 
 def dispose(record: dict[str, Any], life: dict[str, Any], files: list[dict[str, Any]], *,
