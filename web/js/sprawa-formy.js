@@ -7,7 +7,7 @@ import { stateLabel } from "./sprawy.js";
 
 const MIN_SUMMONS_DAYS = 7;  // art. 64 § 2 KPA
 const API_FIELD = { to: "nowy-stan", reason: "uzasadnienie", gaps: "braki", term_days: "termin", document: "dokument",
-  office: "organ", to_terc: "do-jst", text: "notatka", clerk: "pracownik" };
+  office: "organ", to_terc: "do-jst", text: "notatka", clerk: "pracownik", document_file: "dokument-plik" };
 const OUTSIDE = "poza";  // the przekazana select's choice of an authority outside the platform
 
 // A labelled control with its hint and its (hidden) error, tied by aria-describedby.
@@ -74,7 +74,8 @@ function forwardTarget(tenants) {
   return box;
 }
 
-export function transitionForm(allowed, send, tenants = []) {
+// `decisions`: the case's files of kind rozstrzygnięcie shared with the party, which may settle it.
+export function transitionForm(allowed, send, tenants = [], decisions = []) {
   const errors = h("div");
   const radios = allowed.map((s) => h("div", { class: "choice" },
     h("input", { type: "radio", name: "to", id: `do-${s}`, value: s }), h("label", { for: `do-${s}` }, stateLabel(s))));
@@ -86,8 +87,11 @@ export function transitionForm(allowed, send, tenants = []) {
   const summons = h("div", { hidden: true },
     field("braki", "Braki do uzupełnienia", gaps, "Każdy brak w osobnym wierszu; strona zobaczy je w wezwaniu."),
     field("termin", "Termin na uzupełnienie (dni)", term, "Co najmniej 7 dni od dziś (art. 64 § 2 KPA)."));
+  const decision = h("select", { id: "dokument-plik", name: "document_file" }, h("option", { value: "" }, "— bez pliku —"),
+    decisions.map((f) => h("option", { value: f.id }, f.title)));
   const settled = h("div", { hidden: true }, field("dokument", "Znak pisma lub decyzji", documentRef,
-    "Dokument, którym załatwiono sprawę, np. OR.0.1.2026."));
+    "Dokument, którym załatwiono sprawę, np. OR.0.1.2026."), decisions.length ? field("dokument-plik",
+    "Dołączone rozstrzygnięcie", decision, "Plik udostępniony stronie; strona pobierze go w e-informacji.") : null);
   const forwarded = forwardTarget(tenants);
   const picked = () => radios.map((r) => r.querySelector("input")).find((i) => i.checked)?.value;
   const sync = () => { const to = picked(); summons.hidden = to !== "wezwanie"; settled.hidden = to !== "zalatwiona";
@@ -114,8 +118,11 @@ export function transitionForm(allowed, send, tenants = []) {
         found.push({ id: "termin", message: "Termin na uzupełnienie: od 7 do 365 dni." });
       }
     }
-    if (to === "zalatwiona") { body.document = documentRef.value.trim();
-      if (!body.document) found.push({ id: "dokument", message: "Podaj znak pisma lub decyzji." }); }
+    if (to === "zalatwiona") {
+      if (documentRef.value.trim()) body.document = documentRef.value.trim();
+      if (decision.value) body.document_file = decision.value;
+      if (!body.document && !body.document_file) found.push({ id: "dokument", message: "Podaj znak pisma lub decyzji albo wskaż dołączone rozstrzygnięcie." });
+    }
     if (to === "przekazana") {
       const where = forwarded.values();
       Object.assign(body, where);

@@ -3,6 +3,7 @@
 // open a way to answer it, an answered one with its UPP; a forwarded case links to the other office's case.
 import { api, get } from "../api.js";
 import { $, date, dateTime, downloadLink, errorNotice, h, layout, notice, params, requireRole } from "../ui.js";
+import { sharedFiles } from "../sprawa-pliki.js";
 import { clockText, dueText, extensionsList, pausesTable, stateTag, summonsList } from "../sprawy.js";
 
 const caseLink = (id, text) => h("a", { href: `moja-sprawa.html?id=${encodeURIComponent(id)}` }, text);
@@ -36,6 +37,7 @@ function stage(s) {
   if (s.gaps) more.push(h("p", {}, "Braki do uzupełnienia:"), h("ul", {}, s.gaps.map((g) => h("li", {}, g))));
   if (s.term_until) more.push(h("p", {}, `Termin na uzupełnienie: do ${date(s.term_until)}.`));
   if (s.document) more.push(h("p", {}, `Dokument: ${s.document}.`));
+  if (s.document_file) more.push(h("p", {}, `Rozstrzygnięcie: ${s.document_file.title} (do pobrania w dokumentach sprawy).`));
   if (s.office) more.push(h("p", {}, `Sprawę przekazano do: ${s.office}.`));
   if (s.due_date) more.push(h("p", {}, `Termin załatwienia sprawy: ${date(s.due_date)}.`));
   if (s.receipt_id) more.push(h("p", {}, `Pismo uzupełniające: UPP ${s.receipt_id}.`));
@@ -85,7 +87,8 @@ async function main() {
     (c.extensions || []).length ? h("p", {}, "Urząd wyznaczył nowy termin i podał przyczynę zwłoki. Jeśli sprawa nie zostanie "
       + "załatwiona w terminie, możesz wnieść ponaglenie (art. 37 KPA).") : null,
     extensionsList(c.extensions),
-    h("h2", {}, "Wezwania do uzupełnienia"), summonsList(c.summonses, (a) => uppButton(a, state)), state,
+    h("h2", {}, "Wezwania do uzupełnienia"), summonsList(c.summonses, (a) => uppButton(a, state)),
+    h("h2", {}, "Dokumenty od urzędu"), sharedFiles(c.files || [], state), state,
     h("h2", { id: "etapy" }, "Etapy sprawy"),
     h("ol", { class: "cards", id: "lista-etapow", "aria-labelledby": "etapy" }, c.stages.map(stage))));
 }

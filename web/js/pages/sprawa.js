@@ -6,6 +6,7 @@ import { api, get } from "../api.js";
 import { $, date, dateTime, errorNotice, h, layout, notice, params, requireRole } from "../ui.js";
 import { assignForm, deadlineForm, noteForm, transitionForm } from "../sprawa-formy.js";
 import { archiveBlock, fileButton, forwardedBlock, receivedBlock, supplementsBlock } from "../sprawa-bloki.js";
+import { fileForm, filesBlock } from "../sprawa-pliki.js";
 import { clockText, dueText, extensionsList, isOverdue, overdueTag, pausesTable, stateLabel, stateTag, summonsList } from "../sprawy.js";
 
 const NO_ACCESS = { 403: "Brak dostępu do tej sprawy", 404: "Nie znaleziono sprawy" };
@@ -20,6 +21,8 @@ function change(e) {
   if (e.gaps) parts.push(`braki: ${e.gaps.join("; ")}`);
   if (e.term_until) parts.push(`termin na uzupełnienie do ${date(e.term_until)}`);
   if (e.document) parts.push(`dokument: ${e.document}`);
+  if (e.file) parts.push(`plik: ${e.file.title}${e.file.for_party ? " (udostępniony stronie)" : " (wewnętrzny)"}`);
+  if (e.document_file) parts.push(`rozstrzygnięcie: ${e.document_file.title}`);
   if (e.office) parts.push(`przekazano do: ${e.office}`);
   if (e.due_date) parts.push(`nowy termin załatwienia: ${date(e.due_date)}`);
   if (e.inform_party) parts.push("strona zawiadomiona");
@@ -136,12 +139,14 @@ async function main() {
       h("p", {}, c.assignee ? `Sprawę prowadzi: ${mine ? "Ty" : c.assignee}.` : "Sprawa nie jest jeszcze przydzielona."),
       take, who.head && open ? assignForm(send) : null,
       h("h2", {}, "Zmiana stanu"),
-      open ? transitionForm(view.allowed, send, tenants) : h("p", {}, `Sprawa jest ${view.state_label}: nie można już zmienić jej stanu.`),
+      open ? transitionForm(view.allowed, send, tenants, (c.files || []).filter((f) => f.kind === "rozstrzygniecie" && f.for_party)) : h("p", {}, `Sprawa jest ${view.state_label}: nie można już zmienić jej stanu.`),
       h("h2", {}, "Wezwania do uzupełnienia"), summonsList(view.summonses, (answer) => fileButton("Pobierz UPP odpowiedzi",
         `/v1/tenants/${terc}/submissions/${encodeURIComponent(answer.submission_id)}/upp`, `${answer.receipt_id}.xml`, fileState)),
       h("h2", {}, "Pisma uzupełniające strony"), supplementsBlock(view.supplements || [], fileState),
       h("h2", {}, "Historia sprawy"), history(view.history),
       h("h2", {}, "Notatki wewnętrzne"), notes(view.notes), noteForm(send),
+      h("h2", {}, "Pliki sprawy"), filesBlock(c.files || [], base, fileState),
+      open && (mine || who.head) ? [h("h3", {}, "Dodaj plik"), fileForm(terc, send)] : null,
       c.forwarded_from ? null : [h("h2", {}, "Dokumenty wniosku"), docs],
       h("h2", {}, "Archiwum (JRWA)"), archiveBlock(view.archive), fileState));
   }
