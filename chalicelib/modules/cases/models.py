@@ -122,8 +122,9 @@ class TransitionRequest(Strict):
                               description="Wezwanie: braki do uzupełnienia (art. 64 § 2 KPA).")
     term_days: int | None = Field(default=None, ge=1, le=365, description="Wezwanie: termin w dniach (co najmniej 7).")
     document: Short | None = Field(default=None, description="Załatwienie: znak pisma lub decyzji.")
-    document_file: Short | None = Field(default=None, description="Załatwienie: id dołączonego pliku rodzaju "
-                                        "`rozstrzygniecie`, udostępnionego stronie (zamiast znaku lub obok niego).")
+    document_file: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")] | None = Field(
+        default=None, description="Załatwienie: id dołączonego pliku rodzaju `rozstrzygniecie`, udostępnionego "
+                                  "stronie (zamiast znaku lub obok niego).")
     office: Short | None = Field(default=None, description="Przekazanie organowi spoza platformy (art. 65 KPA): jego "
                                  "nazwa; platforma niczego nie wysyła, urzędnik przekazuje sprawę pismem.")
     to_terc: Annotated[str, StringConstraints(pattern=r"^[0-9]{2}([0-9]{2}([0-9]{3})?)?$")] | None = Field(
@@ -145,7 +146,8 @@ class NoteRequest(Strict):
 
 
 class FileRequest(Strict):
-    scan_id: Short = Field(description="Plik przesłany jak skan (`POST /v1/tenants/{terc}/scans`): PDF, JPEG, PNG.")
+    scan_id: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")] = Field(
+        description="Plik przesłany jak skan (`POST /v1/tenants/{terc}/scans`): PDF, JPEG, PNG.")
     title: Short = Field(description="Tytuł pliku w sprawie.")
     kind: Literal["zalacznik", "rozstrzygniecie"] = Field(description="Załącznik albo rozstrzygnięcie (decyzja, "
                                                                       "postanowienie, zaświadczenie, pismo).")
