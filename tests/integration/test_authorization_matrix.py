@@ -65,12 +65,15 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/me/cases"): ("resident",),
     ("GET", "/v1/me/cases/{case_id}"): ("resident",),
     ("POST", "/v1/me/cases/{case_id}/supplements"): ("resident",),
+    ("GET", "/v1/me/cases/{case_id}/files/{file_id}"): ("resident",),
     ("GET", "/v1/deadlines"): PUBLIC,
     ("GET", "/v1/tenants/{terc}/archive/due"): ADMINS,
     # paper cases: registered by the JST's clerks; followed by anyone holding the sign and the access code
     ("POST", "/v1/tenants/{terc}/scans"): ("clerk",),
     ("POST", "/v1/tenants/{terc}/cases"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/cases/{case_id}/scans/{scan_id}"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/files"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/cases/{case_id}/files/{file_id}"): ("clerk",),
     ("POST", "/v1/public/cases/lookup"): PUBLIC,
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
@@ -79,7 +82,7 @@ TENANT_BOUND = {"clerk", "tenant-admin"}
 
 def _call(api: Any, method: str, path: str, headers: dict[str, str]) -> Any:
     url = path.replace("{terc}", A).replace("{service}", "pismo-ogolne")
-    for name in ("submission_id", "attachment_id", "draft_id", "case_id", "scan_id"):
+    for name in ("submission_id", "attachment_id", "draft_id", "case_id", "scan_id", "file_id"):
         url = url.replace(f"{{{name}}}", "0" * 32)
     url = url.replace("{document}", "document")
     # A body that cannot pass validation: an authorised call is then refused with 422, never writes.
