@@ -8,6 +8,8 @@ interfaces (the submission's mark, an audit entry) and asks by name which one fa
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -77,3 +79,8 @@ def write(connection: Connection, writes: Sequence[Write]) -> None:
 def _keys(item: Model) -> tuple[Any, Any]:
     hash_name, range_name = item._hash_keyname or "", item._range_keyname
     return getattr(item, hash_name), getattr(item, range_name) if range_name else None
+
+
+def backoff(attempt: int) -> None:
+    """A little jitter before trying a cancelled transaction again, growing with the attempts."""
+    time.sleep(random.uniform(0.005, 0.02 * min(attempt + 1, 10)))  # noqa: S311

@@ -12,8 +12,6 @@ guess costs a retry, never a fork of the chain.
 from __future__ import annotations
 
 import json
-import random
-import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -110,7 +108,7 @@ class DynamoAuditChain:
                 transact.write(self.connection, pending.writes)
             except transact.Cancelled as exc:
                 if pending.lost(exc):
-                    backoff(attempt)
+                    transact.backoff(attempt)
                     continue
                 raise
             pending.committed()
@@ -125,11 +123,6 @@ class DynamoAuditChain:
             position = item.sk.removeprefix("E#")
             if position.isdigit():
                 yield int(position), _entry(item)
-
-
-def backoff(attempt: int) -> None:
-    """A little jitter before trying again, growing with the attempts."""
-    time.sleep(random.uniform(0.005, 0.02 * min(attempt + 1, 10)))  # noqa: S311
 
 
 def _item(entry: dict[str, Any]) -> AuditChainTable:

@@ -21,7 +21,7 @@ from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.lookup import AccessEntry
 from chalicelib.modules.cases.models import Plan, ScanRequest, ScanSlot, StoredCase
 from chalicelib.modules.cases.paper import Marker, Scan
-from chalicelib.modules.cases.repository import ONCE, DynamoCases, _stored, case_sk, due_key, inbox_pk, state_key
+from chalicelib.modules.cases.repository import ONCE, DynamoCases, case_sk, due_key, inbox_pk, state_key, stored_case
 from chalicelib.modules.cases.resources import CaseLookupLimit, CaseTable
 
 SCAN_MAX_BYTES = 20 * 1024 * 1024
@@ -55,7 +55,7 @@ class DynamoPaperCases(DynamoCases):
 
     def marked_case(self, marker: Marker) -> StoredCase | None:
         try:
-            return _stored(CaseTable.get(marker.pk, marker.sk, consistent_read=True))
+            return stored_case(CaseTable.get(marker.pk, marker.sk, consistent_read=True))
         except CaseTable.DoesNotExist:
             return None
 

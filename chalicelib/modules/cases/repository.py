@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import base64
 import json
-import random
 import re
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar
@@ -153,7 +151,7 @@ class DynamoCases:
                     current = _counter_of(exc.reasons.get("counter")) if exc.failed("counter") else None
                     if current is not None:
                         self._seen[key] = current
-                    _jitter(attempt)
+                    transact.backoff(attempt)
                     continue
                 raise
             self._seen[key] = number
@@ -225,7 +223,7 @@ class DynamoCases:
             item = CaseTable.get(hits[0].pk, hits[0].sk, consistent_read=True)
         except CaseTable.DoesNotExist:
             return None
-        return _stored(item)
+        return stored_case(item)
 
     def save(self, stored: StoredCase, record: dict[str, Any], life: dict[str, Any], *,
              notify_at: datetime | None = None, outgoing: ForwardedCase | None = None) -> int | None:
@@ -254,7 +252,7 @@ class DynamoCases:
                 transact.write(self._connection, [*writes, *entries.writes])
             except transact.Cancelled as exc:
                 if not exc.failed("case") and entries.lost(exc):
-                    _jitter(attempt)
+                    transact.backoff(attempt)
                     continue
                 raise
             entries.committed()
@@ -316,7 +314,7 @@ class DynamoCases:
         found = []
         for key in keys:
             try:
-                found.append(_stored(CaseTable.get(key.pk, key.sk, consistent_read=True)))
+                found.append(stored_case(CaseTable.get(key.pk, key.sk, consistent_read=True)))
             except CaseTable.DoesNotExist:
                 continue
         return found
@@ -357,11 +355,7 @@ def _cases_put(writes: list[Write]) -> list[dict[str, Any]]:
             if w.kind == "put" and isinstance(w.item, CaseTable) and w.item.case_id and w.item.record]
 
 
-def _jitter(attempt: int) -> None:
-    time.sleep(random.uniform(0.005, 0.02 * min(attempt + 1, 10)))  # noqa: S311
-
-
-def _stored(item: CaseTable) -> StoredCase:
+def stored_case(item: CaseTable) -> StoredCase:
     return StoredCase(pk=item.pk, sk=item.sk, record=json.loads(item.record or "{}"),
                       life=json.loads(item.life) if item.life else new_life(), version=int(item.version or 0),
                       email=item.email, notified=int(item.notified or 0))
