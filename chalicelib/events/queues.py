@@ -11,4 +11,6 @@ QUEUES: dict[str, str] = {
     "RegistrationMessage": "registrations",  # a submission accepted: register it as a case
     "UploadNotice": "attachment-uploads",  # S3: a file landed in the upload quarantine
     "ForwardedCase": "case-forwards",  # a case forwarded to another JST (art. 65 KPA): register it there
+    "PaymentRequested": "payment-requests",  # a case registered with a fee: open its payment order
+    "PaymentSettled": "payment-settlements",  # a case's fee paid (verified), expired or refunded: the case moves
 }

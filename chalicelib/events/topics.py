@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from chalicelib.core.observability import correlation_id
 from chalicelib.events.queues import QUEUES
+from chalicelib.model.fees import FeeDue
 from chalicelib.model.service import DeadlineKind
 
 
@@ -80,6 +81,7 @@ class RegistrationFacts(BaseModel):
     deadline_kind: DeadlineKind | None = None
     correlation_id: str | None = None  # the request that filed it (read back for the sweeper's message)
     answers_case: str | None = None  # a supplementary submission: the id of the case it answers (no new case)
+    fee: FeeDue | None = None  # the fee computed at filing; payable: the case waits for it (oczekuje na opłatę)
 
     @property
     def assigned(self) -> bool:
@@ -166,3 +168,32 @@ class UploadNotice(Event):
         """quarantine/<terc>/<attachment id>: one JST per notice (S3 sends one record per object)."""
         tercs = {o.key.split("/")[1] for o in self.objects if o.key.count("/") == 2}
         return tercs.pop() if len(tercs) == 1 else None
+
+
+class PaymentRequested(Event):
+    """A case registered with a payable fee: the payments module opens its payment order (once per case)."""
+
+    QUEUE: ClassVar[str] = QUEUES["PaymentRequested"]
+
+    terc: str
+    case_id: str
+    sign: str  # znak sprawy: the payment's title names it
+    owner: str  # the resident who pays (their "my cases")
+    service: str
+    email: str | None = None
+    fee: FeeDue
+    requested_at: datetime  # the registration; the order expires a JST-configured number of days after it
+
+
+class PaymentSettled(Event):
+    """A case's payment order reached a state the case acts on: `oplacone` (verified at the gateway: the case
+    moves on), `wygasle` (not paid in time: the clerk is told) or `zwrocone` (refunded, in whole or in part)."""
+
+    QUEUE: ClassVar[str] = QUEUES["PaymentSettled"]
+
+    terc: str
+    case_id: str
+    order_id: str
+    status: str  # oplacone | wygasle | zwrocone
+    amount: int  # grosze: paid, or refunded so far for zwrocone
+    at: datetime  # when the gateway confirmed it (verify), the order expired, or the refund was made

@@ -91,6 +91,23 @@ class ServiceSetting(Strict):
     jrwa: Jrwa | None = None
 
 
+class PaymentProvider(str, Enum):
+    PRZELEWY24 = "przelewy24"
+
+
+class PaymentsSetting(Strict):
+    """The JST's own merchant account at the payment gateway: fees go straight to that JST. The credentials (CRC
+    key, API key) live in Secrets Manager under `credentials_secret`, never in the configuration."""
+
+    provider: PaymentProvider = PaymentProvider.PRZELEWY24
+    merchant_id: int = Field(gt=0)
+    pos_id: int = Field(gt=0)
+    credentials_secret: str = Field(pattern=r"^[A-Za-z0-9/_+=.@-]{1,512}$",
+                                    description="Nazwa sekretu z kluczem CRC i kluczem API (Secrets Manager).")
+    order_expiry_days: int = Field(default=7, ge=1, le=60,
+                                   description="Po ilu dniach nieopłacone zlecenie wygasa (urzędnik dostaje sygnał).")
+
+
 class TenantConfig(Strict):
     terc: Terc
     name: str = Field(min_length=3, description="Nazwa JST, np. Gmina Piaseczno.")
@@ -103,6 +120,7 @@ class TenantConfig(Strict):
     edelivery_address: Ade
     departments: list[Department] = Field(min_length=1)
     services: list[ServiceSetting] = []
+    payments: PaymentsSetting | None = None  # None: the JST takes no fees online
 
     @model_validator(mode="after")
     def _consistent(self) -> TenantConfig:
