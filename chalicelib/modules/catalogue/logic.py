@@ -263,7 +263,7 @@ def form_schema(defn: ServiceDefinition) -> FormSchema:
 
 # Keys the definition language gained after versions were published: left out while unset, so every
 # version published before them keeps its fingerprint.
-LATER_KEYS = ("attachments",)
+LATER_KEYS = ("attachments", "fee_rule")
 
 
 def canonical(defn: ServiceDefinition) -> str:
