@@ -61,6 +61,7 @@ class Charge(_Strict):
     amount: Zl | None = None
     by: FieldName | None = Field(default=None, description="Pole wyboru, którego opcja ustala kwotę.")
     table: dict[str, Zl] = Field(default_factory=dict, description="Opcja pola `by` → kwota w zł.")
+    times: FieldName | None = Field(default=None, description="Pole liczbowe mnożące kwotę, np. liczba egzemplarzy.")
     exemptions: list[Exemption] = []
 
     @model_validator(mode="after")
@@ -90,7 +91,7 @@ class FeeRule(Charge):
         """Every form field the rule reads."""
         names: set[str] = set()
         for charge in (self, *self.surcharges):
-            names |= {charge.by} if charge.by else set()
+            names |= {n for n in (charge.by, charge.times) if n}
             names |= {n for e in charge.exemptions for n in e.when}
             names |= set(charge.when) if isinstance(charge, Surcharge) else set()
         return names
@@ -142,6 +143,26 @@ def _amount(charge: Charge, values: Mapping[str, Any]) -> tuple[Decimal, str | N
     return charge.table[option], option
 
 
+MAX_TIMES = 1000
+
+
+def _times(charge: Charge, values: Mapping[str, Any]) -> int:
+    """How many times the amount is due (e.g. copies of a certificate): a whole number from 1 up."""
+    if charge.times is None:
+        return 1
+    raw = values.get(charge.times)
+    count = None
+    if isinstance(raw, int | float | str | Decimal) and not isinstance(raw, bool):
+        try:
+            count = Decimal(str(raw))
+        except ArithmeticError:  # not a number at all
+            count = None
+    if count is None or not count.is_finite() or count != count.to_integral_value() or not 1 <= count <= MAX_TIMES:
+        raise FeeOptionError(charge.times, "fee_count_invalid",
+                             f"Wysokość opłaty zależy od pola „{charge.times}”: podaj liczbę całkowitą od 1.")
+    return int(count)
+
+
 def _exempt(charge: Charge, values: Mapping[str, Any]) -> Exemption | None:
     return next((e for e in charge.exemptions if holds(e.when, values)), None)
 
@@ -156,7 +177,7 @@ def compute(rule: FeeRule, values: Mapping[str, Any]) -> FeeDue:
     reasons: list[str] = []
     applied: list[Charge] = [rule, *(s for s in rule.surcharges if holds(s.when, values))]
     for charge in applied:
-        amount = main if charge is rule else _amount(charge, values)[0]
+        amount = (main if charge is rule else _amount(charge, values)[0]) * _times(charge, values)
         exemption = _exempt(charge, values)
         if exemption is not None:
             reasons.append(f"{exemption.reason} ({exemption.legal_basis})")

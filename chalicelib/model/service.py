@@ -253,6 +253,10 @@ def fee_rule_problems(rule: FeeRule, form: FormDefinition) -> list[tuple[str, st
 
     charges: list[tuple[str, Charge]] = [("", rule), *((f"surcharges[{i}].", s) for i, s in enumerate(rule.surcharges))]
     for prefix, charge in charges:
+        if charge.times is not None and (found := fields.get(charge.times)) is None:
+            problems.append((f"{prefix}times", "unknown_field", f"Formularz nie ma pola „{charge.times}”."))
+        elif charge.times is not None and found is not None and found.type is not FieldType.NUMBER:
+            problems.append((f"{prefix}times", "not_a_number", f"Pole „{charge.times}” nie jest polem liczbowym."))
         if charge.by is not None and charge.by not in fields:
             options(f"{prefix}by", charge.by, [])
         elif charge.by is not None:

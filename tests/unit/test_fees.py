@@ -119,3 +119,19 @@ def test_a_rule_must_fit_the_form_it_reads() -> None:
     assert [p[:2] for p in fee_rule_problems(unknown, FORM)] == [("exemptions[0].when.nie_ma", "unknown_field")]
     fits = FeeRule.model_validate({"title": "opłata", "by": "rodzaj_zezwolenia", "table": {"A": "1.00"}})
     assert fee_rule_problems(fits, FORM) == []
+
+
+COPIES = FeeRule.model_validate({"title": "opłata skarbowa od zaświadczenia o niezaleganiu w podatkach",
+                                 "amount": "21.00", "times": "liczba_egzemplarzy"})
+
+
+@pytest.mark.parametrize(("copies", "amount"), [(1, 2100), (3, 6300), ("2", 4200), (2.0, 4200)])
+def test_the_amount_is_due_for_every_copy(copies: object, amount: int) -> None:
+    assert compute(COPIES, {"liczba_egzemplarzy": copies}).amount == amount
+
+
+@pytest.mark.parametrize("copies", [None, 0, -1, 1.5, "dwa", True, "NaN", 10**6])
+def test_a_count_that_is_not_a_whole_number_from_1_is_a_clear_error(copies: object) -> None:
+    with pytest.raises(FeeOptionError) as caught:
+        compute(COPIES, {"liczba_egzemplarzy": copies})
+    assert (caught.value.field, caught.value.code) == ("liczba_egzemplarzy", "fee_count_invalid")

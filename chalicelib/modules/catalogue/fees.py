@@ -64,12 +64,13 @@ def _condition(form: FormDefinition, when: Mapping[str, str | bool | list[str]])
 
 
 def _amounts(form: FormDefinition, charge: Charge) -> str:
+    times = f" za każdą jednostkę pola „{_label(form, charge.times)}”" if charge.times else ""
     if charge.by is None:
         assert charge.amount is not None
-        return zl(charge.amount)
+        return zl(charge.amount) + times
     field = next((f for f in form.fields if f.name == charge.by), None)
     table = "; ".join(f"{_option(field, option)}: {zl(amount)}" for option, amount in charge.table.items())
-    return f"zależnie od pola „{_label(form, charge.by)}” ({table})"
+    return f"zależnie od pola „{_label(form, charge.by)}” ({table}){times}"
 
 
 def _basis(charge: Charge) -> str:
@@ -130,8 +131,9 @@ def due_for(rule: FeeRule | None, form: FormDefinition, values: Mapping[str, Any
         return compute(rule, values)
     except FeeOptionError as exc:
         label = _label(form, exc.field)
-        message = (f"Wysokość opłaty zależy od pola „{label}”: wybierz jedną z opcji."
-                   if exc.code == "fee_option_missing" else f"Dla tej opcji pola „{label}” nie ustalono opłaty.")
+        message = {"fee_option_missing": f"Wysokość opłaty zależy od pola „{label}”: wybierz jedną z opcji.",
+                   "fee_count_invalid": f"Wysokość opłaty zależy od pola „{label}”: podaj liczbę całkowitą od 1.",
+                   }.get(exc.code, f"Dla tej opcji pola „{label}” nie ustalono opłaty.")
         raise Unprocessable("Nie można obliczyć opłaty.", code="fee_not_computable",
                             details=[{"field": f"data.{exc.field}", "code": exc.code, "message": message}]) from None
 
