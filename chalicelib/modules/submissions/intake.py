@@ -338,7 +338,9 @@ def _sender_identifier(applicant: Applicant | None, filer: Filer) -> tuple[str, 
 
 
 def _zl(grosze: int) -> str:
-    return f"{grosze // 100},{grosze % 100:02d} zł"
+    """2 100,00 zł, as the catalogue and the portal write it."""
+    whole = f"{grosze // 100:,}".replace(",", " ")
+    return f"{whole},{grosze % 100:02d} zł"
 
 
 def _address(tenant: TenantConfig) -> str:
