@@ -43,7 +43,8 @@ class Sandbox:
     def __init__(self, ledger: Ledger, *, host: str = "127.0.0.1", port: int = 0, page_size: int = 100) -> None:
         self.ledger = ledger
         self.page_size = page_size
-        self.report_pages: dict[str, list[list[dict[str, Any]]]] = {}
+        # token -> (merchant, the pages still to read, records, page count)
+        self.report_pages: dict[str, tuple[int, list[list[dict[str, Any]]], int, int]] = {}
         self.server = ThreadingHTTPServer((host, port), Handler)
         self.server.daemon_threads = True
         self.server.sandbox = self  # type: ignore[attr-defined]
@@ -131,7 +132,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _route(self, method: str, path: str) -> Any:
         routes = {
-            ("GET", "/api/v1/testAccess"): lambda *_: self._json(200, {"data": True, "error": ""}),
+            ("GET", "/api/v1/testAccess"): self._test_access,
             ("POST", "/api/v1/transaction/register"): self._register,
             ("PUT", "/api/v1/transaction/verify"): self._verify,
             ("POST", "/api/v1/transaction/refund"): self._refund,
@@ -187,6 +188,10 @@ class Handler(BaseHTTPRequestHandler):
 
     # --- P24's REST API ---------------------------------------------------------------------------------
 
+    def _test_access(self, *_: Any) -> None:
+        self._account()  # P24's check of a merchant's credentials
+        self._json(200, {"data": True, "error": ""})
+
     def _register(self, _path: str, _query: Any, raw: bytes) -> None:
         account = self._account()
         token = self.sandbox.ledger.register(account, self._json_body(raw))
@@ -224,21 +229,24 @@ class Handler(BaseHTTPRequestHandler):
         entries = [e for e in self.sandbox.ledger.history(account, first, last) if wanted in ("", e["type"])]
         size = self.sandbox.page_size
         pages = [entries[i:i + size] for i in range(0, len(entries), size)] or [[]]
-        self._history_answer(pages, len(entries), len(pages))
+        self._history_answer(account, pages, len(entries), len(pages))
 
     def _history_page(self, path: str, _query: Any, _raw: bytes) -> None:
-        self._account()
-        pages = self.sandbox.report_pages.pop(path.removeprefix("/api/v1/report/history/"), None)
-        if pages is None:
+        account = self._account()
+        token = path.removeprefix("/api/v1/report/history/")
+        kept = self.sandbox.report_pages.get(token)
+        if kept is None or kept[0] != account.merchant_id:
             raise Refused(400, "Invalid token")
-        self._history_answer(pages, -1, -1)
+        del self.sandbox.report_pages[token]
+        self._history_answer(account, kept[1], kept[2], kept[3])
 
-    def _history_answer(self, pages: list[list[dict[str, Any]]], records: int, count: int) -> None:
+    def _history_answer(self, account: MerchantAccount, pages: list[list[dict[str, Any]]], records: int,
+                        count: int) -> None:
         token = ""
         if len(pages) > 1:
             token = secrets.token_hex(8)
-            self.sandbox.report_pages[token] = pages[1:]
-        info = {"recordsOnPage": len(pages[0])} | ({"recordsAll": records, "pageCount": count} if count > 0 else {})
+            self.sandbox.report_pages[token] = (account.merchant_id, pages[1:], records, count)
+        info = {"recordsOnPage": len(pages[0]), "recordsAll": records, "pageCount": count}
         self._json(200, {"data": pages[0], "token": token, "responseCode": 0, "pageInformation": info})
 
     # --- the payer's page -------------------------------------------------------------------------------
@@ -320,11 +328,16 @@ def main(argv: list[str]) -> int:
                         help="how long a minute of P24's retry schedule lasts here (default 60)")
     parser.add_argument("--merchants", type=argparse.FileType("r", encoding="utf-8"),
                         help='JSON list of {"merchant_id", "pos_id", "crc", "api_key"}')
+    parser.add_argument("--merchant", action="append", default=[], metavar="MERCHANT_ID:POS_ID:CRC:API_KEY",
+                        help="one merchant account (repeatable)")
     parser.add_argument("--fee-percent", type=Decimal, default=Fees.percent)
     parser.add_argument("--fee-fixed", type=int, default=Fees.fixed, help="grosze per transaction")
     parser.add_argument("--page-size", type=int, default=100, help="entries per page of the report")
     args = parser.parse_args(argv)
     merchants = json.load(args.merchants) if args.merchants else []
+    for given in args.merchant:
+        merchant_id, pos_id, crc, api_key = given.split(":", 3)
+        merchants.append({"merchant_id": merchant_id, "pos_id": pos_id, "crc": crc, "api_key": api_key})
     sandbox = serve(args.port, host=args.host, minute_seconds=args.minute_seconds, merchants=merchants,
                     fees=Fees(args.fee_percent, args.fee_fixed), page_size=args.page_size)
     print(f"Przelewy24 (sandbox) na {sandbox.url} — {len(merchants)} kont sprzedawców", flush=True)
