@@ -258,7 +258,9 @@ class Ledger:
 
     def refund(self, account: MerchantAccount, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         request_id, items = body.get("requestId"), body.get("refunds")
-        if not isinstance(request_id, str) or not request_id or not isinstance(items, list) or not items:
+        uuid = body.get("refundsUuid")
+        if not isinstance(request_id, str) or not 0 < len(request_id) <= 45 or not isinstance(items, list) \
+                or not items or not isinstance(uuid, str) or not 0 < len(uuid) <= 35:
             raise Refused(400, "Invalid input data")
         with self.changed:
             if (account.merchant_id, request_id) in self.refund_answers:  # a repeat changes nothing

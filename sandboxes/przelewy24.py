@@ -348,7 +348,7 @@ def main(argv: list[str]) -> int:
         merchants.append({"merchant_id": merchant_id, "pos_id": pos_id, "crc": crc, "api_key": api_key})
     sandbox = serve(args.port, host=args.host, minute_seconds=args.minute_seconds, merchants=merchants,
                     fees=Fees(args.fee_percent, args.fee_fixed), page_size=args.page_size)
-    print(f"Przelewy24 (sandbox) na {sandbox.url} — {len(merchants)} kont sprzedawców", flush=True)
+    print(f"Przelewy24 (sandbox) na {sandbox.url}, kont sprzedawców: {len(merchants)}", flush=True)
     stopped = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopped.set())
