@@ -8,6 +8,7 @@ Test hooks live under `/_sandbox/` only:
     POST /_sandbox/merchants      {"merchant_id", "pos_id", "crc", "api_key"}  add (or replace) a merchant account
     GET  /_sandbox/transactions   every transaction with its notifications' deliveries (?session_id= to filter)
     POST /_sandbox/notify         {"session_id"[, "merchant_id"]}  send a paid transaction's notification now
+    POST /_sandbox/notification   {"session_id"[, "merchant_id"]}  the signed notification it would send (not sent)
     POST /_sandbox/clock          {"advance_minutes": N}  move the gateway's clock (payer's time limit, report days)
 """
 
@@ -140,6 +141,7 @@ class Handler(BaseHTTPRequestHandler):
             ("POST", "/_sandbox/merchants"): self._add_merchant,
             ("GET", "/_sandbox/transactions"): self._transactions,
             ("POST", "/_sandbox/notify"): self._notify_now,
+            ("POST", "/_sandbox/notification"): self._notification,
             ("POST", "/_sandbox/clock"): self._clock,
             ("GET", "/_sandbox/health"): lambda *_: self._json(200, {"ok": True}),
         }
@@ -290,7 +292,7 @@ class Handler(BaseHTTPRequestHandler):
             rows = [t.view() for t in self.sandbox.ledger.transactions.values() if wanted in (None, t.session_id)]
         self._json(200, {"transactions": rows})
 
-    def _notify_now(self, _path: str, _query: Any, raw: bytes) -> None:
+    def _paid(self, raw: bytes) -> Transaction:
         body = self._json_body(raw)
         with self.sandbox.ledger.changed:
             found = [t for t in self.sandbox.ledger.transactions.values()
@@ -298,7 +300,13 @@ class Handler(BaseHTTPRequestHandler):
                      and t.order_id]
         if len(found) != 1:
             raise Refused(404 if not found else 409, "no single paid transaction of that session")
-        self._json(200, self.sandbox.deliver(found[0]))
+        return found[0]
+
+    def _notify_now(self, _path: str, _query: Any, raw: bytes) -> None:
+        self._json(200, self.sandbox.deliver(self._paid(raw)))
+
+    def _notification(self, _path: str, _query: Any, raw: bytes) -> None:
+        self._json(200, self.sandbox.ledger.notification(self._paid(raw)))
 
     def _clock(self, _path: str, _query: Any, raw: bytes) -> None:
         minutes = self._json_body(raw).get("advance_minutes")
@@ -340,7 +348,7 @@ def main(argv: list[str]) -> int:
         merchants.append({"merchant_id": merchant_id, "pos_id": pos_id, "crc": crc, "api_key": api_key})
     sandbox = serve(args.port, host=args.host, minute_seconds=args.minute_seconds, merchants=merchants,
                     fees=Fees(args.fee_percent, args.fee_fixed), page_size=args.page_size)
-    print(f"Przelewy24 (sandbox) na {sandbox.url} — {len(merchants)} kont sprzedawców", flush=True)
+    print(f"Przelewy24 (sandbox) na {sandbox.url}, kont sprzedawców: {len(merchants)}", flush=True)
     stopped = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stopped.set())

@@ -147,6 +147,7 @@ def test_a_forged_notification_is_refused_and_an_unverified_payment_keeps_being_
     receiver.wait_for(3)  # never verified: P24 tries again and again
     delivered = payments_gateway.notify_now(r.session_id)
     assert delivered["status"] == 200
+    assert gateway.read_notification(merchant, payments_gateway.notification(r.session_id)).session_id == r.session_id
 
 
 def test_a_wrong_api_key_and_an_unreachable_gateway_are_told_apart(account: tuple[Przelewy24, Merchant],

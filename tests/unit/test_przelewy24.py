@@ -207,6 +207,19 @@ def test_refund_body_and_a_refused_refund() -> None:
         {"orderId": 305, "sessionId": "0f3c-1", "amount": 700, "description": "Zwrot"}]}
 
 
+def test_a_long_refund_request_id_is_fitted_to_p24s_limits_the_same_way_each_time() -> None:
+    ok = (201, {"data": [{"orderId": 305, "status": True, "message": "success"}], "responseCode": 0})
+    gateway, http = adapter(ok, ok)
+    long_id = "idempotency-key-" + "x" * 60
+
+    for _ in range(2):
+        gateway.refund(MERCHANT, request_id=long_id, order_id=305, session_id="0f3c-1", amount=1, description="Z")
+
+    first, again = (request[3] for request in http.requests)
+    assert len(first["requestId"]) <= 45 and len(first["refundsUuid"]) <= 35
+    assert (first["requestId"], first["refundsUuid"]) == (again["requestId"], again["refundsUuid"])
+
+
 def test_report_reads_every_page_of_the_days_history() -> None:
     page1 = {"data": [
         {"type": "transaction", "amount": 1700, "currency": "PLN", "details": [
