@@ -7,9 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from chalicelib import events
 from chalicelib.integrations.payment_gateway import Merchant
 from chalicelib.modules import payments
 from chalicelib.modules.payments.logic import day_of
@@ -161,3 +164,25 @@ def test_a_wrong_amount_an_unknown_session_and_another_jsts_order_are_refused(
     assert orders().settled_events(case_id) == [] and audit_of(case_id) == []
     assert {f.code for f in flags_of(case_id)} == {"wrong_amount"}
     assert [f.code for f in flags_of(case_id, B)] == ["other_tenant"]
+
+
+def test_a_payment_event_whose_sending_failed_is_sent_by_the_sweeper_once(
+        api: Any, merchants: dict[str, Merchant], payments_gateway: PaymentsGateway, receiver: Receiver,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a payment recorded while its queue could not take the event
+    case_id, _, body = paid_at_gateway(api, payments_gateway, receiver)
+    monkeypatch.setattr(events, "publish", lambda event, publisher=None: None)
+    assert notify(api, body).status_code == 200
+    # When the sweeper runs, and again hours later
+    sent: list[Any] = []
+
+    class Queue:
+        def publish(self, key: str, message: Any) -> str:
+            sent.append((key, message))
+            return "sent"
+
+    now = datetime.now(UTC)
+    events.sweep(orders(), now + timedelta(minutes=1), publisher=Queue())
+    events.sweep(orders(), now + timedelta(hours=7), publisher=Queue())
+    # Then the case's PaymentSettled went out once, and is no longer marked
+    assert [(k, m.status) for k, m in sent if m.case_id == case_id] == [("payment-settlements", "oplacone")]
