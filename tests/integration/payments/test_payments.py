@@ -75,6 +75,13 @@ def test_a_case_without_a_fee_or_of_someone_else_has_no_payment(api: Any, mercha
         assert (answer.status_code, answer.json_body["error"]["code"]) == (404, "payment_not_found")
 
 
+def test_a_jst_that_takes_no_fees_online_gets_no_order(api: Any, merchants: dict[str, Merchant]) -> None:
+    case_id, owner = request_payment(api, "1418023")  # Konstancin-Jeziorna: no merchant account (here)
+    answer = api.http.get(f"/v1/me/cases/{case_id}/payment", headers=resident(owner))
+    assert (answer.status_code, answer.json_body["error"]["code"]) == (404, "payment_not_found")
+    assert orders().get(case_id) is None
+
+
 def test_a_return_url_outside_http_is_refused(api: Any, merchants: dict[str, Merchant]) -> None:
     case_id, owner = request_payment(api)
     answer = api.http.post(f"/v1/me/cases/{case_id}/payment", headers={**resident(owner),
