@@ -7,6 +7,7 @@ received by a merchant endpoint (a tiny local HTTP receiver here), read, verify,
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 import urllib.request
@@ -164,6 +165,14 @@ def test_a_wrong_api_key_and_an_unreachable_gateway_are_told_apart(account: tupl
     with pytest.raises(GatewayError) as unreachable:
         Przelewy24(f"http://127.0.0.1:{port}", timeout=2).register(merchant, registration(receiver))
     assert unreachable.value.retryable
+
+    with socket.socket() as silent:  # accepts the connection, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        started = time.monotonic()
+        with pytest.raises(GatewayError) as timed_out:
+            Przelewy24(f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=0.5).status(merchant, "s-1")
+    assert timed_out.value.retryable and time.monotonic() - started < 5
 
 
 def test_the_demo_jsts_that_take_payments_get_working_merchant_accounts(demo_merchants: PaymentsGateway,
