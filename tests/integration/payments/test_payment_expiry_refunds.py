@@ -87,6 +87,8 @@ def test_finance_refunds_in_part_then_in_full_and_a_repeat_refunds_nothing(
         api: Any, merchants: dict[str, Merchant], payments_gateway: PaymentsGateway, receiver: Receiver) -> None:
     case_id, owner, body = paid_at_gateway(api, payments_gateway, receiver)
     assert notify(api, body).status_code == 200
+    missing = _refund(api, case_id, 700, "")
+    assert (missing.status_code, missing.json_body["error"]["code"]) == (400, "idempotency_key_missing")
     key = uuid.uuid4().hex
     first = _refund(api, case_id, 700, key)
     assert first.status_code == 201, first.body
