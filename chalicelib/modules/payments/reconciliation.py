@@ -179,7 +179,7 @@ def _refunds(known: dict[str, OrderFacts], day: date, returned: dict[str, list[R
     ours = {order.order_id: sum(r.amount for r in order.refunds if warsaw_day(r.at) == day)
             for order in known.values()}
     for order_id in sorted({o for o, amount in ours.items() if amount} | set(returned)):
-        gateway = sum(row.amount for row in returned.get(order_id, []))
+        gateway = sum(abs(row.amount) for row in returned.get(order_id, []))  # a return may be reported negative
         if gateway != ours.get(order_id, 0):
             order = known.get(order_id)
             rows = returned.get(order_id, [])
@@ -200,5 +200,5 @@ def _totals(orders: Iterable[OrderFacts], day: date, report: Sequence[ReportRow]
         gateway_paid=len(paid), gateway_paid_amount=sum(row.amount for row in paid),
         gateway_commission=sum(row.fee for row in report),
         refunded_amount=sum(r.amount for o in orders for r in o.refunds if warsaw_day(r.at) == day),
-        gateway_returned_amount=sum(row.amount for row in report if row.status == "returned"),
+        gateway_returned_amount=sum(abs(row.amount) for row in report if row.status == "returned"),
     )
