@@ -74,6 +74,7 @@ def test_the_functions_may_reach_every_declared_resource_of_their_prefix_and_not
 
     assert names and all(f"{n}" in policy for n in names)
     assert "secret:eurzad-test/office-seal-*" in policy
+    assert "secret:eurzad-test/payments/*" in policy  # the JSTs' gateway keys, and no other secret
     statements = function_policy()["PolicyDocument"]["Statement"]
     assert all(s["Resource"] != "*" and "*" not in s["Action"] for s in statements)
     assert not any(a.endswith(":*") for s in statements for a in s["Action"])
