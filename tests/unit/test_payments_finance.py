@@ -138,3 +138,20 @@ def test_a_payment_verified_today_is_looked_for_in_the_day_befores_report_too() 
 
     assert asked == [DAY, DAY - timedelta(days=1)]
     assert result.mismatches == () and result.totals.verified == 1
+
+
+def test_the_format_is_json_or_csv_and_a_gateway_that_cannot_report_is_a_503() -> None:
+    from chalicelib.integrations.payment_gateway import GatewayError, Merchant
+
+    assert finance.parse_format(None) is False and finance.parse_format("csv") is True
+    with pytest.raises(Unprocessable):
+        finance.parse_format("xlsx")
+
+    class Down:
+        def report(self, merchant: Merchant, day: date) -> list[ReportRow]:
+            raise GatewayError("timeout", retryable=True)
+
+    report = finance.gateway_report(Down(), Merchant(1, 1, "crc", "key"))  # type: ignore[arg-type]
+    with pytest.raises(finance.ReportUnavailable) as refused:
+        report(DAY)
+    assert refused.value.status == 503

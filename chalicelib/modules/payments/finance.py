@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from chalicelib.core.errors import Unprocessable
-from chalicelib.integrations.payment_gateway import ReportRow
+from chalicelib.core.errors import ApiError, Unprocessable
+from chalicelib.integrations.payment_gateway import GatewayError, Merchant, PaymentGateway, ReportRow
 from chalicelib.modules.payments import reconciliation as rec
 
 LABELS = {"nowe": "nowe", "oczekuje": "oczekuje na wpłatę", "oplacone": "opłacone", "nieudane": "nieudane",
@@ -102,6 +102,31 @@ def parse_status(text: str | None) -> str | None:
         return text
     raise Unprocessable(details=[{"field": "status", "code": "status_invalid",
                                   "message": "Nieznany stan płatności; dozwolone: " + ", ".join(STATUSES) + "."}])
+
+
+def parse_format(text: str | None) -> bool:
+    """Whether the CSV is asked for (`format=csv`); JSON otherwise."""
+    if text in (None, "json", "csv"):
+        return text == "csv"
+    raise Unprocessable(details=[{"field": "format", "code": "format_invalid",
+                                  "message": "Dozwolone formaty: json, csv."}])
+
+
+class ReportUnavailable(ApiError):
+    status = 503
+    code = "gateway_unavailable"
+    message = "Operator płatności nie udostępnił teraz raportu. Spróbuj ponownie za chwilę."
+
+
+def gateway_report(gateway: PaymentGateway, merchant: Merchant) -> Report:
+    """The gateway's report of a day for the JST's merchant account; 503 when the gateway cannot give it."""
+    def report(day: date) -> list[ReportRow]:
+        try:
+            return gateway.report(merchant, day)
+        except GatewayError as exc:
+            raise ReportUnavailable() from exc
+
+    return report
 
 
 def _day_orders(orders: OrdersReader, terc: str, day: date) -> list[StoredOrder]:
