@@ -49,6 +49,10 @@ class Settings:
     # header, never in cookies, so the local stages may allow any origin.
     web_origin: str = "*"
 
+    # The API's public base URL (e.g. https://api.eurzad.mazowsze.pl/v1's origin and stage), for the addresses the
+    # platform gives others to call back (the payment gateway's notifications); unset: taken from the request.
+    public_api_url: str | None = None
+
     # Cache of the published service catalogue and the public JST directory inside one warm container.
     catalogue_cache_seconds: float = 60.0
 
