@@ -131,7 +131,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _route(self, method: str, path: str) -> Any:
         routes = {
-            ("GET", "/api/v1/testAccess"): lambda *_: self._json(200, {"data": True, "error": ""}),
+            ("GET", "/api/v1/testAccess"): self._test_access,
             ("POST", "/api/v1/transaction/register"): self._register,
             ("PUT", "/api/v1/transaction/verify"): self._verify,
             ("POST", "/api/v1/transaction/refund"): self._refund,
@@ -186,6 +186,10 @@ class Handler(BaseHTTPRequestHandler):
                    "application/json; charset=utf-8")
 
     # --- P24's REST API ---------------------------------------------------------------------------------
+
+    def _test_access(self, *_: Any) -> None:
+        self._account()  # P24's check of a merchant's credentials
+        self._json(200, {"data": True, "error": ""})
 
     def _register(self, _path: str, _query: Any, raw: bytes) -> None:
         account = self._account()

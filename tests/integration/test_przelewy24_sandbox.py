@@ -163,3 +163,17 @@ def test_a_wrong_api_key_and_an_unreachable_gateway_are_told_apart(account: tupl
     with pytest.raises(GatewayError) as unreachable:
         Przelewy24(f"http://127.0.0.1:{port}", timeout=2).register(merchant, registration(receiver))
     assert unreachable.value.retryable
+
+
+def test_the_demo_jsts_that_take_payments_get_working_merchant_accounts(demo_merchants: PaymentsGateway,
+                                                                       receiver: Receiver) -> None:
+    from chalicelib.cli import load_tenant
+    from tests.integration.conftest import demo_files
+
+    tenants = {t.terc: t for t in map(load_tenant, demo_files())}
+    assert tenants["1418032"].payments is None  # Lesznowola takes no fees online: the demo shows both
+    for terc in ("1418043", "1418023", "1418"):
+        setting = tenants[terc].payments
+        assert setting is not None
+        gateway, merchant = gateway_for(setting)
+        assert gateway.register(merchant, registration(receiver)).startswith(demo_merchants.url + "/trnRequest/")
