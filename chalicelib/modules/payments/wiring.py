@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import import_module
 from typing import TYPE_CHECKING
 
 from chalicelib.core.lazy import lazy_module
@@ -48,8 +47,9 @@ def gateway(setting: PaymentsSetting) -> tuple[PaymentGateway, Merchant]:
     """The gateway and the JST's merchant account (its secrets read from Secrets Manager by the factory)."""
     if _factory:
         return _factory[-1](setting)
-    factory: GatewayFactory = import_module("chalicelib.integrations.payment_gateways").gateway_for
-    return factory(setting)
+    from chalicelib.integrations.payment_gateways import gateway_for
+
+    return gateway_for(setting)
 
 
 def use_gateway(factory: GatewayFactory | None) -> None:
