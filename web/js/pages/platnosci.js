@@ -50,7 +50,7 @@ function refundForm(terc, order, done) {
 
 function paymentsTable(list, canRefund, onRefund) {
   if (!list.items.length) return h("p", {}, "Brak płatności tego dnia.");
-  return h("div", { class: "table-wrap" }, h("table", {}, h("caption", { class: "visually-hidden" }, "Płatności dnia"),
+  return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Płatności dnia" }, h("table", {}, h("caption", { class: "visually-hidden" }, "Płatności dnia"),
     h("thead", {}, h("tr", {}, ["Znak sprawy", "Tytuł", "Kwota", "Stan", "Otwarto", "Opłacono", "Zwrócono", "Transakcja operatora", canRefund ? "Zwrot" : null]
       .filter(Boolean).map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, list.items.map((o) => h("tr", {},
@@ -65,7 +65,7 @@ function paymentsTable(list, canRefund, onRefund) {
 
 function flagsTable(flags) {
   if (!flags.items.length) return h("p", {}, "Brak sygnałów tego dnia.");
-  return h("div", { class: "table-wrap" }, h("table", {}, h("caption", { class: "visually-hidden" }, "Sygnały do wyjaśnienia"),
+  return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Sygnały do wyjaśnienia" }, h("table", {}, h("caption", { class: "visually-hidden" }, "Sygnały do wyjaśnienia"),
     h("thead", {}, h("tr", {}, ["Kiedy", "Sygnał", "Opis", "Zlecenie", "Kwota"].map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, flags.items.map((f) => h("tr", {}, h("td", {}, dateTime(f.at)),
       h("td", {}, h("span", { class: "tag warn" }, "Do wyjaśnienia"), " ", f.code), h("td", {}, f.message),

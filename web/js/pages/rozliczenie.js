@@ -10,7 +10,8 @@ const OUTCOME = {
 };
 
 function linesTable(lines, caption, mismatch) {
-  return h("div", { class: "table-wrap" }, h("table", {}, h("caption", {}, caption),
+  // A wide table scrolls sideways in its own region, which the keyboard can reach (tabindex) and which is named.
+  return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": caption }, h("table", {}, h("caption", {}, caption),
     h("thead", {}, h("tr", {}, ["Wynik", "Znak sprawy", "Zlecenie", "Transakcja operatora", "Kwota w systemie", "Kwota u operatora", "Prowizja", "Opis"]
       .map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, lines.map((l) => h("tr", { class: mismatch ? "niezgodnosc" : null },
