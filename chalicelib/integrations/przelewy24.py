@@ -189,7 +189,7 @@ class Przelewy24:
 
     def refund(self, merchant: Merchant, *, request_id: str, order_id: int, session_id: str, amount: int,
                description: str) -> None:
-        body = {"requestId": request_id, "refundsUuid": request_id,
+        body = {"requestId": _fit(request_id, 45), "refundsUuid": _fit(request_id, 35),
                 "refunds": [{"orderId": order_id, "sessionId": session_id, "amount": amount,
                              "description": description}]}
         reply = self._call(merchant, "POST", "/api/v1/transaction/refund", body)
@@ -204,13 +204,15 @@ class Przelewy24:
         reply = self._call(merchant, "GET", "/api/v1/report/history?" + urlencode(
             {"dateFrom": stamp, "dateTo": stamp}))
         rows: list[ReportRow] = []
-        for _page in range(REPORT_MAX_PAGES):
+        pages = 1
+        for read in range(1, REPORT_MAX_PAGES + 1):
             self._raise_unless_ok(reply, "report")
             rows.extend(report_rows(reply.data))
-            token = reply.body.get("token") if isinstance(reply.body, dict) else None
-            pages = (reply.body.get("pageInformation") or {}).get("pageCount", 1) if isinstance(
-                reply.body, dict) else 1
-            if not token or _page + 1 >= int(pages or 1):
+            token = reply.body.get("token")
+            info = reply.body.get("pageInformation")
+            if isinstance(info, dict) and isinstance(info.get("pageCount"), int):
+                pages = info["pageCount"]  # said on the first page at least
+            if not token or read >= pages:
                 return rows
             reply = self._call(merchant, "GET", f"/api/v1/report/history/{quote(str(token), safe='')}")
         raise GatewayError("Przelewy24 report: too many pages", retryable=False)
@@ -240,6 +242,12 @@ class Przelewy24:
             return
         retryable = reply.status >= 500 or reply.status in (408, 429) or 200 <= reply.status < 300
         raise GatewayError(f"Przelewy24 {what}: HTTP {reply.status} {reply.error}".rstrip(), retryable=retryable)
+
+
+def _fit(request_id: str, limit: int) -> str:
+    """P24 takes a requestId of at most 45 characters and a refundsUuid of 35: a longer id of ours is replaced by
+    its digest, the same on every repeat, so a repeated refund still names the same request."""
+    return request_id if len(request_id) <= limit else hashlib.sha256(request_id.encode()).hexdigest()[:32]
 
 
 def report_rows(data: Any) -> list[ReportRow]:

@@ -149,7 +149,7 @@ def test_refunds_never_exceed_what_was_paid_and_a_repeated_request_counts_once()
     tx = paid_and_verified(books)
 
     def refund(request_id: str, amount: int) -> tuple[int, dict[str, Any]]:
-        return books.refund(ACCOUNT, {"requestId": request_id, "refunds": [
+        return books.refund(ACCOUNT, {"requestId": request_id, "refundsUuid": request_id, "refunds": [
             {"orderId": tx.order_id, "sessionId": "s-1", "amount": amount, "description": "Zwrot"}]})
 
     assert refund("r-1", 1000)[0] == 201
@@ -162,12 +162,24 @@ def test_refunds_never_exceed_what_was_paid_and_a_repeated_request_counts_once()
     assert (tx.refunded, tx.status) == (1700, RETURNED)
 
 
+def test_a_refund_request_without_p24s_ids_or_with_too_long_ones_is_a_400() -> None:
+    books, _ = ledger()
+    tx = paid_and_verified(books)
+    item = [{"orderId": tx.order_id, "sessionId": "s-1", "amount": 1}]
+    for body in ({"requestId": "r", "refunds": item}, {"requestId": "r" * 46, "refundsUuid": "u", "refunds": item},
+                 {"requestId": "r", "refundsUuid": "u" * 36, "refunds": item}):
+        with pytest.raises(Refused) as caught:
+            books.refund(ACCOUNT, body)
+        assert caught.value.status == 400
+    assert tx.refunded == 0
+
+
 def test_an_unverified_payment_cannot_be_refunded() -> None:
     books, _ = ledger()
     tx = books.pay(books.register(ACCOUNT, register_body()))
     with pytest.raises(Refused):
-        books.refund(ACCOUNT, {"requestId": "r", "refunds": [{"orderId": tx.order_id, "sessionId": "s-1",
-                                                               "amount": 1}]})
+        books.refund(ACCOUNT, {"requestId": "r", "refundsUuid": "r", "refunds": [
+            {"orderId": tx.order_id, "sessionId": "s-1", "amount": 1}]})
 
 
 @pytest.mark.parametrize(("amount", "fee"), [(1700, 50), (4175, 80), (100, 31), (125, 32)])
@@ -180,8 +192,8 @@ def test_the_days_report_lists_verified_payments_with_their_commission_and_refun
     books, _ = ledger()
     tx = paid_and_verified(books)
     books.pay(books.register(ACCOUNT, register_body("s-2")))  # paid, never verified: not settled
-    books.refund(ACCOUNT, {"requestId": "r", "refunds": [{"orderId": tx.order_id, "sessionId": "s-1",
-                                                          "amount": 200}]})
+    books.refund(ACCOUNT, {"requestId": "r", "refundsUuid": "r", "refunds": [
+        {"orderId": tx.order_id, "sessionId": "s-1", "amount": 200}]})
     today = books.now().date()
 
     rows = adapter.report_rows(books.history(ACCOUNT, today - timedelta(days=1), today + timedelta(days=1)))

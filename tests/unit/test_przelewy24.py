@@ -207,6 +207,19 @@ def test_refund_body_and_a_refused_refund() -> None:
         {"orderId": 305, "sessionId": "0f3c-1", "amount": 700, "description": "Zwrot"}]}
 
 
+def test_a_long_refund_request_id_is_fitted_to_p24s_limits_the_same_way_each_time() -> None:
+    ok = (201, {"data": [{"orderId": 305, "status": True, "message": "success"}], "responseCode": 0})
+    gateway, http = adapter(ok, ok)
+    long_id = "idempotency-key-" + "x" * 60
+
+    for _ in range(2):
+        gateway.refund(MERCHANT, request_id=long_id, order_id=305, session_id="0f3c-1", amount=1, description="Z")
+
+    first, again = (request[3] for request in http.requests)
+    assert len(first["requestId"]) <= 45 and len(first["refundsUuid"]) <= 35
+    assert (first["requestId"], first["refundsUuid"]) == (again["requestId"], again["refundsUuid"])
+
+
 def test_report_reads_every_page_of_the_days_history() -> None:
     page1 = {"data": [
         {"type": "transaction", "amount": 1700, "currency": "PLN", "details": [
@@ -226,3 +239,19 @@ def test_report_reads_every_page_of_the_days_history() -> None:
     assert rows[0].at == datetime(2026, 11, 23, 9, 1, 2, tzinfo=UTC)  # Warsaw wall-clock, CET
     assert http.requests[0][1].endswith("/api/v1/report/history?dateFrom=20261123&dateTo=20261123")
     assert http.requests[1][1].endswith("/api/v1/report/history/next-page")
+
+
+def test_report_follows_the_token_while_the_first_pages_count_says_there_are_more() -> None:
+    def page(n: int, token: str, count: int | None) -> dict[str, Any]:
+        info = {"recordsOnPage": 1} | ({"pageCount": count} if count else {})
+        return {"data": [{"type": "transaction", "amount": n, "currency": "PLN", "details": [
+            {"orderId": n, "sessionId": f"s-{n}", "amount": n, "fee": 31,
+             "dateOfVerification": "2026-07-01 12:00:00"}]}],
+            "token": token, "responseCode": 0, "pageInformation": info}
+
+    gateway, http = adapter((200, page(1, "t2", 3)), (200, page(2, "t3", None)), (200, page(3, "t4", None)))
+
+    rows = gateway.report(MERCHANT, date(2026, 7, 1))
+
+    assert [r.order_id for r in rows] == [1, 2, 3] and len(http.requests) == 3
+    assert rows[0].at == datetime(2026, 7, 1, 10, 0, tzinfo=UTC)  # CEST
