@@ -5,6 +5,7 @@ local receiver that keeps every notification's raw body (the tests then post it 
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -17,7 +18,11 @@ import yaml
 
 from chalicelib.events.topics import PaymentRequested
 from chalicelib.integrations.payment_gateway import Merchant
+from chalicelib.integrations.przelewy24 import notification_sign
 from chalicelib.model.fees import FeeDue
+from chalicelib.modules import payments
+from chalicelib.modules.audit.repository import DynamoAuditChain
+from chalicelib.modules.payments.logic import day_of
 from tests import queues
 from tests.conftest import auth
 from tests.integration.conftest import demo_files
@@ -53,15 +58,16 @@ def resident(subject: str) -> dict[str, str]:
 
 
 def request_payment(api: Any, terc: str = A, *, owner: str | None = None, amount: int = FEE,
-                    requested_at: datetime | None = None) -> tuple[str, str]:
-    """A case registered with a fee: its PaymentRequested delivered to the worker. (case id, owner)"""
+                    requested_at: datetime | None = None, times: int = 1) -> tuple[str, str]:
+    """A case registered with a fee: its PaymentRequested delivered to the worker `times` times. (case id, owner)"""
     case_id, owner = uuid.uuid4().hex, owner or f"res-{uuid.uuid4().hex[:8]}"
     event = PaymentRequested(terc=terc, case_id=case_id, sign="OR.1510.7.2026", owner=owner,
                              service="pismo-ogolne", email="anna@example.pl",
                              fee=FeeDue(amount=amount, title="Opłata skarbowa za pełnomocnictwo"),
                              requested_at=requested_at or datetime.now(UTC))
-    queues.send("payment-requests", event.model_dump_json())
-    assert queues.deliver(api, "payment-requests", "payment_requests")["delivered"] == 1
+    for _ in range(times):
+        queues.send("payment-requests", event.model_dump_json())
+    assert queues.deliver(api, "payment-requests", "payment_requests")["delivered"] == times
     return case_id, owner
 
 
@@ -96,3 +102,51 @@ class Receiver:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+PORTAL = "http://127.0.0.1:8090/moja-sprawa.html?id="
+
+
+def pay(api: Any, case_id: str, owner: str) -> dict[str, Any]:
+    answer = api.http.post(f"/v1/me/cases/{case_id}/payment", headers={**resident(owner),
+                                                                       "Content-Type": "application/json"},
+                           body=json.dumps({"return_url": PORTAL + case_id}))
+    assert answer.status_code == 201, answer.body
+    return dict(answer.json_body)
+
+
+def state(api: Any, case_id: str, owner: str) -> dict[str, Any]:
+    answer = api.http.get(f"/v1/me/cases/{case_id}/payment", headers=resident(owner))
+    assert answer.status_code == 200, answer.body
+    return dict(answer.json_body)
+
+
+def notify(api: Any, body: bytes, terc: str = A) -> Any:
+    return api.http.post(f"/v1/payments/przelewy24/{terc}/notifications", body=body,
+                         headers={"Content-Type": "application/json"})
+
+
+def paid_at_gateway(api: Any, gateway: PaymentsGateway, receiver: Receiver) -> tuple[str, str, bytes]:
+    """An order paid on the sandbox's page: (case id, owner, the notification's body as the gateway sent it)."""
+    case_id, owner = request_payment(api)
+    before = len(receiver.bodies)
+    back = gateway.pay(pay(api, case_id, owner)["redirect_url"])
+    assert back == PORTAL + case_id  # the payer comes back to the case's page
+    body = next(b for b in receiver.wait_for(before + 1)[before:] if case_id.encode() in b)
+    return case_id, owner, body
+
+
+def audit_of(case_id: str, terc: str = A) -> list[dict[str, Any]]:
+    return [e for _, e in DynamoAuditChain().entries(terc) if e["case_id"] == case_id]
+
+
+def flags_of(order_id: str, terc: str = A) -> list[Any]:
+    return [f for f in payments.flags(terc, day_of(datetime.now(UTC))) if f.order_id == order_id]
+
+
+def signed(merchant: Merchant, **fields: Any) -> bytes:
+    note = {"merchantId": merchant.merchant_id, "posId": merchant.pos_id, "sessionId": "", "amount": FEE,
+            "originAmount": FEE, "currency": "PLN", "orderId": 4242, "methodId": 25, "statement": "p24-A1-B2-C3",
+            **fields}
+    note["sign"] = notification_sign(note, merchant.crc)
+    return json.dumps(note, ensure_ascii=False).encode()

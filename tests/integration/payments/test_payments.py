@@ -4,105 +4,40 @@ once) with exactly one payment, one PaymentSettled and one audit entry recorded;
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
-
-from chalicelib.core.settings import get_settings
 from chalicelib.integrations.payment_gateway import Merchant
-from chalicelib.integrations.przelewy24 import notification_sign
 from chalicelib.modules import payments
-from chalicelib.modules.audit.repository import DynamoAuditChain
 from chalicelib.modules.payments.logic import day_of
 from chalicelib.modules.payments.wiring import orders
-from tests import queues
-from tests.payments import FEE, A, B, Receiver, request_payment, resident, with_payments
+from tests.payments import (
+    FEE,
+    PORTAL,
+    A,
+    B,
+    Receiver,
+    audit_of,
+    flags_of,
+    notify,
+    paid_at_gateway,
+    pay,
+    request_payment,
+    resident,
+    signed,
+    state,
+)
 from tests.payments_gateway import PaymentsGateway
-
-PORTAL = "http://127.0.0.1:8090/moja-sprawa.html?id="
-
-
-@pytest.fixture(scope="module")
-def merchants(platform: None, payments_gateway: PaymentsGateway,
-              tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Merchant]]:
-    yield with_payments(payments_gateway, tmp_path_factory.mktemp("region"))
-    from chalicelib import cli
-    from tests.integration.conftest import demo_files
-
-    cli.tenants_apply(demo_files())
-
-
-@pytest.fixture(scope="module")
-def receiver() -> Iterator[Receiver]:
-    """The API's public URL, as the gateway is given it, is the receiver's: the tests post what it received."""
-    r = Receiver()
-    os.environ["EURZAD_PUBLIC_API_URL"] = r.url
-    get_settings.cache_clear()
-    yield r
-    r.close()
-    os.environ.pop("EURZAD_PUBLIC_API_URL", None)
-    get_settings.cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def _clean(platform: None) -> None:
-    queues.purge("payment-requests")
-
-
-def pay(api: Any, case_id: str, owner: str) -> dict[str, Any]:
-    answer = api.http.post(f"/v1/me/cases/{case_id}/payment", headers={**resident(owner),
-                                                                       "Content-Type": "application/json"},
-                           body=json.dumps({"return_url": PORTAL + case_id}))
-    assert answer.status_code == 201, answer.body
-    return dict(answer.json_body)
-
-
-def state(api: Any, case_id: str, owner: str) -> dict[str, Any]:
-    answer = api.http.get(f"/v1/me/cases/{case_id}/payment", headers=resident(owner))
-    assert answer.status_code == 200, answer.body
-    return dict(answer.json_body)
-
-
-def notify(api: Any, body: bytes, terc: str = A) -> Any:
-    return api.http.post(f"/v1/payments/przelewy24/{terc}/notifications", body=body,
-                         headers={"Content-Type": "application/json"})
-
-
-def paid_at_gateway(api: Any, gateway: PaymentsGateway, receiver: Receiver) -> tuple[str, str, bytes]:
-    """An order paid on the sandbox's page: (case id, owner, the notification's body as the gateway sent it)."""
-    case_id, owner = request_payment(api)
-    before = len(receiver.bodies)
-    back = gateway.pay(pay(api, case_id, owner)["redirect_url"])
-    assert back == PORTAL + case_id  # the payer comes back to the case's page
-    body = next(b for b in receiver.wait_for(before + 1)[before:] if case_id.encode() in b)
-    return case_id, owner, body
-
-
-def audit_of(case_id: str, terc: str = A) -> list[dict[str, Any]]:
-    return [e for _, e in DynamoAuditChain().entries(terc) if e["case_id"] == case_id]
-
-
-def flags_of(order_id: str, terc: str = A) -> list[Any]:
-    return [f for f in payments.flags(terc, day_of(datetime.now(UTC))) if f.order_id == order_id]
-
-
-def signed(merchant: Merchant, **fields: Any) -> bytes:
-    note = {"merchantId": merchant.merchant_id, "posId": merchant.pos_id, "sessionId": "", "amount": FEE,
-            "originAmount": FEE, "currency": "PLN", "orderId": 4242, "methodId": 25, "statement": "p24-A1-B2-C3",
-            **fields}
-    note["sign"] = notification_sign(note, merchant.crc)
-    return json.dumps(note, ensure_ascii=False).encode()
 
 
 def test_an_order_is_opened_once_per_case_and_paid_through_the_gateway(
         api: Any, merchants: dict[str, Merchant], payments_gateway: PaymentsGateway, receiver: Receiver) -> None:
     # Given a case registered with a fee, its PaymentRequested delivered twice
-    case_id, owner = request_payment(api)
+    case_id, owner = request_payment(api, times=2)
+    assert orders().get(case_id).version == 0  # type: ignore[union-attr]  (opened once, never overwritten)
     first = state(api, case_id, owner)
     assert (first["status"], first["amount"], first["sign"], first["proof"]) == ("nowe", FEE, "OR.1510.7.2026", False)
     # When the resident pays on the gateway's page and the gateway's notification arrives
@@ -204,8 +139,6 @@ def test_a_forged_notification_is_refused_and_flagged(
     assert (reply.status_code, reply.json_body["error"]["code"]) == (400, "invalid_signature")
     assert orders().get(case_id).status == "oczekuje"  # type: ignore[union-attr]
     today = payments.flags(A, day_of(datetime.now(UTC)))
-    import hashlib
-
     digest = hashlib.sha256(signed(forged, sessionId=f"{case_id}-1")).hexdigest()
     assert [f.code for f in today if f.body_sha256 == digest] == ["invalid_signature"]
 
