@@ -16,7 +16,7 @@ function linesTable(lines, caption, mismatch) {
       .map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, lines.map((l) => h("tr", { class: mismatch ? "niezgodnosc" : null },
       h("td", {}, h("span", { class: `tag ${mismatch ? "bad" : "ok"}` }, mismatch ? "Niezgodność: " : "", OUTCOME[l.outcome] || l.outcome)),
-      h("td", {}, l.case_sign || "—"), h("td", {}, l.order_id || "—"), h("td", {}, l.gateway_order_id ?? "—"),
+      h("td", {}, l.case_sign || "—"), h("td", { class: "id" }, l.order_id || "—"), h("td", {}, l.gateway_order_id ?? "—"),
       h("td", {}, zl(l.our_amount)), h("td", {}, zl(l.gateway_amount)), h("td", {}, zl(l.commission)), h("td", {}, l.description))))));
 }
 
