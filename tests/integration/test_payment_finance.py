@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -162,6 +163,25 @@ def test_the_proof_is_none_before_payment_then_one_sealed_document_for_resident_
     other = api.http.get(f"/v1/me/cases/{case_id}/payment/proof", headers={**resident("someone-else"), **XML})
     assert other.status_code == 404
     assert api.http.get(f"/v1/me/cases/{case_id}/payment/proof", headers=resident(owner)).status_code == 406
+
+
+def test_first_requests_at_once_seal_one_proof_stored_once(
+        api: Any, merchant: Merchant, payments_gateway: PaymentsGateway, receiver: Receiver, demo_pki: Any) -> None:
+    case_id, _ = paid(api, payments_gateway, receiver)
+    finance = {**auth("finance", A), **XML}
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda _: api.http.get(f"/v1/tenants/{A}/payments/{case_id}/proof", headers=finance),
+                                range(8)))
+
+    assert [a.status_code for a in answers] == [200] * 8
+    assert len({bytes(a.body) if isinstance(a.body, bytes) else a.body.encode() for a in answers}) == 1
+    from chalicelib.integrations.aws import client
+    from chalicelib.modules.payments.proof import proof_key
+    from chalicelib.resources import bucket_name
+
+    stored = client("s3").list_object_versions(Bucket=bucket_name("documents"), Prefix=proof_key(A, case_id))
+    assert len(stored.get("Versions", [])) == 1  # sealed once, never overwritten
 
 
 def test_finance_sees_the_days_payments_by_state_and_the_flags(
