@@ -34,7 +34,8 @@ FEE = 1700  # grosze: 17 zł
 
 
 def with_payments(gateway: PaymentsGateway, directory: Path, *, expiry_days: int = 7) -> dict[str, Merchant]:
-    """A and B take fees online (their merchant accounts at the sandbox, keys in Secrets Manager)."""
+    """A and B take fees online (their merchant accounts at the sandbox, keys in Secrets Manager); the other JSTs
+    of the demo region do not."""
     from chalicelib import cli
 
     merchants, files = {}, []
@@ -46,6 +47,8 @@ def with_payments(gateway: PaymentsGateway, directory: Path, *, expiry_days: int
             merchants[terc] = gateway.add_merchant(name, MERCHANT_IDS[terc])
             config["payments"] = {"merchant_id": MERCHANT_IDS[terc], "pos_id": MERCHANT_IDS[terc],
                                   "credentials_secret": name, "order_expiry_days": expiry_days}
+        else:
+            config.pop("payments", None)
         target = directory / source.name
         target.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
         files.append(target)

@@ -98,6 +98,7 @@ def parse_notification(merchant: Merchant, raw_body: bytes) -> Notification:
 
 def urllib_transport(method: str, url: str, headers: Mapping[str, str], body: bytes | None,
                      timeout: float) -> tuple[int, bytes]:
+    import http.client
     import urllib.error
     import urllib.request
 
@@ -108,7 +109,7 @@ def urllib_transport(method: str, url: str, headers: Mapping[str, str], body: by
             return int(response.status), bytes(response.read())
     except urllib.error.HTTPError as err:
         return int(err.code), bytes(err.read() or b"")
-    except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:  # timeouts, resets, cut answers
         raise GatewayError(f"Przelewy24 unreachable: {exc}", retryable=True) from exc
 
 

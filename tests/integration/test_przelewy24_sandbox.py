@@ -7,6 +7,7 @@ received by a merchant endpoint (a tiny local HTTP receiver here), read, verify,
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 import urllib.request
@@ -14,6 +15,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -165,6 +167,14 @@ def test_a_wrong_api_key_and_an_unreachable_gateway_are_told_apart(account: tupl
         Przelewy24(f"http://127.0.0.1:{port}", timeout=2).register(merchant, registration(receiver))
     assert unreachable.value.retryable
 
+    with socket.socket() as silent:  # accepts the connection, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        started = time.monotonic()
+        with pytest.raises(GatewayError) as timed_out:
+            Przelewy24(f"http://127.0.0.1:{silent.getsockname()[1]}", timeout=0.5).status(merchant, "s-1")
+    assert timed_out.value.retryable and time.monotonic() - started < 5
+
 
 def test_the_demo_jsts_that_take_payments_get_working_merchant_accounts(demo_merchants: PaymentsGateway,
                                                                        receiver: Receiver) -> None:
@@ -202,3 +212,24 @@ def test_a_busy_days_report_is_read_page_by_page(receiver: Receiver) -> None:
         assert sum(row.amount for row in rows) == 9500 and all(row.status == "paid" for row in rows)
     finally:
         sandbox.close()
+
+
+def test_an_operator_stores_a_jsts_real_keys_with_the_cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from chalicelib import cli
+    from chalicelib.integrations import payment_gateways
+    from tests.integration.conftest import DEMO
+
+    # A JST file of its own, so that the demo JSTs' keys stay as the other tests expect them.
+    text = (DEMO / "1418023-konstancin-jeziorna.yaml").read_text(encoding="utf-8")
+    jst = tmp_path / "jst.yaml"
+    jst.write_text(text.replace("credentials_secret: przelewy24/1418023", "credentials_secret: cli/set-keys"),
+                   encoding="utf-8")
+    monkeypatch.setenv("P24_CRC", "crc-z-panelu")
+    monkeypatch.setenv("P24_API_KEY", "klucz-api-z-panelu")
+
+    assert cli.main(["payments", "set-keys", str(jst)]) == 0
+    assert "eurzad-test/payments/cli/set-keys" in capsys.readouterr().out
+    payment_gateways.forget_credentials()
+    assert payment_gateways.credentials("eurzad-test/payments/cli/set-keys") == ("crc-z-panelu", "klucz-api-z-panelu")
+    assert cli.main(["payments", "set-keys", str(DEMO / "1418032-lesznowola.yaml")]) == 1  # no online payments

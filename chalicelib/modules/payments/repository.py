@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.core.settings import get_settings
 from chalicelib.db import transact
@@ -61,7 +61,8 @@ class DynamoOrders:
         return [k.pk.removeprefix("O#") for k in T.by_expiry.query(f"T#{terc}", T.expires_at <= now, limit=limit)]
 
     def flags(self, terc: str, day: str) -> list[Flag]:
-        return [Flag.model_validate_json(i.record) for i in T.query(day_pk("F", terc, day)) if i.record]
+        found = [Flag.model_validate_json(i.record) for i in T.query(day_pk("F", terc, day)) if i.record]
+        return sorted(found, key=lambda f: f.at)
 
     def refund(self, order_id: str, key: str) -> Refund | None:
         try:
@@ -117,8 +118,14 @@ class DynamoOrders:
         raise audit.Unavailable("Dziennik zdarzeń jednostki jest chwilowo przeciążony; spróbuj ponownie.")
 
     def add_flag(self, flag: Flag) -> None:
-        T(pk=day_pk("F", flag.terc, day_of(flag.at)), sk=f"{flag.at.isoformat()}#{flag.flag_id}", terc=flag.terc,
-          order_id=flag.order_id, record=flag.model_dump_json()).save()
+        """One flag per code and body a day: the gateway repeats a notification it was refused on its schedule."""
+        same = f"{flag.code}#{flag.body_sha256}" if flag.body_sha256 else f"{flag.code}#{flag.flag_id}"
+        try:
+            T(pk=day_pk("F", flag.terc, day_of(flag.at)), sk=same, terc=flag.terc, order_id=flag.order_id,
+              record=flag.model_dump_json()).save(condition=T.sk.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
 
     # --- refunds: reserved on condition before the gateway's call, then done or given back ------------------
 

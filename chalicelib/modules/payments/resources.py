@@ -62,7 +62,7 @@ class PaymentOrderTable(Model):
     """Per order (pk = O#<order id> = O#<case id>): the order under sk = O (its state as attributes, the rest as
     JSON in `record`), each refund under sk = R#<Idempotency-Key>, each `PaymentSettled` event under
     sk = S#<event id> (marked with `outbox` until its queue took it). Finance's flags: pk = F#<terc>#<day>,
-    sk = <at>#<id>, read with one query per JST and day.
+    sk = <code>#<the body's SHA-256> (a repeated body is one flag), read with one query per JST and day.
     """
 
     class Meta(TableMeta):

@@ -71,10 +71,14 @@ def pay(case_id: str) -> Any:
           response="modules.payments.models:PaymentView")
 def payment(case_id: str) -> Any:
     order = _own(case_id)
-    if order.open_attempt is not None:
-        setting = tenants.config(order.terc).payments
-        gw, merchant = gateway(setting) if setting is not None else (None, None)
-        order = paying.refreshed(orders(), gw, merchant, order)
+    setting = tenants.config(order.terc).payments if order.open_attempt is not None else None
+    if setting is not None:
+        try:
+            gw, merchant = gateway(setting)
+        except logic.GatewayUnavailable:  # the order as stored; the gateway's word comes with its notification
+            pass
+        else:
+            order = paying.refreshed(orders(), gw, merchant, order)
     return paying.view(order, proof=order.status in ("oplacone", "zwrocone"))
 
 

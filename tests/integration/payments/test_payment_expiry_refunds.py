@@ -124,3 +124,27 @@ def test_concurrent_refunds_never_return_more_than_was_paid(
     order = orders().get(case_id)
     assert order is not None and (order.refunded, order.status) == (1500, "oplacone")
     assert payments_gateway.transactions(f"{case_id}-1")[0]["refunded"] == 1500
+
+
+def test_a_refund_the_gateway_refuses_is_given_back_and_flagged(
+        api: Any, merchants: dict[str, Merchant], payments_gateway: PaymentsGateway, receiver: Receiver) -> None:
+    # Given a paid order of which 1000 was already returned at the gateway's own panel, outside the platform
+    case_id, owner, body = paid_at_gateway(api, payments_gateway, receiver)
+    assert notify(api, body).status_code == 200
+    gw, merchant = gateway(config(A).payments)  # type: ignore[arg-type]
+    paid = orders().get(case_id)
+    assert paid is not None and paid.gateway_order_id
+    gw.refund(merchant, request_id=str(uuid.uuid4()), order_id=paid.gateway_order_id,
+              session_id=f"{case_id}-1", amount=1000, description="Zwrot w panelu operatora")
+    # When finance refunds the whole fee, more than the gateway still holds
+    key = uuid.uuid4().hex
+    refused = _refund(api, case_id, FEE, key)
+    # Then the gateway's refusal is answered, the amount given back to the order, and finance has a flag
+    assert (refused.status_code, refused.json_body["error"]["code"]) == (409, "refund_refused"), refused.body
+    order = orders().get(case_id)
+    assert order is not None and (order.status, order.refunded) == ("oplacone", 0)
+    assert [f.code for f in flags_of(case_id)] == ["refund_refused"]
+    assert [e.status for e in orders().settled_events(case_id)] == ["oplacone"]
+    # and the same key answers the same refusal without asking the gateway again
+    assert _refund(api, case_id, FEE, key).json_body["error"]["code"] == "refund_refused"
+    assert state(api, case_id, owner)["refunded"] == 0

@@ -7,9 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from chalicelib import events
 from chalicelib.integrations.payment_gateway import Merchant
 from chalicelib.modules import payments
 from chalicelib.modules.payments.logic import day_of
@@ -70,6 +73,13 @@ def test_a_case_without_a_fee_or_of_someone_else_has_no_payment(api: Any, mercha
     for who, case in (("someone-else", case_id), (owner, "0" * 32)):
         answer = api.http.get(f"/v1/me/cases/{case}/payment", headers=resident(who))
         assert (answer.status_code, answer.json_body["error"]["code"]) == (404, "payment_not_found")
+
+
+def test_a_jst_that_takes_no_fees_online_gets_no_order(api: Any, merchants: dict[str, Merchant]) -> None:
+    case_id, owner = request_payment(api, "1418023")  # Konstancin-Jeziorna: no merchant account (here)
+    answer = api.http.get(f"/v1/me/cases/{case_id}/payment", headers=resident(owner))
+    assert (answer.status_code, answer.json_body["error"]["code"]) == (404, "payment_not_found")
+    assert orders().get(case_id) is None
 
 
 def test_a_return_url_outside_http_is_refused(api: Any, merchants: dict[str, Merchant]) -> None:
@@ -154,10 +164,33 @@ def test_a_wrong_amount_an_unknown_session_and_another_jsts_order_are_refused(
         (B, signed(merchants[B], sessionId=f"{case_id}-1"), "other_tenant"),
     ]
     for terc, body, code in cases:
-        reply = notify(api, body, terc)
-        assert (reply.status_code, reply.json_body["error"]["code"]) == (400, code), reply.body
+        for _ in range(2):  # the gateway repeats what was refused
+            reply = notify(api, body, terc)
+            assert (reply.status_code, reply.json_body["error"]["code"]) == (400, code), reply.body
     order = orders().get(case_id)
     assert order is not None and (order.status, order.version) == ("oczekuje", 1)
     assert orders().settled_events(case_id) == [] and audit_of(case_id) == []
-    assert {f.code for f in flags_of(case_id)} == {"wrong_amount"}
+    assert [f.code for f in flags_of(case_id)] == ["wrong_amount"]  # one flag for the body and its repeat
     assert [f.code for f in flags_of(case_id, B)] == ["other_tenant"]
+
+
+def test_a_payment_event_whose_sending_failed_is_sent_by_the_sweeper_once(
+        api: Any, merchants: dict[str, Merchant], payments_gateway: PaymentsGateway, receiver: Receiver,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Given a payment recorded while its queue could not take the event
+    case_id, _, body = paid_at_gateway(api, payments_gateway, receiver)
+    monkeypatch.setattr(events, "publish", lambda event, publisher=None: None)
+    assert notify(api, body).status_code == 200
+    # When the sweeper runs, and again hours later
+    sent: list[Any] = []
+
+    class Queue:
+        def publish(self, key: str, message: Any) -> str:
+            sent.append((key, message))
+            return "sent"
+
+    now = datetime.now(UTC)
+    events.sweep(orders(), now + timedelta(minutes=1), publisher=Queue())
+    events.sweep(orders(), now + timedelta(hours=7), publisher=Queue())
+    # Then the case's PaymentSettled went out once, and is no longer marked
+    assert [(k, m.status) for k, m in sent if m.case_id == case_id] == [("payment-settlements", "oplacone")]
