@@ -113,6 +113,12 @@ def test_finance_sees_the_days_payments_and_refunds_one(portal: Portal, paid_ord
     expect(page.get_by_role("link", name="Płatności")).to_have_attribute("aria-current", "page")
     portal.check("70-platnosci-dzien")
 
+    with page.expect_download() as download:
+        row.get_by_role("button", name=f"Potwierdzenie wpłaty za sprawę {paid_order['sign']} (XML)").click()
+    proof = open(download.value.path(), "rb").read()  # noqa: SIM115
+    assert b"<pw:PotwierdzenieWplaty" in proof and b"<pw:Kwota>17.00</pw:Kwota>" in proof and b"ds:Signature" in proof
+    expect(page.locator("#komunikat")).to_contain_text("Pobrano potwierdzenie wpłaty")
+
     row.get_by_role("button", name=f"Zwrot opłaty za sprawę {paid_order['sign']}").click()
     page.fill("#zwrot-kwota", "20,00")
     page.get_by_role("button", name="Zleć zwrot").click()

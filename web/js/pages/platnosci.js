@@ -1,7 +1,8 @@
 // Finance: a JST's payments of one day with their state, the flags to look into (refused notifications, late
-// payments, refused refunds), and a refund of a paid order (finance only; one Idempotency-Key per refund form).
+// payments, refused refunds), the sealed proof of a paid order, and a refund of a paid order (finance only; one
+// Idempotency-Key per refund form).
 import { api, get } from "../api.js";
-import { $, dateTime, errorNotice, h, layout, notice, params, requireRole } from "../ui.js";
+import { $, dateTime, errorNotice, h, layout, notice, params, requireRole, saveBlob } from "../ui.js";
 import { clearErrors, field, showErrors } from "../fields.js";
 import { PAYMENT_STATE, choices, grosze, warsawDay, zl } from "../platnosci.js";
 
@@ -48,10 +49,10 @@ function refundForm(terc, order, done) {
   return form;
 }
 
-function paymentsTable(list, canRefund, onRefund) {
+function paymentsTable(list, canRefund, onRefund, onProof) {
   if (!list.items.length) return h("p", {}, "Brak płatności tego dnia.");
   return h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Płatności dnia" }, h("table", {}, h("caption", { class: "visually-hidden" }, "Płatności dnia"),
-    h("thead", {}, h("tr", {}, ["Znak sprawy", "Tytuł", "Kwota", "Stan", "Otwarto", "Opłacono", "Zwrócono", "Transakcja operatora", canRefund ? "Zwrot" : null]
+    h("thead", {}, h("tr", {}, ["Znak sprawy", "Tytuł", "Kwota", "Stan", "Otwarto", "Opłacono", "Zwrócono", "Transakcja operatora", "Potwierdzenie", canRefund ? "Zwrot" : null]
       .filter(Boolean).map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, list.items.map((o) => h("tr", {},
       h("td", {}, o.sign), h("td", {}, o.title), h("td", {}, zl(o.amount)),
@@ -59,6 +60,8 @@ function paymentsTable(list, canRefund, onRefund) {
         o.late ? [" ", h("span", { class: "tag warn" }, "po terminie")] : null),
       h("td", {}, dateTime(o.opened_at)), h("td", {}, dateTime(o.paid_at)), h("td", {}, o.refunded ? zl(o.refunded) : "—"),
       h("td", {}, o.gateway_order_id ?? "—"),
+      h("td", {}, o.paid_at ? h("button", { type: "button", class: "btn secondary", "aria-label": `Potwierdzenie wpłaty za sprawę ${o.sign} (XML)`,
+        onclick: () => onProof(o) }, "XML") : "—"),
       canRefund ? h("td", {}, o.status === "oplacone" && o.refunded < (o.paid_amount ?? o.amount)
         ? h("button", { type: "button", class: "btn secondary", "aria-label": `Zwrot opłaty za sprawę ${o.sign}`, onclick: () => onRefund(o) }, "Zwrot…") : "—") : null)))));
 }
@@ -102,6 +105,14 @@ async function main() {
             if (shown) { status.replaceChildren(shown); await load(); status.focus(); }
           }));
           refund.querySelector("input").focus();
+        }, async (o) => {
+          // The sealed proof as stored (one document per payment), saved under a readable name.
+          try {
+            const blob = await api(`/v1/tenants/${jst.value}/payments/${o.order_id}/proof`, { accept: "application/xml" });
+            saveBlob(blob, `potwierdzenie-wplaty-${o.sign}.xml`);
+            status.replaceChildren(notice("ok", h("p", {}, `Pobrano potwierdzenie wpłaty za sprawę ${o.sign}.`)));
+          } catch (err) { status.replaceChildren(errorNotice(err)); }
+          status.focus();
         }));
       const found = await get(`/v1/tenants/${jst.value}/payments/flags?day=${day.value}`);
       flags.replaceChildren(flagsTable(found));
