@@ -14,9 +14,8 @@ from typing import Any, Protocol
 from chalicelib.core.errors import ApiError, Unprocessable
 from chalicelib.integrations.payment_gateway import GatewayError, Merchant, PaymentGateway, ReportRow
 from chalicelib.modules.payments import reconciliation as rec
+from chalicelib.modules.payments.models import LABELS
 
-LABELS = {"nowe": "nowe", "oczekuje": "oczekuje na wpłatę", "oplacone": "opłacone", "nieudane": "nieudane",
-          "wygasle": "wygasłe", "zwrocone": "zwrócone"}
 STATUSES = tuple(LABELS)
 
 

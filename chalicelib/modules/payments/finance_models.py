@@ -8,8 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from chalicelib.modules.payments.models import Status
+
 DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-Status = Literal["nowe", "oczekuje", "oplacone", "nieudane", "wygasle", "zwrocone"]
 
 
 class PaymentsQuery(BaseModel):
