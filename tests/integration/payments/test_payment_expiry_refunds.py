@@ -11,10 +11,11 @@ from typing import Any
 
 from chalicelib.core.clock import FixedClock, set_clock
 from chalicelib.core.errors import ApiError
-from chalicelib.integrations.payment_gateway import Merchant
+from chalicelib.integrations.payment_gateway import GatewayError, Merchant
+from chalicelib.integrations.payment_gateways import gateway_for
 from chalicelib.modules.payments import refunds
 from chalicelib.modules.payments.models import RefundIn
-from chalicelib.modules.payments.wiring import gateway, orders
+from chalicelib.modules.payments.wiring import gateway, orders, use_gateway
 from chalicelib.modules.tenants import config
 from tests.conftest import auth
 from tests.payments import (
@@ -148,3 +149,40 @@ def test_a_refund_the_gateway_refuses_is_given_back_and_flagged(
     # and the same key answers the same refusal without asking the gateway again
     assert _refund(api, case_id, FEE, key).json_body["error"]["code"] == "refund_refused"
     assert state(api, case_id, owner)["refunded"] == 0
+
+
+def test_a_refund_the_gateway_did_not_answer_stays_reserved_and_its_repeat_completes_it_once(
+        api: Any, merchants: dict[str, Merchant], payments_gateway: PaymentsGateway, receiver: Receiver) -> None:
+    case_id, _, body = paid_at_gateway(api, payments_gateway, receiver)
+    assert notify(api, body).status_code == 200
+    real = gateway_for
+
+    class Silent:  # the gateway that takes the refund and times out before it answers
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.inner, name)
+
+        def refund(self, *args: Any, **kwargs: Any) -> None:
+            self.inner.refund(*args, **kwargs)
+            raise GatewayError("timed out", retryable=True)
+
+    def silent(setting: Any) -> Any:
+        gw, merchant = real(setting)
+        return Silent(gw), merchant
+
+    key = uuid.uuid4().hex
+    use_gateway(silent)
+    try:
+        first = _refund(api, case_id, 700, key)
+    finally:
+        use_gateway(None)
+    assert (first.status_code, first.json_body["error"]["code"]) == (503, "gateway_unavailable")
+    assert orders().get(case_id).refunded == 700  # type: ignore[union-attr]  (reserved: maybe made)
+    assert _refund(api, case_id, 700, key).json_body["error"]["code"] == "refund_in_progress"
+    set_clock(FixedClock(datetime.now(UTC) + timedelta(minutes=3)))
+    again = _refund(api, case_id, 700, key)
+    assert again.status_code == 201 and again.json_body["refunded"] == 700, again.body
+    assert payments_gateway.transactions(f"{case_id}-1")[0]["refunded"] == 700  # once at the gateway too
+    assert [e["action"] for e in audit_of(case_id)] == ["payment.paid", "payment.refunded"]

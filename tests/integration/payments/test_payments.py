@@ -194,3 +194,16 @@ def test_a_payment_event_whose_sending_failed_is_sent_by_the_sweeper_once(
     events.sweep(orders(), now + timedelta(hours=7), publisher=Queue())
     # Then the case's PaymentSettled went out once, and is no longer marked
     assert [(k, m.status) for k, m in sent if m.case_id == case_id] == [("payment-settlements", "oplacone")]
+
+
+def test_a_notification_with_polish_characters_is_read_as_the_gateway_signed_it(
+        api: Any, merchants: dict[str, Merchant], payments_gateway: PaymentsGateway, receiver: Receiver) -> None:
+    # the gateway's JSON in UTF-8, not escaped: the sign covers the characters, the route reads the raw bytes
+    case_id, _, body = paid_at_gateway(api, payments_gateway, receiver)
+    sent = json.loads(body)
+    fields = {k: v for k, v in sent.items() if k != "sign"}
+    polish = signed(merchants[A], **{**fields, "statement": "Opłata skarbowa – zażółć gęślą jaźń"})
+    assert "ż".encode() in polish
+    assert notify(api, polish).status_code == 200
+    order = orders().get(case_id)
+    assert order is not None and (order.status, order.statement) == ("oplacone", "Opłata skarbowa – zażółć gęślą jaźń")
