@@ -58,10 +58,13 @@ fuzz: install
 	EURZAD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m infrastructure.emulator exec \
 		--port $(FUZZ_PORT) --state .local/test-fuzz-emulator -- $(BIN)/pytest tests/e2e/test_fuzz.py -q -s
 
+BENCH_PAYMENTS_PORT ?= 4634
 bench: install
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/signatures.py
 	$(BIN)/python bench/submissions.py
+	$(BIN)/python -m infrastructure.emulator exec --port $(BENCH_PAYMENTS_PORT) --state .local/bench-payments-emulator -- \
+		$(BIN)/python bench/payments.py
 
 # The cases' benches, apart: writing 100,000 cases for the overdue sweep takes minutes.
 BENCH_CASES_PORT ?= 4633

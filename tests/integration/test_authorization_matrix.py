@@ -82,6 +82,12 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/me/cases/{case_id}/payment"): ("resident",),
     ("POST", "/v1/payments/przelewy24/{terc}/notifications"): PUBLIC,
     ("POST", "/v1/tenants/{terc}/payments/{order_id}/refunds"): ("finance",),
+    # finance's view: the day's payments and flags (and the JST's administrator), the reconciliation; proofs
+    ("GET", "/v1/tenants/{terc}/payments"): ("finance", "tenant-admin"),
+    ("GET", "/v1/tenants/{terc}/payments/flags"): ("finance", "tenant-admin"),
+    ("GET", "/v1/tenants/{terc}/payments/reconciliation"): ("finance",),
+    ("GET", "/v1/tenants/{terc}/payments/{order_id}/proof"): ("clerk", "finance", "tenant-admin"),
+    ("GET", "/v1/me/cases/{case_id}/payment/proof"): ("resident",),
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}

@@ -24,6 +24,8 @@ const NAV = [
   ["moje.html", "Moje sprawy", (c) => c?.role === "resident"],
   ["urzednik.html", "Skrzynka podawcza", (c) => c?.role === "clerk"],
   ["admin.html", "Ustawienia JST", (c) => c?.role === "tenant-admin" || c?.role === "region-admin"],
+  ["platnosci.html", "Płatności", (c) => c?.role === "finance" || c?.role === "tenant-admin"],
+  ["rozliczenie.html", "Rozliczenie", (c) => c?.role === "finance"],
   ["weryfikacja.html", "Weryfikacja podpisu", () => true],
 ];
 

@@ -114,3 +114,7 @@ def refund(terc: str, order_id: str) -> Any:
     done = refunds.refund(orders(), gw, merchant, order=order, key=key, body=body,
                           who=require_principal().subject, now=get_clock().now())
     return json_response(done, status=201)
+
+
+# Finance's routes and the proofs hang on this blueprint too (their own file).
+from chalicelib.modules.payments import finance_routes  # noqa: E402, F401
