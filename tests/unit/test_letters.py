@@ -194,7 +194,7 @@ DRAFT = logic.Draft(kind="decyzja", values=DECISION, signer_name=None, signer_po
 
 
 def test_issuing_links_the_sealed_original_and_its_pdf_once_per_key() -> None:
-    ports, letters, case = fake_ports()
+    ports, _, case = fake_ports()
     first, now = logic.issue(ports, "1418043", "c" * 32, DRAFT, clerk="clerk-1", clerk_name="Jan Kowalski",
                              key="klucz-0001", now=NOW)
     assert now
