@@ -75,6 +75,10 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/files"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/cases/{case_id}/files/{file_id}"): ("clerk",),
     ("POST", "/v1/public/cases/lookup"): PUBLIC,
+    # the office's letters in a case: its clerks (the cases' own access rules decide which)
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/letters/preview"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/letters"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/cases/{case_id}/letters"): ("clerk",),
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}
