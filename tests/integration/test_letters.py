@@ -112,7 +112,7 @@ def test_a_decision_previewed_issued_sealed_linked_and_downloaded_by_the_party(
     assert letter_xml.embedded_pdf(etree.fromstring(sealed)) == pdf
     # The same key gives the same letter and adds nothing; another letter under it is 409
     again = letters(api, case_id, DECISION, NAMED, key="decyzja-0001")
-    assert (again.status_code, again.json_body) == (200, letter)
+    assert (again.status_code, again.json_body) == (201, letter)
     after = api.http.get(f"/v1/tenants/{A}/cases/{case_id}", headers=CLERK).json_body["case"]["files"]
     assert len(after) == 2
     reused = letters(api, case_id, {**DECISION, "signer_position": "Inspektor"}, NAMED, key="decyzja-0001")
