@@ -65,6 +65,7 @@ bench: install
 	$(BIN)/python bench/submissions.py
 	$(BIN)/python -m infrastructure.emulator exec --port $(BENCH_PAYMENTS_PORT) --state .local/bench-payments-emulator -- \
 		$(BIN)/python bench/payments.py
+	$(BIN)/python bench/letters.py
 
 # The cases' benches, apart: writing 100,000 cases for the overdue sweep takes minutes.
 BENCH_CASES_PORT ?= 4633

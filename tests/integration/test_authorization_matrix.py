@@ -88,6 +88,10 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/tenants/{terc}/payments/reconciliation"): ("finance",),
     ("GET", "/v1/tenants/{terc}/payments/{order_id}/proof"): ("clerk", "finance", "tenant-admin"),
     ("GET", "/v1/me/cases/{case_id}/payment/proof"): ("resident",),
+    # the office's letters in a case: its clerks (the cases' own access rules decide which)
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/letters/preview"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/letters"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/cases/{case_id}/letters"): ("clerk",),
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}
