@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,6 +30,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         kind = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
         if kind in ("unit", "integration", "e2e"):
             item.add_marker(getattr(pytest.mark, kind))
+
+
+@pytest.fixture(scope="session")
+def edelivery_box() -> Iterator[Any]:
+    """The sandbox e-Delivery box (tests/edelivery_box.py), on a free port for the whole session."""
+    from tests.edelivery_box import EDeliveryBox
+
+    with EDeliveryBox.started() as box:
+        yield box
 
 
 def token(role: str, terc: str | None = None, subject: str | None = None, **kw: object) -> str:
