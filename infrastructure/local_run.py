@@ -23,6 +23,7 @@ STAGE = "local"
 EMULATOR_PORT = int(os.environ.get("EURZAD_EMULATOR_PORT", "4566"))
 API_PORT = int(os.environ.get("EURZAD_API_PORT", "8080"))
 WEB_PORT = int(os.environ.get("EURZAD_WEB_PORT", "8090"))
+EDELIVERY_PORT = int(os.environ.get("EURZAD_EDELIVERY_PORT", "8071"))
 # The emulator's files; endpoints.json is written beside them.
 STATE = Path(os.environ.get("EURZAD_EMULATOR_STATE") or ROOT / ".local" / "emulator")
 STARTED = time.monotonic()
@@ -46,7 +47,7 @@ def serve_web(api: str) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{WEB_PORT}"
 
 
-def deploy_and_load() -> dict[str, str]:
+def deploy_and_load(extra_env: dict[str, str]) -> dict[str, str]:
     """Deploy the stack into the running emulator, then the catalogue, the demo region and the demo PKI."""
     from infrastructure.deploy import deploy, stage_environment
 
@@ -55,7 +56,7 @@ def deploy_and_load() -> dict[str, str]:
     from chalicelib.core import dev_issuer
 
     step("wdrażam platformę (chalice package + stos CloudFormation)…")
-    outputs = deploy(STAGE, {"EURZAD_AUTH_JWKS": dev_issuer.jwks()})
+    outputs = deploy(STAGE, {"EURZAD_AUTH_JWKS": dev_issuer.jwks(), **extra_env})
     step("publikuję katalog usług…")
     cli.catalogue_publish(cli.FORMS)
     step("wczytuję region demo…")
@@ -73,6 +74,7 @@ def announce(endpoints: dict[str, str]) -> None:
     print(f"  verify a signature: curl -H 'Content-Type: application/xml' --data-binary @signed.xml "
           f"{endpoints['api']}/v1/signatures/verify")
     print("  demo PKI (root, resident Jan Kowalski, office seal): .local/demo-pki/")
+    print(f"  e-Doręczenia (sandbox): {endpoints['edelivery']}/ (the boxes; „Odbierz” on a resident's box)")
     print("  token: .venv/bin/python -m chalicelib.cli dev-token --role tenant-admin --tenant 1418043")
     print("\nCtrl-C stops everything.", flush=True)
 
@@ -90,11 +92,16 @@ def main() -> int:
          f"({'ze stanem z poprzedniego uruchomienia' if keep else 'od zera'}, {state})…")
     endpoint = emulator.endpoint(EMULATOR_PORT)
     os.environ["AWS_ENDPOINT_URL"] = endpoint
-    servers: list[ThreadingHTTPServer] = []  # the local API, then the portal
+    servers: list[ThreadingHTTPServer] = []  # the e-Delivery sandbox, the local API, then the portal
     try:
         # Always persisted, so that the next KEEP_STATE=1 run finds what this one left.
         emulator.start(EMULATOR_PORT, state, fresh=not keep, persist=True)
-        outputs = deploy_and_load()
+        from infrastructure import local_edelivery
+
+        step(f"uruchamiam piaskownicę e-Doręczeń na porcie {EDELIVERY_PORT}…")
+        edelivery = local_edelivery.start(EDELIVERY_PORT)
+        servers.append(edelivery)
+        outputs = deploy_and_load({"EURZAD_EDELIVERY_URL": edelivery.url})
         from infrastructure import local_proxy
 
         step("rozgrzewam funkcję API i uruchamiam lokalne API…")
@@ -107,6 +114,7 @@ def main() -> int:
             "api": f"http://127.0.0.1:{API_PORT}",
             "api_gateway": outputs["api"],
             "aws": endpoint,
+            "edelivery": edelivery.url,
             "stack": f"{os.environ['EURZAD_RESOURCE_PREFIX']}-app",
         }
         (state.parent / "endpoints.json").write_text(json.dumps(endpoints, indent=2) + "\n")

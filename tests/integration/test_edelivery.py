@@ -306,3 +306,22 @@ def test_a_box_that_requires_a_bearer_refuses_a_client_without_one() -> None:
         assert (refused.value.status, refused.value.retryable) == (401, False)
         authorized = UserAgentApiClient(box.url, Credentials(bearer=lambda: "tajny-token"))
         assert authorized.status(office, authorized.send(letter(office, resident))).status.delivered is False
+
+
+def test_make_run_box_has_the_demo_offices_as_public_bodies_and_the_residents_and_seals_under_the_demo_root(
+        tmp_path: Path) -> None:
+    from infrastructure import local_edelivery
+
+    server = local_edelivery.start(0, directory=tmp_path / "demo-pki")
+    try:
+        boxes = {b["address"]: b for b in json.load(urllib.request.urlopen(f"{server.url}/_sandbox/boxes"))}
+        assert boxes["AE:PL-14180-32000-DEMOB-02"] == {"address": "AE:PL-14180-32000-DEMOB-02",
+                                                       "name": "Urząd Gminy Lesznowola", "public_body": True}
+        assert boxes["AE:PL-44051-40135-KOWAL-01"]["public_body"] is False
+        client = UserAgentApiClient(server.url)
+        sent = client.send(letter("AE:PL-14180-32000-DEMOB-02", "AE:PL-44051-40135-KOWAL-01"))
+        [sending] = client.evidences("AE:PL-14180-32000-DEMOB-02", sent)
+        root = (tmp_path / "demo-pki" / "root.crt.pem").read_bytes()
+        assert signing.xmlsec1_as_clerk(sending.xml, root, tmp_path).returncode == 0
+    finally:
+        server.stop()
