@@ -78,6 +78,7 @@ class Callbacks:
             except OSError as error:
                 status = getattr(error, "code", 0)
             with self._lock:
+                del self.log[:-999]  # the latest thousand attempts are enough to look at
                 self.log.append({"url": url, "attempt": attempt, "status": status, "body": json.loads(body)})
             if 200 <= status < 300:
                 return
@@ -137,6 +138,8 @@ class Handler(BaseHTTPRequestHandler):
         except SandboxError as error:
             headers = {"Retry-After": str(error.retry_after)} if error.retry_after else {}
             self._json(error.status, {"error": {"code": error.code, "message": error.message}}, headers)
+        except (ValueError, TypeError, AttributeError) as error:  # a malformed control request, never a hang-up
+            self._json(400, {"error": {"code": "invalid_request", "message": f"Niepoprawne żądanie: {error}"}})
 
     def _authorize(self) -> None:
         token = self.server.token

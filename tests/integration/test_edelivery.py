@@ -325,3 +325,20 @@ def test_make_run_box_has_the_demo_offices_as_public_bodies_and_the_residents_an
         assert signing.xmlsec1_as_clerk(sending.xml, root, tmp_path).returncode == 0
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(("path", "body", "status", "code"), [
+    ("/_sandbox/failures", {"next_sends": "wiele"}, 400, "invalid_request"),
+    ("/_sandbox/clock", {"now": "jutro"}, 422, "invalid_clock"),
+    ("/_sandbox/boxes", {"address": "urzad@example.pl"}, 422, "invalid_address"),
+    ("/{office}/messages", {"clientMessageId": "x", "recipients": [{"address": "AE:PL-1"}]}, 422, "invalid_request"),
+    ("/{office}/messages", {"clientMessageId": "x", "subject": "s", "recipients": [{"address": "AE:PL-1"}],
+                            "attachments": [{"filename": "a.pdf", "content": "nie base64!"}]}, 422,
+     "invalid_attachment"),
+])
+def test_the_sandbox_answers_bad_requests_in_words(box: EDeliveryBox, parties: tuple[str, str], path: str,
+                                                   body: dict[str, Any], status: int, code: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        box.call("POST", path.format(office=quote(parties[0], safe="")), body)
+    assert refused.value.code == status
+    assert json.loads(refused.value.read())["error"]["code"] == code
