@@ -320,7 +320,8 @@ def _box(spec: str) -> tuple[str, str]:
     return address.strip(), (name or address).strip()
 
 
-def main(argv: list[str] | None = None) -> int:
+def from_arguments(argv: list[str] | None = None) -> SandboxServer:
+    """The server the command line describes, its boxes registered, not yet serving."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8071)
     parser.add_argument("--key", type=Path, required=True, help="the provider's private key (PEM)")
@@ -332,6 +333,11 @@ def main(argv: list[str] | None = None) -> int:
     server = SandboxServer(args.port, OfficeSeal(args.key.read_bytes(), args.cert.read_bytes()), token=args.token)
     for spec, public in [(s, False) for s in args.box] + [(s, True) for s in args.public_box]:
         server.sandbox.register_box(*_box(spec), public_body=public)
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    server = from_arguments(argv)
     print(f"piaskownica e-Doręczeń: {server.url}", flush=True)
     server.start()
     try:

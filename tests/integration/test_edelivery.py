@@ -348,3 +348,20 @@ def test_the_sandbox_answers_bad_requests_in_words(box: EDeliveryBox, parties: t
         box.call("POST", path.format(office=quote(parties[0], safe="")), body)
     assert refused.value.code == status
     assert json.loads(refused.value.read())["error"]["code"] == code
+
+
+def test_the_command_line_registers_persons_and_public_bodies_boxes(box: EDeliveryBox, tmp_path: Path) -> None:
+    from sandboxes.edelivery import from_arguments
+
+    (tmp_path / "key.pem").write_bytes(box.provider.key_pem())
+    (tmp_path / "chain.pem").write_bytes(box.provider.cert_pem() + box.intermediate.cert_pem())
+    server = from_arguments(["--port", "0", "--key", str(tmp_path / "key.pem"), "--cert", str(tmp_path / "chain.pem"),
+                             "--box", "AE:PL-44051-40135-KOWAL-01=Jan Kowalski",
+                             "--public-box", "AE:PL-14180-43000-DEMOA-01=Urząd Miasta i Gminy Piaseczno"])
+    try:
+        boxes = server.sandbox.boxes
+        assert (boxes["AE:PL-44051-40135-KOWAL-01"].name, boxes["AE:PL-44051-40135-KOWAL-01"].public_body) == (
+            "Jan Kowalski", False)
+        assert boxes["AE:PL-14180-43000-DEMOA-01"].public_body is True
+    finally:
+        server.server_close()
