@@ -41,13 +41,23 @@ def server_certificate(ca: pki.Issued) -> pki.Issued:
 
 
 class _Box(BaseHTTPRequestHandler):
+    """The box's status route and its OAuth 2.0 token endpoint (POST /token), both behind mTLS."""
+
     seen: list[Any]
 
     def do_GET(self) -> None:
         peer = self.connection.getpeercert()  # type: ignore[attr-defined]
-        self.seen.append(dict(item[0] for item in peer["subject"]))
-        body = json.dumps({"messageId": "box-1", "status": "AWAITING_DELIVERY",
-                           "sentAt": "2026-03-02T09:00:00Z"}).encode()
+        self.seen.append({**dict(item[0] for item in peer["subject"]),
+                          "authorization": self.headers.get("Authorization")})
+        self._answer({"messageId": "box-1", "status": "AWAITING_DELIVERY", "sentAt": "2026-03-02T09:00:00Z"})
+
+    def do_POST(self) -> None:
+        form = self.rfile.read(int(self.headers["Content-Length"])).decode()
+        self.seen.append({"token_request": form})
+        self._answer({"access_token": f"token-{len(self.seen)}", "token_type": "Bearer", "expires_in": 3600})
+
+    def _answer(self, value: dict[str, Any]) -> None:
+        body = json.dumps(value).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
@@ -118,3 +128,27 @@ def test_without_the_system_certificate_the_box_lets_nothing_through(
     with pytest.raises(EDeliveryError):
         UserAgentApiClient(url, Credentials(server_ca_pem=ca.cert_pem())).status(OFFICE, "box-1")
     assert len(seen) == before
+
+
+def test_the_oauth_token_is_fetched_once_with_the_client_credentials_and_sent_as_the_bearer(
+        tls_box: tuple[str, pki.Issued, list[Any]]) -> None:
+    from chalicelib.integrations.edelivery_client import UserAgentApiClient
+
+    url, ca, seen = tls_box
+    system = pki.issue_signer(pki.name("System EZD"), ca)
+    credentials = credentials_from_secret({
+        "cert_pem": system.cert_pem().decode(), "key_pem": system.key_pem().decode(),
+        "server_ca_pem": ca.cert_pem().decode(), "token_url": url.replace("/api/v3", "/token"),
+        "client_id": "ezd-lesznowola", "client_secret": "sekret"})
+    client = UserAgentApiClient(url, credentials)
+    before = len(seen)
+
+    client.status(OFFICE, "box-1")
+    client.status(OFFICE, "box-1")
+
+    token_request, first, second = seen[before:]
+    assert token_request == {"token_request": "grant_type=client_credentials&client_id=ezd-lesznowola"
+                                              "&client_secret=sekret"}
+    token = f"Bearer token-{before + 1}"
+    assert first["authorization"] == second["authorization"] == token
+    assert first["commonName"] == "System EZD"
