@@ -28,6 +28,7 @@ EMULATOR_PORT = int(os.environ.get("EURZAD_EMULATOR_PORT", "4566"))
 API_PORT = int(os.environ.get("EURZAD_API_PORT", "8080"))
 WEB_PORT = int(os.environ.get("EURZAD_WEB_PORT", "8090"))
 PAYMENTS_PORT = int(os.environ.get("EURZAD_PAYMENTS_PORT", "8070"))
+EDELIVERY_PORT = int(os.environ.get("EURZAD_EDELIVERY_PORT", "8071"))
 # The emulator's files; endpoints.json is written beside them.
 STATE = Path(os.environ.get("EURZAD_EMULATOR_STATE") or ROOT / ".local" / "emulator")
 STARTED = time.monotonic()
@@ -58,7 +59,7 @@ def serve_payments_gateway() -> Sandbox:
     return serve(PAYMENTS_PORT)
 
 
-def deploy_and_load(payments_gateway: str) -> dict[str, str]:
+def deploy_and_load(extra_env: dict[str, str]) -> dict[str, str]:
     """Deploy the stack into the running emulator, then the catalogue, the demo region, the demo PKI and the
     demo JSTs' merchant accounts (keys in Secrets Manager, accounts opened at the sandbox gateway)."""
     from infrastructure.deploy import deploy, stage_environment
@@ -68,7 +69,7 @@ def deploy_and_load(payments_gateway: str) -> dict[str, str]:
     from chalicelib.core import dev_issuer
 
     step("wdrażam platformę (chalice package + stos CloudFormation)…")
-    outputs = deploy(STAGE, {"EURZAD_AUTH_JWKS": dev_issuer.jwks(), "EURZAD_PAYMENTS_GATEWAY_URL": payments_gateway})
+    outputs = deploy(STAGE, {"EURZAD_AUTH_JWKS": dev_issuer.jwks(), **extra_env})
     step("publikuję katalog usług…")
     cli.catalogue_publish(cli.FORMS)
     step("wczytuję region demo…")
@@ -78,7 +79,8 @@ def deploy_and_load(payments_gateway: str) -> dict[str, str]:
     step("zakładam konta sprzedawców demo w bramce płatności…")
     from chalicelib import cli_payments
 
-    cli_payments.demo_merchants(sorted((ROOT / "region" / "demo").glob("*.yaml")), payments_gateway)
+    demo = sorted((ROOT / "region" / "demo").glob("*.yaml"))
+    cli_payments.demo_merchants(demo, extra_env["EURZAD_PAYMENTS_GATEWAY_URL"])
     return outputs
 
 
@@ -90,6 +92,7 @@ def announce(endpoints: dict[str, str]) -> None:
     print(f"  verify a signature: curl -H 'Content-Type: application/xml' --data-binary @signed.xml "
           f"{endpoints['api']}/v1/signatures/verify")
     print("  demo PKI (root, resident Jan Kowalski, office seal): .local/demo-pki/")
+    print(f"  e-Doręczenia (sandbox): {endpoints['edelivery']}/ (the boxes; „Odbierz” on a resident's box)")
     print("  token: .venv/bin/python -m chalicelib.cli dev-token --role tenant-admin --tenant 1418043")
     print("\nCtrl-C stops everything.", flush=True)
 
@@ -107,14 +110,19 @@ def main() -> int:
          f"({'ze stanem z poprzedniego uruchomienia' if keep else 'od zera'}, {state})…")
     endpoint = emulator.endpoint(EMULATOR_PORT)
     os.environ["AWS_ENDPOINT_URL"] = endpoint
-    servers: list[ThreadingHTTPServer] = []  # the local API, then the portal
+    servers: list[ThreadingHTTPServer] = []  # the e-Delivery sandbox, the local API, then the portal
     gateway: Sandbox | None = None
     try:
         # Always persisted, so that the next KEEP_STATE=1 run finds what this one left.
         emulator.start(EMULATOR_PORT, state, fresh=not keep, persist=True)
         step(f"uruchamiam bramkę płatności (sandbox Przelewy24) na porcie {PAYMENTS_PORT}…")
         gateway = serve_payments_gateway()
-        outputs = deploy_and_load(gateway.url)
+        from infrastructure import local_edelivery
+
+        step(f"uruchamiam piaskownicę e-Doręczeń na porcie {EDELIVERY_PORT}…")
+        edelivery = local_edelivery.start(EDELIVERY_PORT)
+        servers.append(edelivery)
+        outputs = deploy_and_load({"EURZAD_PAYMENTS_GATEWAY_URL": gateway.url, "EURZAD_EDELIVERY_URL": edelivery.url})
         from infrastructure import local_proxy
 
         step("rozgrzewam funkcję API i uruchamiam lokalne API…")
@@ -128,6 +136,7 @@ def main() -> int:
             "api_gateway": outputs["api"],
             "aws": endpoint,
             "payments_gateway": gateway.url,
+            "edelivery": edelivery.url,
             "stack": f"{os.environ['EURZAD_RESOURCE_PREFIX']}-app",
         }
         (state.parent / "endpoints.json").write_text(json.dumps(endpoints, indent=2) + "\n")

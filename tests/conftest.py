@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -53,6 +53,15 @@ def payments_gateway() -> Iterator[PaymentsGateway]:
     else:
         os.environ["EURZAD_PAYMENTS_GATEWAY_URL"] = previous
     get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def edelivery_box() -> Iterator[Any]:
+    """The sandbox e-Delivery box (tests/edelivery_box.py), on a free port for the whole session."""
+    from tests.edelivery_box import EDeliveryBox
+
+    with EDeliveryBox.started() as box:
+        yield box
 
 
 def token(role: str, terc: str | None = None, subject: str | None = None, **kw: object) -> str:

@@ -53,6 +53,11 @@ class Settings:
     # platform gives others to call back (the payment gateway's notifications); unset: taken from the request.
     public_api_url: str | None = None
 
+    # The e-Delivery box's User Agent API (base URL with the API's prefix; plain http only to the local
+    # sandbox) and the Secrets Manager secret with the system's client certificate and/or OAuth 2.0 client.
+    edelivery_url: str | None = None
+    edelivery_secret: str | None = None
+
     # Cache of the published service catalogue and the public JST directory inside one warm container.
     catalogue_cache_seconds: float = 60.0
 

@@ -93,10 +93,10 @@ class LocalRun:
     """`make run` (infrastructure.local_run) as a developer runs it, on free ports, state under `state`."""
 
     def __init__(self, state: Path, *, keep: bool) -> None:
-        self.emulator_port, self.api_port, payments_port = free_ports(3)
+        self.emulator_port, self.api_port, payments_port, self.edelivery_port = free_ports(4)
         self.api = f"http://127.0.0.1:{self.api_port}"
         env = {**os.environ, "EURZAD_EMULATOR_PORT": str(self.emulator_port), "EURZAD_API_PORT": str(self.api_port),
-               "EURZAD_PAYMENTS_PORT": str(payments_port),
+               "EURZAD_PAYMENTS_PORT": str(payments_port), "EURZAD_EDELIVERY_PORT": str(self.edelivery_port),
                "EURZAD_EMULATOR_STATE": str(state), "KEEP_STATE": "1" if keep else "0"}
         env.pop("AWS_ENDPOINT_URL", None)
         self.proc = subprocess.Popen([sys.executable, "-m", "infrastructure.local_run"], cwd=ROOT, env=env,
@@ -173,6 +173,10 @@ def test_keep_state_make_run_finds_the_submission_and_its_case_after_a_restart(s
         gateway = json.loads((state_dir.parent / "endpoints.json").read_text())["payments_gateway"]
         assert demo_merchant_can_sign_in(gateway, 214043)  # Piaseczno's demo account, opened by make run
         assert not demo_merchant_can_sign_in(gateway, 214032)  # Lesznowola takes no payments online
+        endpoints = json.loads((state_dir.parent / "endpoints.json").read_text())
+        assert endpoints["edelivery"] == f"http://127.0.0.1:{first.edelivery_port}"
+        with urllib.request.urlopen(endpoints["edelivery"] + "/_sandbox/boxes", timeout=10) as boxes:
+            assert "AE:PL-14180-43000-DEMOA-01" in {b["address"] for b in json.loads(boxes.read())}
     finally:
         first.stop()
 
