@@ -8,7 +8,7 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from chalicelib.events.topics import ForwardedCase
+from chalicelib.events.topics import ForwardedCase, PaymentRequested
 from chalicelib.modules.cases.kpa_clock import ENDED
 from chalicelib.modules.cases.models import InvalidPageToken
 from chalicelib.modules.cases.resources import CaseTable
@@ -50,6 +50,16 @@ def forward_marker(event: ForwardedCase) -> CaseTable:
     return CaseTable(pk=f"F#{event.source_case_id}", sk=FORWARDS, outbox=FORWARDS,
                      outbox_at=event.forwarded_at + FORWARD_AFTER,
                      record=event.model_dump_json())
+
+
+PAYMENTS = "P"  # the outbox (its index's partition) of payment orders requested and not yet sent
+PAYMENT_AFTER = timedelta(minutes=3)  # the sweeper sends what the registration's own sending has not
+
+
+def payment_marker(event: PaymentRequested) -> CaseTable:
+    """The case's request for its payment order, keyed by the case, marked for the sweeper until it is sent."""
+    return CaseTable(pk=f"P#{event.case_id}", sk=PAYMENTS, outbox=PAYMENTS,
+                     outbox_at=event.requested_at + PAYMENT_AFTER, record=event.model_dump_json())
 
 
 def encode_token(sk: str) -> str:

@@ -28,7 +28,7 @@ from chalicelib.db import transact
 from chalicelib.db.transact import Write
 from chalicelib.events.topics import ForwardedCase
 from chalicelib.modules import audit, submissions
-from chalicelib.modules.cases import trail
+from chalicelib.modules.cases import fee, trail
 from chalicelib.modules.cases.keys import (
     case_sk,
     clerk_key,
@@ -39,8 +39,10 @@ from chalicelib.modules.cases.keys import (
     encode_token,
     forward_marker,
     inbox_pk,
+    payment_marker,
     state_key,
 )
+from chalicelib.modules.cases.kpa_clock import waiting_for_fee
 from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.logic import format_sign
 from chalicelib.modules.cases.models import Case, Filing, Plan, StoredCase
@@ -77,16 +79,20 @@ class DynamoCases:
 
         def writes(number: int, sign: str) -> tuple[Case, list[Write]]:
             case = Case.of(filing, plan, sign=sign, number=number, at=at)
-            sk = case_sk(at, case.case_id)
+            sk, record = case_sk(at, case.case_id), case.record()
             item = CaseTable(pk=inbox_pk(plan.terc, plan.department), sk=sk, case_id=case.case_id,
                              case_sign=case.sign, owner=filing.owner, email=filing.facts.email or None,
-                             state_key=state_key(plan.terc, plan.department, "zarejestrowana"),
-                             due_on=due_key(case.record(), sk), record=json.dumps(case.record(), ensure_ascii=False))
+                             state_key=state_key(plan.terc, plan.department, record["status"]),
+                             due_on=due_key(record, sk), record=json.dumps(record, ensure_ascii=False))
             marked = submissions.mark_registered(filing.owner, filing.submission_id, case_sign=case.sign,
                                                  department=plan.department, due_date=plan.due_date, at=at,
                                                  notify=notify)
-            return case, [Write("case", item, kind="put", condition=CaseTable.sk.does_not_exist()),
-                          Write(ONCE, marked.item, actions=marked.actions, condition=marked.condition)]
+            more = [Write(ONCE, marked.item, actions=marked.actions, condition=marked.condition)]
+            request = fee.request_of(record, email=filing.facts.email or None)
+            if request is not None:  # awaiting its fee: the clock stopped, the payment order asked for (outbox)
+                item.life = json.dumps(waiting_for_fee(plan.started_on), ensure_ascii=False)
+                more.append(Write("payment", payment_marker(request), kind="put"))
+            return case, [Write("case", item, kind="put", condition=CaseTable.sk.does_not_exist()), *more]
 
         return self.register_numbered(plan, writes)
 
