@@ -14,6 +14,7 @@
     python -m chalicelib.cli audit verify --tenant TERC   check a JST's audit chain (exit 1 naming the bad entry)
     python -m chalicelib.cli archive due|dispose --tenant TERC            retention: what is due; the job for one JST
     python -m chalicelib.cli archive export --tenant TERC --year Y --out D  category A's package for the state archive
+    python -m chalicelib.cli payments set-keys FILE | demo-merchants [--gateway URL]  JSTs' payment gateway keys
 """
 
 from __future__ import annotations
@@ -339,14 +340,14 @@ def _receipt_commands(sub: Any) -> None:
 
 def parser() -> argparse.ArgumentParser:
     """One sub-command per operator task; each names the function it runs (`run`)."""
-    from chalicelib import cli_archive, cli_audit, cli_deadline, cli_dlq
+    from chalicelib import cli_archive, cli_audit, cli_deadline, cli_dlq, cli_payments
 
     root = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = root.add_subparsers(dest="group", required=True)
     for add_commands in (_tenant_commands, _catalogue_commands, _token_command, _signature_commands,
                          _receipt_commands, cli_dlq.add_commands, cli_deadline.add_commands,
-                         cli_audit.add_commands, cli_archive.add_commands):
+                         cli_audit.add_commands, cli_archive.add_commands, cli_payments.add_commands):
         add_commands(sub)
     return root
 

@@ -15,14 +15,19 @@ import threading
 import time
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from infrastructure import emulator
+
+if TYPE_CHECKING:
+    from sandboxes.przelewy24 import Sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 STAGE = "local"
 EMULATOR_PORT = int(os.environ.get("EURZAD_EMULATOR_PORT", "4566"))
 API_PORT = int(os.environ.get("EURZAD_API_PORT", "8080"))
 WEB_PORT = int(os.environ.get("EURZAD_WEB_PORT", "8090"))
+PAYMENTS_PORT = int(os.environ.get("EURZAD_PAYMENTS_PORT", "8070"))
 # The emulator's files; endpoints.json is written beside them.
 STATE = Path(os.environ.get("EURZAD_EMULATOR_STATE") or ROOT / ".local" / "emulator")
 STARTED = time.monotonic()
@@ -46,8 +51,16 @@ def serve_web(api: str) -> tuple[ThreadingHTTPServer, str]:
     return server, f"http://127.0.0.1:{WEB_PORT}"
 
 
-def deploy_and_load() -> dict[str, str]:
-    """Deploy the stack into the running emulator, then the catalogue, the demo region and the demo PKI."""
+def serve_payments_gateway() -> Sandbox:
+    """The sandbox Przelewy24 (sandboxes/przelewy24.py) in this process; the deployed functions get its URL."""
+    from sandboxes.przelewy24 import serve
+
+    return serve(PAYMENTS_PORT)
+
+
+def deploy_and_load(payments_gateway: str) -> dict[str, str]:
+    """Deploy the stack into the running emulator, then the catalogue, the demo region, the demo PKI and the
+    demo JSTs' merchant accounts (keys in Secrets Manager, accounts opened at the sandbox gateway)."""
     from infrastructure.deploy import deploy, stage_environment
 
     os.environ.update({k: v for k, v in stage_environment(STAGE).items() if k.startswith("EURZAD_")})
@@ -55,13 +68,17 @@ def deploy_and_load() -> dict[str, str]:
     from chalicelib.core import dev_issuer
 
     step("wdrażam platformę (chalice package + stos CloudFormation)…")
-    outputs = deploy(STAGE, {"EURZAD_AUTH_JWKS": dev_issuer.jwks()})
+    outputs = deploy(STAGE, {"EURZAD_AUTH_JWKS": dev_issuer.jwks(), "EURZAD_PAYMENTS_GATEWAY_URL": payments_gateway})
     step("publikuję katalog usług…")
     cli.catalogue_publish(cli.FORMS)
     step("wczytuję region demo…")
     cli.tenants_apply(sorted((ROOT / "region" / "demo").glob("*.yaml")))
     step("instaluję demo PKI…")
     cli.signatures_install_demo()
+    step("zakładam konta sprzedawców demo w bramce płatności…")
+    from chalicelib import cli_payments
+
+    cli_payments.demo_merchants(sorted((ROOT / "region" / "demo").glob("*.yaml")), payments_gateway)
     return outputs
 
 
@@ -91,10 +108,13 @@ def main() -> int:
     endpoint = emulator.endpoint(EMULATOR_PORT)
     os.environ["AWS_ENDPOINT_URL"] = endpoint
     servers: list[ThreadingHTTPServer] = []  # the local API, then the portal
+    gateway: Sandbox | None = None
     try:
         # Always persisted, so that the next KEEP_STATE=1 run finds what this one left.
         emulator.start(EMULATOR_PORT, state, fresh=not keep, persist=True)
-        outputs = deploy_and_load()
+        step(f"uruchamiam bramkę płatności (sandbox Przelewy24) na porcie {PAYMENTS_PORT}…")
+        gateway = serve_payments_gateway()
+        outputs = deploy_and_load(gateway.url)
         from infrastructure import local_proxy
 
         step("rozgrzewam funkcję API i uruchamiam lokalne API…")
@@ -107,6 +127,7 @@ def main() -> int:
             "api": f"http://127.0.0.1:{API_PORT}",
             "api_gateway": outputs["api"],
             "aws": endpoint,
+            "payments_gateway": gateway.url,
             "stack": f"{os.environ['EURZAD_RESOURCE_PREFIX']}-app",
         }
         (state.parent / "endpoints.json").write_text(json.dumps(endpoints, indent=2) + "\n")
@@ -120,6 +141,8 @@ def main() -> int:
             signal.signal(sig, signal.SIG_IGN)
         for server in servers:
             server.shutdown()
+        if gateway is not None:
+            gateway.close()
         step("zatrzymuję emulator (zapisuje stan)…")
         emulator.stop(state)
         print("stopped.", flush=True)

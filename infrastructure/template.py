@@ -16,6 +16,7 @@ from pynamodb.models import Model
 
 from chalicelib import resources
 from chalicelib.core.settings import get_settings
+from chalicelib.integrations import payment_gateways
 from chalicelib.modules import queues, tables
 
 
@@ -215,7 +216,8 @@ def gateway_responses(rest_api_id: str) -> dict[str, Any]:
 
 def function_policy() -> dict[str, Any]:
     """What the app's functions may do: the declared tables, queues, buckets, key, mail identity and the
-    office seal secret of this prefix, and nothing else (chalice's generated policy sees only app.py)."""
+    office seal secret and the JSTs' payment keys of this prefix, and nothing else (chalice's generated policy
+    sees only app.py)."""
     prefix = get_settings().resource_prefix
 
     def sub(service: str, resource: str) -> dict[str, str]:
@@ -248,6 +250,9 @@ def function_policy() -> dict[str, Any]:
          "Resource": sub("ses", f"identity/{get_settings().mail_from}")},
         {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
          "Resource": sub("secretsmanager", f"secret:{resources.seal_secret_id()}-*")},
+        # The JSTs' payment gateway keys: `<prefix>/payments/<name>` (chalicelib.integrations.payment_gateways).
+        {"Effect": "Allow", "Action": ["secretsmanager:GetSecretValue"],
+         "Resource": sub("secretsmanager", f"secret:{payment_gateways.secrets_prefix(prefix)}*")},
         {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": sub("ssm", f"parameter/{prefix}/*")},
     ]
     return {"PolicyName": "EUrzadResources", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -20,6 +22,9 @@ os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 from chalicelib.core import dev_issuer  # noqa: E402
 
+if TYPE_CHECKING:
+    from tests.payments_gateway import PaymentsGateway
+
 os.environ.setdefault("EURZAD_AUTH_JWKS", dev_issuer.jwks())
 
 
@@ -28,6 +33,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         kind = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
         if kind in ("unit", "integration", "e2e"):
             item.add_marker(getattr(pytest.mark, kind))
+
+
+@pytest.fixture(scope="session")
+def payments_gateway() -> Iterator[PaymentsGateway]:
+    """The sandbox Przelewy24 on a free port, fast retries; the platform's settings point at it."""
+    from chalicelib.core.settings import get_settings
+    from sandboxes.przelewy24 import serve
+    from tests.payments_gateway import MINUTE_SECONDS, PaymentsGateway
+
+    sandbox = serve(0, minute_seconds=MINUTE_SECONDS)
+    previous = os.environ.get("EURZAD_PAYMENTS_GATEWAY_URL")
+    os.environ["EURZAD_PAYMENTS_GATEWAY_URL"] = sandbox.url
+    get_settings.cache_clear()
+    yield PaymentsGateway(sandbox)
+    sandbox.close()
+    if previous is None:
+        os.environ.pop("EURZAD_PAYMENTS_GATEWAY_URL", None)
+    else:
+        os.environ["EURZAD_PAYMENTS_GATEWAY_URL"] = previous
+    get_settings.cache_clear()
 
 
 def token(role: str, terc: str | None = None, subject: str | None = None, **kw: object) -> str:

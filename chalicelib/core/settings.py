@@ -49,8 +49,18 @@ class Settings:
     # header, never in cookies, so the local stages may allow any origin.
     web_origin: str = "*"
 
+    # The API's public base URL (e.g. https://api.eurzad.mazowsze.pl/v1's origin and stage), for the addresses the
+    # platform gives others to call back (the payment gateway's notifications); unset: taken from the request.
+    public_api_url: str | None = None
+
     # Cache of the published service catalogue and the public JST directory inside one warm container.
     catalogue_cache_seconds: float = 60.0
+
+    # The payment gateway (Przelewy24): its base URL (production https://secure.przelewy24.pl, P24's own
+    # sandbox https://sandbox.przelewy24.pl, locally the sandbox server of `make run`). The merchants' keys are
+    # Secrets Manager secrets `<resource_prefix>/payments/<credentials_secret>`, read again after this long.
+    payments_gateway_url: str = "https://sandbox.przelewy24.pl"
+    payments_secret_cache_seconds: float = 300.0
 
     @classmethod
     def from_environ(cls, environ: dict[str, str] | None = None) -> Settings:

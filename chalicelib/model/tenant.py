@@ -103,7 +103,8 @@ class PaymentsSetting(Strict):
     merchant_id: int = Field(gt=0)
     pos_id: int = Field(gt=0)
     credentials_secret: str = Field(pattern=r"^[A-Za-z0-9/_+=.@-]{1,512}$",
-                                    description="Nazwa sekretu z kluczem CRC i kluczem API (Secrets Manager).")
+                                    description="Nazwa sekretu z kluczem CRC i kluczem API w Secrets Manager, "
+                                                "pod prefiksem `<prefiks zasobów>/payments/`.")
     order_expiry_days: int = Field(default=7, ge=1, le=60,
                                    description="Po ilu dniach nieopłacone zlecenie wygasa (urzędnik dostaje sygnał).")
 

@@ -39,6 +39,7 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
                  "description": "Plik sprawy przekazanej: document, upp albo identyfikator załącznika."},
     "scan_id": HEX_ID,
     "file_id": HEX_ID,
+    "order_id": {**HEX_ID, "description": "Identyfikator zlecenia płatności (identyfikator sprawy)."},
 }
 
 ERRORS: dict[int, str] = {

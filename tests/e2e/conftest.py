@@ -22,6 +22,7 @@ import pytest
 
 from chalicelib.core import dev_issuer
 from tests.conftest import ROOT
+from tests.payments_gateway import PaymentsGateway
 
 PREFIX = "eurzad-e2e"
 
@@ -71,19 +72,23 @@ _deployed: list[Stack] = []  # one deployment per session, also for tests/browse
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Stack:
+def stack(tmp_path_factory: pytest.TempPathFactory, payments_gateway: PaymentsGateway) -> Stack:
     if not _deployed:
-        _deployed.append(_deploy(tmp_path_factory))
+        _deployed.append(_deploy(tmp_path_factory, payments_gateway.url))
     return _deployed[0]
 
 
-def _deploy(tmp_path_factory: pytest.TempPathFactory) -> Stack:
+def _deploy(tmp_path_factory: pytest.TempPathFactory, payments_gateway: str) -> Stack:
+    """The stack's functions call the session's sandbox gateway; the demo JSTs' merchants are opened there."""
     if not os.environ.get("AWS_ENDPOINT_URL"):
         pytest.fail("e2e tests need AWS_ENDPOINT_URL (run them through `make test`)")
     outputs = json.loads(run("-m", "infrastructure.deploy", "--stage", "e2e",
-                             "--env", f"EURZAD_AUTH_JWKS={dev_issuer.jwks()}"))
+                             "--env", f"EURZAD_AUTH_JWKS={dev_issuer.jwks()}",
+                             "--env", f"EURZAD_PAYMENTS_GATEWAY_URL={payments_gateway}"))
     run("-m", "chalicelib.cli", "catalogue", "publish")
-    run("-m", "chalicelib.cli", "tenants", "apply", *map(str, sorted((ROOT / "region" / "demo").glob("*.yaml"))))
+    demo = [str(path) for path in sorted((ROOT / "region" / "demo").glob("*.yaml"))]
+    run("-m", "chalicelib.cli", "tenants", "apply", *demo)
+    run("-m", "chalicelib.cli", "payments", "demo-merchants", "--gateway", payments_gateway, *demo)
     pki_dir = tmp_path_factory.mktemp("demo-pki")
     run("-m", "chalicelib.cli", "signatures", "install-demo-pki", "--dir", str(pki_dir))
     return Stack(api=outputs["api"], pki_dir=pki_dir)

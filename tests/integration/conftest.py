@@ -47,6 +47,16 @@ def demo_pki(platform: None, tmp_path_factory: pytest.TempPathFactory) -> Any:
     return pki.load_demo(directory)
 
 
+@pytest.fixture(scope="session")
+def demo_merchants(platform: None, payments_gateway: Any) -> Any:
+    """The demo JSTs' merchant accounts, as `make run` opens them: keys in Secrets Manager (under the payments
+    prefix), accounts at the session's sandbox gateway (`payments_gateway`), which is returned."""
+    from chalicelib import cli_payments
+
+    assert cli_payments.demo_merchants(demo_files(), payments_gateway.url) == 0
+    return payments_gateway
+
+
 @pytest.fixture
 def restore_region(platform: None) -> Iterator[None]:
     """Tests that change a JST's configuration put the demo region back afterwards."""

@@ -75,6 +75,12 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/files"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/cases/{case_id}/files/{file_id}"): ("clerk",),
     ("POST", "/v1/public/cases/lookup"): PUBLIC,
+    # payments: the resident pays their own case's fee; the gateway notifies (its signature is the check);
+    # finance of the JST (or of the region) refunds
+    ("POST", "/v1/me/cases/{case_id}/payment"): ("resident",),
+    ("GET", "/v1/me/cases/{case_id}/payment"): ("resident",),
+    ("POST", "/v1/payments/przelewy24/{terc}/notifications"): PUBLIC,
+    ("POST", "/v1/tenants/{terc}/payments/{order_id}/refunds"): ("finance",),
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}
@@ -82,7 +88,7 @@ TENANT_BOUND = {"clerk", "tenant-admin"}
 
 def _call(api: Any, method: str, path: str, headers: dict[str, str]) -> Any:
     url = path.replace("{terc}", A).replace("{service}", "pismo-ogolne")
-    for name in ("submission_id", "attachment_id", "draft_id", "case_id", "scan_id", "file_id"):
+    for name in ("submission_id", "attachment_id", "draft_id", "case_id", "scan_id", "file_id", "order_id"):
         url = url.replace(f"{{{name}}}", "0" * 32)
     url = url.replace("{document}", "document")
     # A body that cannot pass validation: an authorised call is then refused with 422, never writes.

@@ -93,9 +93,10 @@ class LocalRun:
     """`make run` (infrastructure.local_run) as a developer runs it, on free ports, state under `state`."""
 
     def __init__(self, state: Path, *, keep: bool) -> None:
-        self.emulator_port, self.api_port = free_ports(2)
+        self.emulator_port, self.api_port, payments_port = free_ports(3)
         self.api = f"http://127.0.0.1:{self.api_port}"
         env = {**os.environ, "EURZAD_EMULATOR_PORT": str(self.emulator_port), "EURZAD_API_PORT": str(self.api_port),
+               "EURZAD_PAYMENTS_PORT": str(payments_port),
                "EURZAD_EMULATOR_STATE": str(state), "KEEP_STATE": "1" if keep else "0"}
         env.pop("AWS_ENDPOINT_URL", None)
         self.proc = subprocess.Popen([sys.executable, "-m", "infrastructure.local_run"], cwd=ROOT, env=env,
@@ -131,6 +132,22 @@ class LocalRun:
             return err.code, err.read()[:300]
 
 
+def demo_merchant_can_sign_in(gateway: str, merchant_id: int) -> bool:
+    """P24's credentials check (`testAccess`) with the demo merchant's keys at the sandbox gateway."""
+    import base64
+
+    from chalicelib.cli_payments import demo_keys
+
+    basic = base64.b64encode(f"{merchant_id}:{demo_keys(merchant_id)[1]}".encode()).decode()
+    req = urllib.request.Request(f"{gateway}/api/v1/testAccess", headers={"Authorization": f"Basic {basic}"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return bool(resp.status == 200)
+    except urllib.error.HTTPError as err:
+        assert err.code == 401
+        return False
+
+
 def registered(run: LocalRun, path: str, resident: dict[str, str], timeout: float = 240) -> Any:
     """The submission once the registration worker has given it its case sign."""
     deadline = time.monotonic() + timeout
@@ -153,6 +170,9 @@ def test_keep_state_make_run_finds_the_submission_and_its_case_after_a_restart(s
                                        {**resident, "Idempotency-Key": "trwaly-wniosek-1"})
         assert status == 201, submitted
         case = registered(first, submitted["links"]["self"], resident)
+        gateway = json.loads((state_dir.parent / "endpoints.json").read_text())["payments_gateway"]
+        assert demo_merchant_can_sign_in(gateway, 214043)  # Piaseczno's demo account, opened by make run
+        assert not demo_merchant_can_sign_in(gateway, 214032)  # Lesznowola takes no payments online
     finally:
         first.stop()
 

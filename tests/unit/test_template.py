@@ -11,7 +11,7 @@ def test_every_table_is_on_demand_encrypted_and_keyed() -> None:
               if r["Type"] == "AWS::DynamoDB::Table"}
     assert set(tables) == {f"eurzad-test-{k}" for k in ("tenants", "catalogue", "audit", "metering", "idempotency",
                                                         "drafts", "attachments", "submissions", "submission-claims",
-                                                        "cases", "case-lookups", "audit-chain")}
+                                                        "cases", "case-lookups", "audit-chain", "payment-orders")}
     for props in tables.values():
         assert props["BillingMode"] == "PAY_PER_REQUEST" and props["SSESpecification"] == {"SSEEnabled": True}
     assert tables["eurzad-test-catalogue"]["KeySchema"] == [
@@ -74,6 +74,7 @@ def test_the_functions_may_reach_every_declared_resource_of_their_prefix_and_not
 
     assert names and all(f"{n}" in policy for n in names)
     assert "secret:eurzad-test/office-seal-*" in policy
+    assert "secret:eurzad-test/payments/*" in policy  # the JSTs' gateway keys, and no other secret
     statements = function_policy()["PolicyDocument"]["Statement"]
     assert all(s["Resource"] != "*" and "*" not in s["Action"] for s in statements)
     assert not any(a.endswith(":*") for s in statements for a in s["Action"])

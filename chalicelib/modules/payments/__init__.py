@@ -1,0 +1,36 @@
+"""Payments: a case's fee paid online into its JST's own merchant account (Przelewy24), the gateway's
+notifications checked and verified, unpaid orders expired, refunds by finance, and flags for finance.
+
+What other modules may use of it:
+- `order(order_id)`: one payment order (`Order`; order_id = case_id), None if the case has none;
+- `orders_of_day(terc, day)`: a JST's orders opened on a Warsaw day (YYYY-MM-DD);
+- `paid_on(terc, day)`: a JST's orders verified as paid on a Warsaw day;
+- `flags(terc, day)`: what finance must look at (`Flag`: refused notifications, late payments, refused refunds).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from chalicelib.modules.payments import wiring as _wiring  # its heavy parts load on first use
+
+if TYPE_CHECKING:
+    from chalicelib.modules.payments.models import Flag, Order
+
+__all__ = ["flags", "order", "orders_of_day", "paid_on"]
+
+
+def order(order_id: str) -> Order | None:
+    return _wiring.orders().get(order_id)
+
+
+def orders_of_day(terc: str, day: str) -> list[Order]:
+    return _wiring.orders().opened_on(terc, day)
+
+
+def paid_on(terc: str, day: str) -> list[Order]:
+    return _wiring.orders().paid_on(terc, day)
+
+
+def flags(terc: str, day: str) -> list[Flag]:
+    return _wiring.orders().flags(terc, day)

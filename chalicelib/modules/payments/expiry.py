@@ -1,0 +1,81 @@
+"""The expiry of unpaid orders: past `expires_at` in nowe, oczekuje or nieudane -> `wygasle`, with the
+`PaymentSettled(wygasle)` marker and an audit entry in one transaction. An open attempt is asked about at the
+gateway first: money there is left to its notification (which verifies and records it). Idempotent: an expired
+order is no longer in the index the sweep reads, and a changed order is read again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from chalicelib import events
+from chalicelib.events.topics import PaymentSettled
+from chalicelib.integrations.payment_gateway import GatewayError
+from chalicelib.modules import audit
+from chalicelib.modules.payments import logic
+
+if TYPE_CHECKING:
+    from chalicelib.integrations.payment_gateway import Merchant, PaymentGateway
+    from chalicelib.modules.payments.models import Order
+    from chalicelib.modules.payments.repository import DynamoOrders
+
+Gateway = Callable[[], "tuple[PaymentGateway, Merchant] | None"]
+
+
+@dataclass(frozen=True)
+class Swept:
+    read: int
+    expired: int
+    left: int  # paid at the gateway, or the gateway did not answer: the next run looks again
+
+
+def sweep(store: DynamoOrders, gateway: Gateway, *, terc: str, now: datetime) -> Swept:
+    read = expired_now = left = 0
+    for order_id in store.expiring(terc, now):
+        read += 1
+        order = store.get(order_id)
+        if order is None:
+            continue
+        outcome = expire(store, gateway, order, now)
+        expired_now += outcome == "expired"
+        left += outcome == "left"
+    return Swept(read, expired_now, left)
+
+
+def expire(store: DynamoOrders, gateway: Gateway, order: Order, now: datetime) -> str:
+    for _ in range(5):
+        changed = logic.expired(order, now)
+        if changed is None:
+            return "not_due"
+        if order.open_attempt is not None and _money_waiting(gateway, order):
+            return "left"
+        event = PaymentSettled(terc=order.terc, case_id=order.case_id, order_id=order.order_id, status="wygasle",
+                               amount=order.amount, at=now)
+        change = audit.Change(action="payment.expired", actor=audit.SYSTEM, at=audit.stamp(now),
+                              case_id=order.case_id, case_sign=order.sign,
+                              details={"order_id": order.order_id, "amount": order.amount,
+                                       "expires_at": order.expires_at.isoformat()})
+        if store.commit(changed, order.version, event=event, changes=[change]):
+            if events.publish(event) is not None:
+                store.delivered(event)
+            return "expired"
+        current = store.get(order.order_id)
+        if current is None:
+            return "not_due"
+        order = current
+    return "left"
+
+
+def _money_waiting(gateway: Gateway, order: Order) -> bool:
+    """Whether the open attempt's money may be at the gateway (paid, or no answer): then expiry waits."""
+    attempt = order.open_attempt
+    found = gateway()
+    if attempt is None or found is None:
+        return False
+    try:
+        state = found[0].status(found[1], attempt.session_id)
+    except GatewayError:
+        return True
+    return state is not None and state.status in ("paid", "advance")

@@ -1,0 +1,106 @@
+"""The payments API: the resident pays their case's fee and reads its state; the gateway posts its
+notifications (public: its signature is the check); finance refunds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalice.app import Blueprint
+
+from chalicelib.core.auth import Access, Role
+from chalicelib.core.clock import get_clock
+from chalicelib.core.http import endpoint, json_response, parse_body, require_principal
+from chalicelib.core.settings import get_settings
+from chalicelib.modules import tenants
+from chalicelib.modules.payments import logic, models, notifications, paying, refunds
+from chalicelib.modules.payments.wiring import gateway, orders
+
+bp = Blueprint(__name__)
+RESIDENT = Access.of(Role.RESIDENT)
+FINANCE = Access.of(Role.FINANCE, tenant_param="terc")
+NOTIFICATIONS = "/v1/payments/przelewy24/{terc}/notifications"
+
+
+def _own(case_id: str) -> models.Order:
+    return logic.own_order(orders().get(case_id), require_principal().subject)
+
+
+def _gateway_of(terc: str) -> Any:
+    setting = tenants.config(terc).payments
+    if setting is None:
+        raise logic.PaymentsUnavailable()
+    return gateway(setting)
+
+
+def api_base() -> str:
+    """This API's public base URL: the setting, else the request's (API Gateway's domain and stage)."""
+    configured = get_settings().public_api_url
+    if configured:
+        return configured.rstrip("/")
+    request = bp.current_request
+    context, headers = request.context, request.headers
+    event = request.to_original_event()
+    full, path = str(context.get("path") or ""), str(event.get("path") or "")
+    prefix = full[: -len(path)] if path and full.endswith(path) else f"/{context.get('stage') or ''}".rstrip("/")
+    host = str(headers.get("host") or context.get("domainName") or "localhost")
+    proto = str(headers.get("x-forwarded-proto") or ("https" if host.endswith("amazonaws.com") else "http"))
+    return f"{proto.split(',', maxsplit=1)[0].strip()}://{host}{prefix}"
+
+
+@endpoint(bp, "/v1/me/cases/{case_id}/payment", access=RESIDENT, methods=("POST",), status=201,
+          summary="Zapłać opłatę za sprawę (przekierowanie do bramki płatności)",
+          request="modules.payments.models:PayIn", response="modules.payments.models:PayOut")
+def pay(case_id: str) -> Any:
+    body = parse_body(bp.current_request.raw_body, models.PayIn)
+    order = _own(case_id)
+    back_to = logic.return_url(body.return_url, get_settings().web_origin)
+    gw, merchant = _gateway_of(order.terc)
+    paid = paying.pay(orders(), gw, merchant, order=order, back_to=back_to,
+                      notify_url=api_base() + NOTIFICATIONS.replace("{terc}", order.terc),
+                      fallback_email=get_settings().mail_from, now=get_clock().now())
+    return json_response(paid, status=201)
+
+
+@endpoint(bp, "/v1/me/cases/{case_id}/payment", access=RESIDENT, summary="Stan opłaty za moją sprawę",
+          response="modules.payments.models:PaymentView")
+def payment(case_id: str) -> Any:
+    order = _own(case_id)
+    if order.open_attempt is not None:
+        setting = tenants.config(order.terc).payments
+        gw, merchant = gateway(setting) if setting is not None else (None, None)
+        order = paying.refreshed(orders(), gw, merchant, order)
+    return paying.view(order, proof=order.status in ("oplacone", "zwrocone"))
+
+
+@endpoint(bp, NOTIFICATIONS, access=Access.anyone(), methods=("POST",),
+          content_types=("application/json", "text/plain"),
+          summary="Powiadomienie bramki Przelewy24 o wpłacie (podpisane kluczem CRC jednostki)",
+          response="modules.payments.models:NotificationAck")
+def notification(terc: str) -> Any:
+    request = bp.current_request
+    raw = request.raw_body
+    raw = raw.encode("utf-8") if isinstance(raw, str) else raw or b""  # the bytes as sent: the sign covers them
+    source = str((request.context.get("identity") or {}).get("sourceIp") or "unknown")
+    config = tenants.config(terc)
+    if config.payments is None:
+        orders().add_flag(logic.flag(terc, logic.WRONG_MERCHANT, at=get_clock().now(), raw=raw, source=source))
+        raise notifications.NotificationRefused(logic.WRONG_MERCHANT.message, code=logic.WRONG_MERCHANT.code)
+    gw, merchant = gateway(config.payments)
+    notifications.receive(orders(), gw, merchant, terc=terc, raw=raw, source=source, now=get_clock().now())
+    return {"status": "ok"}
+
+
+@endpoint(bp, "/v1/tenants/{terc}/payments/{order_id}/refunds", access=FINANCE, methods=("POST",), status=201,
+          summary="Zwrot wpłaty (w całości lub w części)", request="modules.payments.models:RefundIn",
+          params="openapi.shapes:IdempotencyHeaders", response="modules.payments.models:RefundOut")
+def refund(terc: str, order_id: str) -> Any:
+    request = bp.current_request
+    key = refunds.idempotency_key(request.headers.get("idempotency-key"))
+    body = parse_body(request.raw_body, models.RefundIn)
+    order = orders().get(order_id)
+    if order is None or order.terc != terc:
+        raise logic.OrderNotFound("Nie ma takiego zlecenia płatności w tej jednostce.")
+    gw, merchant = _gateway_of(terc)
+    done = refunds.refund(orders(), gw, merchant, order=order, key=key, body=body,
+                          who=require_principal().subject, now=get_clock().now())
+    return json_response(done, status=201)
