@@ -94,14 +94,15 @@ def _report(exc: Invalid) -> None:
         print(f"{exc.source}: {d['field'] or '<dokument>'}: {d['message']} [{d['code']}]", file=sys.stderr)
 
 
-def _validate_tenants(files: list[Path], catalogue_ids: set[str]) -> list[TenantConfig]:
+def _validate_tenants(files: list[Path], catalogue_ids: set[str],
+                      definitions: dict[str, ServiceDefinition] | None = None) -> list[TenantConfig]:
     from chalicelib.modules.tenants.logic import check_against_catalogue
 
     configs, failed = [], False
     for path in files:
         try:
             config = load_tenant(path)
-            check_against_catalogue(config, catalogue_ids)
+            check_against_catalogue(config, catalogue_ids, definitions)
         except Invalid as exc:
             _report(exc)
             failed = True
@@ -121,7 +122,8 @@ def _validate_tenants(files: list[Path], catalogue_ids: set[str]) -> list[Tenant
 
 
 def tenants_validate(files: list[Path]) -> int:
-    configs = _validate_tenants(files, {d.id for d in load_definitions()})
+    latest = {d.id: d for d in sorted(load_definitions(), key=lambda d: d.version)}
+    configs = _validate_tenants(files, set(latest), latest)
     for c in configs:
         print(f"OK {c.terc} {c.name}: {sum(s.enabled for s in c.services)} usług włączonych")
     return 0
@@ -135,7 +137,8 @@ def tenants_apply(files: list[Path]) -> int:
     from chalicelib.modules.tenants.wiring import tenant_store
 
     # All files are checked against the published catalogue before anything is written.
-    configs = _validate_tenants(files, catalogue().ids())
+    latest = {d.id: d for d in catalogue().latest_all()}
+    configs = _validate_tenants(files, set(latest), latest)
     store = tenant_store()
     actor = f"cli:{getpass.getuser()}"
     for config in configs:

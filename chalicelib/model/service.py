@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, Validation
 from pydantic_core import PydanticCustomError
 
 from chalicelib.model import jrwa as wykaz
+from chalicelib.model.fees import Charge, FeeRule, Surcharge
 
 ServiceId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
 DeptSymbol = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{0,9}$")]
@@ -46,10 +47,15 @@ class DeadlineKind(str, Enum):
 
 
 class Fee(Strict):
+    """The fee as the first versions describe it: a fixed amount, exemptions in words (`FeeRule` computes)."""
+
     amount: Money
     title: str = Field(min_length=3, description="Tytuł opłaty, np. opłata skarbowa za wydanie zaświadczenia.")
     legal_basis: str | None = None
     exemptions: list[str] = []
+
+    def as_rule(self) -> FeeRule:
+        return FeeRule(title=self.title, legal_basis=self.legal_basis, amount=self.amount, notes=self.exemptions)
 
 
 class Deadline(Strict):
@@ -170,7 +176,9 @@ class ServiceDefinition(Strict):
     purpose: str = Field(min_length=10)
     who_may_apply: str = Field(min_length=5)
     legal_basis: list[str] = Field(min_length=1)
-    fee: Fee | None = None  # None: no fee
+    fee: Fee | None = None  # None: no fee (or `fee_rule`)
+    # The fee as a rule computed from the form (added after the first versions were published: see fingerprint).
+    fee_rule: FeeRule | None = None
     deadline: Deadline
     required_attachments: list[RequiredAttachment] = []
     jrwa: Jrwa
@@ -195,6 +203,21 @@ class ServiceDefinition(Strict):
             {"symbol": symbol, "known": known},
         )
 
+    @model_validator(mode="after")
+    def _fee_rule_fits_form(self) -> ServiceDefinition:
+        if self.fee is not None and self.fee_rule is not None:
+            raise ValueError("Usługa ma albo opłatę stałą (fee), albo regułę opłaty (fee_rule), nie obie.")
+        problems = fee_rule_problems(self.fee_rule, self.form) if self.fee_rule else []
+        if problems:
+            path, _, message = problems[0]
+            raise ValueError(f"fee_rule.{path}: {message}")
+        return self
+
+    @property
+    def rule(self) -> FeeRule | None:
+        """The fee as a rule, whichever way the version describes it; None: no fee."""
+        return self.fee_rule or (self.fee.as_rule() if self.fee else None)
+
     @property
     def attachment_rules(self) -> AttachmentRules:
         return self.attachments or DEFAULT_ATTACHMENT_RULES
@@ -203,3 +226,44 @@ class ServiceDefinition(Strict):
     def jrwa_class(self) -> wykaz.JrwaClass | None:
         """The wykaz's class with its archival category; None only for a version published before the check."""
         return wykaz.final_class(self.jrwa)
+
+
+def fee_rule_problems(rule: FeeRule, form: FormDefinition) -> list[tuple[str, str, str]]:
+    """What in `rule` does not fit `form`, as (path in the rule, code, Polish message): a field the rule reads
+    must be one of the form's (top-level) fields, a table's field a choice, and every option it names one of
+    that field's options."""
+    fields = {f.name: f for f in form.fields}
+    problems: list[tuple[str, str, str]] = []
+
+    def options(path: str, name: str, values: list[str]) -> None:
+        found = fields.get(name)
+        if found is None:
+            problems.append((path, "unknown_field", f"Formularz nie ma pola „{name}”."))
+        elif values and found.type is not FieldType.CHOICE:
+            problems.append((path, "not_a_choice", f"Pole „{name}” nie jest polem wyboru."))
+        else:
+            known = {o.value for o in found.options}
+            problems.extend((path, "unknown_option", f"Pole „{name}” nie ma opcji „{v}”.")
+                            for v in values if v not in known)
+
+    def when(path: str, rule_when: dict[str, str | bool | list[str]]) -> None:
+        for name, expected in rule_when.items():
+            wanted = [] if isinstance(expected, bool) else [expected] if isinstance(expected, str) else expected
+            options(f"{path}.{name}", name, wanted)
+
+    charges: list[tuple[str, Charge]] = [("", rule), *((f"surcharges[{i}].", s) for i, s in enumerate(rule.surcharges))]
+    for prefix, charge in charges:
+        if charge.times is not None and (found := fields.get(charge.times)) is None:
+            problems.append((f"{prefix}times", "unknown_field", f"Formularz nie ma pola „{charge.times}”."))
+        elif charge.times is not None and found is not None and found.type is not FieldType.NUMBER:
+            problems.append((f"{prefix}times", "not_a_number", f"Pole „{charge.times}” nie jest polem liczbowym."))
+        if charge.by is not None and charge.by not in fields:
+            options(f"{prefix}by", charge.by, [])
+        elif charge.by is not None:
+            for option in charge.table:
+                options(f"{prefix}table.{option}", charge.by, [option])
+        for i, exemption in enumerate(charge.exemptions):
+            when(f"{prefix}exemptions[{i}].when", exemption.when)
+        if isinstance(charge, Surcharge):
+            when(f"{prefix}when", charge.when)
+    return problems

@@ -1,6 +1,6 @@
 """A JST's configuration: identity, departments, account, e-delivery address and enabled services.
 
-Shared model: every layer that needs a JST's settings reads this; it imports only core and the service model.
+Shared model: every layer that needs a JST's settings reads this; it imports only core, the service and the fee models.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from chalicelib.core.identifiers import ADE_RE, EMAIL_RE, POSTAL_CODE_RE, check_terc, normalize_nrb
+from chalicelib.model.fees import FeeRule
 from chalicelib.model.service import DeadlineKind, DeptSymbol, Jrwa, Money, ServiceId
 
 
@@ -85,7 +86,8 @@ class ServiceSetting(Strict):
 
     id: ServiceId
     enabled: bool = True
-    fee: Money | None = None
+    fee: Money | None = None  # a fixed amount in place of the catalogue's
+    fee_rule: FeeRule | None = None  # the JST's own rule (checked against the service's form when set)
     deadline_kind: DeadlineKind | None = None
     department: DeptSymbol | None = None
     jrwa: Jrwa | None = None

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.config import JsonDict
 
+from chalicelib.model.fees import FeeDue
 from chalicelib.model.service import DeadlineKind, DeptSymbol
 from chalicelib.model.tenant import ServiceSetting, TenantConfig
 from chalicelib.modules.cases.models import CaseFee
@@ -124,6 +125,12 @@ class SubmissionLinks(BaseModel):
     document: str
 
 
+class SubmissionFee(FeeDue):
+    """The fee computed at acceptance (amount in grosze), and whether the JST takes it online."""
+
+    online: bool = Field(description="false: JST nie przyjmuje opłat online; opłatę wnosi się inaczej (przelew).")
+
+
 class SubmissionView(BaseModel):
     submission_id: str
     terc: str
@@ -144,6 +151,7 @@ class SubmissionView(BaseModel):
     document_sha256: str
     answers: dict[str, str] | None = Field(
         default=None, description="Pismo uzupełniające: sprawa, na której wezwanie odpowiada (case_id, case_sign).")
+    fee: SubmissionFee | None = Field(default=None, description="Opłata należna za wniosek (null: bez opłaty).")
     attachments: list[SubmittedAttachment]
     links: SubmissionLinks
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.identifiers import format_nrb
 from chalicelib.model import jrwa as wykaz
+from chalicelib.model.fees import FeeDue
 from chalicelib.model.service import (
     Category,
     Deadline,
@@ -25,7 +26,8 @@ from chalicelib.model.service import (
     ServiceDefinition,
 )
 from chalicelib.model.tenant import TenantConfig
-from chalicelib.modules.catalogue.models import CatalogueEntry, FormSchema
+from chalicelib.modules.catalogue import fees
+from chalicelib.modules.catalogue.models import CatalogueEntry, FeeQuote, FeeQuoteIn, FormSchema
 
 DEADLINE_TEXT = {
     DeadlineKind.NIEZWLOCZNIE: "Niezwłocznie (art. 35 § 2 KPA).",
@@ -64,24 +66,43 @@ def entry(defn: ServiceDefinition, tenant: TenantConfig | None = None) -> Catalo
     """The service as `tenant` offers it (its overrides applied), or as the region describes it."""
     data = defn.model_dump(exclude={"form", "keywords"})
     data["attachments"] = defn.attachment_rules
+    data.update(_fee_fields(defn, tenant))
     if tenant is None:
         return CatalogueEntry(**data, **_jrwa_fields(defn.jrwa))
     setting = tenant.setting(defn.id)
-    fee = defn.fee
     deadline = defn.deadline
     department = defn.department
     jrwa = defn.jrwa
     if setting is not None:
-        if setting.fee is not None:
-            fee = (defn.fee.model_copy(update={"amount": setting.fee}) if defn.fee
-                   else Fee(amount=setting.fee, title="Opłata ustalona przez jednostkę"))
         if setting.deadline_kind is not None and setting.deadline_kind is not defn.deadline.kind:
             deadline = Deadline(kind=setting.deadline_kind, description=DEADLINE_TEXT[setting.deadline_kind])
         department = setting.department or department
         jrwa = setting.jrwa or jrwa
-    data.update(fee=fee, deadline=deadline, department=department, jrwa=jrwa, tenant=tenant.terc,
+    data.update(deadline=deadline, department=department, jrwa=jrwa, tenant=tenant.terc,
                 bank_account=format_nrb(tenant.bank_account), **_jrwa_fields(jrwa))
     return CatalogueEntry(**data)
+
+
+def _fee_fields(defn: ServiceDefinition, tenant: TenantConfig | None) -> dict[str, Any]:
+    """The rule in effect, in words, and in short as the first versions' `fee` (fixed, or a table's lowest)."""
+    rule = fees.rule_for(defn, tenant)
+    short = None
+    if rule is not None:
+        amount = rule.amount if rule.amount is not None else min(rule.table.values())
+        short = Fee(amount=amount, title=rule.title, legal_basis=rule.legal_basis,
+                    exemptions=[e.reason for e in rule.exemptions] + rule.notes)
+    return {"fee": short, "fee_rule": rule, "fee_text": fees.describe(rule, defn.form)}
+
+
+def fee_due(defn: ServiceDefinition, tenant: TenantConfig, values: Mapping[str, Any]) -> FeeDue | None:
+    """The fee a validated form owes in `tenant` (None: no fee); 422 on the field when its option sets no amount."""
+    return fees.due_for(fees.rule_for(defn, tenant), defn.form, values)
+
+
+def quote(defs: CatalogueReader, tenant: TenantConfig, service_id: str, body: FeeQuoteIn) -> FeeQuote:
+    """The fee of a form filled so far, for the form page: the service must be one the JST offers."""
+    tenant_service(defs, tenant, service_id)
+    return fees.quote(require(defs, service_id, body.form_version), tenant, body.data)
 
 
 def _jrwa_fields(symbol: str) -> dict[str, str | None]:
@@ -263,7 +284,7 @@ def form_schema(defn: ServiceDefinition) -> FormSchema:
 
 # Keys the definition language gained after versions were published: left out while unset, so every
 # version published before them keeps its fingerprint.
-LATER_KEYS = ("attachments",)
+LATER_KEYS = ("attachments", "fee_rule")
 
 
 def canonical(defn: ServiceDefinition) -> str:

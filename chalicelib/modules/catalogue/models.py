@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
+from chalicelib.model.fees import FeeDue, FeeRule
 from chalicelib.model.service import AttachmentRules, Category, Deadline, Fee, RequiredAttachment
 
 
@@ -17,7 +20,9 @@ class CatalogueEntry(BaseModel):
     purpose: str
     who_may_apply: str
     legal_basis: list[str]
-    fee: Fee | None
+    fee: Fee | None = Field(description="Opłata w skrócie (kwota stała albo najniższa z tabeli); szczegóły: fee_rule.")
+    fee_rule: FeeRule | None = Field(default=None, description="Reguła opłaty w JST (obliczana z formularza).")
+    fee_text: list[str] = Field(default_factory=list, description="Reguła opłaty słowami, po polsku.")
     deadline: Deadline
     required_attachments: list[RequiredAttachment]
     jrwa: str = Field(description="Klasa JRWA, pod którą urząd rejestruje sprawę (część znaku sprawy).")
@@ -47,3 +52,21 @@ class FormSchema(BaseModel):
     ui: dict[str, object]
 
 
+
+
+class FeeQuoteIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    data: dict[str, Any] = Field(default_factory=dict, description="Wartości formularza (choćby częściowe).")
+    form_version: int | None = Field(default=None, ge=1, description="Domyślnie najnowsza wersja formularza.")
+
+
+class FeeQuote(BaseModel):
+    """The fee a form filled so far owes in this JST (before submitting)."""
+
+    service: str
+    version: int
+    tenant: str
+    fee: FeeDue | None = Field(description="null: usługa bez opłaty; amount w groszach.")
+    online: bool = Field(description="Czy JST przyjmuje tę opłatę online (w „Moje sprawy” po złożeniu).")
+    summary: str = Field(description="Opłata słowami, np. „Opłata: 17,00 zł — opłata skarbowa …”.")

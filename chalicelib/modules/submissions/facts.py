@@ -23,7 +23,7 @@ def facts_of(submission: Submission, defn: ServiceDefinition | None, tenant: Ten
         service_name=record.service_name, office_name=record.office_name,
         applicant=record.applicant.name if record.applicant else None, email=record.email,
         flags=submission.flags, signed=submission.signed, correlation_id=record.correlation_id,
-        answers_case=record.answers.case_id if record.answers else None)
+        answers_case=record.answers.case_id if record.answers else None, fee=record.fee)
     if defn is None:
         return facts
     offered = catalogue.entry(defn, tenant)

@@ -30,6 +30,7 @@ from chalicelib.core.errors import ApiError, Conflict
 from chalicelib.core.observability import correlation_id
 from chalicelib.documents import upp, wniosek
 from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
+from chalicelib.model.fees import FeeDue
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules import catalogue
 from chalicelib.modules.submissions import applicants
@@ -197,6 +198,7 @@ def submit(ports: Ports, *, owner: str, filer: Filer | None, tenant: TenantConfi
     fingerprint = request_fingerprint(tenant.terc, service, reader.canonical)
     try:
         read = reader.read(ports, owner=owner, tenant=tenant, service=service, filer=applicants.require_filer(filer))
+        fee = fee_of(read)
     except ApiError:
         # Refused as things stand now (the draft gone, the service switched off...): a request accepted before
         # under this key still gets its first answer.
@@ -213,7 +215,7 @@ def submit(ports: Ports, *, owner: str, filer: Filer | None, tenant: TenantConfi
                      document_id=read.document_id)
     if isinstance(claimed, Accepted):
         return claimed
-    accepted = _accept(ports, claimed, read, attachments)
+    accepted = _accept(ports, claimed, read, attachments, fee)
     if read.draft_id:
         ports.drafts.delete(owner, read.draft_id)
     return accepted
@@ -261,9 +263,17 @@ def _store_attachments(ports: Ports, attempt: Attempt, form: FormData,
     return stored
 
 
-def _accept(ports: Ports, attempt: Attempt, read: Read, attachments: list[AttachmentView]) -> Accepted:
+def fee_of(read: Read) -> FeeDue | None:
+    """The fee the form owes as the JST charges it now; an answer to a summons is a letter in a case: none."""
+    if read.answers is not None:
+        return None
+    return catalogue.fee_due(read.where.definition, read.where.tenant, read.form.values)
+
+
+def _accept(ports: Ports, attempt: Attempt, read: Read, attachments: list[AttachmentView],
+            fee: FeeDue | None) -> Accepted:
     try:
-        submission = _store_and_seal(ports, attempt, read, attachments)
+        submission = _store_and_seal(ports, attempt, read, attachments, fee)
         recorded = ports.submissions.create(submission, attempt)
     except Exception:
         # The key is free again at once; this attempt's files (if any) are left for the sweeper.
@@ -275,7 +285,8 @@ def _accept(ports: Ports, attempt: Attempt, read: Read, attachments: list[Attach
     return Accepted(submission, replayed=False)
 
 
-def _store_and_seal(ports: Ports, attempt: Attempt, read: Read, attachments: list[AttachmentView]) -> Submission:
+def _store_and_seal(ports: Ports, attempt: Attempt, read: Read, attachments: list[AttachmentView],
+                    fee: FeeDue | None) -> Submission:
     where, applicant, filer = read.where, read.applicant, read.filer
     sid, prefix, terc = attempt.submission_id, attempt.prefix, where.tenant.terc
     stored_attachments = _store_attachments(ports, attempt, read.form, attachments)
@@ -293,7 +304,8 @@ def _store_and_seal(ports: Ports, attempt: Attempt, read: Read, attachments: lis
         document_id=document_id, document_filename=doc_name, document_sha256=hashlib.sha256(content).digest(),
         information=f"Wniosek „{where.definition.name}” (formularz w wersji {where.definition.version}) "
                     + (f"w sprawie {read.answers.case_sign} " if read.answers else "")
-                    + "został zapisany w systemie teleinformatycznym urzędu.",
+                    + "został zapisany w systemie teleinformatycznym urzędu."
+                    + (f" Należna opłata: {_zl(fee.amount)} ({fee.title})." if fee is not None and fee.payable else ""),
     )
     sealed = ports.seal(upp.build(receipt), receipt.issued_at)
     upp_version = ports.objects.put("documents", prefix + "upp.xml", sealed, "application/xml")
@@ -305,7 +317,8 @@ def _store_and_seal(ports: Ports, attempt: Attempt, read: Read, attachments: lis
                        content_type="application/xml", filename=f"UPP-{sid[:8]}.xml"),
         receipt_id=receipt_id, attachments=stored_attachments, applicant=applicant, email=read.form.email,
         service_name=where.definition.name, office_name=where.tenant.office_name, signer=read.signer, filer=filer,
-        correlation_id=correlation_id(), answers=read.answers,
+        correlation_id=correlation_id(), answers=read.answers, fee=fee,
+        fee_online=fee is not None and fee.payable and where.tenant.payments is not None,
     )
     # The department is known now: clerks of other departments never see the submission, registered or not.
     # An answer to a summons goes to the case's own department, whichever handles the general letter.
@@ -322,6 +335,10 @@ def _sender_identifier(applicant: Applicant | None, filer: Filer) -> tuple[str, 
     if applicant is not None and applicant.nip:
         return applicant.nip, "NIP"
     return filer.pesel, "PESEL"
+
+
+def _zl(grosze: int) -> str:
+    return f"{grosze // 100},{grosze % 100:02d} zł"
 
 
 def _address(tenant: TenantConfig) -> str:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from chalicelib.model.fees import FeeDue
 from chalicelib.model.service import FILE_TYPES
 
 AttachmentId = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{32}$")]
@@ -136,6 +137,10 @@ class SubmissionRecord(BaseModel):
     # The request that filed it: the registration and its e-mail name it, even when the sweeper sends again.
     correlation_id: str | None = None
     answers: Answers | None = None  # a supplementary submission: the case it answers (no case of its own)
+    # The fee computed from the form at acceptance (None: the service has none), and whether the JST took fees
+    # online then (False: paid another way, e.g. a transfer to its account).
+    fee: FeeDue | None = None
+    fee_online: bool = False
 
 
 class Submission(BaseModel):

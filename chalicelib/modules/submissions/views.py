@@ -45,6 +45,8 @@ def view(submission: Submission, base: str = "/v1/me/submissions") -> dict[str, 
         "document_sha256": s.record.document.sha256,
         # a supplementary submission: the case it answers
         "answers": {"case_id": a.case_id, "case_sign": a.case_sign} if (a := s.record.answers) else None,
+        # what the resident owes (grosze), and whether it can be paid online in "Moje sprawy"
+        "fee": {**f.model_dump(mode="json"), "online": s.record.fee_online} if (f := s.record.fee) else None,
         "attachments": [{"attachment_id": a.attachment_id, "field": a.field, "filename": a.filename,
                          "content_type": a.content_type, "size": a.size, "sha256": a.sha256,
                          "href": f"{link}/attachments/{a.attachment_id}"} for a in s.record.attachments],

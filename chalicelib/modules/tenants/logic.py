@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -17,6 +17,8 @@ from chalicelib.core.observability import correlation_id
 from chalicelib.events.publishing import Publisher
 from chalicelib.events.topics import TenantEvent
 from chalicelib.integrations.mail import Mail
+from chalicelib.model.fees import FeeRule
+from chalicelib.model.service import ServiceDefinition, fee_rule_problems
 from chalicelib.model.tenant import ServiceSetting, TenantConfig, UnknownDepartment
 from chalicelib.modules.tenants.models import ServiceSettingChange, StaleVersion, StoredTenant
 
@@ -47,15 +49,28 @@ class TenantStore(Protocol):
     def audit(self, terc: str, *, limit: int = ...) -> list[dict[str, str | None]]: ...
 
 
-def check_against_catalogue(config: TenantConfig, catalogue_ids: Collection[str]) -> None:
+def check_against_catalogue(config: TenantConfig, catalogue_ids: Collection[str],
+                            definitions: Mapping[str, ServiceDefinition] | None = None) -> None:
+    """Every service the JST configures is in the catalogue; a fee rule of its own fits the service's form
+    (`definitions`: the latest version of each, when known)."""
     details = [
         {"field": f"services[{i}].id", "code": "unknown_service",
          "message": f"Usługa „{s.id}” nie istnieje w katalogu regionu."}
         for i, s in enumerate(config.services)
         if s.id not in catalogue_ids
     ]
+    for i, s in enumerate(config.services):
+        defn = (definitions or {}).get(s.id)
+        if defn is not None and s.fee_rule is not None:
+            details += fee_rule_details(s.fee_rule, defn, prefix=f"services[{i}].fee_rule")
     if details:
         raise Unprocessable("Konfiguracja odwołuje się do usług spoza katalogu.", details=details)
+
+
+def fee_rule_details(rule: FeeRule, defn: ServiceDefinition, *, prefix: str = "fee_rule") -> list[dict[str, str]]:
+    """What in a JST's fee rule does not fit the service's form, per field of the rule."""
+    return [{"field": f"{prefix}.{path}", "code": code, "message": message}
+            for path, code, message in fee_rule_problems(rule, defn.form)]
 
 
 def require_tenant(store: TenantStore, terc: str) -> StoredTenant:
@@ -65,11 +80,16 @@ def require_tenant(store: TenantStore, terc: str) -> StoredTenant:
     return stored
 
 
-def apply_change(config: TenantConfig, service_id: str, change: ServiceSettingChange) -> tuple[TenantConfig, str]:
+def apply_change(config: TenantConfig, service_id: str, change: ServiceSettingChange,
+                 definition: ServiceDefinition | None = None) -> tuple[TenantConfig, str]:
     """The configuration after `change`, and a Polish one-line summary of what changed."""
     given = change.model_fields_set
     if not given:
         raise Unprocessable("Zmiana nie zawiera żadnego pola.", code="empty_change")
+    if change.fee_rule is not None and definition is not None:
+        problems = fee_rule_details(change.fee_rule, definition)
+        if problems:
+            raise Unprocessable("Reguła opłaty nie pasuje do formularza usługi.", details=problems)
     if change.department is not None:
         try:
             config.department(change.department)
@@ -87,6 +107,8 @@ def apply_change(config: TenantConfig, service_id: str, change: ServiceSettingCh
     parts = []
     if current.enabled != updated.enabled:
         parts.append("włączono usługę" if updated.enabled else "wyłączono usługę")
+    if current.fee_rule != updated.fee_rule:
+        parts.append("reguła opłaty: " + ("własna jednostki" if updated.fee_rule else "z katalogu"))
     for name, label in (("fee", "opłata"), ("deadline_kind", "termin"), ("department", "komórka")):
         before, after = getattr(current, name), getattr(updated, name)
         if before != after:
@@ -112,6 +134,7 @@ def change_service(
     now: datetime,
     publisher: Publisher | None = None,  # None: the platform's queue client
     expected_version: int | None = None,
+    definition: ServiceDefinition | None = None,  # the service's latest version: a fee rule must fit its form
 ) -> tuple[StoredTenant, AuditEntry]:
     """Change one service's settings: saved with its audit entry (marked until the contact is told), then the
     notice queued, best effort: if the queue fails now, the tenants' sweeper sends it later."""
@@ -120,7 +143,7 @@ def change_service(
     stored = require_tenant(store, terc)
     if expected_version is not None and expected_version != stored.version:
         raise changed_meanwhile()
-    new_config, summary = apply_change(stored.config, service_id, change)
+    new_config, summary = apply_change(stored.config, service_id, change, definition)
     audit = AuditEntry.new(terc=terc, at=now, actor=actor.subject, action="service.changed", summary=summary,
                            notify=True)
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from chalicelib.model.fees import FeeRule
 from chalicelib.model.service import DeadlineKind, DeptSymbol, Money
 from chalicelib.model.tenant import Address, Contact, Strict, TenantConfig, TenantKind
 
@@ -30,6 +31,7 @@ class ServiceSettingChange(Strict):
 
     enabled: bool | None = None
     fee: Money | None = None
+    fee_rule: FeeRule | None = None  # the JST's own rule; must fit the service's form (422 on `fee_rule.…`)
     deadline_kind: DeadlineKind | None = None
     department: DeptSymbol | None = None
 

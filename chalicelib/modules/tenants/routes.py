@@ -47,6 +47,15 @@ def tenant_service(terc: str, service: str) -> Any:
     return catalogue.tenant_service(catalogue.definitions(), config, service).model_dump(mode="json")
 
 
+@endpoint(bp, "/v1/tenants/{terc}/services/{service}/fee", access=Access.anyone(), methods=("POST",),
+          summary="Opłata za wniosek wypełniony dotąd (przed złożeniem)", request="modules.catalogue.models:FeeQuoteIn",
+          response="modules.catalogue.models:FeeQuote")
+def fee_quote(terc: str, service: str) -> Any:
+    config = logic.require_tenant(tenant_store(), terc).config
+    body = parse_body(bp.current_request.raw_body, catalogue.FeeQuoteIn)
+    return catalogue.quote(catalogue.definitions(), config, service, body).model_dump(mode="json")
+
+
 @endpoint(bp, "/v1/tenants/{terc}/config", access=ADMINS, summary="Konfiguracja JST (ETag = wersja)",
           response="openapi.shapes:TenantConfigView")
 def tenant_config(terc: str) -> Any:
@@ -66,6 +75,7 @@ def change_service(terc: str, service: str) -> Any:
         service_id=service,
         change=change,
         catalogue_ids=catalogue.definitions().ids(),
+        definition=catalogue.definitions().get(service),
         actor=require_principal(),
         now=get_clock().now(),
         expected_version=if_match_version(bp.current_request.headers, "konfiguracji"),
