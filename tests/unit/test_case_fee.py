@@ -202,3 +202,13 @@ def test_the_clerks_view_and_the_resident_line_carry_the_fee() -> None:
     stored = StoredCase(pk="p", sk="s", record=record, life=life, version=0)
     assert handling.view(stored)["fee"]["status"] == "nalezna"
     assert einformacja.summary(record)["fee"]["payable"] is True
+
+
+def test_the_inbox_filter_of_unpaid_fees_reads_the_waiting_cases_and_takes_no_other_filter() -> None:
+    from chalicelib.core.errors import Unprocessable
+
+    assert logic.inbox_filters({"fee_unpaid": "1"})["state"] == "oczekuje_na_oplate"
+    for params in ({"fee_unpaid": "2"}, {"fee_unpaid": "1", "state": "w_toku"}, {"fee_unpaid": "1", "assignee": "x"}):
+        with pytest.raises(Unprocessable) as refused:
+            logic.inbox_filters(params)
+        assert refused.value.body()["error"]["details"][0]["field"] in ("fee_unpaid", "assignee")
