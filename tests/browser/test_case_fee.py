@@ -1,0 +1,123 @@
+"""A case's fee paid online, every step a person takes in the browser: a certificate filed with its 21 zł stamp
+duty waits for the fee („oczekuje na opłatę”, „Zapłać” in „Moje sprawy”); „Zapłać teraz” on the case's page goes to
+the gateway's page (the sandbox Przelewy24), „Zapłać” there brings the resident back to the case, which moves on
+by itself once the payment is verified; the clerk sees it paid. axe-core on every new state."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from chalicelib.cli import load_definitions
+from tests.browser.conftest import Portal, new_portal
+from tests.browser.test_case_path import reload_until
+from tests.browser.test_staff import PIASECZNO
+from tests.conftest import auth
+from tests.e2e.conftest import Stack
+from tests.formdata import PESEL, valid_data
+from tests.payments_gateway import PaymentsGateway
+
+pytestmark = pytest.mark.browser
+SERVICE = "zaswiadczenie-o-niezaleganiu"
+
+
+@pytest.fixture
+def clerk(browser: Browser, site: str, stack: Stack) -> Iterator[Portal]:
+    made = new_portal(browser, site, stack)
+    yield made
+    made.page.context.close()
+
+
+def file_certificate(stack: Stack, resident: str) -> str:
+    """The resident files the certificate request (one copy, no exemption): 21 zł due."""
+    defn = max((d for d in load_definitions() if d.id == SERVICE), key=lambda d: d.version)
+    data = valid_data(defn, lambda field: pytest.fail(f"no attachment expected for {field}"))
+    me = auth("resident", subject=resident, pesel=PESEL, given_name="Jan", family_name="Kowalski")
+    reply = stack.call("POST", f"/v1/tenants/{PIASECZNO}/services/{SERVICE}/submissions", {"data": data},
+                       {**me, "Idempotency-Key": f"oplata-{resident}"})
+    assert reply.status == 201, reply.body
+    return str(reply.body["submission_id"])
+
+
+def moved_on(stack: Stack, gateway: PaymentsGateway, case_id: str, me: dict[str, str]) -> None:
+    """The case is registered once the payment is verified (the gateway's notification, or the payer's return)."""
+    for _ in range(60):
+        if stack.call("GET", f"/v1/me/cases/{case_id}", headers=me).body["status"] == "zarejestrowana":
+            return
+        time.sleep(2)
+    payment = stack.call("GET", f"/v1/me/cases/{case_id}/payment", headers=me).body
+    raise AssertionError(f"not moved on: payment {payment}; gateway {gateway.transactions()[-2:]}")
+
+
+def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: Portal, stack: Stack,
+                                                        payments_gateway: PaymentsGateway) -> None:
+    page = portal.page
+    resident = f"oplata-{uuid.uuid4().hex[:8]}"
+    case_id = file_certificate(stack, resident)
+
+    # Once registered, "Moje sprawy" shows the case awaiting its fee, with "Zapłać".
+    portal.sign_in("resident", subject=resident, pesel=PESEL, back="/moje.html")
+    pay_link = page.get_by_role("link", name=re.compile(r"^Zapłać 21,00 zł za sprawę"))
+    for _ in range(60):
+        if pay_link.count():
+            break
+        page.wait_for_timeout(2000)
+        page.reload()
+        page.locator("#sprawy").wait_for()
+    expect(page.locator("main")).to_contain_text("oczekuje na opłatę")
+    expect(page.locator("main")).to_contain_text("Opłata do zapłaty: 21,00 zł.")
+    portal.check("90-oplata-moje-sprawy")
+
+    # The case's page: the fee, why it waits, and "Zapłać teraz" once the payment order is open.
+    pay_link.click()
+    expect(page.locator("#stan")).to_have_text("oczekuje na opłatę")
+    expect(page.locator("#oplata-dane")).to_contain_text("21,00 zł")
+    expect(page.locator("#oplata-stan")).to_have_text("należna")
+    expect(page.locator("#termin-kpa")).to_contain_text("wstrzymany od")
+    pay_now = page.get_by_role("button", name="Zapłać teraz")
+    for _ in range(30):  # the payments worker opens the order a moment after the registration
+        if pay_now.count():
+            break
+        page.wait_for_timeout(2000)
+        page.reload()
+        page.locator("#oplata-blok").wait_for()
+    portal.check("91-oplata-sprawa-nalezna")
+    case_url = page.url
+
+    # The gateway's page: the bank refuses; back on the case, the failure in words and "Spróbuj ponownie".
+    pay_now.click()
+    page.wait_for_url(lambda url: not url.startswith(case_url.split("?")[0]))
+    expect(page.locator("body")).to_contain_text("21,00")
+    page.get_by_role("button", name="Odrzuć płatność").click()
+    page.wait_for_url(lambda url: "moja-sprawa.html" in url)
+    expect(page.locator("#platnosc-stan")).to_contain_text("Płatność nie powiodła się")
+    portal.check("92-oplata-nieudana")
+
+    # Again: "Zapłać" on the gateway's page brings the resident back to the case.
+    page.get_by_role("button", name="Spróbuj ponownie").click()
+    page.wait_for_url(lambda url: "moja-sprawa.html" not in url)
+    page.get_by_role("button", name="Zapłać", exact=True).click()
+    page.wait_for_url(lambda url: "moja-sprawa.html" in url)
+
+    # Back on the case: paid, and once the payment is verified the case moves on by itself.
+    moved_on(stack, payments_gateway, case_id, auth("resident", subject=resident, pesel=PESEL))
+    reload_until(page, "#stan", "zarejestrowana")
+    expect(page.locator("#oplata-stan")).to_have_text("opłacona")
+    expect(page.locator("#platnosc-stan")).to_contain_text("Opłacono")
+    expect(page.locator("#lista-etapow")).to_contain_text("opłata została zaksięgowana")
+    expect(page.locator("#termin-kpa")).to_contain_text("biegnie")
+    portal.check("93-oplata-sprawa-oplacona")
+
+    # The clerk sees the case paid, with the system's entry in the history.
+    clerk.sign_in("clerk", terc=PIASECZNO, department="FN", subject="urzednik-oplaty")
+    clerk.open(f"sprawa.html?jst={PIASECZNO}&id={case_id}")
+    office = clerk.page
+    expect(office.locator("#stan")).to_have_text("zarejestrowana")
+    expect(office.locator("#oplata-stan")).to_have_text("opłacona")
+    expect(office.locator("main")).to_contain_text("Opłata zaksięgowana: 21,00 zł")
+    clerk.check("94-oplata-sprawa-urzednik")
