@@ -266,15 +266,12 @@ class Ledger:
             results: list[dict[str, Any]] = []
             plan: list[tuple[Transaction, int]] = []
             for item in items:
-                tx = self.find(account, str(item.get("sessionId"))) if isinstance(item, dict) else None
-                amount = item.get("amount") if isinstance(item, dict) else None
-                ok = (tx is not None and tx.order_id == item.get("orderId") and tx.status in (PAID, RETURNED)
-                      and isinstance(amount, int) and not isinstance(amount, bool)
-                      and 0 < amount <= tx.amount - tx.refunded - sum(a for t, a in plan if t is tx))
-                message = "success" if ok else "The amount of refund exceeds available amount for the transaction"
-                if ok and tx is not None and isinstance(amount, int):
+                tx, amount = self._refundable(account, item, plan)
+                if tx is not None:
                     plan.append((tx, amount))
-                results.append({**(item if isinstance(item, dict) else {}), "status": ok, "message": message})
+                message = "success" if tx else "The amount of refund exceeds available amount for the transaction"
+                results.append({**(item if isinstance(item, dict) else {}), "status": tx is not None,
+                                "message": message})
             if not all(r["status"] for r in results):
                 raise Refused(409, results)
             for tx, amount in plan:
@@ -285,6 +282,20 @@ class Ledger:
             answer = {"data": results, "responseCode": 0}
             self.refund_answers[(account.merchant_id, request_id)] = answer
         return 201, answer
+
+    def _refundable(self, account: MerchantAccount, item: Any,
+                    plan: list[tuple[Transaction, int]]) -> tuple[Transaction | None, int]:
+        """The settled transaction one refund item names and its amount, if it may be returned (never more
+        than was paid, counting what this request already returns of it); (None, 0) otherwise."""
+        if not isinstance(item, dict):
+            return None, 0
+        tx, amount = self.find(account, str(item.get("sessionId"))), item.get("amount")
+        if tx is None or tx.order_id != item.get("orderId") or tx.status not in (PAID, RETURNED):
+            return None, 0
+        if not isinstance(amount, int) or isinstance(amount, bool):
+            return None, 0
+        left = tx.amount - tx.refunded - sum(a for t, a in plan if t is tx)
+        return (tx, amount) if 0 < amount <= left else (None, 0)
 
     def history(self, account: MerchantAccount, first: date, last: date) -> list[dict[str, Any]]:
         """The Report API's entries: each verified transaction and each refund, by its day in Warsaw."""

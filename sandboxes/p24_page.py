@@ -32,7 +32,9 @@ def page(title: str, body: str, status_text: str = "") -> bytes:
     return (f'<!doctype html><html lang="pl"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
             f"<title>{escape(title)} — Przelewy24 (sandbox)</title><style>{STYLE}</style></head>"
-            f'<body><main id="tresc"><h1>{escape(title)}</h1>{status}{body}</main></body></html>').encode()
+            f'<body><main id="tresc"><h1>{escape(title)}</h1>{status}{body}'
+            "<p><small>Bramka testowa (sandbox): żadne pieniądze nie są pobierane.</small></p>"
+            "</main></body></html>").encode()
 
 
 def payer_page(tx: Transaction, *, open_for_payment: bool) -> bytes:

@@ -8,6 +8,7 @@ Test hooks live under `/_sandbox/` only:
     POST /_sandbox/merchants      {"merchant_id", "pos_id", "crc", "api_key"}  add (or replace) a merchant account
     GET  /_sandbox/transactions   every transaction with its notifications' deliveries (?session_id= to filter)
     POST /_sandbox/notify         {"session_id"[, "merchant_id"]}  send a paid transaction's notification now
+    POST /_sandbox/notification   {"session_id"[, "merchant_id"]}  the signed notification it would send (not sent)
     POST /_sandbox/clock          {"advance_minutes": N}  move the gateway's clock (payer's time limit, report days)
 """
 
@@ -43,7 +44,8 @@ class Sandbox:
     def __init__(self, ledger: Ledger, *, host: str = "127.0.0.1", port: int = 0, page_size: int = 100) -> None:
         self.ledger = ledger
         self.page_size = page_size
-        self.report_pages: dict[str, list[list[dict[str, Any]]]] = {}
+        # token -> (merchant, the pages still to read, records, page count)
+        self.report_pages: dict[str, tuple[int, list[list[dict[str, Any]]], int, int]] = {}
         self.server = ThreadingHTTPServer((host, port), Handler)
         self.server.daemon_threads = True
         self.server.sandbox = self  # type: ignore[attr-defined]
@@ -139,6 +141,7 @@ class Handler(BaseHTTPRequestHandler):
             ("POST", "/_sandbox/merchants"): self._add_merchant,
             ("GET", "/_sandbox/transactions"): self._transactions,
             ("POST", "/_sandbox/notify"): self._notify_now,
+            ("POST", "/_sandbox/notification"): self._notification,
             ("POST", "/_sandbox/clock"): self._clock,
             ("GET", "/_sandbox/health"): lambda *_: self._json(200, {"ok": True}),
         }
@@ -228,21 +231,24 @@ class Handler(BaseHTTPRequestHandler):
         entries = [e for e in self.sandbox.ledger.history(account, first, last) if wanted in ("", e["type"])]
         size = self.sandbox.page_size
         pages = [entries[i:i + size] for i in range(0, len(entries), size)] or [[]]
-        self._history_answer(pages, len(entries), len(pages))
+        self._history_answer(account, pages, len(entries), len(pages))
 
     def _history_page(self, path: str, _query: Any, _raw: bytes) -> None:
-        self._account()
-        pages = self.sandbox.report_pages.pop(path.removeprefix("/api/v1/report/history/"), None)
-        if pages is None:
+        account = self._account()
+        token = path.removeprefix("/api/v1/report/history/")
+        kept = self.sandbox.report_pages.get(token)
+        if kept is None or kept[0] != account.merchant_id:
             raise Refused(400, "Invalid token")
-        self._history_answer(pages, -1, -1)
+        del self.sandbox.report_pages[token]
+        self._history_answer(account, kept[1], kept[2], kept[3])
 
-    def _history_answer(self, pages: list[list[dict[str, Any]]], records: int, count: int) -> None:
+    def _history_answer(self, account: MerchantAccount, pages: list[list[dict[str, Any]]], records: int,
+                        count: int) -> None:
         token = ""
         if len(pages) > 1:
             token = secrets.token_hex(8)
-            self.sandbox.report_pages[token] = pages[1:]
-        info = {"recordsOnPage": len(pages[0])} | ({"recordsAll": records, "pageCount": count} if count > 0 else {})
+            self.sandbox.report_pages[token] = (account.merchant_id, pages[1:], records, count)
+        info = {"recordsOnPage": len(pages[0]), "recordsAll": records, "pageCount": count}
         self._json(200, {"data": pages[0], "token": token, "responseCode": 0, "pageInformation": info})
 
     # --- the payer's page -------------------------------------------------------------------------------
@@ -286,7 +292,7 @@ class Handler(BaseHTTPRequestHandler):
             rows = [t.view() for t in self.sandbox.ledger.transactions.values() if wanted in (None, t.session_id)]
         self._json(200, {"transactions": rows})
 
-    def _notify_now(self, _path: str, _query: Any, raw: bytes) -> None:
+    def _paid(self, raw: bytes) -> Transaction:
         body = self._json_body(raw)
         with self.sandbox.ledger.changed:
             found = [t for t in self.sandbox.ledger.transactions.values()
@@ -294,7 +300,13 @@ class Handler(BaseHTTPRequestHandler):
                      and t.order_id]
         if len(found) != 1:
             raise Refused(404 if not found else 409, "no single paid transaction of that session")
-        self._json(200, self.sandbox.deliver(found[0]))
+        return found[0]
+
+    def _notify_now(self, _path: str, _query: Any, raw: bytes) -> None:
+        self._json(200, self.sandbox.deliver(self._paid(raw)))
+
+    def _notification(self, _path: str, _query: Any, raw: bytes) -> None:
+        self._json(200, self.sandbox.ledger.notification(self._paid(raw)))
 
     def _clock(self, _path: str, _query: Any, raw: bytes) -> None:
         minutes = self._json_body(raw).get("advance_minutes")
@@ -324,11 +336,16 @@ def main(argv: list[str]) -> int:
                         help="how long a minute of P24's retry schedule lasts here (default 60)")
     parser.add_argument("--merchants", type=argparse.FileType("r", encoding="utf-8"),
                         help='JSON list of {"merchant_id", "pos_id", "crc", "api_key"}')
+    parser.add_argument("--merchant", action="append", default=[], metavar="MERCHANT_ID:POS_ID:CRC:API_KEY",
+                        help="one merchant account (repeatable)")
     parser.add_argument("--fee-percent", type=Decimal, default=Fees.percent)
     parser.add_argument("--fee-fixed", type=int, default=Fees.fixed, help="grosze per transaction")
     parser.add_argument("--page-size", type=int, default=100, help="entries per page of the report")
     args = parser.parse_args(argv)
     merchants = json.load(args.merchants) if args.merchants else []
+    for given in args.merchant:
+        merchant_id, pos_id, crc, api_key = given.split(":", 3)
+        merchants.append({"merchant_id": merchant_id, "pos_id": pos_id, "crc": crc, "api_key": api_key})
     sandbox = serve(args.port, host=args.host, minute_seconds=args.minute_seconds, merchants=merchants,
                     fees=Fees(args.fee_percent, args.fee_fixed), page_size=args.page_size)
     print(f"Przelewy24 (sandbox) na {sandbox.url} — {len(merchants)} kont sprzedawców", flush=True)

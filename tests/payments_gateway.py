@@ -55,6 +55,12 @@ class PaymentsGateway:
     def notify_now(self, session_id: str) -> dict[str, Any]:
         return dict(self._call("POST", "/_sandbox/notify", {"session_id": session_id}))
 
+    def notification(self, session_id: str) -> bytes:
+        """The signed notification of a paid attempt as the gateway sends it (not sent): for a test that posts it
+        to the platform's route itself (the in-process API has no URL the gateway could reach)."""
+        body = self._call("POST", "/_sandbox/notification", {"session_id": session_id})
+        return json.dumps(body, ensure_ascii=False).encode()
+
     def advance_clock(self, minutes: float) -> None:
         self._call("POST", "/_sandbox/clock", {"advance_minutes": minutes})
 

@@ -204,13 +204,15 @@ class Przelewy24:
         reply = self._call(merchant, "GET", "/api/v1/report/history?" + urlencode(
             {"dateFrom": stamp, "dateTo": stamp}))
         rows: list[ReportRow] = []
-        for _page in range(REPORT_MAX_PAGES):
+        pages = 1
+        for read in range(1, REPORT_MAX_PAGES + 1):
             self._raise_unless_ok(reply, "report")
             rows.extend(report_rows(reply.data))
-            token = reply.body.get("token") if isinstance(reply.body, dict) else None
-            pages = (reply.body.get("pageInformation") or {}).get("pageCount", 1) if isinstance(
-                reply.body, dict) else 1
-            if not token or _page + 1 >= int(pages or 1):
+            token = reply.body.get("token")
+            info = reply.body.get("pageInformation")
+            if isinstance(info, dict) and isinstance(info.get("pageCount"), int):
+                pages = info["pageCount"]  # said on the first page at least
+            if not token or read >= pages:
                 return rows
             reply = self._call(merchant, "GET", f"/api/v1/report/history/{quote(str(token), safe='')}")
         raise GatewayError("Przelewy24 report: too many pages", retryable=False)

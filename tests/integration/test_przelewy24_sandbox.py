@@ -147,6 +147,7 @@ def test_a_forged_notification_is_refused_and_an_unverified_payment_keeps_being_
     receiver.wait_for(3)  # never verified: P24 tries again and again
     delivered = payments_gateway.notify_now(r.session_id)
     assert delivered["status"] == 200
+    assert gateway.read_notification(merchant, payments_gateway.notification(r.session_id)).session_id == r.session_id
 
 
 def test_a_wrong_api_key_and_an_unreachable_gateway_are_told_apart(account: tuple[Przelewy24, Merchant],
@@ -177,3 +178,27 @@ def test_the_demo_jsts_that_take_payments_get_working_merchant_accounts(demo_mer
         assert setting is not None
         gateway, merchant = gateway_for(setting)
         assert gateway.register(merchant, registration(receiver)).startswith(demo_merchants.url + "/trnRequest/")
+
+
+def test_a_busy_days_report_is_read_page_by_page(receiver: Receiver) -> None:
+    from sandboxes.przelewy24 import serve
+
+    sandbox = serve(0, minute_seconds=60, page_size=2)  # the report in pages of two entries
+    try:
+        small = PaymentsGateway(sandbox)
+        merchant = small.add_merchant("stronicowanie", 654_321, store_secret=False)
+        gateway = Przelewy24(sandbox.url)
+        sessions = []
+        for amount in (1700, 1800, 1900, 2000, 2100):
+            r = registration(receiver, amount)
+            small.pay(gateway.register(merchant, r))
+            sessions.append(r.session_id)
+        for body in receiver.wait_for(5):
+            assert gateway.verify(merchant, gateway.read_notification(merchant, body))
+
+        rows = gateway.report(merchant, datetime.now(ZoneInfo("Europe/Warsaw")).date())
+
+        assert sorted(row.session_id for row in rows) == sorted(sessions)
+        assert sum(row.amount for row in rows) == 9500 and all(row.status == "paid" for row in rows)
+    finally:
+        sandbox.close()

@@ -1,6 +1,6 @@
 """The code keeps its shape: no module over 400 lines, no function over 60, no function worse than radon's C.
 
-Checked on app.py, chalicelib/ and infrastructure/. A function that breaks a limit is split, not exempted.
+Checked on app.py, chalicelib/, infrastructure/ and sandboxes/. A function that breaks a limit is split, not exempted.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ WORST_GRADE = "C"  # A-C; D starts at a cyclomatic complexity of 21
 
 
 def sources() -> list[Path]:
-    found = [ROOT / "app.py", *(ROOT / "chalicelib").rglob("*.py"), *(ROOT / "infrastructure").rglob("*.py")]
+    found = [ROOT / "app.py", *(ROOT / "chalicelib").rglob("*.py"), *(ROOT / "infrastructure").rglob("*.py"),
+             *(ROOT / "sandboxes").rglob("*.py")]
     return sorted(p for p in found if "__pycache__" not in p.parts)
 
 

@@ -20,7 +20,7 @@ LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
 LAYERS = "Layers: entry points -> modules -> libraries -> model -> core"
 LIBRARIES = "Libraries never import modules"
 PURE_LOGIC = "Logic, the model and the libraries of pure logic never import Chalice or boto3"
-NO_TOOLING = "The platform never imports the app or its deployment tooling"
+NO_TOOLING = "The platform never imports the app, its tooling or the sandboxes"
 
 
 def module_contract(name: str) -> str:
@@ -41,7 +41,7 @@ def broken_contracts(output: str) -> list[str]:
 @pytest.fixture
 def tree(tmp_path: Path) -> Path:
     """A copy of the platform's packages and the contracts."""
-    for package in ("chalicelib", "infrastructure"):
+    for package in ("chalicelib", "infrastructure", "sandboxes"):
         shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
     return tmp_path
@@ -70,6 +70,8 @@ def test_the_tree_keeps_every_contract() -> None:
     ("chalicelib/modules/health/routes.py", "import app\n", [NO_TOOLING]),
     # ... and through the template (it collects every module's tables) a library reaches the modules too.
     ("chalicelib/integrations/probe.py", "from infrastructure import template\n", [LAYERS, LIBRARIES, NO_TOOLING]),
+    # The platform knowing it talks to a sandbox gateway: it gets only the gateway's URL.
+    ("chalicelib/integrations/probe.py", "from sandboxes import przelewy24\n", [NO_TOOLING]),
 ])
 def test_a_broken_contract_fails_lint_naming_it(tree: Path, where: str, source: str, broken: list[str]) -> None:
     path = tree / where

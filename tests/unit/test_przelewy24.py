@@ -226,3 +226,19 @@ def test_report_reads_every_page_of_the_days_history() -> None:
     assert rows[0].at == datetime(2026, 11, 23, 9, 1, 2, tzinfo=UTC)  # Warsaw wall-clock, CET
     assert http.requests[0][1].endswith("/api/v1/report/history?dateFrom=20261123&dateTo=20261123")
     assert http.requests[1][1].endswith("/api/v1/report/history/next-page")
+
+
+def test_report_follows_the_token_while_the_first_pages_count_says_there_are_more() -> None:
+    def page(n: int, token: str, count: int | None) -> dict[str, Any]:
+        info = {"recordsOnPage": 1} | ({"pageCount": count} if count else {})
+        return {"data": [{"type": "transaction", "amount": n, "currency": "PLN", "details": [
+            {"orderId": n, "sessionId": f"s-{n}", "amount": n, "fee": 31,
+             "dateOfVerification": "2026-07-01 12:00:00"}]}],
+            "token": token, "responseCode": 0, "pageInformation": info}
+
+    gateway, http = adapter((200, page(1, "t2", 3)), (200, page(2, "t3", None)), (200, page(3, "t4", None)))
+
+    rows = gateway.report(MERCHANT, date(2026, 7, 1))
+
+    assert [r.order_id for r in rows] == [1, 2, 3] and len(http.requests) == 3
+    assert rows[0].at == datetime(2026, 7, 1, 10, 0, tzinfo=UTC)  # CEST

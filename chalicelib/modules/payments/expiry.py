@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from chalicelib import events
+from chalicelib.core.errors import ApiError
 from chalicelib.events.topics import PaymentSettled
 from chalicelib.integrations.payment_gateway import GatewayError
 from chalicelib.modules import audit
@@ -71,11 +72,11 @@ def expire(store: DynamoOrders, gateway: Gateway, order: Order, now: datetime) -
 def _money_waiting(gateway: Gateway, order: Order) -> bool:
     """Whether the open attempt's money may be at the gateway (paid, or no answer): then expiry waits."""
     attempt = order.open_attempt
-    found = gateway()
-    if attempt is None or found is None:
+    if attempt is None:
         return False
     try:
-        state = found[0].status(found[1], attempt.session_id)
-    except GatewayError:
+        found = gateway()
+        state = found[0].status(found[1], attempt.session_id) if found is not None else None
+    except (GatewayError, ApiError):  # no answer: the next run asks again
         return True
     return state is not None and state.status in ("paid", "advance")

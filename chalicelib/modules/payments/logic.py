@@ -140,7 +140,9 @@ def refusal(order: Order | None, note: Notification, merchant: Merchant, terc: s
     """Why this notification may not settle anything, None when it names an order of this JST exactly."""
     if note.merchant_id != merchant.merchant_id or note.pos_id != merchant.pos_id:
         return WRONG_MERCHANT
-    if order is None or not any(a.session_id == note.session_id for a in order.attempts):
+    # Any session of the order's form is looked at: verify (with this JST's keys) then says whether money came,
+    # even for an attempt the order did not keep (its registration's write lost to a concurrent change).
+    if order is None or order.order_id != order_of_session(note.session_id):
         return UNKNOWN
     if order.terc != terc:
         return OTHER_JST
@@ -153,6 +155,10 @@ def paid(order: Order, note: Notification, now: datetime) -> Order:
     """The order as paid by the verified notification; `late` when it had expired before the money came."""
     attempts = [a.model_copy(update={"status": "oplacone"}) if a.session_id == note.session_id else a
                 for a in order.attempts]
+    if not any(a.session_id == note.session_id for a in attempts):
+        n = int(note.session_id.rpartition("-")[2])
+        attempts.append(Attempt(n=n, session_id=note.session_id, status="oplacone", registered_at=now,
+                                redirect_url="", return_url=""))
     return order.model_copy(update={
         "status": "oplacone", "attempts": attempts, "paid_at": now, "paid_amount": note.amount,
         "paid_session": note.session_id, "gateway_order_id": note.order_id, "method_id": note.method_id,

@@ -33,18 +33,24 @@ def _gateway_of(terc: str) -> Any:
 
 
 def api_base() -> str:
-    """This API's public base URL: the setting, else the request's (API Gateway's domain and stage)."""
+    """This API's public base URL: the setting, else the request's. API Gateway names its domain and the path
+    with the stage (or a custom domain's base path); an API Gateway that names no domain (the local emulator,
+    reached by path) is addressed as infrastructure.deploy prints it: /restapis/<api id>/<stage>/_user_request_."""
     configured = get_settings().public_api_url
     if configured:
         return configured.rstrip("/")
     request = bp.current_request
     context, headers = request.context, request.headers
-    event = request.to_original_event()
-    full, path = str(context.get("path") or ""), str(event.get("path") or "")
+    full, path = str(context.get("path") or ""), str(request.to_original_event().get("path") or "")
     prefix = full[: -len(path)] if path and full.endswith(path) else f"/{context.get('stage') or ''}".rstrip("/")
-    host = str(headers.get("host") or context.get("domainName") or "localhost")
-    proto = str(headers.get("x-forwarded-proto") or ("https" if host.endswith("amazonaws.com") else "http"))
-    return f"{proto.split(',', maxsplit=1)[0].strip()}://{host}{prefix}"
+    domain = context.get("domainName")
+    if domain:
+        return f"https://{domain}{prefix}"
+    host = str(headers.get("host") or "localhost")
+    proto = str(headers.get("x-forwarded-proto") or "http").split(",", maxsplit=1)[0].strip()
+    if context.get("apiId") and context.get("stage"):
+        return f"{proto}://{host}/restapis/{context['apiId']}/{context['stage']}/_user_request_"
+    return f"{proto}://{host}{prefix}"
 
 
 @endpoint(bp, "/v1/me/cases/{case_id}/payment", access=RESIDENT, methods=("POST",), status=201,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import import_module
 from typing import TYPE_CHECKING
 
 from chalicelib.core.lazy import lazy_module
@@ -46,10 +45,16 @@ def orders() -> repository.DynamoOrders:
 
 def gateway(setting: PaymentsSetting) -> tuple[PaymentGateway, Merchant]:
     """The gateway and the JST's merchant account (its secrets read from Secrets Manager by the factory)."""
-    if _factory:
-        return _factory[-1](setting)
-    factory: GatewayFactory = import_module("chalicelib.integrations.payment_gateways").gateway_for
-    return factory(setting)
+    from chalicelib.integrations.payment_gateway import GatewayError
+    from chalicelib.integrations.payment_gateways import gateway_for
+
+    try:
+        return _factory[-1](setting) if _factory else gateway_for(setting)
+    except GatewayError as exc:  # e.g. the merchant's keys missing: the operator's to fix, the caller's to retry
+        from chalicelib.core.observability import logger
+
+        logger.exception("the JST's payment gateway is not available")
+        raise logic.GatewayUnavailable() from exc
 
 
 def use_gateway(factory: GatewayFactory | None) -> None:
