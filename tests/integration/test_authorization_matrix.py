@@ -30,6 +30,7 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/tenants/{terc}"): PUBLIC,
     ("GET", "/v1/tenants/{terc}/services"): PUBLIC,
     ("GET", "/v1/tenants/{terc}/services/{service}"): PUBLIC,
+    ("POST", "/v1/tenants/{terc}/services/{service}/fee"): PUBLIC,  # the fee of a form filled so far
     ("GET", "/v1/tenants/{terc}/config"): ADMINS,
     ("PUT", "/v1/tenants/{terc}/services/{service}/settings"): ADMINS,
     ("GET", "/v1/tenants/{terc}/audit"): (*ADMINS, "finance"),

@@ -44,7 +44,7 @@ async function main() {
     list.replaceChildren(...found.items.map((s) => h("li", {},
       h("h2", {}, h("a", { href: `usluga.html?id=${encodeURIComponent(s.id)}${jst.value ? "&jst=" + jst.value : ""}` }, s.name)),
       h("p", {}, s.purpose.length > 220 ? s.purpose.slice(0, 220) + "…" : s.purpose),
-      h("p", { class: "muted" }, `Kategoria: ${CATEGORY(s.category)} · Opłata: ${s.fee ? money(s.fee.amount) : "bez opłaty"}`))));
+      h("p", { class: "muted" }, `Kategoria: ${CATEGORY(s.category)} · Opłata: ${s.fee ? (s.fee_rule?.by ? "od " : "") + money(s.fee.amount) : "bez opłaty"}`))));
   }
   jst.addEventListener("change", refresh);
   cat.addEventListener("change", refresh);

@@ -1,6 +1,6 @@
 // A service's page: description, fee, deadline, attachments, legal basis; the municipality chosen here.
 import { api, get } from "../api.js";
-import { $, DEADLINE, errorNotice, h, layout, money, params } from "../ui.js";
+import { $, DEADLINE, errorNotice, h, layout, params } from "../ui.js";
 
 async function main() {
   layout();
@@ -22,7 +22,8 @@ async function main() {
     const offer = offers.find((o) => o.tenant.terc === chosen);
     const s = offer ? offer.service : service;
     details.replaceChildren(h("dl", { class: "summary" },
-      h("dt", {}, "Opłata"), h("dd", {}, s.fee ? `${money(s.fee.amount)} – ${s.fee.title}` : "bez opłaty"),
+      h("dt", {}, "Opłata"), h("dd", { id: "oplata" }, !s.fee_rule ? "bez opłaty"
+        : s.fee_text.length > 1 ? h("ul", {}, s.fee_text.map((line) => h("li", {}, line))) : s.fee_text[0]),
       s.fee && s.bank_account ? [h("dt", {}, "Rachunek do wpłaty"), h("dd", {}, s.bank_account)] : null,
       h("dt", {}, "Termin załatwienia"), h("dd", {}, `${DEADLINE[s.deadline.kind] || s.deadline.kind}. ${s.deadline.description || ""}`),
       h("dt", {}, "Kto może złożyć"), h("dd", {}, s.who_may_apply)));

@@ -2,6 +2,7 @@
 // submission (or a self-signed document) and at once the UPP.
 import { api, ApiError, claims, get } from "../api.js";
 import { buildForm } from "../form.js";
+import { feeConfirmation, feePanel } from "../oplata.js";
 import { fileNodeFactory } from "../upload.js";
 import { $, dateTime, downloadLink, errorNotice, h, layout, notice, params, requireRole, saveBlob } from "../ui.js";
 
@@ -35,6 +36,7 @@ function confirmation(root, submission, office) {
       catch (err) { state.replaceChildren(errorNotice(err)); }
     } }, "Pobierz złożony dokument"),
     state,
+    feeConfirmation(submission.fee),
     h("p", {}, "Sprawdź podpis urzędu na UPP: ", h("a", { href: "weryfikacja.html" }, "weryfikacja podpisu"), "."),
     h("p", {}, "Znak sprawy i termin załatwienia pojawią się w ", h("a", { href: "moje.html" }, "Moich sprawach"), " po rejestracji wniosku."));
   $("#tresc").focus();
@@ -67,7 +69,8 @@ async function main() {
   const saved = h("p", { class: "status", id: "stan-szkicu", role: "status" });
   const idempotencyKey = "wniosek-" + crypto.randomUUID();
   let timer = null, saving = Promise.resolve();
-  const ctx = { changed: () => { clearTimeout(timer); timer = setTimeout(save, AUTOSAVE_MS); } };
+  const fee = feePanel({ terc, service, version: spec.version, rule: offer.fee_rule, bankAccount: offer.bank_account });
+  const ctx = { changed: () => { clearTimeout(timer); timer = setTimeout(save, AUTOSAVE_MS); fee.update(form.get()); } };
   ctx.fileNode = fileNodeFactory(terc, service, (offer.attachments?.types || []).join(","), () => ctx.changed());
   const form = buildForm(spec, ctx);
 
@@ -137,12 +140,13 @@ async function main() {
   root.replaceChildren(
     h("p", {}, `Urząd: ${tenant.office_name}. Wnioskodawca: ${claims()?.name || claims()?.subject || ""}`),
     errorsBox,
-    h("form", { novalidate: true, onsubmit: submit, id: "wniosek", "aria-labelledby": "tytul" }, form.el,
+    h("form", { novalidate: true, onsubmit: submit, id: "wniosek", "aria-labelledby": "tytul" }, form.el, fee.el,
       h("div", {}, button, h("button", { type: "button", class: "btn secondary", id: "zapisz", onclick: save }, "Zapisz szkic")), saved),
     selfSigned);
   if (draft) {
     form.set(draft.data);
     saved.textContent = `Wczytano szkic z ${dateTime(draft.updated_at)}.`;
   }
+  fee.update(form.get());
 }
 main();
