@@ -1,7 +1,8 @@
-"""A case's fee paid online, every step a person takes in the browser: a certificate filed with its 21 zł stamp
-duty waits for the fee („oczekuje na opłatę”, „Zapłać” in „Moje sprawy”); „Zapłać teraz” on the case's page goes to
-the gateway's page (the sandbox Przelewy24), „Zapłać” there brings the resident back to the case, which moves on
-by itself once the payment is verified; the clerk sees it paid. axe-core on every new state."""
+"""A case's fee paid online, every step a person takes in the browser: a certificate filed on the form with its
+17 zł stamp duty waits for the fee („oczekuje na opłatę”, „Zapłać” in „Moje sprawy”); „Zapłać teraz” on the case's
+page goes to the gateway's page (the sandbox Przelewy24): a refused payment comes back with „Spróbuj ponownie”,
+„Zapłać” brings the resident back to the case, which moves on by itself once the payment is verified; the clerk
+sees it paid. axe-core on every new state."""
 
 from __future__ import annotations
 
@@ -13,17 +14,16 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from chalicelib.cli import load_definitions
 from tests.browser.conftest import Portal, new_portal
 from tests.browser.test_case_path import reload_until
 from tests.browser.test_staff import PIASECZNO
 from tests.conftest import auth
 from tests.e2e.conftest import Stack
-from tests.formdata import PESEL, valid_data
+from tests.formdata import PESEL
 from tests.payments_gateway import PaymentsGateway
 
 pytestmark = pytest.mark.browser
-SERVICE = "zaswiadczenie-o-niezaleganiu"
+SERVICE = "zaswiadczenie-o-powierzchni-gospodarstwa"
 
 
 @pytest.fixture
@@ -33,15 +33,23 @@ def clerk(browser: Browser, site: str, stack: Stack) -> Iterator[Portal]:
     made.page.context.close()
 
 
-def file_certificate(stack: Stack, resident: str) -> str:
-    """The resident files the certificate request (one copy, no exemption): 21 zł due."""
-    defn = max((d for d in load_definitions() if d.id == SERVICE), key=lambda d: d.version)
-    data = valid_data(defn, lambda field: pytest.fail(f"no attachment expected for {field}"))
-    me = auth("resident", subject=resident, pesel=PESEL, given_name="Jan", family_name="Kowalski")
-    reply = stack.call("POST", f"/v1/tenants/{PIASECZNO}/services/{SERVICE}/submissions", {"data": data},
-                       {**me, "Idempotency-Key": f"oplata-{resident}"})
-    assert reply.status == 201, reply.body
-    return str(reply.body["submission_id"])
+def file_certificate(portal: Portal, resident: str) -> None:
+    """The resident fills the farm certificate's form (one copy, for a loan: 17 zł due) and submits it."""
+    page = portal.page
+    portal.sign_in("resident", subject=resident, pesel=PESEL, back=f"/wniosek.html?usluga={SERVICE}%26jst={PIASECZNO}")
+    page.select_option("#f-cel", "kredyt")
+    page.fill("#f-liczba_egzemplarzy", "1")
+    page.fill("#f-wnioskodawca-first_name", "Jan")
+    page.fill("#f-wnioskodawca-last_name", "Kowalski")
+    page.fill("#f-wnioskodawca-pesel", PESEL)
+    page.fill("#f-adres-building", "5")
+    page.fill("#f-adres-postal_code", "05-500")
+    page.fill("#f-adres-city", "Piaseczno")
+    page.get_by_label("w hektarach fizycznych i przeliczeniowych").check()
+    page.get_by_label("elektronicznie", exact=True).check()
+    expect(page.locator("#oplata-kwota")).to_contain_text("Opłata: 17,00 zł")
+    page.get_by_role("button", name="Złóż wniosek").click()
+    expect(page.locator("#oplata-nalezna")).to_contain_text("Należna opłata: 17,00 zł")
 
 
 def moved_on(stack: Stack, gateway: PaymentsGateway, case_id: str, me: dict[str, str]) -> None:
@@ -58,11 +66,11 @@ def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: 
                                                         payments_gateway: PaymentsGateway) -> None:
     page = portal.page
     resident = f"oplata-{uuid.uuid4().hex[:8]}"
-    case_id = file_certificate(stack, resident)
+    file_certificate(portal, resident)
 
     # Once registered, "Moje sprawy" shows the case awaiting its fee, with "Zapłać".
-    portal.sign_in("resident", subject=resident, pesel=PESEL, back="/moje.html")
-    pay_link = page.get_by_role("link", name=re.compile(r"^Zapłać 21,00 zł za sprawę"))
+    portal.open("moje.html")
+    pay_link = page.get_by_role("link", name=re.compile(r"^Zapłać 17,00 zł za sprawę"))
     for _ in range(60):
         if pay_link.count():
             break
@@ -70,13 +78,14 @@ def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: 
         page.reload()
         page.locator("#sprawy").wait_for()
     expect(page.locator("main")).to_contain_text("oczekuje na opłatę")
-    expect(page.locator("main")).to_contain_text("Opłata do zapłaty: 21,00 zł.")
+    expect(page.locator("main")).to_contain_text("Opłata do zapłaty: 17,00 zł.")
     portal.check("90-oplata-moje-sprawy")
 
     # The case's page: the fee, why it waits, and "Zapłać teraz" once the payment order is open.
     pay_link.click()
     expect(page.locator("#stan")).to_have_text("oczekuje na opłatę")
-    expect(page.locator("#oplata-dane")).to_contain_text("21,00 zł")
+    case_id = page.url.split("id=")[1].split("#")[0]
+    expect(page.locator("#oplata-dane")).to_contain_text("17,00 zł")
     expect(page.locator("#oplata-stan")).to_have_text("należna")
     expect(page.locator("#termin-kpa")).to_contain_text("wstrzymany od")
     pay_now = page.get_by_role("button", name="Zapłać teraz")
@@ -92,7 +101,7 @@ def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: 
     # The gateway's page: the bank refuses; back on the case, the failure in words and "Spróbuj ponownie".
     pay_now.click()
     page.wait_for_url(lambda url: not url.startswith(case_url.split("?")[0]))
-    expect(page.locator("body")).to_contain_text("21,00")
+    expect(page.locator("body")).to_contain_text("17,00")
     page.get_by_role("button", name="Odrzuć płatność").click()
     page.wait_for_url(lambda url: "moja-sprawa.html" in url)
     expect(page.locator("#platnosc-stan")).to_contain_text("Płatność nie powiodła się")
@@ -119,5 +128,5 @@ def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: 
     office = clerk.page
     expect(office.locator("#stan")).to_have_text("zarejestrowana")
     expect(office.locator("#oplata-stan")).to_have_text("opłacona")
-    expect(office.locator("main")).to_contain_text("Opłata zaksięgowana: 21,00 zł")
+    expect(office.locator("main")).to_contain_text("Opłata zaksięgowana: 17,00 zł")
     clerk.check("94-oplata-sprawa-urzednik")
