@@ -14,16 +14,19 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
+from chalicelib.cli import load_definitions
 from tests.browser.conftest import Portal, new_portal
 from tests.browser.test_case_path import reload_until
 from tests.browser.test_staff import PIASECZNO
 from tests.conftest import auth
 from tests.e2e.conftest import Stack
-from tests.formdata import PESEL
+from tests.formdata import PESEL, valid_data
 from tests.payments_gateway import PaymentsGateway
 
 pytestmark = pytest.mark.browser
 SERVICE = "zaswiadczenie-o-powierzchni-gospodarstwa"
+TAX_CERTIFICATE = "zaswiadczenie-o-niezaleganiu"
+LESZNOWOLA = "1418032"  # takes no fees online
 
 
 @pytest.fixture
@@ -130,3 +133,24 @@ def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: 
     expect(office.locator("#oplata-stan")).to_have_text("opłacona")
     expect(office.locator("main")).to_contain_text("Opłata zaksięgowana: 17,00 zł")
     clerk.check("94-oplata-sprawa-urzednik")
+
+
+def test_where_the_office_takes_no_fees_online_the_case_says_to_pay_by_transfer(portal: Portal, stack: Stack) -> None:
+    # Given a certificate filed with Lesznowola, which takes no fees online (21 zł owed)
+    resident = f"przelew-{uuid.uuid4().hex[:8]}"
+    defn = max((d for d in load_definitions() if d.id == TAX_CERTIFICATE), key=lambda d: d.version)
+    data = valid_data(defn, lambda field: pytest.fail(f"no attachment expected for {field}"))
+    me = auth("resident", subject=resident, pesel=PESEL, given_name="Jan", family_name="Kowalski")
+    reply = stack.call("POST", f"/v1/tenants/{LESZNOWOLA}/services/{TAX_CERTIFICATE}/submissions", {"data": data},
+                       {**me, "Idempotency-Key": f"przelew-{resident}"})
+    assert reply.status == 201, reply.body
+    case_id = reply.body["submission_id"]
+    # When the resident opens the case once it is registered
+    portal.sign_in("resident", subject=resident, pesel=PESEL, back=f"/moja-sprawa.html?id={case_id}")
+    page = portal.page
+    reload_until(page, "#stan", "oczekuje na opłatę")
+    # Then the fee block says to pay by transfer to the office's account, naming the case's sign; no "Zapłać teraz"
+    expect(page.locator("#platnosc-stan")).to_contain_text("nie przyjmuje opłat online")
+    expect(page.locator("#platnosc-stan")).to_contain_text(re.compile(r"\d{2}( ?\d{4}){6}"))
+    expect(page.get_by_role("button", name="Zapłać teraz")).to_have_count(0)
+    portal.check("95-oplata-przelew")

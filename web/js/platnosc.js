@@ -50,6 +50,16 @@ function orderNotice(caseId, order, state) {
     h("p", {}, payButton(caseId, "Zapłać teraz", state)));
 }
 
+// No order for the case: the JST takes no fees online (the submission says so), or the order is not open yet.
+async function noOnlinePayments(c) {
+  try {
+    const filed = await get(`/v1/me/submissions/${encodeURIComponent(c.submission_id)}`);
+    if (!filed.fee || filed.fee.online !== false) return false;
+    const profile = await get(`/v1/tenants/${c.terc}`);
+    return { account: profile.bank_account };
+  } catch { return false; }
+}
+
 // The resident's fee block: what is owed and why; while the case waits for it, the order's state and "Zapłać teraz".
 export async function feeBlock(c) {
   const fee = c.fee;
@@ -61,13 +71,17 @@ export async function feeBlock(c) {
     h("dt", {}, "Stan opłaty"), h("dd", { id: "oplata-stan" }, fee.status_label),
     fee.legal_basis ? [h("dt", {}, "Podstawa"), h("dd", {}, fee.legal_basis)] : null);
   let order = null;
+  let offline = false;
   if (fee.payable || fee.status === "oplacona") {
     try { order = await get(payPath(c.case_id)); } catch (err) {
-      if (err.status !== 404) state.replaceChildren(errorNotice(err));
+      if (err.status === 404) offline = await noOnlinePayments(c);
+      else state.replaceChildren(errorNotice(err));
     }
   }
   const action = order ? orderNotice(c.case_id, order, state)
-    : fee.payable ? h("p", {}, "Zlecenie płatności jest przygotowywane; odśwież stronę za chwilę.") : null;
+    : offline && fee.payable ? h("p", { id: "platnosc-stan" }, "Ten urząd nie przyjmuje opłat online: wpłać opłatę przelewem na "
+      + `rachunek urzędu ${offline.account}, podając w tytule znak sprawy ${c.case_sign}.`)
+    : fee.payable ? h("p", { id: "platnosc-stan" }, "Zlecenie płatności jest przygotowywane; odśwież stronę za chwilę.") : null;
   return h("section", { "aria-labelledby": "oplata", id: "oplata-blok" }, h("h2", { id: "oplata" }, "Opłata"),
     fee.payable ? h("p", {}, "Urząd rozpatrzy sprawę po zaksięgowaniu opłaty; do tego czasu termin załatwienia sprawy nie biegnie.") : null,
     facts, action, state);
