@@ -10,16 +10,19 @@ import re
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
+import boto3
 import pytest
 from playwright.sync_api import Browser, expect
 
 from chalicelib.cli import load_definitions
+from chalicelib.events.topics import PaymentSettled
 from tests.browser.conftest import Portal, new_portal
 from tests.browser.test_case_path import reload_until
 from tests.browser.test_staff import PIASECZNO
 from tests.conftest import auth
-from tests.e2e.conftest import Stack
+from tests.e2e.conftest import PREFIX, Stack, eventually
 from tests.formdata import PESEL, valid_data
 from tests.payments_gateway import PaymentsGateway
 
@@ -53,6 +56,17 @@ def file_certificate(portal: Portal, resident: str) -> None:
     expect(page.locator("#oplata-kwota")).to_contain_text("Opłata: 17,00 zł")
     page.get_by_role("button", name="Złóż wniosek").click()
     expect(page.locator("#oplata-nalezna")).to_contain_text("Należna opłata: 17,00 zł")
+
+
+def file_by_api(stack: Stack, resident: str, terc: str) -> str:
+    """The tax certificate (one copy, no exemption: 21 zł) filed through the API; its case's id."""
+    defn = max((d for d in load_definitions() if d.id == TAX_CERTIFICATE), key=lambda d: d.version)
+    data = valid_data(defn, lambda field: pytest.fail(f"no attachment expected for {field}"))
+    me = auth("resident", subject=resident, pesel=PESEL, given_name="Jan", family_name="Kowalski")
+    reply = stack.call("POST", f"/v1/tenants/{terc}/services/{TAX_CERTIFICATE}/submissions", {"data": data},
+                       {**me, "Idempotency-Key": f"oplata-{resident}"})
+    assert reply.status == 201, reply.body
+    return str(reply.body["submission_id"])
 
 
 def moved_on(stack: Stack, gateway: PaymentsGateway, case_id: str, me: dict[str, str]) -> None:
@@ -141,13 +155,7 @@ def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: 
 def test_where_the_office_takes_no_fees_online_the_case_says_to_pay_by_transfer(portal: Portal, stack: Stack) -> None:
     # Given a certificate filed with Lesznowola, which takes no fees online (21 zł owed)
     resident = f"przelew-{uuid.uuid4().hex[:8]}"
-    defn = max((d for d in load_definitions() if d.id == TAX_CERTIFICATE), key=lambda d: d.version)
-    data = valid_data(defn, lambda field: pytest.fail(f"no attachment expected for {field}"))
-    me = auth("resident", subject=resident, pesel=PESEL, given_name="Jan", family_name="Kowalski")
-    reply = stack.call("POST", f"/v1/tenants/{LESZNOWOLA}/services/{TAX_CERTIFICATE}/submissions", {"data": data},
-                       {**me, "Idempotency-Key": f"przelew-{resident}"})
-    assert reply.status == 201, reply.body
-    case_id = reply.body["submission_id"]
+    case_id = file_by_api(stack, resident, LESZNOWOLA)
     # When the resident opens the case once it is registered
     portal.sign_in("resident", subject=resident, pesel=PESEL, back=f"/moja-sprawa.html?id={case_id}")
     page = portal.page
@@ -157,3 +165,37 @@ def test_where_the_office_takes_no_fees_online_the_case_says_to_pay_by_transfer(
     expect(page.locator("#platnosc-stan")).to_contain_text(re.compile(r"\d{2}( ?\d{4}){6}"))
     expect(page.get_by_role("button", name="Zapłać teraz")).to_have_count(0)
     portal.check("95-oplata-przelew")
+
+
+def test_an_unpaid_fee_is_shown_to_the_resident_and_flagged_in_the_clerks_inbox(portal: Portal, clerk: Portal,
+                                                                                stack: Stack) -> None:
+    # Given a certificate filed with Piaseczno, registered awaiting its 21 zł, whose order then expired unpaid
+    resident = f"wygasla-{uuid.uuid4().hex[:8]}"
+    case_id = file_by_api(stack, resident, PIASECZNO)
+    me = auth("resident", subject=resident, pesel=PESEL)
+    eventually(lambda: stack.call("GET", f"/v1/me/cases/{case_id}", headers=me).status == 200 or None)
+    expired = PaymentSettled(terc=PIASECZNO, case_id=case_id, order_id=case_id, status="wygasle", amount=0,
+                             at=datetime.now(UTC))
+    sqs = boto3.client("sqs")
+    sqs.send_message(QueueUrl=sqs.get_queue_url(QueueName=f"{PREFIX}-payment-settlements")["QueueUrl"],
+                     MessageBody=expired.model_dump_json())
+    # The resident: the fee not paid in time, the summons to come, no way to pay any more
+    portal.sign_in("resident", subject=resident, pesel=PESEL, back=f"/moja-sprawa.html?id={case_id}")
+    page = portal.page
+    reload_until(page, "#oplata-stan", "nieopłacona w terminie")
+    expect(page.locator("#platnosc-stan")).to_contain_text("Termin płatności minął")
+    expect(page.get_by_role("button", name="Zapłać teraz")).to_have_count(0)
+    expect(page.locator("#lista-etapow")).to_contain_text("opłata nie została uiszczona w terminie")
+    portal.check("96-oplata-wygasla")
+    # The clerk: the inbox filtered by fees not paid in time marks the row; the case says to summon
+    clerk.sign_in("clerk", terc=PIASECZNO, department="FN", subject="urzednik-oplaty")
+    office = clerk.page
+    office.select_option("#filtr", "nieoplacone")
+    office.get_by_role("button", name="Filtruj").click()
+    row = office.locator("tbody tr", has=office.locator(f"a[href*='{case_id}']"))
+    expect(row).to_contain_text("Opłata nieuiszczona")
+    clerk.check("97-oplata-skrzynka-nieoplacone")
+    clerk.open(f"sprawa.html?jst={PIASECZNO}&id={case_id}")
+    expect(office.locator("#oplata-stan")).to_have_text("nieopłacona w terminie")
+    expect(office.locator("main")).to_contain_text("Wezwij stronę do jej uiszczenia w terminie 7 dni")
+    clerk.check("98-oplata-sprawa-nieoplacona")

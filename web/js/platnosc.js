@@ -26,6 +26,9 @@ export function payButton(caseId, label, state) {
   return button;
 }
 
+const expiredNotice = () => notice("warn", h("p", { id: "platnosc-stan" }, h("strong", {}, "Termin płatności minął. "),
+  "Urząd wezwie Cię do uiszczenia opłaty w terminie 7 dni (art. 261 § 1 KPA)."));
+
 // The order's state in words, and what the resident can do next.
 function orderNotice(caseId, order, state) {
   const amount = zloty(order.amount);
@@ -34,10 +37,7 @@ function orderNotice(caseId, order, state) {
       `${amount} wpłynęło${order.paid_at ? ` ${dateTime(order.paid_at)}` : ""}.`,
       order.refunded ? ` Zwrócono ${zloty(order.refunded)}.` : ""));
   }
-  if (order.status === "wygasle") {
-    return notice("warn", h("p", { id: "platnosc-stan" }, h("strong", {}, "Termin płatności minął. "),
-      "Urząd wezwie Cię do uiszczenia opłaty w terminie 7 dni (art. 261 § 1 KPA)."));
-  }
+  if (order.status === "wygasle") return expiredNotice();
   if (order.status === "nieudane") {
     return notice("bad", h("p", { id: "platnosc-stan" }, h("strong", {}, "Płatność nie powiodła się. "),
       `Możesz spróbować ponownie do ${dateTime(order.expires_at)}.`), h("p", {}, payButton(caseId, "Spróbuj ponownie", state)));
@@ -78,7 +78,8 @@ export async function feeBlock(c) {
       else state.replaceChildren(errorNotice(err));
     }
   }
-  const action = order ? orderNotice(c.case_id, order, state)
+  const action = fee.status === "nieoplacona" ? expiredNotice()
+    : order ? orderNotice(c.case_id, order, state)
     : offline && fee.payable ? h("p", { id: "platnosc-stan" }, "Ten urząd nie przyjmuje opłat online: wpłać opłatę przelewem na "
       + `rachunek urzędu ${offline.account}, podając w tytule znak sprawy ${c.case_sign}.`)
     : fee.payable ? h("p", { id: "platnosc-stan" }, "Zlecenie płatności jest przygotowywane; odśwież stronę za chwilę.") : null;
