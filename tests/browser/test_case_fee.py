@@ -194,6 +194,7 @@ def test_an_unpaid_fee_is_shown_to_the_resident_and_flagged_in_the_clerks_inbox(
     office.get_by_role("button", name="Filtruj").click()
     row = office.locator("tbody tr", has=office.locator(f"a[href*='{case_id}']"))
     expect(row).to_contain_text("Opłata nieuiszczona")
+    expect(office.locator("main")).not_to_contain_text("null")  # no paging buttons: nothing in their place
     clerk.check("97-oplata-skrzynka-nieoplacone")
     clerk.open(f"sprawa.html?jst={PIASECZNO}&id={case_id}")
     expect(office.locator("#oplata-stan")).to_have_text("nieopłacona w terminie")

@@ -71,9 +71,10 @@ async function main() {
             c.fee_unpaid ? [" ", h("span", { class: "tag bad" }, "Opłata nieuiszczona")] : null),
           h("td", {}, c.flags.length ? c.flags.map((f) => FLAG[f] || f).join(", ") : c.signed ? "podpisany" : "—")))))
         : h("p", {}, shown.value ? "Brak spraw spełniających warunek." : "Brak spraw."));
-      nav.replaceChildren(
+      nav.replaceChildren(...[  // replaceChildren would write a missing one as the text "null"
         index > 0 ? h("button", { type: "button", class: "btn secondary", onclick: () => load(index - 1) }, "Poprzednia strona") : null,
-        box.next ? h("button", { type: "button", class: "btn secondary", onclick: () => load(index + 1) }, "Następna strona") : null);
+        box.next ? h("button", { type: "button", class: "btn secondary", onclick: () => load(index + 1) }, "Następna strona") : null,
+      ].filter(Boolean));
     }
     // One filter at a time (each is its own index in the API): the clerk's own cases, or one state.
     const shown = h("select", { id: "filtr", name: "filtr" }, h("option", { value: "" }, "wszystkie sprawy"),
