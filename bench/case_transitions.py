@@ -56,7 +56,7 @@ MINIMUM = ("find the case by its id (1 Query on `by-case`, keys only: the id doe
 def write_case(today: dt.date, i: int) -> str:
     """A registered case as the registration writes it (no version yet), due in 10 days."""
     from chalicelib.integrations.aws import client
-    from chalicelib.modules.cases.repository import case_sk, due_key, inbox_pk, state_key
+    from chalicelib.modules.cases.keys import case_sk, due_key, inbox_pk, state_key
     from chalicelib.modules.cases.resources import CaseTable
 
     case_id = uuid.uuid4().hex

@@ -101,7 +101,7 @@ class Mix:
 
 
 def _case_item(i: int, kind: str, today: dt.date, rng: random.Random) -> dict[str, Any]:
-    from chalicelib.modules.cases.repository import case_sk, clerk_key, due_key, inbox_pk, state_key
+    from chalicelib.modules.cases.keys import case_sk, clerk_key, due_key, inbox_pk, state_key
 
     department = DEPARTMENTS[i % len(DEPARTMENTS)]
     case_id = uuid.UUID(int=rng.getrandbits(128)).hex
@@ -219,7 +219,7 @@ def _size(item: dict[str, Any]) -> int:
 def bare_query(today: dt.date) -> Callable[[], tuple[int, int]]:
     """The same index queries, every page, and nothing else."""
     from chalicelib.integrations.aws import client
-    from chalicelib.modules.cases.repository import inbox_pk
+    from chalicelib.modules.cases.keys import inbox_pk
     from chalicelib.modules.cases.resources import CaseTable
 
     def run() -> tuple[int, int]:

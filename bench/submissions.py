@@ -375,7 +375,7 @@ class Template:
     @classmethod
     def complete(cls, parts: dict[str, Any]) -> Template:
         """Add what the worker wrote: the case record and the e-mail (read after the registration)."""
-        from chalicelib.modules.cases.repository import inbox_pk
+        from chalicelib.modules.cases.keys import inbox_pk
         from chalicelib.modules.cases.resources import CaseTable
 
         sid = parts["sid"]
@@ -398,7 +398,7 @@ class Baseline:
 
     def __init__(self, template: Template, poller: Poller, sink: CaptureSink) -> None:
         from chalicelib.core.settings import get_settings
-        from chalicelib.modules.cases.repository import inbox_pk
+        from chalicelib.modules.cases.keys import inbox_pk
         from chalicelib.modules.cases.resources import CaseTable
         from chalicelib.modules.submissions.resources import SubmissionTable
         from chalicelib.resources import bucket_name

@@ -14,6 +14,7 @@ from pydantic.config import JsonDict
 from chalicelib.model.fees import FeeDue
 from chalicelib.model.service import DeadlineKind, DeptSymbol
 from chalicelib.model.tenant import ServiceSetting, TenantConfig
+from chalicelib.modules.cases.models import CaseFee
 from chalicelib.modules.catalogue.models import CatalogueEntry
 from chalicelib.modules.submissions.models import Applicant, DraftView, IdempotencyKey
 from chalicelib.modules.tenants.models import TenantSummary
@@ -44,6 +45,8 @@ class InboxQuery(BaseModel):
     assignee: str | None = Field(default=None, max_length=256, description="Tylko sprawy tego prowadzącego.")
     order: Literal["new", "due"] | None = Field(default=None, description="due: od najbliższego terminu.")
     overdue: Literal["0", "1"] | None = Field(default=None, description="1: tylko sprawy po terminie (art. 36 KPA).")
+    fee_unpaid: Literal["0", "1"] | None = Field(
+        default=None, description="1: tylko sprawy z opłatą nieuiszczoną w terminie (do wezwania, art. 261 KPA).")
 
 
 class IdempotencyHeaders(BaseModel):
@@ -199,6 +202,9 @@ class InboxCase(BaseModel):
     signed: bool
     overdue: bool = Field(default=False, description="Termin upłynął, a bieg terminu trwa (art. 36 KPA).")
     overdue_notice_for: str | None = Field(default=None, description="Termin, o którego upływie zawiadomiono stronę.")
+    fee: CaseFee | None = Field(default=None, description="Opłata za wniosek; brak, gdy nic nie jest należne.")
+    fee_unpaid: bool = Field(default=False, description="Opłata nieuiszczona w terminie: wezwij do zapłaty "
+                                                        "(art. 261 § 1 KPA).")
 
 
 class InboxPage(BaseModel):

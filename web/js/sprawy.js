@@ -3,7 +3,7 @@ import { date, h } from "./ui.js";
 
 // As chalicelib/modules/cases/lifecycle.py names them (the API gives only the current state's label).
 export const STATE = {
-  zarejestrowana: "zarejestrowana", w_toku: "w toku", wezwanie: "wezwanie do uzupełnienia",
+  oczekuje_na_oplate: "oczekuje na opłatę", zarejestrowana: "zarejestrowana", w_toku: "w toku", wezwanie: "wezwanie do uzupełnienia",
   uzupelniona: "uzupełniona", pozostawiona_bez_rozpoznania: "pozostawiona bez rozpoznania", zawieszona: "zawieszona",
   podjeta: "podjęta", przekazana: "przekazana", zalatwiona: "załatwiona", zakonczona: "zakończona", umorzona: "umorzona",
 };
@@ -12,7 +12,7 @@ export const stateLabel = (s) => STATE[s] || s;
 const DONE = new Set(["zalatwiona", "zakonczona"]);
 const STOPPED = new Set(["pozostawiona_bez_rozpoznania", "przekazana", "umorzona"]);
 export function stateTag(s, label) {
-  const kind = DONE.has(s) ? "ok" : STOPPED.has(s) ? "bad" : s === "wezwanie" || s === "zawieszona" ? "warn" : "info";
+  const kind = DONE.has(s) ? "ok" : STOPPED.has(s) ? "bad" : s === "wezwanie" || s === "zawieszona" || s === "oczekuje_na_oplate" ? "warn" : "info";
   return h("span", { class: `tag ${kind}` }, label || stateLabel(s));
 }
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.core.errors import NotFound
-from chalicelib.modules.cases import kpa_clock, notices, office_files
+from chalicelib.modules.cases import fee, kpa_clock, notices, office_files
 from chalicelib.modules.cases.lifecycle import STATES, State
 from chalicelib.modules.cases.models import StoredCase
 
@@ -21,7 +21,7 @@ SHOWN = ("case_id", "case_sign", "terc", "service", "service_name", "submission_
 def summary(record: dict[str, Any]) -> dict[str, Any]:
     """One line of "my cases"; a forwarded case points to the receiver's case, which names where it came from."""
     line = {**{k: record.get(k) for k in SHOWN}, "state_label": STATES[State(record["status"])].label,
-            "filed_on": record.get("filed_on") or record.get("started_on")}
+            "filed_on": record.get("filed_on") or record.get("started_on"), "fee": fee.view(record)}
     if record.get("forwarded_to"):
         line["forwarded_to"] = {k: v for k, v in record["forwarded_to"].items()
                                 if k in ("terc", "office", "case_id", "reason")}
@@ -35,6 +35,10 @@ def stages(record: dict[str, Any], life: dict[str, Any]) -> list[dict[str, Any]]
     registered = STATES[State.ZAREJESTROWANA]
     shown = [{"state": State.ZAREJESTROWANA.value, "label": registered.label, "at": record["registered_at"],
               "text": registered.resident_text}]
+    if record.get("fee"):  # registered awaiting its fee: what the party must do, from the day it was registered
+        waiting = STATES[State.OCZEKUJE]
+        shown.append({"state": State.OCZEKUJE.value, "label": waiting.label, "at": record["registered_at"],
+                      "text": waiting.resident_text})
     for entry in life["history"]:
         if entry["kind"] == "forwarded_in":  # the registration of a forwarded case: its own words
             shown[0]["text"] = entry["resident_text"]
@@ -44,7 +48,7 @@ def stages(record: dict[str, Any], life: dict[str, Any]) -> list[dict[str, Any]]
         stage = {"state": entry["to"], "label": entry.get("label") or notices.label_of(entry), "at": entry["at"],
                  "text": entry["resident_text"]}
         for key in ("due_date", "basis", "gaps", "term_until", "document", "document_file", "office", "received_at",
-                    "receipt_id", "forwarded_to"):
+                    "receipt_id", "forwarded_to", "amount"):
             if key in entry:
                 stage[key] = entry[key]
         shown.append(stage)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from chalicelib.core.errors import Conflict, Forbidden, NotFound
 from chalicelib.core.observability import logger
 from chalicelib.model import jrwa as wykaz
-from chalicelib.modules.cases import kpa_clock, lifecycle, notices, supplements
+from chalicelib.modules.cases import fee, kpa_clock, lifecycle, notices, supplements
 from chalicelib.modules.cases.models import StoredCase
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def view(stored: StoredCase, *, version: int | None = None) -> dict[str, Any]:
             "state_label": lifecycle.STATES[state].label, "allowed": [s.value for s in lifecycle.allowed(state)],
             "clock": kpa_clock.view(record, life), "archive": archive(record), "history": life["history"],
             "summonses": life["summonses"], "notes": life["notes"],
-            "supplements": supplements.for_clerk(life, record.get("terc", ""))}
+            "supplements": supplements.for_clerk(life, record.get("terc", "")), "fee": fee.view(record)}
 
 
 def archive(record: dict[str, Any]) -> dict[str, Any]:

@@ -15,9 +15,12 @@ from typing import Any
 from chalicelib.model.service import DeadlineKind
 from chalicelib.modules.cases.deadlines import due_date, next_working_day
 
-STOPPING = frozenset({"wezwanie", "zawieszona"})  # lifecycle.State values whose time does not count
+# lifecycle.State values whose time does not count: a case awaiting its fee waits for the party (art. 35 § 5)
+STOPPING = frozenset({"oczekuje_na_oplate", "wezwanie", "zawieszona"})
 ENDED = frozenset({"zalatwiona", "zakonczona", "umorzona", "przekazana", "pozostawiona_bez_rozpoznania"})
 PAUSE_BASIS = {
+    "oczekuje_na_oplate": "art. 35 § 5 KPA: opóźnienie z przyczyn leżących po stronie strony (nieuiszczona opłata, "
+                          "art. 261 § 1 KPA) nie wlicza się do terminu",
     "wezwanie": "art. 35 § 5 KPA: czas na uzupełnienie braków (art. 64 § 2 KPA) nie wlicza się do terminu",
     "zawieszona": "art. 35 § 5 KPA: okres zawieszenia postępowania (art. 97-98 KPA) nie wlicza się do terminu",
 }
@@ -28,10 +31,17 @@ def on_transition(life: dict[str, Any], *, leaving: str, entering: str, on: date
     if leaving in STOPPING and life["pauses"] and life["pauses"][-1]["to"] is None:
         pause = life["pauses"][-1]
         pause["to"] = on.isoformat()
-        pause["days"] = (on - date.fromisoformat(pause["from"])).days
+        pause["days"] = max(0, (on - date.fromisoformat(pause["from"])).days)
     if stops:
         life["pauses"].append({"state": entering, "from": on.isoformat(), "to": None, "days": None,
                                "basis": PAUSE_BASIS[entering]})
+
+
+def waiting_for_fee(started_on: date) -> dict[str, Any]:
+    """The life of a case registered with its fee unpaid: its clock stopped from the day it was filed."""
+    return {"history": [], "pauses": [{"state": "oczekuje_na_oplate", "from": started_on.isoformat(), "to": None,
+                                       "days": None, "basis": PAUSE_BASIS["oczekuje_na_oplate"]}],
+            "summonses": [], "notes": []}
 
 
 def paused_days(life: dict[str, Any]) -> int:

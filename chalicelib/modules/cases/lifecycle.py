@@ -25,6 +25,7 @@ PAPER_NOTE = ("Organ spoza platformy e-Urząd: platforma niczego nie wysłała. 
 
 
 class State(str, Enum):
+    OCZEKUJE = "oczekuje_na_oplate"  # registered with a fee not paid yet (art. 261 § 1 KPA)
     ZAREJESTROWANA = "zarejestrowana"
     W_TOKU = "w_toku"
     WEZWANIE = "wezwanie"
@@ -46,7 +47,12 @@ class StateInfo:
 
 
 S = State
+FEE_TEXT = ("Wniosek podlega opłacie. Zapłać ją na platformie e-Urząd („Zapłać teraz” na stronie sprawy); urząd "
+            "rozpatrzy sprawę po jej zaksięgowaniu. Do czasu zapłaty termin załatwienia sprawy nie biegnie (art. 35 "
+            "§ 5 KPA). Jeśli opłata nie wpłynie, urząd wezwie do jej uiszczenia w terminie 7 dni, a po jego "
+            "bezskutecznym upływie zwróci wniosek (art. 261 § 1 KPA).")
 STATES: dict[State, StateInfo] = {
+    S.OCZEKUJE: StateInfo("oczekuje na opłatę", True, FEE_TEXT),
     S.ZAREJESTROWANA: StateInfo("zarejestrowana", True, "Sprawa została zarejestrowana."),
     S.W_TOKU: StateInfo("w toku", True, "Sprawę przydzielono pracownikowi urzędu, który ją rozpatruje."),
     S.WEZWANIE: StateInfo(
@@ -70,7 +76,11 @@ STATES: dict[State, StateInfo] = {
 }
 
 _WORKING = frozenset({S.WEZWANIE, S.ZAWIESZONA, S.PRZEKAZANA, S.ZALATWIONA, S.UMORZONA})
+# What the clerk may do. A case awaiting its fee is summoned to pay (art. 261 § 1 KPA: the existing summons path,
+# then pozostawiona) or forwarded; it moves on to `zarejestrowana` only by the system, when the payment is verified
+# (`SYSTEM_TRANSITIONS`, never offered to a clerk).
 TRANSITIONS: dict[State, frozenset[State]] = {
+    S.OCZEKUJE: frozenset({S.WEZWANIE, S.PRZEKAZANA}),
     S.ZAREJESTROWANA: frozenset({S.W_TOKU, S.PRZEKAZANA}),
     S.W_TOKU: _WORKING,
     S.WEZWANIE: frozenset({S.UZUPELNIONA, S.POZOSTAWIONA}),
@@ -83,6 +93,8 @@ TRANSITIONS: dict[State, frozenset[State]] = {
     S.ZAKONCZONA: frozenset(),
     S.UMORZONA: frozenset(),
 }
+SYSTEM_TRANSITIONS: dict[State, frozenset[State]] = {S.OCZEKUJE: frozenset({S.ZAREJESTROWANA})}
+SYSTEM = "system"  # who a system act names in the history (the payment's verification)
 # The states that close the office's file on the case, from which its archive date runs. `przekazana` closes
 # the sender's record: the receiving office registers the case under its own sign and closes it there.
 CLOSING = frozenset({S.ZAKONCZONA, S.UMORZONA, S.POZOSTAWIONA, S.PRZEKAZANA})
@@ -160,6 +172,25 @@ def transition(record: dict[str, Any], life: dict[str, Any], move: Move, *, acto
     if "forwarded_to" in details:  # the closed record says where the case went and why
         record["forwarded_to"] = details["forwarded_to"]
     entry = _entry("transition", actor, at, move.reason, state_from=state, state_to=move.to, **details)
+    if record["due_date"] != due_before:
+        entry["due_date"] = record["due_date"]
+    life["history"].append(entry)
+    return record, life
+
+
+def system_transition(record: dict[str, Any], life: dict[str, Any], to: State, *, kind: str, reason: str,
+                      at: datetime, on: date, **details: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A move the system makes (`SYSTEM_TRANSITIONS`), its pause closed `on` the day it happened (a payment's date,
+    not the day its message arrived); one history entry of `kind`, by the system. 409 if not allowed from here."""
+    state = State(record["status"])
+    if to not in SYSTEM_TRANSITIONS.get(state, frozenset()):
+        raise _refuse(state, to)
+    record, life = copy.deepcopy(record), copy.deepcopy(life)
+    kpa_clock.on_transition(life, leaving=state.value, entering=to.value, on=on, stops=to in kpa_clock.STOPPING)
+    due_before = record.get("due_date")
+    record["status"] = to.value
+    record["due_date"] = kpa_clock.current_due(record, life)
+    entry = _entry(kind, Actor(SYSTEM), at, reason, state_from=state, state_to=to, **details)
     if record["due_date"] != due_before:
         entry["due_date"] = record["due_date"]
     life["history"].append(entry)

@@ -16,11 +16,12 @@ from chalicelib.core.clock import WARSAW
 from chalicelib.core.errors import BadRequest, Forbidden, NotFound, Unprocessable
 from chalicelib.core.inputs import ascii_int
 from chalicelib.core.observability import set_correlation_id
+from chalicelib.events.publishing import Publisher
 from chalicelib.events.topics import RegistrationFacts, RegistrationMessage
 from chalicelib.integrations.mail import Mail
 from chalicelib.model import jrwa as wykaz
 from chalicelib.model.tenant import TenantConfig, UnknownDepartment
-from chalicelib.modules.cases import supplements
+from chalicelib.modules.cases import fee, payment_requests, supplements
 from chalicelib.modules.cases.deadlines import DEADLINE_BASIS, DEADLINE_LABEL, due_date
 from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Outcome, Plan
 from chalicelib.modules.submissions import Filed, Registration
@@ -67,12 +68,21 @@ def notice(sign: str, plan: Plan, filing: Filing, to: str) -> Mail:
         due,
         f"Identyfikator wniosku: {filing.submission_id}",
         f"Urzędowe poświadczenie przedłożenia (UPP): {f.receipt_id}",
+        *_fee_lines(f),
         "",
         "Podawaj znak sprawy w korespondencji z urzędem. Stan sprawy sprawdzisz na platformie e-Urząd.",
         "",
         "Wiadomość wysłana automatycznie; prosimy na nią nie odpowiadać.",
     ])
     return Mail(to=to, subject=f"Sprawa {sign} – wniosek zarejestrowany", text=text)
+
+
+def _fee_lines(facts: RegistrationFacts) -> list[str]:
+    if facts.fee is None or not facts.fee.payable:
+        return []
+    return ["", f"Wniosek podlega opłacie: {fee.zloty(facts.fee.amount)} zł ({facts.fee.title}). Zapłać ją na "
+            "platformie e-Urząd w „Moich sprawach” („Zapłać”); do czasu zapłaty termin załatwienia sprawy nie biegnie "
+            "(art. 35 § 5 KPA), a urząd rozpatrzy sprawę po zaksięgowaniu opłaty."]
 
 
 # --- ports and the registration ------------------------------------------------------------------------
@@ -100,7 +110,8 @@ class Mailer(Protocol):
 
 
 def register(*, filings: Filings, cases: CaseStore, mailer: Mailer, message: RegistrationMessage,
-             now: datetime) -> Outcome:
+             now: datetime, requests: payment_requests.RequestOutbox | None = None,
+             publisher: Publisher | None = None) -> Outcome:
     """Register one accepted submission, at most once however often it is delivered; then tell the resident.
 
     The notice is taken (`notified_at`) in the registration's own transaction, before the e-mail is sent: a
@@ -125,6 +136,9 @@ def register(*, filings: Filings, cases: CaseStore, mailer: Mailer, message: Reg
     email = facts.email
     case = cases.register(where, filing, at=now, notify=bool(email))
     if case is not None:
+        request = fee.request_of(case.record(), email=email or None)
+        if request is not None and requests is not None:  # its marker was written with the case: sent once
+            payment_requests.publish(requests, request, publisher=publisher)
         if email:
             _send(mailer, filings, filing, notice(case.sign, where, filing, email))
         return Outcome(sign=case.sign, registered_now=True, notified_now=bool(email))
@@ -177,12 +191,15 @@ class InboxStore(Protocol):
 
 def inbox_filters(params: dict[str, str]) -> dict[str, Any]:
     """`state`, `assignee`, or the open cases by due date (`order=due`), only the overdue ones (`overdue=1`):
-    one at a time, each a query on its own index."""
+    one at a time, each a query on its own index; `fee_unpaid=1`: the cases awaiting a fee whose order expired."""
     from chalicelib.modules.cases.lifecycle import State
 
     state, assignee = params.get("state") or None, params.get("assignee") or None
     order, overdue = params.get("order") or "new", params.get("overdue") or "0"
-    details = []
+    unpaid = params.get("fee_unpaid") or "0"
+    details = _unpaid_problems(unpaid, state)
+    if unpaid == "1":  # the cases still awaiting their fee, read on the state index, then those whose order expired
+        state = State.OCZEKUJE.value
     if state is not None and state not in {s.value for s in State}:
         details.append({"field": "state", "code": "state_invalid", "message": "Nieznany stan sprawy."})
     if assignee is not None and len(assignee) > 256:
@@ -197,7 +214,17 @@ def inbox_filters(params: dict[str, str]) -> dict[str, Any]:
                         "message": "Filtruj według stanu, prowadzącego albo terminu: jednego naraz."})
     if details:
         raise Unprocessable(details=details)
-    return {"state": state, "assignee": assignee, "by_due": by_due, "overdue": overdue == "1"}
+    return {"state": state, "assignee": assignee, "by_due": by_due, "overdue": overdue == "1",
+            "fee_unpaid": unpaid == "1"}
+
+
+def _unpaid_problems(unpaid: str, state: str | None) -> list[dict[str, str]]:
+    if unpaid not in ("0", "1"):
+        return [{"field": "fee_unpaid", "code": "fee_unpaid_invalid", "message": "Nieopłacone: 0 albo 1."}]
+    if unpaid == "1" and state not in (None, "oczekuje_na_oplate"):
+        return [{"field": "fee_unpaid", "code": "one_filter",
+                 "message": "Filtruj według stanu albo nieopłaconych: jednego naraz."}]
+    return []
 
 
 def inbox(store: InboxStore, config: Callable[[], TenantConfig], *, terc: str, clerk_department: str | None,
@@ -209,6 +236,7 @@ def inbox(store: InboxStore, config: Callable[[], TenantConfig], *, terc: str, c
 
     department = inbox_department(config, clerk_department=clerk_department, asked=params.get("department"))
     filters = inbox_filters(params)
+    only_unpaid = filters.pop("fee_unpaid")
     if filters.pop("overdue"):
         filters["due_before"] = today
     limit = ascii_int(params.get("limit", "20"))
@@ -223,8 +251,11 @@ def inbox(store: InboxStore, config: Callable[[], TenantConfig], *, terc: str, c
                                    "message": "Użyj wartości „next” z poprzedniej strony."}]) from None
     for item in items:
         item["overdue"] = is_overdue(item, today)
+        item["fee_unpaid"], item["fee"] = fee.unpaid(item), fee.view(item)
     if "due_before" in filters:  # a stopped clock is not overdue: the index holds it, the page leaves it out
         items = [item for item in items if item["overdue"]]
+    if only_unpaid:  # a case whose order is still open waits in the same state: the page leaves it out
+        items = [item for item in items if item["fee_unpaid"]]
     return {"terc": terc, "department": department, "items": items, "count": len(items), "next": next_token}
 
 

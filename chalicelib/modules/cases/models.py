@@ -14,6 +14,7 @@ from chalicelib.events.topics import RegistrationFacts
 from chalicelib.forms.values import Address, clean_email, clean_nip, clean_pesel, required, text
 from chalicelib.model.service import DeadlineKind
 from chalicelib.modules.cases.deadlines import DEADLINE_LABEL
+from chalicelib.modules.cases.fee import due_record
 from chalicelib.modules.cases.lifecycle import State
 
 
@@ -61,6 +62,7 @@ class Case:
     registered_at: datetime
     flags: list[str]
     signed: bool
+    fee: dict[str, Any] | None = None  # the fee owed (cases.fee.due_record): the case waits for it
 
     @classmethod
     def of(cls, filing: Filing, plan: Plan, *, sign: str, number: int, at: datetime) -> Case:
@@ -68,20 +70,21 @@ class Case:
         return cls(case_id=filing.submission_id, sign=sign, number=number, plan=plan,
                    submission_id=filing.submission_id, owner=filing.owner, service=filing.service,
                    service_name=f.service_name, applicant=f.applicant, registered_at=at, flags=list(f.flags),
-                   signed=f.signed)
+                   signed=f.signed, fee=due_record(f.fee, filing.submission_id))
 
     def record(self) -> dict[str, Any]:
         return {
             "case_id": self.case_id, "case_sign": self.sign, "terc": self.plan.terc,
             "department": self.plan.department, "jrwa": self.plan.jrwa, "year": self.plan.year,
             "archival_category": self.plan.archival_category, "closed_on": None, "archive_date": None,
-            "number": self.number, "status": "zarejestrowana", "service": self.service,
+            "number": self.number, "status": "oczekuje_na_oplate" if self.fee else "zarejestrowana",
+            "service": self.service,
             "service_name": self.service_name, "applicant": self.applicant, "submission_id": self.submission_id,
             "owner": self.owner, "registered_at": self.registered_at.isoformat(),
             "started_on": self.plan.started_on.isoformat(), "deadline_kind": self.plan.deadline_kind.value,
             "deadline": DEADLINE_LABEL[self.plan.deadline_kind],
             "due_date": self.plan.due_date.isoformat() if self.plan.due_date else None,
-            "flags": self.flags, "signed": self.signed,
+            "flags": self.flags, "signed": self.signed, **({"fee": self.fee} if self.fee else {}),
         }
 
 
@@ -154,6 +157,21 @@ class FileRequest(Strict):
     for_party: bool = Field(default=False, description="Udostępnić stronie w e-informacji (inaczej tylko urząd).")
 
 
+class CaseFee(BaseModel):
+    amount: int = Field(description="Kwota w groszach.")
+    currency: str
+    title: str = Field(description="Tytuł opłaty.")
+    legal_basis: str | None
+    status: Literal["nalezna", "oplacona", "nieoplacona", "zwrocona"] = Field(
+        description="nalezna (czeka na zapłatę), oplacona, nieoplacona (zlecenie wygasło: urząd wzywa do zapłaty, "
+                    "art. 261 § 1 KPA), zwrocona (zwrócona w całości).")
+    status_label: str
+    paid_at: str | None = Field(description="Kiedy płatność potwierdzono u operatora.")
+    order_id: str = Field(description="Zlecenie płatności (`/v1/me/cases/{case_id}/payment`).")
+    refunded: int = Field(description="Zwrócono dotąd (grosze).")
+    payable: bool = Field(description="Strona może teraz zapłacić („Zapłać teraz”).")
+
+
 class CaseClock(BaseModel):
     running: bool
     ended: bool = Field(description="Sprawa załatwiona, umorzona, przekazana lub pozostawiona bez rozpoznania.")
@@ -195,6 +213,7 @@ class CaseView(BaseModel):
     notes: list[dict[str, Any]]
     supplements: list[dict[str, Any]] = Field(
         default_factory=list, description="Pisma uzupełniające strony: UPP, data doręczenia, linki do dokumentów.")
+    fee: CaseFee | None = Field(default=None, description="Opłata za wniosek; brak, gdy nic nie jest należne.")
 
 
 class ResidentCaseLine(BaseModel):
@@ -214,6 +233,8 @@ class ResidentCaseLine(BaseModel):
         default=None, description="Przekazana (art. 65 KPA): organ, powód, a w platformie terc i case_id nowej sprawy.")
     forwarded_from: dict[str, Any] | None = Field(
         default=None, description="Przekazana przez inny organ: jego nazwa, znak i case_id sprawy, data, powód.")
+    fee: CaseFee | None = Field(default=None, description="Opłata za wniosek i jej stan; brak, gdy nic nie jest "
+                                                          "należne.")
 
 
 class ResidentCases(BaseModel):

@@ -44,7 +44,9 @@ def _day(iso: str) -> str:
 # What a history entry that is not a change of state tells the party (art. 36 KPA: see `overdue`).
 EVENT_LABELS = {"overdue": "termin załatwienia sprawy upłynął",
                 "deadline": "urząd wyznaczył nowy termin załatwienia sprawy",
-                "file": "urząd udostępnił dokument w sprawie"}
+                "file": "urząd udostępnił dokument w sprawie",
+                "fee_paid": "opłata została zaksięgowana", "fee_expired": "opłata nie została uiszczona w terminie",
+                "fee_refunded": "urząd zwrócił opłatę"}
 
 
 def label_of(entry: dict[str, Any]) -> str:

@@ -17,11 +17,12 @@ from chalicelib.core.observability import logger
 from chalicelib.db.transact import Write
 from chalicelib.integrations.clients import objects
 from chalicelib.integrations.objects import TooLarge
+from chalicelib.modules.cases.keys import case_sk, due_key, inbox_pk, state_key
 from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.lookup import AccessEntry
 from chalicelib.modules.cases.models import Plan, ScanRequest, ScanSlot, StoredCase
 from chalicelib.modules.cases.paper import Marker, Scan
-from chalicelib.modules.cases.repository import ONCE, DynamoCases, case_sk, due_key, inbox_pk, state_key, stored_case
+from chalicelib.modules.cases.repository import ONCE, DynamoCases, stored_case
 from chalicelib.modules.cases.resources import CaseLookupLimit, CaseTable
 
 SCAN_MAX_BYTES = 20 * 1024 * 1024

@@ -14,11 +14,9 @@ counter.
 
 from __future__ import annotations
 
-import base64
 import json
-import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from pynamodb.connection import Connection
@@ -30,11 +28,24 @@ from chalicelib.db import transact
 from chalicelib.db.transact import Write
 from chalicelib.events.topics import ForwardedCase
 from chalicelib.modules import audit, submissions
-from chalicelib.modules.cases import trail
-from chalicelib.modules.cases.kpa_clock import ENDED
+from chalicelib.modules.cases import fee, trail
+from chalicelib.modules.cases.keys import (
+    case_sk,
+    clerk_key,
+    counter_sk,
+    decode_due_token,
+    decode_token,
+    due_key,
+    encode_token,
+    forward_marker,
+    inbox_pk,
+    payment_marker,
+    state_key,
+)
+from chalicelib.modules.cases.kpa_clock import waiting_for_fee
 from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.logic import format_sign
-from chalicelib.modules.cases.models import Case, Filing, InvalidPageToken, Plan, StoredCase
+from chalicelib.modules.cases.models import Case, Filing, Plan, StoredCase
 from chalicelib.modules.cases.resources import CaseTable
 from chalicelib.modules.cases.retention_store import archive_actions
 from chalicelib.modules.cases.supplements import AlreadyRegistered
@@ -46,44 +57,6 @@ T = TypeVar("T")
 
 class CounterContention(Exception):
     """Too many concurrent registrations in one department; the message is retried later."""
-
-
-def inbox_pk(terc: str, department: str) -> str:
-    return f"T#{terc}#D#{department}"
-
-
-def counter_sk(jrwa: str, year: int) -> str:
-    return f"N#{jrwa}#{year}"
-
-
-def state_key(terc: str, department: str, state: str) -> str:
-    return f"{inbox_pk(terc, department)}#S#{state}"
-
-
-def clerk_key(terc: str, assignee: str) -> str:
-    return f"T#{terc}#A#{assignee}"
-
-
-def case_sk(at: datetime, case_id: str) -> str:
-    return f"C#{at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}#{case_id}"
-
-
-def due_key(record: dict[str, Any], sk: str) -> str | None:
-    """The case's key on the due-date index: while it is open and has a due date (not "niezwłocznie")."""
-    due = record.get("due_date")
-    return f"{due}#{sk}" if due and record.get("status") not in ENDED else None
-
-
-FORWARDS = "F"  # the outbox (its index's partition) of forwarded cases not yet registered by their receiver
-FORWARD_AFTER = timedelta(minutes=3)  # the sweeper sends what the receiver has not registered by then
-
-
-def forward_marker(event: ForwardedCase) -> CaseTable:
-    """The forwarding's record, keyed by the source case: the event, marked for the sweeper until the receiver
-    registers it (the receiver's once-guard: it writes the new sign here in its registration's transaction)."""
-    return CaseTable(pk=f"F#{event.source_case_id}", sk=FORWARDS, outbox=FORWARDS,
-                     outbox_at=event.forwarded_at + FORWARD_AFTER,
-                     record=event.model_dump_json())
 
 
 class DynamoCases:
@@ -106,16 +79,20 @@ class DynamoCases:
 
         def writes(number: int, sign: str) -> tuple[Case, list[Write]]:
             case = Case.of(filing, plan, sign=sign, number=number, at=at)
-            sk = case_sk(at, case.case_id)
+            sk, record = case_sk(at, case.case_id), case.record()
             item = CaseTable(pk=inbox_pk(plan.terc, plan.department), sk=sk, case_id=case.case_id,
                              case_sign=case.sign, owner=filing.owner, email=filing.facts.email or None,
-                             state_key=state_key(plan.terc, plan.department, "zarejestrowana"),
-                             due_on=due_key(case.record(), sk), record=json.dumps(case.record(), ensure_ascii=False))
+                             state_key=state_key(plan.terc, plan.department, record["status"]),
+                             due_on=due_key(record, sk), record=json.dumps(record, ensure_ascii=False))
             marked = submissions.mark_registered(filing.owner, filing.submission_id, case_sign=case.sign,
                                                  department=plan.department, due_date=plan.due_date, at=at,
                                                  notify=notify)
-            return case, [Write("case", item, kind="put", condition=CaseTable.sk.does_not_exist()),
-                          Write(ONCE, marked.item, actions=marked.actions, condition=marked.condition)]
+            more = [Write(ONCE, marked.item, actions=marked.actions, condition=marked.condition)]
+            request = fee.request_of(record, email=filing.facts.email or None)
+            if request is not None:  # awaiting its fee: the clock stopped, the payment order asked for (outbox)
+                item.life = json.dumps(waiting_for_fee(plan.started_on), ensure_ascii=False)
+                more.append(Write("payment", payment_marker(request), kind="put"))
+            return case, [Write("case", item, kind="put", condition=CaseTable.sk.does_not_exist()), *more]
 
         return self.register_numbered(plan, writes)
 
@@ -171,14 +148,14 @@ class DynamoCases:
         pk = inbox_pk(terc, department)
         if by_due:
             return self._by_due(pk, limit=limit, after=after, before=due_before)
-        start: dict[str, Any] | None = {"pk": {"S": pk}, "sk": {"S": _decode(after)}} if after else None
+        start: dict[str, Any] | None = {"pk": {"S": pk}, "sk": {"S": decode_token(after)}} if after else None
         if state is not None or assignee is not None:
             return self._filtered(terc, department, limit=limit, start=start, state=state, assignee=assignee)
         query = CaseTable.query(pk, CaseTable.sk.startswith("C#"),
                                 scan_index_forward=False, limit=limit, last_evaluated_key=start, page_size=limit)
         items = [json.loads(item.record) for item in query if item.record]
         last = query.last_evaluated_key
-        return items, _encode(last["sk"]["S"]) if last else None
+        return items, encode_token(last["sk"]["S"]) if last else None
 
     def _filtered(self, terc: str, department: str, *, limit: int, start: dict[str, Any] | None, state: str | None,
                   assignee: str | None) -> tuple[list[dict[str, Any]], str | None]:
@@ -194,19 +171,19 @@ class DynamoCases:
         pk = inbox_pk(terc, department)
         items = [json.loads(item.record) for item in query if item.record and item.pk == pk]
         last = query.last_evaluated_key
-        return items, _encode(last["sk"]["S"]) if last else None
+        return items, encode_token(last["sk"]["S"]) if last else None
 
     def _by_due(self, pk: str, *, limit: int, after: str | None,
                 before: date | None) -> tuple[list[dict[str, Any]], str | None]:
         start = None
         if after:
-            due_on = _decode_due(after)
+            due_on = decode_due_token(after)
             start = {"pk": {"S": pk}, "sk": {"S": due_on.split("#", 1)[1]}, "due_on": {"S": due_on}}
         condition = CaseTable.due_on < before.isoformat() if before else None
         query = CaseTable.by_due.query(pk, condition, limit=limit, last_evaluated_key=start, page_size=limit)
         items = [json.loads(item.record) for item in query if item.record]
         last = query.last_evaluated_key
-        return items, _encode(last["due_on"]["S"]) if last else None
+        return items, encode_token(last["due_on"]["S"]) if last else None
 
     def past_due(self, terc: str, department: str, *, before: date) -> Iterator[dict[str, Any]]:
         """The department's open cases due before `before` (every page), from the due-date index."""
@@ -365,30 +342,3 @@ def _counter_of(reason: CancellationReason | None) -> int | None:
     """The counter's value as the failed condition found it (ALL_OLD), if the answer carried it."""
     last = (reason.raw_item or {}).get("last") if reason is not None else None
     return int(last["N"]) if last and "N" in last else None
-
-
-def _encode(sk: str) -> str:
-    return base64.urlsafe_b64encode(sk.encode()).decode().rstrip("=")
-
-
-_DUE_TOKEN = re.compile(r"^\d{4}-\d{2}-\d{2}#C#")
-
-
-def _decode_due(token: str) -> str:
-    try:
-        due_on = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-    except (ValueError, UnicodeDecodeError):
-        due_on = ""
-    if not _DUE_TOKEN.match(due_on):
-        raise InvalidPageToken(token)
-    return due_on
-
-
-def _decode(token: str) -> str:
-    try:
-        sk = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-    except (ValueError, UnicodeDecodeError):
-        sk = ""
-    if not sk.startswith("C#"):
-        raise InvalidPageToken(token)
-    return sk

@@ -158,4 +158,6 @@ QUEUES: tuple[QueueSpec, ...] = (
     QueueSpec("registrations", visibility_timeout=60, max_receive_count=5),
     # Cases forwarded to another JST (art. 65 KPA): the worker copies the files and registers it there.
     QueueSpec("case-forwards", visibility_timeout=60, max_receive_count=5),
+    # A case's fee paid, expired or refunded (from the payments module): the case moves on or the clerk is told.
+    QueueSpec("payment-settlements", visibility_timeout=60, max_receive_count=5),
 )

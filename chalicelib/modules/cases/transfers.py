@@ -1,6 +1,6 @@
 """Forwarded cases in DynamoDB: the senders' outbox of `ForwardedCase` events, and the receiver's registration.
 
-The sender's forwarding writes its marker item (`repository.forward_marker`, keyed by the source case) in the
+The sender's forwarding writes its marker item (`keys.forward_marker`, keyed by the source case) in the
 transaction that closes its case; the sweeper sends again what is still marked (`events.sweep` over `due`). The
 receiver registers the case under its next number (`DynamoCases.register_numbered`) in one transaction with the
 marker's update that takes it off the outbox and records the new sign: the write labelled `ONCE`, whose condition
@@ -18,16 +18,9 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.db.transact import Write
 from chalicelib.events import Due
 from chalicelib.events.topics import ForwardedCase
+from chalicelib.modules.cases.keys import FORWARDS, case_sk, due_key, inbox_pk, state_key
 from chalicelib.modules.cases.models import Plan, StoredCase
-from chalicelib.modules.cases.repository import (
-    FORWARDS,
-    ONCE,
-    DynamoCases,
-    case_sk,
-    due_key,
-    inbox_pk,
-    state_key,
-)
+from chalicelib.modules.cases.repository import ONCE, DynamoCases
 from chalicelib.modules.cases.resources import CaseTable
 
 Built = tuple[dict[str, Any], dict[str, Any]]

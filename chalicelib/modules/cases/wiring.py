@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         calculator,
         deadlines,
         einformacja,
+        fee,
         forwarding,
         handling,
         lifecycle,
@@ -31,9 +32,12 @@ if TYPE_CHECKING:
         overdue,
         paper,
         paper_store,
+        payment_requests,
+        payment_store,
         repository,
         retention,
         retention_store,
+        settlements,
         supplements,
         trail,
         transfers,
@@ -45,6 +49,10 @@ else:
     paper_store = lazy_module("chalicelib.modules.cases.paper_store")
     calculator = lazy_module("chalicelib.modules.cases.calculator")
     einformacja = lazy_module("chalicelib.modules.cases.einformacja")
+    fee = lazy_module("chalicelib.modules.cases.fee")
+    payment_requests = lazy_module("chalicelib.modules.cases.payment_requests")
+    payment_store = lazy_module("chalicelib.modules.cases.payment_store")
+    settlements = lazy_module("chalicelib.modules.cases.settlements")
     forwarding = lazy_module("chalicelib.modules.cases.forwarding")
     handling = lazy_module("chalicelib.modules.cases.handling")
     lifecycle = lazy_module("chalicelib.modules.cases.lifecycle")
@@ -68,6 +76,7 @@ __all__ = [
     "cases",
     "deadlines",
     "einformacja",
+    "fee",
     "forwarding",
     "forwards",
     "handling",
@@ -82,10 +91,14 @@ __all__ = [
     "paper",
     "paper_cases",
     "paper_store",
+    "payment_outbox",
+    "payment_requests",
+    "payment_store",
     "repository",
     "retention",
     "retention_store",
     "retention_stores",
+    "settlements",
     "supplements",
     "topics",
     "trail",
@@ -116,3 +129,8 @@ def lookup_limits() -> paper_store.DynamoLookupLimits:
 @lru_cache(maxsize=1)
 def retention_stores() -> tuple[retention_store.DynamoRetention, retention_store.StoredDocuments]:
     return retention_store.DynamoRetention(cases()), retention_store.StoredDocuments()
+
+
+@lru_cache(maxsize=1)
+def payment_outbox() -> payment_store.DynamoPaymentRequests:
+    return payment_store.DynamoPaymentRequests()

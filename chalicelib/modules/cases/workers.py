@@ -15,11 +15,11 @@ from chalicelib.core.observability import bind, logger
 from chalicelib.integrations.clients import mailer, objects
 from chalicelib.modules import submissions as filings
 from chalicelib.modules import tenants
-from chalicelib.modules.cases import forwarding, logic, notices, overdue, retention
-from chalicelib.modules.cases.wiring import cases, forwards, retention_stores
+from chalicelib.modules.cases import forwarding, logic, notices, overdue, payment_requests, retention, settlements
+from chalicelib.modules.cases.wiring import cases, forwards, payment_outbox, retention_stores
 
 if TYPE_CHECKING:
-    from chalicelib.events.topics import ForwardedCase, RegistrationMessage
+    from chalicelib.events.topics import ForwardedCase, PaymentSettled, RegistrationMessage
 
 bp = Blueprint(__name__)
 RETENTION_BUDGET = 780  # seconds of the job's 900 in which a new case may be begun (.chalice/config.json)
@@ -29,7 +29,8 @@ RETENTION_BUDGET = 780  # seconds of the job's 900 in which a new case may be be
 def registrations(message: RegistrationMessage) -> None:
     bind(tenant=message.terc, service=message.service, submission_id=message.submission_id)
     # The message carries what registration needs; the submissions module answers for one that does not.
-    outcome = logic.register(filings=filings, cases=cases(), mailer=mailer(), message=message, now=get_clock().now())
+    outcome = logic.register(filings=filings, cases=cases(), mailer=mailer(), message=message, now=get_clock().now(),
+                             requests=payment_outbox())
     logger.info("submission registered", extra={"case_sign": outcome.sign, "registered_now": outcome.registered_now,
                                                 "notified_now": outcome.notified_now})
 
@@ -76,6 +77,22 @@ def case_forwards_sweeper(event: Any) -> None:
     sent = events.sweep(forwards(), get_clock().now())
     if sent:
         logger.warning("sweeper: forwarded cases sent again", extra={"sent": sent})
+
+
+@bp.schedule(Rate(5, unit=Rate.MINUTES))
+def payment_requests_sweeper(event: Any) -> None:
+    """Send the payment orders cases asked for at registration whose own sending failed or died."""
+    sent = payment_requests.sweep(payment_outbox(), get_clock().now())
+    if sent:
+        logger.warning("sweeper: payment requests sent late", extra={"sent": sent})
+
+
+@events.worker(bp, "PaymentSettled", module="cases")
+def case_payments(message: PaymentSettled) -> None:
+    """A case's fee paid, expired or refunded: the case moves on, or the party and the clerk are told."""
+    bind(tenant=message.terc, service=None, case_id=message.case_id)
+    recorded = settlements.apply(cases(), mailer(), message, now=get_clock().now())
+    logger.info("payment outcome applied", extra={"status": message.status, "recorded_now": recorded})
 
 
 @bp.schedule(Cron(0, 2, "*", "*", "?", "*"))  # 02:00 UTC: the new day in Warsaw, summer and winter

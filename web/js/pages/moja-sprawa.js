@@ -5,6 +5,7 @@ import { api, get } from "../api.js";
 import { $, date, dateTime, downloadLink, errorNotice, h, layout, notice, params, requireRole } from "../ui.js";
 import { sharedFiles } from "../sprawa-pliki.js";
 import { clockText, dueText, extensionsList, pausesTable, stateTag, summonsList } from "../sprawy.js";
+import { feeBlock } from "../platnosc.js";
 
 const caseLink = (id, text) => h("a", { href: `moja-sprawa.html?id=${encodeURIComponent(id)}` }, text);
 
@@ -64,9 +65,11 @@ async function main() {
   const answer = c.status === "wezwanie" && last && !last.answered_on;
   const state = h("p", { class: "status", role: "status" });
   const moved = clock.due_date && clock.original_due_date && clock.due_date !== clock.original_due_date;
+  const fee = await feeBlock(c);  // after the gateway, the order's state (a failed attempt shows at once)
   root.replaceChildren(h("div", {},  // h() leaves out what this case does not have
     h("p", {}, h("a", { href: "moje.html" }, "Wróć do moich spraw")),
     forwarding(c),
+    fee,
     answer ? notice("warn", h("p", {}, h("strong", {}, "Urząd wzywa do uzupełnienia wniosku "),
       `do ${date(last.term_until)}. Do czasu uzupełnienia termin załatwienia sprawy nie biegnie.`),
       h("p", {}, h("a", { class: "btn", href: `uzupelnienie.html?sprawa=${encodeURIComponent(c.case_id)}` }, "Odpowiedz na wezwanie"))) : null,

@@ -2,6 +2,7 @@
 import { api, get } from "../api.js";
 import { $, date, dateTime, downloadLink, errorNotice, h, layout, requireRole, STATUS } from "../ui.js";
 import { stateTag } from "../sprawy.js";
+import { zloty } from "../platnosc.js";
 
 function fetchButton(label, path, filename, state) {
   return h("button", { type: "button", class: "btn secondary", onclick: async () => {
@@ -32,7 +33,10 @@ async function main() {
     cases.items.length ? h("ul", { class: "cards", "aria-labelledby": "sprawy" }, cases.items.map((c) => h("li", {},
       h("h3", {}, h("a", { href: `moja-sprawa.html?id=${encodeURIComponent(c.case_id)}` }, `${c.case_sign}: ${c.service_name}`)),
       h("p", {}, stateTag(c.status, c.state_label), " ", `Zarejestrowano ${date(c.registered_at)} · termin załatwienia: `,
-        c.due_date ? date(c.due_date) : "niezwłocznie"))))
+        c.due_date ? date(c.due_date) : "niezwłocznie"),
+      c.fee && c.fee.payable ? h("p", {}, `Opłata do zapłaty: ${zloty(c.fee.amount)}. `,
+        h("a", { class: "btn", href: `moja-sprawa.html?id=${encodeURIComponent(c.case_id)}#oplata`,
+          "aria-label": `Zapłać ${zloty(c.fee.amount)} za sprawę ${c.case_sign}` }, "Zapłać")) : null)))
       : h("p", {}, "Nie masz jeszcze spraw w urzędach. Sprawa pojawi się tu po zarejestrowaniu wniosku."),
     h("h2", { id: "wnioski" }, "Złożone wnioski"), state,
     items.length ? h("ul", { class: "cards", "aria-labelledby": "wnioski" }, items.map((s) => h("li", {},

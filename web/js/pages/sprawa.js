@@ -8,6 +8,7 @@ import { assignForm, deadlineForm, noteForm, transitionForm } from "../sprawa-fo
 import { archiveBlock, fileButton, forwardedBlock, receivedBlock, supplementsBlock } from "../sprawa-bloki.js";
 import { fileForm, filesBlock } from "../sprawa-pliki.js";
 import { letterForm } from "../sprawa-pisma.js";
+import { feeFacts, zloty } from "../platnosc.js";
 import { clockText, dueText, extensionsList, isOverdue, overdueTag, pausesTable, stateLabel, stateTag, summonsList } from "../sprawy.js";
 
 const NO_ACCESS = { 403: "Brak dostępu do tej sprawy", 404: "Nie znaleziono sprawy" };
@@ -17,6 +18,10 @@ function change(e) {
   if (e.kind === "overdue") return `Termin załatwienia upłynął ${date(e.overdue_since)} · strona zawiadomiona (art. 36 KPA)`;
   if (e.kind === "deadline") return `Nowy termin załatwienia: ${date(e.due_date)} · strona zawiadomiona (art. 36 § 1 KPA)`;
   if (e.kind === "forwarded_in") return "Sprawa przyjęta od innego urzędu (art. 65 KPA)";
+  const move = e.from && e.from !== e.to ? ` · ${stateLabel(e.from)} → ${stateLabel(e.to)}` : "";
+  if (e.kind === "fee_paid") return `Opłata zaksięgowana: ${zloty(e.amount)}${move} · strona zawiadomiona`;
+  if (e.kind === "fee_expired") return "Zlecenie płatności wygasło: opłata nieuiszczona · strona zawiadomiona";
+  if (e.kind === "fee_refunded") return `Zwrot opłaty: ${zloty(e.amount)} · strona zawiadomiona`;
   const parts = [e.from === e.to || !e.from ? stateLabel(e.to) : `${stateLabel(e.from)} → ${stateLabel(e.to)}`];
   if (e.kind === "supplement") parts.push(`pismo uzupełniające strony, UPP ${e.receipt_id}`);
   if (e.gaps) parts.push(`braki: ${e.gaps.join("; ")}`);
@@ -138,6 +143,7 @@ async function main() {
         h("dt", {}, "Dni niewliczane"), h("dd", {}, String(clock.paused_days))),
       pausesTable(clock.pauses, "Okresy niewliczane do terminu (art. 35 § 5 KPA)"),
       extensionsList(clock.extensions),
+      feeFacts(view.fee),
       // art. 36: a case with a due date (not "niezwłocznie") that is still open
       open && !clock.ended && clock.due_date ? [h("h3", {}, "Wyznacz nowy termin (art. 36 KPA)"), deadlineForm(send)] : null,
       receivedBlock(c, base, fileState), forwardedBlock(c),

@@ -67,19 +67,22 @@ async function main() {
           h("td", {}, c.service_name), h("td", {}, stateTag(c.status)),
           h("td", {}, c.assignee ? (c.assignee === who.subject ? "Ty" : c.assignee) : "—"),
           h("td", {}, c.applicant || "—"), h("td", {}, dateTime(c.registered_at)), h("td", {}, c.due_date ? date(c.due_date) : c.deadline,
-            c.overdue ? [" ", h("span", { class: "tag bad" }, "Po terminie")] : null),
+            c.overdue ? [" ", h("span", { class: "tag bad" }, "Po terminie")] : null,
+            c.fee_unpaid ? [" ", h("span", { class: "tag bad" }, "Opłata nieuiszczona")] : null),
           h("td", {}, c.flags.length ? c.flags.map((f) => FLAG[f] || f).join(", ") : c.signed ? "podpisany" : "—")))))
         : h("p", {}, shown.value ? "Brak spraw spełniających warunek." : "Brak spraw."));
-      nav.replaceChildren(
+      nav.replaceChildren(...[  // replaceChildren would write a missing one as the text "null"
         index > 0 ? h("button", { type: "button", class: "btn secondary", onclick: () => load(index - 1) }, "Poprzednia strona") : null,
-        box.next ? h("button", { type: "button", class: "btn secondary", onclick: () => load(index + 1) }, "Następna strona") : null);
+        box.next ? h("button", { type: "button", class: "btn secondary", onclick: () => load(index + 1) }, "Następna strona") : null,
+      ].filter(Boolean));
     }
     // One filter at a time (each is its own index in the API): the clerk's own cases, or one state.
     const shown = h("select", { id: "filtr", name: "filtr" }, h("option", { value: "" }, "wszystkie sprawy"),
       h("option", { value: "moje" }, "moje sprawy"),
       h("option", { value: "termin" }, "otwarte według terminu załatwienia"), h("option", { value: "po-terminie" }, "po terminie (art. 36 KPA)"),
+      h("option", { value: "nieoplacone" }, "opłata nieuiszczona w terminie (art. 261 KPA)"),
       Object.entries(STATE).map(([v, l]) => h("option", { value: "stan:" + v }, `w stanie: ${l}`)));
-    const FIXED = { moje: { assignee: who.subject }, termin: { order: "due" }, "po-terminie": { overdue: "1" } };
+    const FIXED = { moje: { assignee: who.subject }, termin: { order: "due" }, "po-terminie": { overdue: "1" }, nieoplacone: { fee_unpaid: "1" } };
     const filters = () => FIXED[shown.value] || (shown.value ? { state: shown.value.slice(5) } : {});
     const filterForm = h("form", { class: "filters", onsubmit: (e) => {
       e.preventDefault(); pages.length = 1; load(0).catch((err) => table.replaceChildren(errorNotice(err))); } },

@@ -1,0 +1,202 @@
+"""A case's fee paid online, every step a person takes in the browser: a certificate filed on the form with its
+17 zł stamp duty waits for the fee („oczekuje na opłatę”, „Zapłać” in „Moje sprawy”); „Zapłać teraz” on the case's
+page goes to the gateway's page (the sandbox Przelewy24): a refused payment comes back with „Spróbuj ponownie”,
+„Zapłać” brings the resident back to the case, which moves on by itself once the payment is verified; the clerk
+sees it paid. axe-core on every new state."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import boto3
+import pytest
+from playwright.sync_api import Browser, expect
+
+from chalicelib.cli import load_definitions
+from chalicelib.events.topics import PaymentSettled
+from tests.browser.conftest import Portal, new_portal
+from tests.browser.test_case_path import reload_until
+from tests.browser.test_staff import PIASECZNO
+from tests.conftest import auth
+from tests.e2e.conftest import PREFIX, Stack, eventually
+from tests.formdata import PESEL, valid_data
+from tests.payments_gateway import PaymentsGateway
+
+pytestmark = pytest.mark.browser
+SERVICE = "zaswiadczenie-o-powierzchni-gospodarstwa"
+TAX_CERTIFICATE = "zaswiadczenie-o-niezaleganiu"
+LESZNOWOLA = "1418032"  # takes no fees online
+
+
+@pytest.fixture
+def clerk(browser: Browser, site: str, stack: Stack) -> Iterator[Portal]:
+    made = new_portal(browser, site, stack)
+    yield made
+    made.page.context.close()
+
+
+def file_certificate(portal: Portal, resident: str) -> None:
+    """The resident fills the farm certificate's form (one copy, for a loan: 17 zł due) and submits it."""
+    page = portal.page
+    portal.sign_in("resident", subject=resident, pesel=PESEL, back=f"/wniosek.html?usluga={SERVICE}%26jst={PIASECZNO}")
+    page.select_option("#f-cel", "kredyt")
+    page.fill("#f-liczba_egzemplarzy", "1")
+    page.fill("#f-wnioskodawca-first_name", "Jan")
+    page.fill("#f-wnioskodawca-last_name", "Kowalski")
+    page.fill("#f-wnioskodawca-pesel", PESEL)
+    page.fill("#f-adres-building", "5")
+    page.fill("#f-adres-postal_code", "05-500")
+    page.fill("#f-adres-city", "Piaseczno")
+    page.get_by_label("w hektarach fizycznych i przeliczeniowych").check()
+    page.get_by_label("elektronicznie", exact=True).check()
+    expect(page.locator("#oplata-kwota")).to_contain_text("Opłata: 17,00 zł")
+    page.get_by_role("button", name="Złóż wniosek").click()
+    expect(page.locator("#oplata-nalezna")).to_contain_text("Należna opłata: 17,00 zł")
+
+
+def file_by_api(stack: Stack, resident: str, terc: str) -> str:
+    """The tax certificate (one copy, no exemption: 21 zł) filed through the API; its case's id."""
+    defn = max((d for d in load_definitions() if d.id == TAX_CERTIFICATE), key=lambda d: d.version)
+    data = valid_data(defn, lambda field: pytest.fail(f"no attachment expected for {field}"))
+    me = auth("resident", subject=resident, pesel=PESEL, given_name="Jan", family_name="Kowalski")
+    reply = stack.call("POST", f"/v1/tenants/{terc}/services/{TAX_CERTIFICATE}/submissions", {"data": data},
+                       {**me, "Idempotency-Key": f"oplata-{resident}"})
+    assert reply.status == 201, reply.body
+    return str(reply.body["submission_id"])
+
+
+def moved_on(stack: Stack, gateway: PaymentsGateway, case_id: str, me: dict[str, str]) -> None:
+    """The case is registered once the payment is verified (the gateway's notification, or the payer's return)."""
+    for _ in range(60):
+        try:
+            if stack.call("GET", f"/v1/me/cases/{case_id}", headers=me).body["status"] == "zarejestrowana":
+                return
+        except OSError:  # a timeout: the emulator busy on two shared cores, ask again
+            continue
+        time.sleep(2)
+    payment = stack.call("GET", f"/v1/me/cases/{case_id}/payment", headers=me).body
+    raise AssertionError(f"not moved on: payment {payment}; gateway {gateway.transactions()[-2:]}")
+
+
+def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: Portal, stack: Stack,
+                                                        payments_gateway: PaymentsGateway) -> None:
+    page = portal.page
+    resident = f"oplata-{uuid.uuid4().hex[:8]}"
+    file_certificate(portal, resident)
+
+    # Once registered, "Moje sprawy" shows the case awaiting its fee, with "Zapłać".
+    portal.open("moje.html")
+    pay_link = page.get_by_role("link", name=re.compile(r"^Zapłać 17,00 zł za sprawę"))
+    for _ in range(60):
+        if pay_link.count():
+            break
+        page.wait_for_timeout(2000)
+        page.reload()
+        page.locator("#sprawy").wait_for()
+    expect(page.locator("main")).to_contain_text("oczekuje na opłatę")
+    expect(page.locator("main")).to_contain_text("Opłata do zapłaty: 17,00 zł.")
+    portal.check("90-oplata-moje-sprawy")
+
+    # The case's page: the fee, why it waits, and "Zapłać teraz" once the payment order is open.
+    pay_link.click()
+    expect(page.locator("#stan")).to_have_text("oczekuje na opłatę")
+    case_id = page.url.split("id=")[1].split("#")[0]
+    expect(page.locator("#oplata-dane")).to_contain_text("17,00 zł")
+    expect(page.locator("#oplata-stan")).to_have_text("należna")
+    expect(page.locator("#termin-kpa")).to_contain_text("wstrzymany od")
+    pay_now = page.get_by_role("button", name="Zapłać teraz")
+    for _ in range(30):  # the payments worker opens the order a moment after the registration
+        if pay_now.count():
+            break
+        page.wait_for_timeout(2000)
+        page.reload()
+        page.locator("#oplata-blok").wait_for()
+    portal.check("91-oplata-sprawa-nalezna")
+    case_url = page.url
+
+    # The gateway's page: the bank refuses; back on the case, the failure in words and "Spróbuj ponownie".
+    pay_now.click()
+    page.wait_for_url(lambda url: not url.startswith(case_url.split("?")[0]))
+    expect(page.locator("body")).to_contain_text("17,00")
+    page.get_by_role("button", name="Odrzuć płatność").click()
+    page.wait_for_url(lambda url: "moja-sprawa.html" in url)
+    expect(page.locator("#platnosc-stan")).to_contain_text("Płatność nie powiodła się")
+    portal.check("92-oplata-nieudana")
+
+    # Again: "Zapłać" on the gateway's page brings the resident back to the case.
+    page.get_by_role("button", name="Spróbuj ponownie").click()
+    page.wait_for_url(lambda url: "moja-sprawa.html" not in url)
+    page.get_by_role("button", name="Zapłać", exact=True).click()
+    page.wait_for_url(lambda url: "moja-sprawa.html" in url)
+
+    # Back on the case: paid, and once the payment is verified the case moves on by itself.
+    moved_on(stack, payments_gateway, case_id, auth("resident", subject=resident, pesel=PESEL))
+    reload_until(page, "#stan", "zarejestrowana")
+    expect(page.locator("#oplata-stan")).to_have_text("opłacona")
+    expect(page.locator("#platnosc-stan")).to_contain_text("Opłacono")
+    expect(page.locator("#lista-etapow")).to_contain_text("opłata została zaksięgowana")
+    expect(page.locator("#termin-kpa")).to_contain_text("biegnie")
+    portal.check("93-oplata-sprawa-oplacona")
+
+    # The clerk sees the case paid, with the system's entry in the history.
+    clerk.sign_in("clerk", terc=PIASECZNO, department="FN", subject="urzednik-oplaty")
+    clerk.open(f"sprawa.html?jst={PIASECZNO}&id={case_id}")
+    office = clerk.page
+    expect(office.locator("#stan")).to_have_text("zarejestrowana")
+    expect(office.locator("#oplata-stan")).to_have_text("opłacona")
+    expect(office.locator("main")).to_contain_text("Opłata zaksięgowana: 17,00 zł")
+    clerk.check("94-oplata-sprawa-urzednik")
+
+
+def test_where_the_office_takes_no_fees_online_the_case_says_to_pay_by_transfer(portal: Portal, stack: Stack) -> None:
+    # Given a certificate filed with Lesznowola, which takes no fees online (21 zł owed)
+    resident = f"przelew-{uuid.uuid4().hex[:8]}"
+    case_id = file_by_api(stack, resident, LESZNOWOLA)
+    # When the resident opens the case once it is registered
+    portal.sign_in("resident", subject=resident, pesel=PESEL, back=f"/moja-sprawa.html?id={case_id}")
+    page = portal.page
+    reload_until(page, "#stan", "oczekuje na opłatę")
+    # Then the fee block says to pay by transfer to the office's account, naming the case's sign; no "Zapłać teraz"
+    expect(page.locator("#platnosc-stan")).to_contain_text("nie przyjmuje opłat online")
+    expect(page.locator("#platnosc-stan")).to_contain_text(re.compile(r"\d{2}( ?\d{4}){6}"))
+    expect(page.get_by_role("button", name="Zapłać teraz")).to_have_count(0)
+    portal.check("95-oplata-przelew")
+
+
+def test_an_unpaid_fee_is_shown_to_the_resident_and_flagged_in_the_clerks_inbox(portal: Portal, clerk: Portal,
+                                                                                stack: Stack) -> None:
+    # Given a certificate filed with Piaseczno, registered awaiting its 21 zł, whose order then expired unpaid
+    resident = f"wygasla-{uuid.uuid4().hex[:8]}"
+    case_id = file_by_api(stack, resident, PIASECZNO)
+    me = auth("resident", subject=resident, pesel=PESEL)
+    eventually(lambda: stack.call("GET", f"/v1/me/cases/{case_id}", headers=me).status == 200 or None)
+    expired = PaymentSettled(terc=PIASECZNO, case_id=case_id, order_id=case_id, status="wygasle", amount=0,
+                             at=datetime.now(UTC))
+    sqs = boto3.client("sqs")
+    sqs.send_message(QueueUrl=sqs.get_queue_url(QueueName=f"{PREFIX}-payment-settlements")["QueueUrl"],
+                     MessageBody=expired.model_dump_json())
+    # The resident: the fee not paid in time, the summons to come, no way to pay any more
+    portal.sign_in("resident", subject=resident, pesel=PESEL, back=f"/moja-sprawa.html?id={case_id}")
+    page = portal.page
+    reload_until(page, "#oplata-stan", "nieopłacona w terminie")
+    expect(page.locator("#platnosc-stan")).to_contain_text("Termin płatności minął")
+    expect(page.get_by_role("button", name="Zapłać teraz")).to_have_count(0)
+    expect(page.locator("#lista-etapow")).to_contain_text("opłata nie została uiszczona w terminie")
+    portal.check("96-oplata-wygasla")
+    # The clerk: the inbox filtered by fees not paid in time marks the row; the case says to summon
+    clerk.sign_in("clerk", terc=PIASECZNO, department="FN", subject="urzednik-oplaty")
+    office = clerk.page
+    office.select_option("#filtr", "nieoplacone")
+    office.get_by_role("button", name="Filtruj").click()
+    row = office.locator("tbody tr", has=office.locator(f"a[href*='{case_id}']"))
+    expect(row).to_contain_text("Opłata nieuiszczona")
+    expect(office.locator("main")).not_to_contain_text("null")  # no paging buttons: nothing in their place
+    clerk.check("97-oplata-skrzynka-nieoplacone")
+    clerk.open(f"sprawa.html?jst={PIASECZNO}&id={case_id}")
+    expect(office.locator("#oplata-stan")).to_have_text("nieopłacona w terminie")
+    expect(office.locator("main")).to_contain_text("Wezwij stronę do jej uiszczenia w terminie 7 dni")
+    clerk.check("98-oplata-sprawa-nieoplacona")
