@@ -31,6 +31,7 @@ MODULES = (
     "submissions",
     "cases",
     "audit",
+    "letters",
 )
 
 

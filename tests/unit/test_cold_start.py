@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 # Loaded on first use: the token check (PyJWT + cryptography); every module's pydantic models, PynamoDB tables
 # and logic (each module's wiring.py); forms, documents, signatures and what they stand on.
 NOT_AT_COLD_START = ("jwt", "cryptography", "pydantic", "pydantic_core", "pynamodb", "stdnum", "holidays", "lxml",
-                     "xmlsec", "pypdf", "filetype", "yaml")
+                     "xmlsec", "pypdf", "filetype", "yaml", "fpdf", "PIL", "fontTools")
 OUR_LIBRARIES = ("chalicelib.model", "chalicelib.forms", "chalicelib.documents", "chalicelib.signatures")
 
 

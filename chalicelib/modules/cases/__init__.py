@@ -1,3 +1,78 @@
-"""The case register (ESP): every accepted submission becomes a case with its sign in the JST's inbox."""
+"""The case register (ESP): every accepted submission becomes a case with its sign in the JST's inbox.
 
-from chalicelib.modules.cases import wiring as _wiring  # noqa: F401  (its heavy parts load on first use)
+What other modules may use of it (the letters module issues the office's letters through it):
+- `case_for_clerk(terc, case_id, department=)`: the case's record, as the clerk's routes open it (404
+  `case_not_found`, 403 `department_forbidden`);
+- `OfficeFile`, `Clerk`, `add_office_files(terc, case_id, files, clerk=, at=)`: files the office adds to the case
+  (stored under the case, listed in `case.files`, the party told of the shared ones, audited `case.file`), by
+  the case's assignee or the department head; a file whose id the case already lists is not added again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from chalicelib.modules.cases import wiring as _wiring  # its heavy parts load on first use
+
+__all__ = ["Clerk", "OfficeFile", "add_office_files", "case_for_clerk"]
+
+
+@dataclass(frozen=True)
+class Clerk:
+    subject: str
+    name: str | None
+    department: str | None
+    head: bool = False
+
+
+@dataclass(frozen=True)
+class OfficeFile:
+    file_id: str  # 32 hex
+    title: str
+    kind: str  # zalacznik, rozstrzygniecie
+    filename: str
+    content_type: str
+    body: bytes
+    for_party: bool
+
+
+def case_for_clerk(terc: str, case_id: str, *, department: str | None) -> dict[str, Any]:
+    return _wiring.handling.open_case(_wiring.cases(), terc, case_id, clerk_department=department).record
+
+
+def add_office_files(terc: str, case_id: str, files: Sequence[OfficeFile], *, clerk: Clerk,
+                     at: datetime) -> dict[str, Any]:
+    """The case's record after adding `files` in one change (403 `not_assignee`, 409 `case_closed`,
+    `version_conflict`); nothing is stored for a clerk who may not add them."""
+    import hashlib
+
+    from chalicelib.integrations.clients import mailer, objects
+
+    handling, office_files, paper, paper_store = (_wiring.handling, _wiring.office_files, _wiring.paper,
+                                                  _wiring.paper_store)
+    stored = handling.open_case(_wiring.cases(), terc, case_id, clerk_department=clerk.department)
+    listed = {f["id"] for f in stored.record.get("files", [])}
+    new = [f for f in files if f.file_id not in listed]
+    if not new:
+        return stored.record
+    actor = _wiring.lifecycle.Actor(subject=clerk.subject, name=clerk.name, head=clerk.head)
+    office_files.may_add(stored.record, actor)
+    scans = [paper.Scan(scan_id=f.file_id, filename=f.filename, content_type=f.content_type, size=len(f.body),
+                        sha256=hashlib.sha256(f.body).hexdigest(),
+                        version_id=objects().put("documents", paper_store.stored_file_key(terc, case_id, f.file_id),
+                                                 f.body, f.content_type))
+             for f in new]
+
+    def apply(record: dict[str, Any], life: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        for file, scan in zip(new, scans, strict=True):
+            record, life = office_files.add(record, life, scan, file_id=file.file_id, title=file.title,
+                                            kind=file.kind, for_party=file.for_party, actor=actor, at=at)
+        return record, life
+
+    view = handling.change(_wiring.cases(), terc, case_id, clerk_department=clerk.department,
+                           expected_version=stored.version, apply=apply, now=at, mailer=mailer())
+    record: dict[str, Any] = view["case"]
+    return record
