@@ -53,6 +53,9 @@ class Settings:
     # sandbox) and the Secrets Manager secret with the system's client certificate and/or OAuth 2.0 client.
     edelivery_url: str | None = None
     edelivery_secret: str | None = None
+    # The API's public base URL (e.g. https://api.example.gov.pl/v1's origin and stage), for the box's callbacks;
+    # unset: taken from the request that sends the first letter.
+    public_api_url: str | None = None
 
     # Cache of the published service catalogue and the public JST directory inside one warm container.
     catalogue_cache_seconds: float = 60.0

@@ -32,6 +32,7 @@ MODULES = (
     "cases",
     "audit",
     "letters",
+    "delivery",
 )
 
 

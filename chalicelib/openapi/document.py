@@ -39,6 +39,11 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
                  "description": "Plik sprawy przekazanej: document, upp albo identyfikator załącznika."},
     "scan_id": HEX_ID,
     "file_id": HEX_ID,
+    "letter_id": HEX_ID,
+    "delivery_id": HEX_ID,
+    "evidence_id": HEX_ID,
+    "token": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$",
+              "description": "Tajny token subskrypcji skrzynki e-Doręczeń (z adresu wywołania zwrotnego)."},
 }
 
 ERRORS: dict[int, str] = {
