@@ -58,8 +58,8 @@ class World:
 _registered: set[str] = set()
 
 
-@pytest.fixture
-def world(edelivery_box: EDeliveryBox, demo_pki: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
+@pytest.fixture(name="world")
+def world_fixture(edelivery_box: EDeliveryBox, demo_pki: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     from chalicelib.core.settings import get_settings
     from chalicelib.modules.delivery import wiring
 
@@ -136,6 +136,6 @@ def history(api: Any, case_id: str) -> list[dict[str, Any]]:
 
 
 def fetched(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=30) as got:  # noqa: S310
+    with urllib.request.urlopen(url, timeout=30) as got:
         body: bytes = got.read()
         return body

@@ -33,7 +33,7 @@ from tests.integration.delivery_setup import (
     run_sends,
     send,
     warsaw,
-    world,  # noqa: F401  (the fixture)
+    world_fixture,  # noqa: F401  (the fixture `world`)
 )
 from tests.integration.test_case_signs import A
 
