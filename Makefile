@@ -62,6 +62,7 @@ bench: install
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/signatures.py
 	$(BIN)/python bench/submissions.py
+	$(BIN)/python bench/letters.py
 
 # The cases' benches, apart: writing 100,000 cases for the overdue sweep takes minutes.
 BENCH_CASES_PORT ?= 4633

@@ -34,6 +34,7 @@ from sandboxes.edelivery_state import Clock, Event, Message, Sandbox, SandboxErr
 
 MAX_BODY = 50 * 1024 * 1024
 RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0)  # a callback that fails is tried again after these
+_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # callbacks go to local URLs, no proxy
 
 
 def iso(at: dt.datetime | None) -> str | None:
@@ -73,7 +74,7 @@ class Callbacks:
             try:
                 request = urllib.request.Request(url, data=body, method="POST",  # noqa: S310
                                                  headers={"Content-Type": "application/json"})
-                with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+                with _DIRECT.open(request, timeout=10) as answer:
                     status = answer.status
             except OSError as error:
                 status = getattr(error, "code", 0)
@@ -319,7 +320,8 @@ def _box(spec: str) -> tuple[str, str]:
     return address.strip(), (name or address).strip()
 
 
-def main(argv: list[str] | None = None) -> int:
+def from_arguments(argv: list[str] | None = None) -> SandboxServer:
+    """The server the command line describes, its boxes registered, not yet serving."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8071)
     parser.add_argument("--key", type=Path, required=True, help="the provider's private key (PEM)")
@@ -331,6 +333,11 @@ def main(argv: list[str] | None = None) -> int:
     server = SandboxServer(args.port, OfficeSeal(args.key.read_bytes(), args.cert.read_bytes()), token=args.token)
     for spec, public in [(s, False) for s in args.box] + [(s, True) for s in args.public_box]:
         server.sandbox.register_box(*_box(spec), public_body=public)
+    return server
+
+
+def main(argv: list[str] | None = None) -> int:
+    server = from_arguments(argv)
     print(f"piaskownica e-Doręczeń: {server.url}", flush=True)
     server.start()
     try:

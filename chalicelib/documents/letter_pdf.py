@@ -52,9 +52,10 @@ def _head(pdf: FPDF, letter: Letter) -> None:
     pdf.set_font(FAMILY, "", 10)
     pdf.multi_cell(width, 5, f"{office.street} {office.building}\n{office.postal_code} {office.city}",
                    new_x="LMARGIN", new_y="NEXT")
+    below_office = pdf.get_y()  # a long office name wraps: what follows starts below it
     pdf.set_y(MARGIN_MM)
     pdf.cell(0, 5, f"{letter.place}, {letter.issued_on:%d.%m.%Y} r.", align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(MARGIN_MM + 20)
+    pdf.set_y(below_office + 6)
     pdf.cell(0, 5, f"Znak sprawy: {letter.case_sign}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
     pdf.set_x(pdf.l_margin + width)

@@ -3,6 +3,7 @@ Secrets Manager, and the access token (client credentials grant, certificate-bou
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 import time
@@ -46,14 +47,15 @@ class ClientCredentialsToken:
 
 def credentials_from_secret(secret: dict[str, str]) -> Credentials:
     """From the secret's JSON: `cert_pem` + `key_pem` (mTLS) and/or `token_url` + `client_id`
-    (+ `client_secret`) for OAuth 2.0."""
+    (+ `client_secret`) for OAuth 2.0; `server_ca_pem` when the box's certificate is not under a public root."""
     certificate = Credentials(cert_pem=(secret.get("cert_pem") or "").encode() or None,
-                              key_pem=(secret.get("key_pem") or "").encode() or None)
+                              key_pem=(secret.get("key_pem") or "").encode() or None,
+                              server_ca_pem=(secret.get("server_ca_pem") or "").encode() or None)
     if not secret.get("token_url"):
         return certificate
     bearer = ClientCredentialsToken(secret["token_url"], secret["client_id"], secret.get("client_secret"),
                                     certificate)
-    return Credentials(certificate.cert_pem, certificate.key_pem, bearer)
+    return dataclasses.replace(certificate, bearer=bearer)
 
 
 def box_from_settings() -> UserAgentApiClient:

@@ -71,14 +71,18 @@ Transport = Callable[[urllib.request.Request, float], Response]
 @dataclass(frozen=True)
 class Credentials:
     """How the office's system proves itself to the box: a client certificate (chain PEM + key PEM) for mTLS,
-    and/or a callable giving the current OAuth 2.0 access token."""
+    and/or a callable giving the current OAuth 2.0 access token. `server_ca_pem` trusts the box's own CA
+    (an integration environment's) besides the system's roots."""
 
     cert_pem: bytes | None = None
     key_pem: bytes | None = None
     bearer: Callable[[], str] | None = None
+    server_ca_pem: bytes | None = None
 
     def ssl_context(self) -> ssl.SSLContext:
         context = ssl.create_default_context()
+        if self.server_ca_pem:
+            context.load_verify_locations(cadata=self.server_ca_pem.decode())
         if self.cert_pem and self.key_pem:
             # load_cert_chain reads files only: the PEMs stay on disk (0600) for the moment of loading.
             with tempfile.TemporaryDirectory() as directory:
@@ -159,6 +163,10 @@ class UserAgentApiClient:
         try:
             response = self._transport(request, self._timeout)
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as error:
+            if isinstance(getattr(error, "reason", error), ssl.SSLCertVerificationError):
+                # Not the box we trust: trying again will not change its certificate.
+                raise EDeliveryError(f"Certyfikat skrzynki e-Doręczeń odrzucony: {error}", retryable=False,
+                                     code="tls_untrusted") from error
             raise EDeliveryError(f"Skrzynka e-Doręczeń nieosiągalna: {error}", retryable=True) from error
         if response.status >= 400:
             raise _refusal(response)

@@ -75,11 +75,12 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/files"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/cases/{case_id}/files/{file_id}"): ("clerk",),
     ("POST", "/v1/public/cases/lookup"): PUBLIC,
-    # letters: the case's clerks issue them; delivery: the case's clerks send and follow, the party reads its own,
-    # the e-Delivery box calls back (its secret token in the URL: a wrong one is 404)
+    # the office's letters in a case: its clerks (the cases' own access rules decide which)
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/letters/preview"): ("clerk",),
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/letters"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/cases/{case_id}/letters"): ("clerk",),
+    # delivery: the case's clerks send and follow, the party reads its own, the e-Delivery box calls back
+    # (its secret token in the URL: a wrong one is 404)
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/letters/{letter_id}/delivery"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/cases/{case_id}/deliveries"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/deliveries/failed"): ("clerk",),

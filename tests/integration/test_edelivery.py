@@ -29,6 +29,8 @@ from chalicelib.integrations.edelivery import (
     OutgoingMessage,
 )
 from chalicelib.integrations.edelivery_client import Credentials, UserAgentApiClient
+from chalicelib.signatures.trust import TrustStore
+from chalicelib.signatures.verifier import Verifier
 from tests import signing
 from tests.edelivery_box import EDeliveryBox
 
@@ -215,9 +217,13 @@ def test_every_evidence_verifies_with_xmlsec1_and_fails_after_one_changed_byte(
     assert sorted(e.kind.name for e in evidences) == ["DEEMED_RECEIPT", "RECEIPT", "SENDING", "SENDING"]
 
     root = box.root.cert_pem()
+    # The platform's own verifier too: the seal's SigningTime is real time, so a moved sandbox clock is no
+    # signing time in the future.
+    platform = Verifier(TrustStore.from_pem(root))
     for evidence in evidences:
         verified = signing.xmlsec1_as_clerk(evidence.xml, root, tmp_path)
         assert verified.returncode == 0, verified.stderr
+        assert platform.verify(evidence.xml).verdict == "valid"
         changed = resident[:-1] + chr(ord(resident[-1]) ^ 1)  # one digit of the addressee's ADE
         tampered = evidence.xml.replace(resident.encode(), changed.encode(), 1)
         assert tampered != evidence.xml
@@ -342,3 +348,20 @@ def test_the_sandbox_answers_bad_requests_in_words(box: EDeliveryBox, parties: t
         box.call("POST", path.format(office=quote(parties[0], safe="")), body)
     assert refused.value.code == status
     assert json.loads(refused.value.read())["error"]["code"] == code
+
+
+def test_the_command_line_registers_persons_and_public_bodies_boxes(box: EDeliveryBox, tmp_path: Path) -> None:
+    from sandboxes.edelivery import from_arguments
+
+    (tmp_path / "key.pem").write_bytes(box.provider.key_pem())
+    (tmp_path / "chain.pem").write_bytes(box.provider.cert_pem() + box.intermediate.cert_pem())
+    server = from_arguments(["--port", "0", "--key", str(tmp_path / "key.pem"), "--cert", str(tmp_path / "chain.pem"),
+                             "--box", "AE:PL-44051-40135-KOWAL-01=Jan Kowalski",
+                             "--public-box", "AE:PL-14180-43000-DEMOA-01=Urząd Miasta i Gminy Piaseczno"])
+    try:
+        boxes = server.sandbox.boxes
+        assert (boxes["AE:PL-44051-40135-KOWAL-01"].name, boxes["AE:PL-44051-40135-KOWAL-01"].public_body) == (
+            "Jan Kowalski", False)
+        assert boxes["AE:PL-14180-43000-DEMOA-01"].public_body is True
+    finally:
+        server.server_close()

@@ -169,3 +169,14 @@ def test_the_client_certificate_from_the_secret_is_loaded_for_mtls_and_a_wrong_k
 def test_deemed_delivery_is_the_start_of_the_day_after_14_days_from_arrival(arrived: dt.datetime,
                                                                               deemed: dt.datetime) -> None:
     assert deemed_delivery(arrived) == deemed
+
+
+def test_the_configured_box_client_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.core import settings
+    from chalicelib.integrations.edelivery_auth import box_from_settings
+
+    monkeypatch.setattr(settings, "get_settings", lambda: settings.Settings(edelivery_url=None))
+    with pytest.raises(RuntimeError, match="EURZAD_EDELIVERY_URL"):
+        box_from_settings()
+    monkeypatch.setattr(settings, "get_settings", lambda: settings.Settings(edelivery_url="http://127.0.0.1:8071"))
+    assert isinstance(box_from_settings(), UserAgentApiClient)

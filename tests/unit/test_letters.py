@@ -103,6 +103,15 @@ def test_a_decision_without_the_parts_article_107_requires_is_refused_naming_eac
     assert "art. 107 § 1 pkt 6" in details["fields.uzasadnienie"]["message"]
 
 
+def test_a_decision_for_a_case_without_a_named_party_is_refused() -> None:
+    template = compose.templates()["decyzja"]
+    with pytest.raises(Unprocessable) as caught:
+        compose.compose(template, facts(applicant=None), DECISION, compose.Signer("Jan Kowalski", "Inspektor"),
+                        letter_id="a" * 32, today=TODAY)
+    assert [(d["field"], d["code"]) for d in caught.value.details] == [("strona", "required_part_missing")]
+    assert "art. 107 § 1 pkt 3" in caught.value.details[0]["message"]
+
+
 def test_a_decision_granting_the_request_in_full_may_omit_the_reasons() -> None:
     values = {k: v for k, v in DECISION.items() if k != "uzasadnienie"} | {"uwzglednia_w_calosci": True}
     assert [p.name for p in make("decyzja", values).parts] == ["podstawa", "rozstrzygniecie", "pouczenie"]

@@ -29,3 +29,10 @@ def test_a_value_of_the_wrong_type_stops_the_start_naming_every_variable() -> No
         Settings.from_environ({"EURZAD_SIGNATURE_MAX_BYTES": "2MiB", "EURZAD_CATALOGUE_CACHE_SECONDS": "soon"})
     assert "EURZAD_SIGNATURE_MAX_BYTES" in str(caught.value)
     assert "EURZAD_CATALOGUE_CACHE_SECONDS" in str(caught.value)
+
+
+def test_the_e_delivery_box_is_configured_by_its_url_and_secret() -> None:
+    s = Settings.from_environ({"EURZAD_EDELIVERY_URL": "https://uaa.example.gov.pl/api/v3",
+                               "EURZAD_EDELIVERY_SECRET": "eurzad-prod/edelivery"})
+    assert (s.edelivery_url, s.edelivery_secret) == ("https://uaa.example.gov.pl/api/v3", "eurzad-prod/edelivery")
+    assert Settings.from_environ({}).edelivery_url is None

@@ -142,7 +142,8 @@ def missing_parts(template: Template, letter: Letter, values: Mapping[str, Any])
     for rule in template.required:
         if present.get(rule.what) or (rule.unless and values.get(rule.unless) is True):
             continue
-        field = f"fields.{rule.field}" if rule.field and rule.field in template.fields else rule.field or "kind"
+        # a clerk's field, the signer's (`signer_position`), or what the case and JST give (`strona`, `organ`)
+        field = f"fields.{rule.field}" if rule.field and rule.field in template.fields else rule.field or rule.what
         details.append({"field": field, "code": "required_part_missing", "message": rule.message})
     return details
 

@@ -123,10 +123,10 @@ def issue(ports: Ports, terc: str, case_id: str, draft: Draft, *, clerk: str, cl
           now: datetime) -> tuple[dict[str, Any], bool]:
     """The issued letter and whether it was issued now (False: the key's letter, replayed)."""
     letter_id = letter_id_of(terc, case_id, clerk, key)
+    record = ports.cases.record(terc, case_id)  # 404/403 before anything else, a replay included
     earlier = ports.letters.find(terc, case_id, letter_id)
     if earlier is not None:
         return _replayed(earlier, draft), False
-    record = ports.cases.record(terc, case_id)
     template, letter = composed(ports, record, draft, clerk_name=clerk_name, letter_id=letter_id, now=now)
     xml_id, pdf_id = file_id_of(letter_id, "xml"), file_id_of(letter_id, "pdf")
     listed = {f["id"] for f in record.get("files", [])}

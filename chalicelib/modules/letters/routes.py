@@ -58,9 +58,10 @@ def letter_preview(terc: str, case_id: str) -> Any:
           params="openapi.shapes:IdempotencyHeaders", status=201)
 def letter_issue(terc: str, case_id: str) -> Any:
     key, draft, clerk = _idempotency_key(), _draft(), _clerk()
-    issued, now = logic.issue(ports(clerk), terc, case_id, draft, clerk=clerk.subject, clerk_name=clerk.name,
-                              key=key, now=get_clock().now())
-    return json_response(issued, status=201 if now else 200)
+    # a replay answers as the first time did (201), as a retried submission does
+    issued, _ = logic.issue(ports(clerk), terc, case_id, draft, clerk=clerk.subject, clerk_name=clerk.name, key=key,
+                            now=get_clock().now())
+    return json_response(issued, status=201)
 
 
 @endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/letters", access=CLERKS, summary="Pisma wydane w sprawie",

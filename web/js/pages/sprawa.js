@@ -7,6 +7,7 @@ import { $, date, dateTime, errorNotice, h, layout, notice, params, requireRole 
 import { assignForm, deadlineForm, noteForm, transitionForm } from "../sprawa-formy.js";
 import { archiveBlock, fileButton, forwardedBlock, receivedBlock, supplementsBlock } from "../sprawa-bloki.js";
 import { fileForm, filesBlock } from "../sprawa-pliki.js";
+import { letterForm } from "../sprawa-pisma.js";
 import { clockText, dueText, extensionsList, isOverdue, overdueTag, pausesTable, stateLabel, stateTag, summonsList } from "../sprawy.js";
 
 const NO_ACCESS = { 403: "Brak dostępu do tej sprawy", 404: "Nie znaleziono sprawy" };
@@ -85,6 +86,11 @@ async function main() {
     try { const { data, headers } = await api(base); show(data, headers); say(notice("ok", h("p", {}, "Wczytano aktualny stan sprawy."))); }
     catch (err) { say(conflict(err, reload)); }
   }
+  // A letter issued: the case again (its new files), then the notice.
+  async function issued(letter) {
+    try { const { data, headers } = await api(base); show(data, headers); } catch (err) { say(conflict(err, reload)); return; }
+    say(notice("ok", h("p", {}, `Wydano pismo: ${letter.title} (${letter.case_sign}). Oryginał z pieczęcią urzędu i jego PDF są w plikach sprawy, udostępnione stronie.`)));
+  }
   // One change: with the ETag read; on success the answer is the case as it is now.
   async function send(path, payload, done) {
     try {
@@ -147,6 +153,7 @@ async function main() {
       h("h2", {}, "Notatki wewnętrzne"), notes(view.notes), noteForm(send),
       h("h2", {}, "Pliki sprawy"), filesBlock(c.files || [], base, fileState),
       open && (mine || who.head) ? [h("h3", {}, "Dodaj plik"), fileForm(terc, send)] : null,
+      open && (mine || who.head) ? [h("h3", {}, "Wydaj pismo"), letterForm(base, who, issued)] : null,
       c.forwarded_from ? null : [h("h2", {}, "Dokumenty wniosku"), docs],
       h("h2", {}, "Archiwum (JRWA)"), archiveBlock(view.archive), fileState));
   }
