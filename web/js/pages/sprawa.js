@@ -8,6 +8,7 @@ import { assignForm, deadlineForm, noteForm, transitionForm } from "../sprawa-fo
 import { archiveBlock, fileButton, forwardedBlock, receivedBlock, supplementsBlock } from "../sprawa-bloki.js";
 import { fileForm, filesBlock } from "../sprawa-pliki.js";
 import { letterForm } from "../sprawa-pisma.js";
+import { deliveriesBlock } from "../sprawa-doreczenia.js";
 import { clockText, dueText, extensionsList, isOverdue, overdueTag, pausesTable, stateLabel, stateTag, summonsList } from "../sprawy.js";
 
 const NO_ACCESS = { 403: "Brak dostępu do tej sprawy", 404: "Nie znaleziono sprawy" };
@@ -154,6 +155,7 @@ async function main() {
       h("h2", {}, "Pliki sprawy"), filesBlock(c.files || [], base, fileState),
       open && (mine || who.head) ? [h("h3", {}, "Dodaj plik"), fileForm(terc, send)] : null,
       open && (mine || who.head) ? [h("h3", {}, "Wydaj pismo"), letterForm(base, who, issued)] : null,
+      h("h2", {}, "Pisma i ich doręczenie"), deliveriesBlock(base, mine || who.head, fileState),
       c.forwarded_from ? null : [h("h2", {}, "Dokumenty wniosku"), docs],
       h("h2", {}, "Archiwum (JRWA)"), archiveBlock(view.archive), fileState));
   }
