@@ -71,17 +71,19 @@ _deployed: list[Stack] = []  # one deployment per session, also for tests/browse
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Stack:
+def stack(tmp_path_factory: pytest.TempPathFactory, edelivery_box: Any) -> Stack:
     if not _deployed:
-        _deployed.append(_deploy(tmp_path_factory))
+        _deployed.append(_deploy(tmp_path_factory, edelivery_box))
     return _deployed[0]
 
 
-def _deploy(tmp_path_factory: pytest.TempPathFactory) -> Stack:
+def _deploy(tmp_path_factory: pytest.TempPathFactory, edelivery_box: Any) -> Stack:
     if not os.environ.get("AWS_ENDPOINT_URL"):
         pytest.fail("e2e tests need AWS_ENDPOINT_URL (run them through `make test`)")
+    # the deployed functions send the office's letters to the session's sandbox e-Delivery box
     outputs = json.loads(run("-m", "infrastructure.deploy", "--stage", "e2e",
-                             "--env", f"EURZAD_AUTH_JWKS={dev_issuer.jwks()}"))
+                             "--env", f"EURZAD_AUTH_JWKS={dev_issuer.jwks()}",
+                             "--env", f"EURZAD_EDELIVERY_URL={edelivery_box.url}"))
     run("-m", "chalicelib.cli", "catalogue", "publish")
     run("-m", "chalicelib.cli", "tenants", "apply", *map(str, sorted((ROOT / "region" / "demo").glob("*.yaml"))))
     pki_dir = tmp_path_factory.mktemp("demo-pki")
