@@ -139,3 +139,11 @@ def fetched(url: str) -> bytes:
     with urllib.request.urlopen(url, timeout=30) as got:
         body: bytes = got.read()
         return body
+
+
+def wiring_record(case_id: str, delivery_id: str) -> dict[str, Any]:
+    from chalicelib.modules.delivery import wiring
+
+    stored = wiring.deliveries().get(A, case_id, delivery_id)
+    assert stored is not None
+    return stored.record
