@@ -68,7 +68,11 @@ def test_a_letter_sent_through_the_box_is_collected_and_the_callback_stores_the_
         got = stack.call("GET", path, headers=clerk).body
         return got if {e["kind"] for e in got["evidences"]} == {"dowod_wyslania", "dowod_otrzymania"} else None
 
-    done = eventually(delivered, timeout=90)
+    try:
+        done = eventually(delivered, timeout=90)
+    except AssertionError as error:
+        raise AssertionError(f"{error}; the box's callbacks: {edelivery_box.call('GET', '/_sandbox/callbacks')[-5:]}"
+                             ) from error
     assert done["status"] == "doreczona"
     log = edelivery_box.call("GET", "/_sandbox/callbacks")
     calls = [c for c in log if c["body"]["messageId"] == message["messageId"]]

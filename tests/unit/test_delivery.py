@@ -139,3 +139,26 @@ def test_the_channel_follows_the_ade_and_paper_needs_an_address() -> None:
         logic.plan(logic.Request(channel="e-doreczenie", ade=None, public_body=False, address=()), case, set())
     with pytest.raises(Unprocessable):
         logic.plan(auto, {"applicant": "X"}, set())
+
+
+class _Request:
+    def __init__(self, context: dict[str, str], host: str = "") -> None:
+        self.context, self.headers = context, {"host": host}
+
+
+def test_the_callback_url_is_the_apis_own_in_aws_and_in_the_local_emulator(monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.core.settings import get_settings
+    from chalicelib.modules.delivery.callbacks import base_url
+
+    get_settings.cache_clear()
+    monkeypatch.delenv("EURZAD_PUBLIC_API_URL", raising=False)
+    aws = _Request({"domainName": "abc.execute-api.eu-central-1.amazonaws.com", "path": "/api/v1/tenants/1/x",
+                    "stage": "api", "apiId": "abc"})
+    assert base_url(aws) == "https://abc.execute-api.eu-central-1.amazonaws.com/api"
+    local = _Request({"path": "/e2e/v1/tenants/1/x", "stage": "e2e", "apiId": "q1w2"}, host="127.0.0.1:4676")
+    assert base_url(local) == "http://127.0.0.1:4676/restapis/q1w2/e2e/_user_request_"
+    assert base_url(_Request({"path": "/e2e/v1/x", "stage": "e2e", "apiId": "q"}, host="evil.example")) is None
+    monkeypatch.setenv("EURZAD_PUBLIC_API_URL", "https://api.eurzad.example/v/")
+    get_settings.cache_clear()
+    assert base_url(local) == "https://api.eurzad.example/v"
+    get_settings.cache_clear()

@@ -31,10 +31,13 @@ def base_url(request: Any) -> str | None:
         return configured.rstrip("/")
     context = getattr(request, "context", None) or {}
     domain, path = context.get("domainName"), str(context.get("path") or "")
-    if not domain or "/v1/" not in path:
-        return None
-    scheme = "http" if domain.split(":")[0] in ("127.0.0.1", "localhost") else "https"
-    return f"{scheme}://{domain}{path[:path.index('/v1/')]}"
+    if domain and "/v1/" in path:
+        return f"https://{domain}{path[:path.index('/v1/')]}"
+    # The local emulator names no domain: its API answers at /restapis/{api}/{stage}/_user_request_ on its host.
+    host = str((getattr(request, "headers", None) or {}).get("host") or "")
+    if host.split(":", maxsplit=1)[0] in ("127.0.0.1", "localhost") and context.get("apiId") and context.get("stage"):
+        return f"http://{host}/restapis/{context['apiId']}/{context['stage']}/_user_request_"
+    return None
 
 
 def ensure_subscription(address: str, request: Any) -> None:
