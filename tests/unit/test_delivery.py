@@ -82,7 +82,7 @@ def record(**changes: Any) -> dict[str, Any]:
 
 def ports(store: Store, box: Box, mails: list[tuple[str, str, str]], logs: list[str]) -> Ports:
     return Ports(store=store, box=lambda: box, files=None,  # type: ignore[arg-type]
-                 case_log=lambda terc, case_id, reason, at, details: logs.append(reason),
+                 case_log=lambda terc, case_id, entries, at: logs.extend(reason for reason, _ in entries),
                  working_day=next_working_day, party_email=lambda terc, case_id: "jan@example.com",
                  mail=lambda to, subject, text: mails.append((to, subject, text)), queue_send=lambda key: None,
                  seal=lambda xml, at: xml)

@@ -11,7 +11,8 @@ What the delivery module uses of it (the office's letters reaching the party):
 - `case_for_party(case_id, owner=)`: the party's own case record (404 `case_not_found` for anyone else's);
 - `party_email(terc, case_id)`: where the party is told of changes, if they gave an address;
 - `read_office_file(terc, case_id, file_id)`: the bytes of exactly the stored version of one of the case's files;
-- `log_event(terc, case_id, reason=, at=, details=)`: a staff history entry (kind `delivery`) by the platform;
+- `log_events(terc, case_id, [(reason, details)], at=)`: staff history entries (kind `delivery`) by the platform,
+  in one change;
 - `next_working_day(day)`: the day itself or the next one that is not a Saturday or a day off (art. 57 § 4).
 """
 
@@ -24,7 +25,7 @@ from typing import Any
 
 from chalicelib.modules.cases import wiring as _wiring  # its heavy parts load on first use
 
-__all__ = ["Clerk", "OfficeFile", "add_office_files", "case_for_clerk", "case_for_party", "log_event",
+__all__ = ["Clerk", "OfficeFile", "add_office_files", "case_for_clerk", "case_for_party", "log_events",
            "next_working_day", "party_email", "read_office_file"]
 SYSTEM = "system:e-doreczenia"
 
@@ -110,17 +111,17 @@ def read_office_file(terc: str, case_id: str, file_id: str) -> bytes:
     return objects().get("documents", key, max_bytes=50 * 1024 * 1024, version_id=file.get("version_id")).body
 
 
-def log_event(terc: str, case_id: str, *, reason: str, at: datetime, details: dict[str, Any]) -> None:
-    """Append a staff history entry (kind `delivery`, by the platform); retried on a concurrent change."""
+def log_events(terc: str, case_id: str, entries: Sequence[tuple[str, dict[str, Any]]], *, at: datetime) -> None:
+    """Append staff history entries (kind `delivery`, by the platform) in one change; retried on a concurrent one."""
     from chalicelib.core.errors import Conflict
     from chalicelib.integrations.clients import mailer
 
     def apply(record: dict[str, Any], life: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         status = record["status"]
-        entry = {"kind": "delivery", "at": at.isoformat(), "by": SYSTEM, "by_name": "e-Doręczenia",
-                 "reason": reason, "from": status, "to": status, "inform_party": False, "resident_text": None,
-                 "delivery": details}
-        return record, {**life, "history": [*life["history"], entry]}
+        added = [{"kind": "delivery", "at": at.isoformat(), "by": SYSTEM, "by_name": "e-Doręczenia",
+                  "reason": reason, "from": status, "to": status, "inform_party": False, "resident_text": None,
+                  "delivery": details} for reason, details in entries]
+        return record, {**life, "history": [*life["history"], *added]}
 
     for attempt in range(3):
         try:

@@ -82,12 +82,14 @@ def return_receipt(ports: Ports, stored: Stored, *, delivered_on: date, scan: by
     record["check_at"] = next_check(record, now)
     if not ports.store.save(Stored(record, stored.version)):
         raise _stale()
-    for reason, details in [(f"Pismo „{record['title']}” doręczone dnia {delivered_on:%d.%m.%Y} (potwierdzenie "
-                             f"odbioru wprowadził {clerk})", {"status": "doreczona",
-                                                             "delivered_on": delivered_on.isoformat()}), *logs]:
-        ports.case_log(record["terc"], record["case_id"], reason, now, {"delivery_id": record["delivery_id"],
-                                                                        **details})
+    entered = (f"Pismo „{record['title']}” doręczone dnia {delivered_on:%d.%m.%Y} (potwierdzenie odbioru "
+               f"wprowadził {clerk})", {"status": "doreczona", "delivered_on": delivered_on.isoformat()})
+    ports.case_log(record["terc"], record["case_id"], [_of(record, entry) for entry in (entered, *logs)], now)
     return record
+
+
+def _of(record: dict[str, Any], entry: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+    return entry[0], {"delivery_id": record["delivery_id"], **entry[1]}
 
 
 def appeal(ports: Ports, stored: Stored, *, received_on: date, clerk: str, now: datetime) -> dict[str, Any]:
@@ -107,9 +109,9 @@ def appeal(ports: Ports, stored: Stored, *, received_on: date, clerk: str, now: 
     event(record, "odwolanie", now, received_on=received_on.isoformat())
     if not ports.store.save(Stored(record, stored.version)):
         raise _stale()
-    ports.case_log(record["terc"], record["case_id"], f"Odwołanie od decyzji „{record['title']}” wniesione "
-                   f"{received_on:%d.%m.%Y}" + ("" if in_time else " (po terminie)"), now,
-                   {"delivery_id": record["delivery_id"], "status": "odwolanie"})
+    ports.case_log(record["terc"], record["case_id"], [(
+        f"Odwołanie od decyzji „{record['title']}” wniesione {received_on:%d.%m.%Y}"
+        + ("" if in_time else " (po terminie)"), {"delivery_id": record["delivery_id"], "status": "odwolanie"})], now)
     return record
 
 

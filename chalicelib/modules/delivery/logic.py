@@ -122,9 +122,9 @@ def begin(ports: Ports, *, case: Mapping[str, Any], letter: Mapping[str, Any], s
     if not ports.store.save(Stored(record, 0)):
         again = ports.store.get(terc, case_id, delivery_id)
         return _replayed(again.record if again else record, request, key), False
-    ports.case_log(terc, case_id, f"Pismo „{record['title']}”: wysyłka, kanał {chosen['channel']}"
-                   + (f" na adres {chosen['recipient']['ade']}" if chosen["recipient"]["ade"] else ""), now,
-                   {"delivery_id": delivery_id, "status": record["status"]})
+    ports.case_log(terc, case_id, [(f"Pismo „{record['title']}”: wysyłka, kanał {chosen['channel']}"
+                                    + (f" na adres {chosen['recipient']['ade']}" if chosen["recipient"]["ade"] else ""),
+                                    {"delivery_id": delivery_id, "status": record["status"]})], now)
     if chosen["channel"] != PAPER:
         ports.queue_send((terc, case_id, delivery_id))
     return record, True
@@ -174,9 +174,9 @@ def _failed(ports: Ports, stored: Stored, record: dict[str, Any], error: EDelive
         record["check_at"] = iso(now + timedelta(seconds=delay))
         event(record, "proba_nieudana", now, attempts=attempts)
     if ports.store.save(Stored(record, stored.version)) and given_up:
-        ports.case_log(record["terc"], record["case_id"], f"Wysyłka pisma „{record['title']}” nieudana po "
-                       f"{attempts} próbach: {record['last_error']['message']}", now,
-                       {"delivery_id": record["delivery_id"], "status": "nieudana"})
+        ports.case_log(record["terc"], record["case_id"], [(
+            f"Wysyłka pisma „{record['title']}” nieudana po {attempts} próbach: {record['last_error']['message']}",
+            {"delivery_id": record["delivery_id"], "status": "nieudana"})], now)
     return record
 
 
@@ -199,9 +199,9 @@ def refresh(ports: Ports, key: tuple[str, str, str], now: datetime) -> dict[str,
     record["check_at"] = next_check(record, now)
     if record == stored.record or not ports.store.save(Stored(record, stored.version)):
         return record
-    for reason, details in logs:
-        ports.case_log(record["terc"], record["case_id"], reason, now, {"delivery_id": record["delivery_id"],
-                                                                        **details})
+    if logs:  # one change of the case for everything this look found
+        ports.case_log(record["terc"], record["case_id"],
+                       [(reason, {"delivery_id": record["delivery_id"], **details}) for reason, details in logs], now)
     return record
 
 

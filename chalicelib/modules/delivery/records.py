@@ -74,7 +74,8 @@ class Ports:
     store: Deliveries
     box: Callable[[], EDeliveryBox]  # built on first use: a paper delivery never needs it
     files: Files
-    case_log: Callable[[str, str, str, datetime, dict[str, Any]], None]  # terc, case_id, reason, at, details
+    # terc, case_id, [(reason, details)], at: entries on the case's history, in one change
+    case_log: Callable[[str, str, list[tuple[str, dict[str, Any]]], datetime], None]
     working_day: Callable[[date], date]
     party_email: Callable[[str, str], str | None]
     mail: Callable[[str, str, str], None]  # to, subject, text

@@ -54,10 +54,10 @@ class _Files:
                              "application/xml")
 
 
-def _case_log(terc: str, case_id: str, reason: str, at: datetime, details: dict[str, Any]) -> None:
+def _case_log(terc: str, case_id: str, entries: list[tuple[str, dict[str, Any]]], at: datetime) -> None:
     from chalicelib.modules import cases
 
-    cases.log_event(terc, case_id, reason=reason, at=at, details=details)
+    cases.log_events(terc, case_id, entries, at=at)
 
 
 def _mail(to: str, subject: str, text: str) -> None:
