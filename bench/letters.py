@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.cold_start import BENCH_ENV, clean_env  # noqa: E402
+from bench.cold_start import BENCH_ENV, clean_env, parse_importtime  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "letters.md"
 
@@ -58,6 +58,19 @@ def run(code: str) -> str:
     return out.stdout.strip().splitlines()[-1]
 
 
+def letters_import_us(runs: int) -> tuple[float, list[str]]:
+    """The median over `runs` of what `import app` spends in the letters package's own modules (`-X importtime`,
+    self time, so noise elsewhere does not count), and which of its modules load."""
+    totals, names = [], []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import app"], cwd=ROOT,
+                             env=clean_env(BENCH_ENV), capture_output=True, text=True, check=True)
+        rows = [r for r in parse_importtime(out.stderr) if r.module.startswith("chalicelib.modules.letters")]
+        totals.append(sum(r.self_us for r in rows))
+        names = [r.module for r in rows]
+    return statistics.median(totals), names
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=11)
@@ -68,6 +81,7 @@ def main() -> None:
     for _ in range(args.runs):  # interleaved
         with_letters.append(float(run(APP.format(without=False))))
         without.append(float(run(APP.format(without=True))))
+    own_us, own_modules = letters_import_us(args.runs)
     run(LETTER.format())
     letters = [json.loads(run(LETTER.format())) for _ in range(max(3, args.runs // 2))]
     med = statistics.median
@@ -82,7 +96,11 @@ def main() -> None:
         f"{med(x['first'] for x in letters) * 1000:.0f} ms | {min(x['first'] for x in letters) * 1000:.0f} ms |",
         f"| a warm letter (compose, PDF, seal) | {med(x['warm'] for x in letters) * 1000:.0f} ms | "
         f"{min(x['warm'] for x in letters) * 1000:.0f} ms |", "",
-        f"Ratio `import app` with / without letters (medians): **{med(with_letters) / med(without):.2f}×**", "",
+        f"Ratio `import app` with / without letters (medians): **{med(with_letters) / med(without):.2f}×** "
+        "(wall-clock, on a shared machine: noisy).", "",
+        f"What `import app` spends in the letters package itself (`-X importtime`, self, median of {args.runs}): "
+        f"**{own_us / 1000:.1f} ms**, in {', '.join(f'`{m}`' for m in own_modules)}; nothing of fpdf2, Pillow, "
+        "fontTools, pydantic or PynamoDB (`tests/unit/test_cold_start.py`).", "",
         f"A decision's PDF: {letters[0]['pdf'] / 1024:.1f} KiB (DejaVu Sans subset); its sealed XML with the PDF "
         f"inside: {letters[0]['xml'] / 1024:.1f} KiB.", ""]
     RESULTS.write_text("\n".join(lines), encoding="utf-8")
