@@ -162,3 +162,26 @@ def test_the_callback_url_is_the_apis_own_in_aws_and_in_the_local_emulator(monke
     get_settings.cache_clear()
     assert base_url(local) == "https://api.eurzad.example/v"
     get_settings.cache_clear()
+
+
+def test_a_box_that_is_not_configured_fails_the_send_at_once_for_the_clerk_to_see(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.core.settings import get_settings
+    from chalicelib.modules.delivery import wiring
+
+    monkeypatch.delenv("EURZAD_EDELIVERY_URL", raising=False)
+    get_settings.cache_clear()
+    wiring.box.cache_clear()
+
+    class Files:
+        def letter_documents(self, terc: str, case_id: str, file_ids: list[str]) -> list[bytes]:
+            return [b"<xml/>", b"%PDF-"]
+
+    store, logs = Store(record(status="do_wyslania", box_message_id=None, attempts=0, files=["x", "p"])), []
+    given = ports(store, Box(report(MessageStatus.AWAITING)), [], logs)
+    done = logic.send(Ports(**{**given.__dict__, "box": wiring.box, "files": Files()}),
+                      ("1418043", "c" * 32, "d" * 32), warsaw(2031, 3, 3, 9))
+    assert done is not None and (done["status"], done["attempts"]) == ("nieudana", 1)
+    assert "nie jest skonfigurowana" in logs[0]
+    get_settings.cache_clear()
+    wiring.box.cache_clear()

@@ -36,8 +36,13 @@ def deliveries() -> repository.DynamoDeliveries:
 
 @lru_cache(maxsize=1)
 def box() -> EDeliveryBox:
+    from chalicelib.core.settings import get_settings
+    from chalicelib.integrations.edelivery import EDeliveryError
     from chalicelib.integrations.edelivery_auth import box_from_settings
 
+    if not get_settings().edelivery_url:  # a refusal the clerk sees (nieudana), not a retry forever
+        raise EDeliveryError("Skrzynka e-Doręczeń urzędu nie jest skonfigurowana (EURZAD_EDELIVERY_URL).",
+                             retryable=False, code="not_configured")
     return box_from_settings()
 
 
