@@ -100,17 +100,17 @@ export function deliveriesBlock(base, canAct, state) {
         const path = d ? `${base}/deliveries/${d.delivery_id}` : null;
         const again = (text) => (x) => draw(`${text}: ${x.status_label}.`);
         return h("li", { class: "pismo" }, h("h3", {}, `${l.title} (${l.case_sign})`),
-          d ? [facts(d), h("h4", {}, "Dowody doręczenia"), evidences(d, (id) => `${path}/evidences/${id}`, state),
+          ...(d ? [facts(d), h("h4", {}, "Dowody doręczenia"), evidences(d, (id) => `${path}/evidences/${id}`, state),
             d.channel === "papier" ? fileButton("Pobierz plik do druku (ZIP)", `${path}/print-file`, "wydruk.zip", state) : null,
-            canAct && d.status === "do_wydruku" ? [h("h4", {}, "Potwierdzenie odbioru"), receiptForm(path, d, again("Zapisano potwierdzenie"))] : null,
-            canAct && d.status === "nieudana" ? [notice("bad", h("p", {}, "Wysyłka nie powiodła się mimo ponowień.")),
+            ...(canAct && d.status === "do_wydruku" ? [h("h4", {}, "Potwierdzenie odbioru"), receiptForm(path, d, again("Zapisano potwierdzenie"))] : []),
+            ...(canAct && d.status === "nieudana" ? [notice("bad", h("p", {}, "Wysyłka nie powiodła się mimo ponowień.")),
               h("button", { type: "button", class: "btn", onclick: async (e) => {
                 e.currentTarget.disabled = true;
                 try { again("Ponowiono wysyłkę")((await api(`${path}/resend`, { method: "POST", body: {} })).data); }
                 catch (err) { said.replaceChildren(errorNotice(err)); }
-              } }, "Wyślij ponownie")] : null,
-            canAct && d.appeal_until && !d.final_on && !d.appeal ? [h("h4", {}, "Odwołanie"), appealForm(path, d, again("Zapisano odwołanie"))] : null]
-            : canAct ? sendForm(base, l, (x) => draw(`Skierowano do doręczenia: ${x.status_label}.`)) : h("p", {}, "Pismo nie zostało jeszcze wysłane."));
+              } }, "Wyślij ponownie")] : []),
+            ...(canAct && d.appeal_until && !d.final_on && !d.appeal ? [h("h4", {}, "Odwołanie"), appealForm(path, d, again("Zapisano odwołanie"))] : [])]
+            : [canAct ? sendForm(base, l, (x) => draw(`Skierowano do doręczenia: ${x.status_label}.`)) : h("p", {}, "Pismo nie zostało jeszcze wysłane.")]));
       })));
     } catch (err) { box.replaceChildren(errorNotice(err)); }
   }
