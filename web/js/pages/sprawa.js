@@ -18,6 +18,7 @@ function change(e) {
   if (e.kind === "overdue") return `Termin załatwienia upłynął ${date(e.overdue_since)} · strona zawiadomiona (art. 36 KPA)`;
   if (e.kind === "deadline") return `Nowy termin załatwienia: ${date(e.due_date)} · strona zawiadomiona (art. 36 § 1 KPA)`;
   if (e.kind === "forwarded_in") return "Sprawa przyjęta od innego urzędu (art. 65 KPA)";
+  if (e.kind === "delivery") return "Doręczenie pisma (e-Doręczenia albo przesyłka papierowa)";
   const parts = [e.from === e.to || !e.from ? stateLabel(e.to) : `${stateLabel(e.from)} → ${stateLabel(e.to)}`];
   if (e.kind === "supplement") parts.push(`pismo uzupełniające strony, UPP ${e.receipt_id}`);
   if (e.gaps) parts.push(`braki: ${e.gaps.join("; ")}`);
