@@ -250,3 +250,32 @@ def test_the_callback_needs_its_secret_token_and_reads_the_status_back(api: Any,
     assert right.status_code == 200 and right.json_body == {"accepted": True}, right.body
     assert (delivery(api, case_id, delivery_id)["status"], delivery(api, case_id, delivery_id)["delivered_on"]) == (
         "doreczona", "2031-03-04")
+
+
+def test_only_the_cases_clerk_sends_and_nobody_else_reads_the_deliveries(api: Any, world: World) -> None:
+    case_id, letter_id, owner = case_with_letter(api, kind="pismo")
+    path = f"/v1/tenants/{A}/cases/{case_id}/letters/{letter_id}/delivery"
+    address = {"channel": "papier", "address": ["ul. Polna 1", "05-500 Piaseczno"]}
+    colleague = auth("clerk", A, subject="clerk-inny", department="FN")
+    refused = post(api, path, address, key="obcy-klucz-1", headers=colleague)
+    assert refused.status_code == 403 and refused.json_body["error"]["code"] == "not_assignee"
+    other_jst = auth("clerk", "1418032", subject="clerk-b", department="FN")
+    assert post(api, path, address, key="obcy-klucz-2", headers=other_jst).status_code == 403
+    assert post(api, f"/v1/tenants/{A}/cases/{case_id}/letters/{'0' * 32}/delivery", address,
+                key="zly-list-1").status_code == 404
+    assert api.http.get(f"/v1/tenants/{A}/cases/{case_id}/deliveries", headers=CLERK).json_body["count"] == 0
+    sent = send(api, case_id, letter_id, address)
+    assert sent.status_code == 201, sent.body
+    delivery_id = sent.json_body["delivery_id"]
+    # a department's other clerk reads it; another department, another JST and another resident do not
+    one = f"/v1/tenants/{A}/cases/{case_id}/deliveries/{delivery_id}"
+    assert api.http.get(one, headers=colleague).status_code == 200
+    assert api.http.get(one, headers=auth("clerk", A, subject="clerk-gk", department="GK")).status_code == 403
+    stranger = auth("resident", subject="ktos-inny")
+    assert api.http.get(f"/v1/me/cases/{case_id}/deliveries", headers=stranger).status_code == 404
+    mine = auth("resident", subject=owner)
+    assert api.http.get(f"/v1/me/cases/{case_id}/deliveries", headers=mine).status_code == 200
+    # a colleague may not enter its return receipt
+    receipt = post(api, f"/v1/tenants/{A}/cases/{case_id}/deliveries/{delivery_id}/return-receipt",
+                   {"delivered_on": "2031-03-03", "scan_base64": "JVBERi0xLjQ="}, headers=colleague)
+    assert receipt.status_code == 403
