@@ -279,3 +279,22 @@ def test_only_the_cases_clerk_sends_and_nobody_else_reads_the_deliveries(api: An
     receipt = post(api, f"/v1/tenants/{A}/cases/{case_id}/deliveries/{delivery_id}/return-receipt",
                    {"delivered_on": "2031-03-03", "scan_base64": "JVBERi0xLjQ="}, headers=colleague)
     assert receipt.status_code == 403
+
+
+def test_a_letter_the_box_cannot_deliver_goes_on_paper_instead(api: Any, world: World) -> None:
+    case_id, letter_id, _ = case_with_letter(api, kind="pismo")
+    nobody = ade()  # no such box in the sandbox: Niedoręczona
+    delivery_id = send(api, case_id, letter_id, {"ade": nobody}).json_body["delivery_id"]
+    run_sends(api)
+    undelivered = delivery(api, case_id, delivery_id)
+    assert undelivered["status"] == "niedoreczona", undelivered
+    listed = api.http.get(f"/v1/tenants/{A}/deliveries/failed", headers=CLERK).json_body["items"]
+    assert delivery_id in [d["delivery_id"] for d in listed]
+    resend = f"/v1/tenants/{A}/cases/{case_id}/deliveries/{delivery_id}/resend"
+    no_address = post(api, resend, {})
+    assert no_address.status_code == 422 and no_address.json_body["error"]["details"][0]["field"] == "address"
+    paper = post(api, resend, {"address": ["ul. Polna 1", "05-500 Piaseczno"]})
+    assert paper.status_code == 200, paper.body
+    assert (paper.json_body["channel"], paper.json_body["status"]) == ("papier", "do_wydruku")
+    assert paper.json_body["recipient"]["address"] == ["ul. Polna 1", "05-500 Piaseczno"]
+    assert any("niedoręczone elektronicznie" in h["reason"] for h in history(api, case_id))

@@ -80,6 +80,13 @@ function receiptForm(path, d, done) {
   }, done);
 }
 
+function paperForm(path, d, done) {
+  const address = field(`adres-papier-${d.delivery_id.slice(0, 8)}`, "Adres do korespondencji (opcjonalnie)", h("textarea", { rows: "2", name: "address" }),
+    "Wiersz po wierszu; gdy pusty — adres ze sprawy.");
+  return postForm(`papier-${d.delivery_id.slice(0, 8)}`, [address], "Wyślij papierem", `${path}/resend`, async () => ({
+    body: { address: address.input.value.split("\n").map((l) => l.trim()).filter(Boolean) } }), done);
+}
+
 function appealForm(path, d, done) {
   const day = field(`odwolanie-${d.delivery_id.slice(0, 8)}`, "Data wniesienia odwołania", h("input", { type: "date", name: "received_on" }));
   return postForm(`odwolanie-form-${d.delivery_id.slice(0, 8)}`, [day], "Zapisz odwołanie", `${path}/appeal`, async () => ({ body: { received_on: day.input.value || null } }), done);
@@ -109,6 +116,8 @@ export function deliveriesBlock(base, canAct, state) {
                 try { again("Ponowiono wysyłkę")((await api(`${path}/resend`, { method: "POST", body: {} })).data); }
                 catch (err) { said.replaceChildren(errorNotice(err)); }
               } }, "Wyślij ponownie")] : []),
+            ...(canAct && d.status === "niedoreczona" ? [notice("bad", h("p", {}, "Skrzynka nie doręczyła pisma: wyślij je papierem.")),
+              paperForm(path, d, again("Skierowano do wysyłki papierowej"))] : []),
             ...(canAct && d.appeal_until && !d.final_on && !d.appeal ? [h("h4", {}, "Odwołanie"), appealForm(path, d, again("Zapisano odwołanie"))] : [])]
             : [canAct ? sendForm(base, l, (x) => draw(`Skierowano do doręczenia: ${x.status_label}.`)) : h("p", {}, "Pismo nie zostało jeszcze wysłane.")]));
       })));

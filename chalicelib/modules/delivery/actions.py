@@ -115,14 +115,38 @@ def appeal(ports: Ports, stored: Stored, *, received_on: date, clerk: str, now: 
     return record
 
 
-def send_again(ports: Ports, stored: Stored, *, clerk: str, now: datetime) -> dict[str, Any]:
-    """A failed e-Delivery send tried again, with the same message id: the box sends it once."""
+def send_again(ports: Ports, stored: Stored, *, clerk: str, now: datetime,
+               address: tuple[str, ...] = ()) -> dict[str, Any]:
+    """A failed e-Delivery send tried again, with the same message id (the box sends it once); one the box could
+    not deliver (niedoręczona) goes on paper instead, to `address` or the one the case holds."""
     record = copy.deepcopy(stored.record)
+    if record["status"] == "niedoreczona":
+        return _to_paper(ports, stored, record, clerk=clerk, now=now, address=address)
     if record["status"] != "nieudana":
-        raise Conflict("Ponowić można tylko nieudaną wysyłkę.", code="not_failed")
+        raise Conflict("Ponowić można tylko nieudaną albo niedoręczoną wysyłkę.", code="not_failed")
     record.update(status="do_wyslania", attempts=0, check_at=iso(now))
     event(record, "ponowiono", now, by=clerk)
     if not ports.store.save(Stored(record, stored.version)):
         raise _stale()
     ports.queue_send((record["terc"], record["case_id"], record["delivery_id"]))
+    return record
+
+
+def _to_paper(ports: Ports, stored: Stored, record: dict[str, Any], *, clerk: str, now: datetime,
+              address: tuple[str, ...]) -> dict[str, Any]:
+    lines = list(address) or list(record["recipient"].get("address") or [])
+    if not lines:
+        raise Unprocessable("Do wysyłki papierowej potrzebny jest adres strony.", code="address_required",
+                            details=[{"field": "address", "code": "address_required",
+                                      "message": "Podaj adres do korespondencji strony."}])
+    record["undelivered_electronically"] = {"ade": record["recipient"]["ade"],
+                                            "reason": record.get("undelivered_reason")}
+    record.update(channel=PAPER, status="do_wydruku", check_at=None,
+                  recipient={**record["recipient"], "address": lines, "public_body": False})
+    event(record, "papier", now, by=clerk)
+    if not ports.store.save(Stored(record, stored.version)):
+        raise _stale()
+    ports.case_log(record["terc"], record["case_id"], [(
+        f"Pismo „{record['title']}” niedoręczone elektronicznie: wysyłka papierowa",
+        {"delivery_id": record["delivery_id"], "status": "do_wydruku"})], now)
     return record

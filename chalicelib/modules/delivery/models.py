@@ -42,7 +42,11 @@ class AppealRequest(Strict):
 
 
 class ResendRequest(Strict):
-    """Nothing to say: the same letter goes again to the same recipient, with the same message id."""
+    """A failed send goes again to the same recipient with the same message id; one the box could not deliver
+    (niedoreczona) goes on paper, to `address` or the one the case holds."""
+
+    address: list[Line] = Field(default_factory=list, max_length=5, description=(
+        "Adres do korespondencji dla przesyłki papierowej po niedoręczeniu elektronicznym (wiersze)."))
 
 
 class CallbackRequest(BaseModel):

@@ -40,7 +40,7 @@ class DynamoDeliveries:
             record=json.dumps(record, ensure_ascii=False), version=stored.version + 1,
             open_shard=OPEN if record.get("check_at") else None, check_at=record.get("check_at"),
             box_message_id=record.get("box_message_id"),
-            failed_terc=record["terc"] if record["status"] == "nieudana" else None)
+            failed_terc=record["terc"] if record["status"] in ("nieudana", "niedoreczona") else None)
         condition = (DeliveryTable.sk.does_not_exist() if stored.version == 0
                      else DeliveryTable.version == stored.version)
         try:

@@ -36,7 +36,8 @@ class DeliveriesByMessage(GlobalSecondaryIndex["DeliveryTable"]):
 
 
 class FailedDeliveries(GlobalSecondaryIndex["DeliveryTable"]):
-    """Sparse: a JST's deliveries that failed after every retry, for the clerks' inbox ("send again")."""
+    """Sparse: a JST's deliveries that failed after every retry or that the box could not deliver, for the
+    clerks' inbox ("send again", or on paper)."""
 
     class Meta:
         index_name = "failed"

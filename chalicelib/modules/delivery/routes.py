@@ -151,10 +151,10 @@ def delivery_appeal(terc: str, case_id: str, delivery_id: str) -> Any:
 @endpoint(bp, ONE + "/resend", access=CLERKS, methods=("POST",), summary="Ponowienie nieudanej wysyłki",
           request="modules.delivery.models:ResendRequest", response="modules.delivery.models:DeliveryView")
 def delivery_resend(terc: str, case_id: str, delivery_id: str) -> Any:
-    parse_body(bp.current_request.raw_body, models.ResendRequest)
+    body = parse_body(bp.current_request.raw_body, models.ResendRequest)
     _case(terc, case_id, acting=True)
     record = actions.send_again(wiring.ports(), _delivery(terc, case_id, delivery_id),
-                                clerk=require_principal().subject, now=get_clock().now())
+                                clerk=require_principal().subject, now=get_clock().now(), address=tuple(body.address))
     return records.view(record)
 
 
