@@ -77,6 +77,28 @@ def if_match_version(headers: Any, of_what: str) -> int | None:
     return version
 
 
+def public_base_url(request: Any) -> str | None:
+    """This API's public base URL, for the addresses the platform gives others to call back (the payment gateway's
+    notifications, the e-Delivery box's callbacks): the setting, else the request's. API Gateway names its domain
+    and the path with the stage (or a custom domain's base path). One that names no domain (the local emulator,
+    reached by path) is addressed as infrastructure.deploy prints it, /restapis/<api id>/<stage>/_user_request_,
+    and only on this machine: a Host header is the caller's to write, so it never names where others call back.
+    None: no address is known."""
+    configured = get_settings().public_api_url
+    if configured:
+        return configured.rstrip("/")
+    context, headers = request.context, request.headers
+    domain = context.get("domainName")
+    if domain:
+        full, path = str(context.get("path") or ""), str(request.to_original_event().get("path") or "")
+        prefix = full[: -len(path)] if path and full.endswith(path) else f"/{context.get('stage') or ''}".rstrip("/")
+        return f"https://{domain}{prefix}"
+    host = str(headers.get("host") or "")
+    if host.split(":", maxsplit=1)[0] in ("127.0.0.1", "localhost") and context.get("apiId") and context.get("stage"):
+        return f"http://{host}/restapis/{context['apiId']}/{context['stage']}/_user_request_"
+    return None
+
+
 def parse_body(raw: str | bytes | None, model: type[M]) -> M:
     """Parse a JSON request body into `model`: 400 malformed, 413 too large, 422 with field paths otherwise."""
     data = inputs.decode_json(raw)

@@ -50,7 +50,8 @@ class Settings:
     web_origin: str = "*"
 
     # The API's public base URL (e.g. https://api.eurzad.mazowsze.pl/v1's origin and stage), for the addresses the
-    # platform gives others to call back (the payment gateway's notifications); unset: taken from the request.
+    # platform gives others to call back (the payment gateway's notifications, the e-Delivery box's callbacks);
+    # unset: taken from the request.
     public_api_url: str | None = None
 
     # The e-Delivery box's User Agent API (base URL with the API's prefix; plain http only to the local

@@ -11,6 +11,7 @@ QUEUES: dict[str, str] = {
     "RegistrationMessage": "registrations",  # a submission accepted: register it as a case
     "UploadNotice": "attachment-uploads",  # S3: a file landed in the upload quarantine
     "ForwardedCase": "case-forwards",  # a case forwarded to another JST (art. 65 KPA): register it there
+    "DeliverySend": "delivery-sends",  # an issued letter to hand to the e-Delivery box
     "PaymentRequested": "payment-requests",  # a case registered with a fee: open its payment order
     "PaymentSettled": "payment-settlements",  # a case's fee paid (verified), expired or refunded: the case moves
 }

@@ -145,6 +145,17 @@ class ForwardedCase(Event):
     documents: list[ForwardedDocument] = []
 
 
+class DeliverySend(Event):
+    """An issued letter's delivery to hand to the e-Delivery box (the delivery module's own queue; the poller
+    sends again what stays unsent)."""
+
+    QUEUE: ClassVar[str] = QUEUES["DeliverySend"]
+
+    terc: str
+    case_id: str
+    delivery_id: str
+
+
 class UploadedObject(BaseModel):
     key: str
     etag: str | None = None

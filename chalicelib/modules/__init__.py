@@ -33,6 +33,7 @@ MODULES = (
     "audit",
     "payments",
     "letters",
+    "delivery",
 )
 
 

@@ -40,6 +40,11 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
     "scan_id": HEX_ID,
     "file_id": HEX_ID,
     "order_id": {**HEX_ID, "description": "Identyfikator zlecenia płatności (identyfikator sprawy)."},
+    "letter_id": HEX_ID,
+    "delivery_id": HEX_ID,
+    "evidence_id": HEX_ID,
+    "token": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$",
+              "description": "Tajny token subskrypcji skrzynki e-Doręczeń (z adresu wywołania zwrotnego)."},
 }
 
 ERRORS: dict[int, str] = {

@@ -72,19 +72,22 @@ _deployed: list[Stack] = []  # one deployment per session, also for tests/browse
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory, payments_gateway: PaymentsGateway) -> Stack:
+def stack(tmp_path_factory: pytest.TempPathFactory, payments_gateway: PaymentsGateway, edelivery_box: Any) -> Stack:
     if not _deployed:
-        _deployed.append(_deploy(tmp_path_factory, payments_gateway.url))
+        _deployed.append(_deploy(tmp_path_factory, payments_gateway.url, edelivery_box))
     return _deployed[0]
 
 
-def _deploy(tmp_path_factory: pytest.TempPathFactory, payments_gateway: str) -> Stack:
-    """The stack's functions call the session's sandbox gateway; the demo JSTs' merchants are opened there."""
+def _deploy(tmp_path_factory: pytest.TempPathFactory, payments_gateway: str, edelivery_box: Any) -> Stack:
+    """The stack's functions call the session's sandbox gateway and sandbox e-Delivery box; the demo JSTs'
+    merchants are opened at the gateway."""
     if not os.environ.get("AWS_ENDPOINT_URL"):
         pytest.fail("e2e tests need AWS_ENDPOINT_URL (run them through `make test`)")
+    # the deployed functions send the office's letters to the session's sandbox e-Delivery box
     outputs = json.loads(run("-m", "infrastructure.deploy", "--stage", "e2e",
                              "--env", f"EURZAD_AUTH_JWKS={dev_issuer.jwks()}",
-                             "--env", f"EURZAD_PAYMENTS_GATEWAY_URL={payments_gateway}"))
+                             "--env", f"EURZAD_PAYMENTS_GATEWAY_URL={payments_gateway}",
+                             "--env", f"EURZAD_EDELIVERY_URL={edelivery_box.url}"))
     run("-m", "chalicelib.cli", "catalogue", "publish")
     demo = [str(path) for path in sorted((ROOT / "region" / "demo").glob("*.yaml"))]
     run("-m", "chalicelib.cli", "tenants", "apply", *demo)

@@ -92,6 +92,20 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/letters/preview"): ("clerk",),
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/letters"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/cases/{case_id}/letters"): ("clerk",),
+    # delivery: the case's clerks send and follow, the party reads its own, the e-Delivery box calls back
+    # (its secret token in the URL: a wrong one is 404)
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/letters/{letter_id}/delivery"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/cases/{case_id}/deliveries"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/deliveries/failed"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/cases/{case_id}/deliveries/{delivery_id}"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/deliveries/{delivery_id}/return-receipt"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/deliveries/{delivery_id}/appeal"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/deliveries/{delivery_id}/resend"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/cases/{case_id}/deliveries/{delivery_id}/print-file"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/cases/{case_id}/deliveries/{delivery_id}/evidences/{evidence_id}"): ("clerk",),
+    ("GET", "/v1/me/cases/{case_id}/deliveries"): ("resident",),
+    ("GET", "/v1/me/cases/{case_id}/deliveries/{delivery_id}/evidences/{evidence_id}"): ("resident",),
+    ("POST", "/v1/edelivery/callbacks/{token}"): PUBLIC,
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}
@@ -99,8 +113,10 @@ TENANT_BOUND = {"clerk", "tenant-admin"}
 
 def _call(api: Any, method: str, path: str, headers: dict[str, str]) -> Any:
     url = path.replace("{terc}", A).replace("{service}", "pismo-ogolne")
-    for name in ("submission_id", "attachment_id", "draft_id", "case_id", "scan_id", "file_id", "order_id"):
+    for name in ("submission_id", "attachment_id", "draft_id", "case_id", "scan_id", "file_id", "order_id", "letter_id",
+                 "delivery_id", "evidence_id"):
         url = url.replace(f"{{{name}}}", "0" * 32)
+    url = url.replace("{token}", "t" * 43)
     url = url.replace("{document}", "document")
     # A body that cannot pass validation: an authorised call is then refused with 422, never writes.
     body = json.dumps({"enabled": "?"}) if method in ("PUT", "POST") else None

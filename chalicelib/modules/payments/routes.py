@@ -9,7 +9,7 @@ from chalice.app import Blueprint
 
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
-from chalicelib.core.http import endpoint, json_response, parse_body, require_principal
+from chalicelib.core.http import endpoint, json_response, parse_body, public_base_url, require_principal
 from chalicelib.core.settings import get_settings
 from chalicelib.modules import tenants
 from chalicelib.modules.payments import logic, models, notifications, paying, refunds
@@ -32,27 +32,6 @@ def _gateway_of(terc: str) -> Any:
     return gateway(setting)
 
 
-def api_base() -> str:
-    """This API's public base URL: the setting, else the request's. API Gateway names its domain and the path
-    with the stage (or a custom domain's base path); an API Gateway that names no domain (the local emulator,
-    reached by path) is addressed as infrastructure.deploy prints it: /restapis/<api id>/<stage>/_user_request_."""
-    configured = get_settings().public_api_url
-    if configured:
-        return configured.rstrip("/")
-    request = bp.current_request
-    context, headers = request.context, request.headers
-    full, path = str(context.get("path") or ""), str(request.to_original_event().get("path") or "")
-    prefix = full[: -len(path)] if path and full.endswith(path) else f"/{context.get('stage') or ''}".rstrip("/")
-    domain = context.get("domainName")
-    if domain:
-        return f"https://{domain}{prefix}"
-    host = str(headers.get("host") or "localhost")
-    proto = str(headers.get("x-forwarded-proto") or "http").split(",", maxsplit=1)[0].strip()
-    if context.get("apiId") and context.get("stage"):
-        return f"{proto}://{host}/restapis/{context['apiId']}/{context['stage']}/_user_request_"
-    return f"{proto}://{host}{prefix}"
-
-
 @endpoint(bp, "/v1/me/cases/{case_id}/payment", access=RESIDENT, methods=("POST",), status=201,
           summary="Zapłać opłatę za sprawę (przekierowanie do bramki płatności)",
           request="modules.payments.models:PayIn", response="modules.payments.models:PayOut")
@@ -61,8 +40,11 @@ def pay(case_id: str) -> Any:
     order = _own(case_id)
     back_to = logic.return_url(body.return_url, get_settings().web_origin)
     gw, merchant = _gateway_of(order.terc)
+    base = public_base_url(bp.current_request)
+    if base is None:  # no address the gateway could notify: EURZAD_PUBLIC_API_URL must name it
+        raise logic.PaymentsUnavailable()
     paid = paying.pay(orders(), gw, merchant, order=order, back_to=back_to,
-                      notify_url=api_base() + NOTIFICATIONS.replace("{terc}", order.terc),
+                      notify_url=base + NOTIFICATIONS.replace("{terc}", order.terc),
                       fallback_email=get_settings().mail_from, now=get_clock().now())
     return json_response(paid, status=201)
 

@@ -4,6 +4,7 @@
 import { api, get } from "../api.js";
 import { $, date, dateTime, downloadLink, errorNotice, h, layout, notice, params, requireRole } from "../ui.js";
 import { sharedFiles } from "../sprawa-pliki.js";
+import { myDeliveries } from "../sprawa-doreczenia.js";
 import { clockText, dueText, extensionsList, pausesTable, stateTag, summonsList } from "../sprawy.js";
 import { feeBlock } from "../platnosc.js";
 
@@ -92,6 +93,7 @@ async function main() {
     extensionsList(c.extensions),
     h("h2", {}, "Wezwania do uzupełnienia"), summonsList(c.summonses, (a) => uppButton(a, state)),
     h("h2", {}, "Dokumenty od urzędu"), sharedFiles(c.files || [], state), state,
+    h("h2", {}, "Pisma urzędu i ich doręczenie"), myDeliveries(c.case_id, state),
     h("h2", { id: "etapy" }, "Etapy sprawy"),
     h("ol", { class: "cards", id: "lista-etapow", "aria-labelledby": "etapy" }, c.stages.map(stage))));
 }

@@ -9,6 +9,7 @@ import { archiveBlock, fileButton, forwardedBlock, receivedBlock, supplementsBlo
 import { fileForm, filesBlock } from "../sprawa-pliki.js";
 import { letterForm } from "../sprawa-pisma.js";
 import { feeFacts, zloty } from "../platnosc.js";
+import { deliveriesBlock } from "../sprawa-doreczenia.js";
 import { clockText, dueText, extensionsList, isOverdue, overdueTag, pausesTable, stateLabel, stateTag, summonsList } from "../sprawy.js";
 
 const NO_ACCESS = { 403: "Brak dostępu do tej sprawy", 404: "Nie znaleziono sprawy" };
@@ -22,6 +23,7 @@ function change(e) {
   if (e.kind === "fee_paid") return `Opłata zaksięgowana: ${zloty(e.amount)}${move} · strona zawiadomiona`;
   if (e.kind === "fee_expired") return "Zlecenie płatności wygasło: opłata nieuiszczona · strona zawiadomiona";
   if (e.kind === "fee_refunded") return `Zwrot opłaty: ${zloty(e.amount)} · strona zawiadomiona`;
+  if (e.kind === "delivery") return "Doręczenie pisma (e-Doręczenia albo przesyłka papierowa)";
   const parts = [e.from === e.to || !e.from ? stateLabel(e.to) : `${stateLabel(e.from)} → ${stateLabel(e.to)}`];
   if (e.kind === "supplement") parts.push(`pismo uzupełniające strony, UPP ${e.receipt_id}`);
   if (e.gaps) parts.push(`braki: ${e.gaps.join("; ")}`);
@@ -160,6 +162,7 @@ async function main() {
       h("h2", {}, "Pliki sprawy"), filesBlock(c.files || [], base, fileState),
       open && (mine || who.head) ? [h("h3", {}, "Dodaj plik"), fileForm(terc, send)] : null,
       open && (mine || who.head) ? [h("h3", {}, "Wydaj pismo"), letterForm(base, who, issued)] : null,
+      h("h2", {}, "Pisma i ich doręczenie"), deliveriesBlock(base, mine || who.head, fileState),
       c.forwarded_from ? null : [h("h2", {}, "Dokumenty wniosku"), docs],
       h("h2", {}, "Archiwum (JRWA)"), archiveBlock(view.archive), fileState));
   }

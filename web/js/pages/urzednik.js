@@ -1,7 +1,7 @@
 // The clerk's inbox (ESP): the department's cases newest first, paged, all or in one state or the clerk's own, or
 // the open ones by due date, or only the overdue (art. 36 KPA; marked in words), each linked to its case page; a submission with signer, flags, attachments, the document and the UPP.
 import { api, get } from "../api.js";
-import { $, date, dateTime, downloadLink, errorNotice, h, layout, params, requireRole } from "../ui.js";
+import { $, date, dateTime, downloadLink, errorNotice, h, layout, notice, params, requireRole } from "../ui.js";
 import { STATE, stateTag } from "../sprawy.js";
 
 const FLAG = { signer_not_applicant: "podpisał ktoś inny niż wnioskodawca" };
@@ -33,6 +33,18 @@ async function showSubmission(root, terc, id) {
     s.attachments.length ? h("ul", {}, s.attachments.map((a) => h("li", {}, `${a.filename} (${Math.ceil(a.size / 1024)} KB, ${a.content_type}) `,
       link(`Pobierz ${a.filename}`, a.href, a.filename)))) : h("p", {}, "Brak załączników."),
     state);
+}
+
+// Letters the e-Delivery box could not take after every retry: each links to its case ("Wyślij ponownie" there).
+function failedSends(terc) {
+  const box = h("div", { id: "nieudane-wysylki" });
+  get(`/v1/tenants/${terc}/deliveries/failed`).then((list) => {
+    if (!list.items.length) return;
+    box.replaceChildren(notice("bad", h("h2", {}, "Nieudane wysyłki pism"), h("ul", {}, list.items.map((d) => h("li", {},
+      h("a", { href: `sprawa.html?jst=${terc}&id=${encodeURIComponent(d.case_id)}` }, `${d.case_sign}: ${d.title}`),
+      ` — ${d.status_label}; użyj „Wyślij ponownie” na stronie sprawy.`)))));
+  }).catch(() => {});
+  return box;
 }
 
 async function main() {
@@ -95,7 +107,7 @@ async function main() {
       load(0).catch((err) => table.replaceChildren(errorNotice(err))); } },
       h("div", { class: "field" }, h("label", { for: "komorka" }, "Komórka (symbol)", h("span", { class: "hint" }, "np. OR, GK, OS")), symbol),
       h("button", { class: "btn secondary", type: "submit" }, "Pokaż skrzynkę"));
-    root.replaceChildren(h("p", {}, tenant.office_name), chooser, filterForm, count, table, nav);
+    root.replaceChildren(h("p", {}, tenant.office_name), failedSends(who.terc), chooser, filterForm, count, table, nav);
     await load(0);
   } catch (err) { root.replaceChildren(errorNotice(err)); }
 }
