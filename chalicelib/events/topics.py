@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
-from typing import ClassVar, Self
+from typing import Annotated, ClassVar, Self
 from urllib.parse import unquote_plus
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
+from chalicelib.core.identifiers import ADE_RE
 from chalicelib.core.observability import correlation_id
 from chalicelib.events.queues import QUEUES
 from chalicelib.model.fees import FeeDue
@@ -82,6 +83,8 @@ class RegistrationFacts(BaseModel):
     correlation_id: str | None = None  # the request that filed it (read back for the sweeper's message)
     answers_case: str | None = None  # a supplementary submission: the id of the case it answers (no new case)
     fee: FeeDue | None = None  # the fee computed at filing; payable: the case waits for it (oczekuje na opłatę)
+    # the party's ADE from the form: the office's letters go to it by default (none: paper)
+    edelivery_address: Annotated[str, StringConstraints(pattern=ADE_RE.pattern)] | None = None
 
     @property
     def assigned(self) -> bool:
@@ -143,6 +146,7 @@ class ForwardedCase(Event):
     flags: list[str] = []
     signed: bool = False
     documents: list[ForwardedDocument] = []
+    edelivery_address: str | None = None  # the party's ADE: the receiver's letters go there too
 
 
 class DeliverySend(Event):

@@ -81,6 +81,7 @@ class FormData:
     applicant: Party | None
     files: list[FileRef]
     email: str | None
+    edelivery_address: str | None = None  # the party's ADE: the office's letters go there by default
 
 
 class _FormModel(BaseModel):
@@ -334,11 +335,13 @@ class CompiledForm:
         fields = self.definition.form.fields
         values = _dump(instance, fields)
         email = _first(fields, values, {FieldType.EMAIL})
+        ade = _first(fields, values, {FieldType.EDELIVERY_ADDRESS})
         return FormData(
             values=values,
             applicant=_applicant(fields, values),
             files=list(_files(fields, values)),
             email=email[1] if email else None,
+            edelivery_address=ade[1] if ade else None,
         )
 
 

@@ -76,7 +76,24 @@ def party_view(stored: StoredCase) -> dict[str, Any]:
                            for e in life.get("extensions", [])],
             "summonses": summonses(record, life),
             # the files the office shared with the party (never an internal one)
-            "files": office_files.for_party(record)}
+            "files": office_files.for_party(record),
+            "delivery_to": delivery_to(record)}
+
+
+def delivery_to(record: dict[str, Any]) -> dict[str, Any]:
+    """Where the office's letters go unless the clerk chooses otherwise: the party's ADE (e-Doręczenia), or else
+    by post to the address the case holds (a paper case's), or the one the application gave."""
+    data = record.get("applicant_data") or {}
+    ade = record.get("edelivery_address") or data.get("edelivery_address")
+    if ade:
+        return {"channel": "e-doreczenie", "ade": ade, "address": [],
+                "text": f"Na Twój adres do doręczeń elektronicznych {ade} (e-Doręczenia)."}
+    a = data.get("address") or {}
+    lines = [line for line in (" ".join(str(a.get(k) or "") for k in ("street", "building")).strip(),
+                               " ".join(str(a.get(k) or "") for k in ("postal_code", "city")).strip()) if line]
+    return {"channel": "papier", "ade": None, "address": lines,
+            "text": "Pocztą na adres: " + ", ".join(lines) + "." if lines
+            else "Pocztą na adres do korespondencji podany we wniosku."}
 
 
 def summonses(record: dict[str, Any], life: dict[str, Any]) -> list[dict[str, Any]]:

@@ -183,7 +183,8 @@ class Forwarding:
             source_sign=r["case_sign"], forwarded_at=self.at, reason=self.reason, service=r["service"],
             service_name=r["service_name"], submission_id=r["submission_id"], owner=r["owner"],
             filed_on=r.get("filed_on") or r["started_on"], applicant=r.get("applicant"), email=stored.email,
-            flags=r.get("flags") or [], signed=bool(r.get("signed")), documents=documents_of(r, self.filings))
+            flags=r.get("flags") or [], signed=bool(r.get("signed")), documents=documents_of(r, self.filings),
+            edelivery_address=r.get("edelivery_address"))
 
     def from_office(self, terc: str) -> str:
         config = self.receivers.config(terc)
@@ -222,6 +223,7 @@ def received(message: ForwardedCase, plan: Plan, *, sign: str, number: int, at: 
                            "case_id": message.source_case_id, "forwarded_at": message.forwarded_at.isoformat(),
                            "reason": message.reason},
         "documents": [d.model_dump() for d in documents],
+        **({"edelivery_address": message.edelivery_address} if message.edelivery_address else {}),
     }
     life = lifecycle.new_life()
     filed = f"{datetime.fromisoformat(message.filed_on):%d.%m.%Y} r."

@@ -11,7 +11,15 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, StringConstraints
 
 from chalicelib.events.topics import RegistrationFacts
-from chalicelib.forms.values import Address, clean_email, clean_nip, clean_pesel, required, text
+from chalicelib.forms.values import (
+    Address,
+    clean_edelivery_address,
+    clean_email,
+    clean_nip,
+    clean_pesel,
+    required,
+    text,
+)
 from chalicelib.model.service import DeadlineKind
 from chalicelib.modules.cases.deadlines import DEADLINE_LABEL
 from chalicelib.modules.cases.fee import due_record
@@ -63,6 +71,7 @@ class Case:
     flags: list[str]
     signed: bool
     fee: dict[str, Any] | None = None  # the fee owed (cases.fee.due_record): the case waits for it
+    edelivery_address: str | None = None  # the party's ADE from the form: the office's letters go there
 
     @classmethod
     def of(cls, filing: Filing, plan: Plan, *, sign: str, number: int, at: datetime) -> Case:
@@ -70,7 +79,8 @@ class Case:
         return cls(case_id=filing.submission_id, sign=sign, number=number, plan=plan,
                    submission_id=filing.submission_id, owner=filing.owner, service=filing.service,
                    service_name=f.service_name, applicant=f.applicant, registered_at=at, flags=list(f.flags),
-                   signed=f.signed, fee=due_record(f.fee, filing.submission_id))
+                   signed=f.signed, fee=due_record(f.fee, filing.submission_id),
+                   edelivery_address=f.edelivery_address)
 
     def record(self) -> dict[str, Any]:
         return {
@@ -85,6 +95,7 @@ class Case:
             "deadline": DEADLINE_LABEL[self.plan.deadline_kind],
             "due_date": self.plan.due_date.isoformat() if self.plan.due_date else None,
             "flags": self.flags, "signed": self.signed, **({"fee": self.fee} if self.fee else {}),
+            **({"edelivery_address": self.edelivery_address} if self.edelivery_address else {}),
         }
 
 
@@ -253,6 +264,9 @@ class ResidentCase(ResidentCaseLine):
                                                          "(art. 36 § 1 KPA).")
     files: list[dict[str, Any]] = Field(default_factory=list,
                                         description="Pliki sprawy udostępnione stronie przez urząd.")
+    delivery_to: dict[str, Any] | None = Field(
+        default=None, description="Dokąd urząd doręcza pisma: `channel` e-doreczenie (na `ade` strony) albo papier "
+                                  "(pocztą, `address` — wiersze, gdy sprawa go zawiera), `text` — to samo słowami.")
 
 
 class DeadlineQuery(BaseModel):
@@ -284,6 +298,8 @@ class PaperApplicant(Strict):
     nip: Annotated[str | None, PlainValidator(clean_nip)] = None
     email: Annotated[str | None, PlainValidator(clean_email)] = Field(
         default=None, description="Adres e-mail: na niego trafiają zawiadomienia o sprawie (bez kodu dostępu).")
+    edelivery_address: Annotated[str | None, PlainValidator(clean_edelivery_address)] = Field(
+        default=None, description="Adres do doręczeń elektronicznych (ADE) strony: na niego urząd doręcza pisma.")
 
 
 class PaperCaseRequest(Strict):

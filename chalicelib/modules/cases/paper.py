@@ -125,7 +125,8 @@ def builder(req: Request, plan_: Plan, *, case_id_: str, service_name: str, offi
     body = req.body
     facts = RegistrationFacts(delivered_at=datetime.combine(body.received_on, datetime.min.time(), WARSAW),
                               form_version=0, receipt_id="", service_name=service_name, office_name=office_name,
-                              applicant=body.applicant.name, email=body.applicant.email)
+                              applicant=body.applicant.name, email=body.applicant.email,
+                              edelivery_address=body.applicant.edelivery_address)
     filing = Filing(submission_id=case_id_, owner="", terc=req.terc, service=body.service, facts=facts)
 
     def build(number: int, sign: str) -> tuple[Case, dict[str, Any]]:

@@ -22,6 +22,7 @@ def facts_of(submission: Submission, defn: ServiceDefinition | None, tenant: Ten
         delivered_at=submission.delivered_at, form_version=submission.form_version, receipt_id=record.receipt_id,
         service_name=record.service_name, office_name=record.office_name,
         applicant=record.applicant.name if record.applicant else None, email=record.email,
+        edelivery_address=record.edelivery_address,
         flags=submission.flags, signed=submission.signed, correlation_id=record.correlation_id,
         answers_case=record.answers.case_id if record.answers else None, fee=record.fee)
     if defn is None:

@@ -316,6 +316,7 @@ def _store_and_seal(ports: Ports, attempt: Attempt, read: Read, attachments: lis
         upp=StoredFile(key=prefix + "upp.xml", version_id=upp_version, sha256=_sha256(sealed), size=len(sealed),
                        content_type="application/xml", filename=f"UPP-{sid[:8]}.xml"),
         receipt_id=receipt_id, attachments=stored_attachments, applicant=applicant, email=read.form.email,
+        edelivery_address=read.form.edelivery_address,
         service_name=where.definition.name, office_name=where.tenant.office_name, signer=read.signer, filer=filer,
         correlation_id=correlation_id(), answers=read.answers, fee=fee,
         fee_online=fee is not None and fee.payable and where.tenant.payments is not None,

@@ -141,6 +141,7 @@ class SubmissionRecord(BaseModel):
     # online then (False: paid another way, e.g. a transfer to its account).
     fee: FeeDue | None = None
     fee_online: bool = False
+    edelivery_address: str | None = None  # the party's ADE from the form (adres do doręczeń elektronicznych)
 
 
 class Submission(BaseModel):
