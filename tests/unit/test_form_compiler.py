@@ -502,6 +502,13 @@ def test_firm_applicant_is_the_first_party_with_a_value() -> None:
     assert "nadawca" not in result.values
 
 
+def test_the_partys_ade_is_read_out_of_the_form_for_the_case() -> None:
+    # the e-delivery address the resident gives is what the office's letters go to; none given: None
+    data = valid("pismo-ogolne")
+    assert form("pismo-ogolne").validate(with_value(data, "adres_do_doreczen", ADE.lower())).edelivery_address == ADE
+    assert form("pismo-ogolne").validate(data).edelivery_address is None
+
+
 # --- compilation and error reporting ---------------------------------------------------------------
 
 

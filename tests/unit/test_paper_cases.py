@@ -17,7 +17,7 @@ from chalicelib.core.errors import Conflict, Forbidden, NotFound, Unprocessable,
 from chalicelib.integrations.mail import Mail
 from chalicelib.model.service import DeadlineKind
 from chalicelib.model.tenant import TenantConfig
-from chalicelib.modules.cases import access, lookup, paper
+from chalicelib.modules.cases import access, einformacja, lookup, paper
 from chalicelib.modules.cases.lifecycle import new_life
 from chalicelib.modules.cases.lookup import AccessEntry
 from chalicelib.modules.cases.models import PaperCaseRequest, Plan, StoredCase
@@ -184,6 +184,23 @@ def test_a_retry_registers_one_case_and_only_the_last_code_opens_it() -> None:
     assert len(mailbox.sent) == 1
     assert "DG.7340.1.2026" in mailbox.sent[0].text and "02.04.2026" in mailbox.sent[0].text
     assert code not in mailbox.sent[0].text and code.replace("-", "") not in mailbox.sent[0].text
+
+
+def test_a_paper_applicants_ade_is_the_cases_and_the_party_is_told_where_letters_go() -> None:
+    store, mailbox = FakePaperStore(), Mailbox()
+    applicant = {**body()["applicant"], "edelivery_address": "ae:pl-12345-67890-abcde-12"}
+    with_ade, _ = register(store, mailbox, body(applicant=applicant), key="paper-ade")
+    assert with_ade.record["edelivery_address"] == "AE:PL-12345-67890-ABCDE-12"
+    assert einformacja.party_view(with_ade)["delivery_to"]["channel"] == "e-doreczenie"
+    without_ade, _ = register(store, mailbox, body(), key="paper-no-ade")
+    assert "edelivery_address" not in without_ade.record
+    assert einformacja.party_view(without_ade)["delivery_to"] == {
+        "channel": "papier", "ade": None, "address": ["Kościuszki 5", "05-500 Piaseczno"],
+        "text": "Pocztą na adres: Kościuszki 5, 05-500 Piaseczno."}
+    with pytest.raises(ValidationError) as caught:
+        PaperCaseRequest.model_validate(body(applicant={**applicant, "edelivery_address": "AE:PL-1"}))
+    assert [(d["field"], d["code"]) for d in validation_details(caught.value)] == [
+        ("applicant.edelivery_address", "edelivery_address_invalid")]
 
 
 def test_the_same_key_for_another_application_is_refused() -> None:
