@@ -51,13 +51,14 @@ const base64 = (file) => new Promise((resolve, reject) => {
   reader.readAsDataURL(file);
 });
 
-function sendForm(base, letter, done) {
+function sendForm(base, letter, done, partyAde) {
   const n = letter.letter_id.slice(0, 8);
   const channel = field(`kanal-${n}`, "Kanał doręczenia", h("select", { name: "channel" },
     h("option", { value: "auto" }, "Automatycznie: e-Doręczenia, gdy strona ma adres do doręczeń, inaczej papier"),
     h("option", { value: "e-doreczenie" }, "e-Doręczenia"), h("option", { value: "papier" }, "Przesyłka papierowa (usługa hybrydowa)")));
-  const ade = field(`ade-${n}`, "Adres do doręczeń elektronicznych strony (opcjonalnie)", h("input", { type: "text", name: "ade", autocomplete: "off" }),
-    "Format AE:PL-00000-00000-AAAAA-00; gdy pusty — adres ze sprawy.");
+  const ade = field(`ade-${n}`, "Adres do doręczeń elektronicznych strony (opcjonalnie)", h("input", { type: "text", name: "ade", autocomplete: "off", value: partyAde || null }),
+    partyAde ? "Podany przez stronę we wniosku; możesz go zmienić. Format AE:PL-00000-00000-AAAAA-00."
+      : "Format AE:PL-00000-00000-AAAAA-00; strona nie podała adresu — gdy pusty, pismo pójdzie pocztą.");
   const pub = field(`publiczny-${n}`, "Adresat jest podmiotem publicznym (doręczenie z chwilą wpłynięcia)", h("input", { type: "checkbox", name: "public_body" }));
   pub.box.classList.add("choice");
   const address = field(`adres-${n}`, "Adres do korespondencji dla przesyłki papierowej (opcjonalnie)", h("textarea", { rows: "2", name: "address" }),
@@ -92,8 +93,9 @@ function appealForm(path, d, done) {
   return postForm(`odwolanie-form-${d.delivery_id.slice(0, 8)}`, [day], "Zapisz odwołanie", `${path}/appeal`, async () => ({ body: { received_on: day.input.value || null } }), done);
 }
 
-// The clerk's block: `canAct` when the clerk may send (the case's assignee or the head).
-export function deliveriesBlock(base, canAct, state) {
+// The clerk's block: `canAct` when the clerk may send (the case's assignee or the head); `partyAde` the party's ADE
+// the case holds (the send form is prefilled with it).
+export function deliveriesBlock(base, canAct, state, partyAde) {
   const box = h("div", { id: "doreczenia" }, h("p", { class: "muted" }, "Wczytywanie pism i doręczeń…"));
   const said = h("div", { role: "status" });
   async function draw(message) {
@@ -119,7 +121,7 @@ export function deliveriesBlock(base, canAct, state) {
             ...(canAct && d.status === "niedoreczona" ? [notice("bad", h("p", {}, "Skrzynka nie doręczyła pisma: wyślij je papierem.")),
               paperForm(path, d, again("Skierowano do wysyłki papierowej"))] : []),
             ...(canAct && d.appeal_until && !d.final_on && !d.appeal ? [h("h4", {}, "Odwołanie"), appealForm(path, d, again("Zapisano odwołanie"))] : [])]
-            : [canAct ? sendForm(base, l, (x) => draw(`Skierowano do doręczenia: ${x.status_label}.`)) : h("p", {}, "Pismo nie zostało jeszcze wysłane.")]));
+            : [canAct ? sendForm(base, l, (x) => draw(`Skierowano do doręczenia: ${x.status_label}.`), partyAde) : h("p", {}, "Pismo nie zostało jeszcze wysłane.")]));
       })));
     } catch (err) { box.replaceChildren(errorNotice(err)); }
   }

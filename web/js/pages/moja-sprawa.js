@@ -93,7 +93,9 @@ async function main() {
     extensionsList(c.extensions),
     h("h2", {}, "Wezwania do uzupełnienia"), summonsList(c.summonses, (a) => uppButton(a, state)),
     h("h2", {}, "Dokumenty od urzędu"), sharedFiles(c.files || [], state), state,
-    h("h2", {}, "Pisma urzędu i ich doręczenie"), myDeliveries(c.case_id, state),
+    h("h2", {}, "Pisma urzędu i ich doręczenie"),
+    c.delivery_to ? h("p", { id: "doreczenie-na" }, "Urząd doręcza Ci pisma: ", c.delivery_to.text) : null,
+    myDeliveries(c.case_id, state),
     h("h2", { id: "etapy" }, "Etapy sprawy"),
     h("ol", { class: "cards", id: "lista-etapow", "aria-labelledby": "etapy" }, c.stages.map(stage))));
 }

@@ -69,6 +69,8 @@ async function main() {
     nip: field("nip", "NIP (nieobowiązkowo)", h("input", { type: "text", autocomplete: "off", inputmode: "numeric" })),
     email: field("email", "Adres e-mail (nieobowiązkowo)", h("input", { type: "email", autocomplete: "off" }),
       "Wyślemy na niego znak sprawy, termin i zmiany w sprawie. Kodu dostępu nie wysyłamy."),
+    edelivery_address: field("ade", "Adres do doręczeń elektronicznych (nieobowiązkowo)", h("input", { type: "text", autocomplete: "off" }),
+      "Podany we wniosku, format AE:PL-00000-00000-AAAAA-00. Na niego urząd doręczy pisma w sprawie (inaczej pocztą)."),
     scans: field("skany", "Skany wniosku", h("input", { type: "file", multiple: true, accept: ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" }),
       "PDF, JPEG albo PNG, do 20 MB każdy, najwyżej 10 plików."),
   };
@@ -100,7 +102,7 @@ async function main() {
     F.street.box, F.building.box, F.flat.box, F.postal_code.box, F.city.box);
   const form = h("form", { novalidate: true, "aria-labelledby": "tytul" }, errors,
     F.service.box, F.channel.box, F.received_on.box, F.name.box, address, F.pesel.box, F.nip.box, F.email.box,
-    F.scans.box, submit, result);
+    F.edelivery_address.box, F.scans.box, submit, result);
   const byPath = (path) => {
     const leaf = path.replace(/^applicant\.(address\.)?/, "").replace(/\[\d+\]$/, "");
     return F[leaf] ? leaf : null;
@@ -115,7 +117,7 @@ async function main() {
       const v = (f) => F[f].input.value.trim() || undefined;
       const body = { service: v("service") || "", channel: v("channel"), received_on: v("received_on") || "",
         applicant: { name: v("name") || "", pesel: v("pesel"), nip: v("nip"), email: v("email"),
-          address: { street: v("street"), building: v("building") || "", flat: v("flat"), postal_code: v("postal_code") || "", city: v("city") || "" } },
+          edelivery_address: v("edelivery_address"), address: { street: v("street"), building: v("building") || "", flat: v("flat"), postal_code: v("postal_code") || "", city: v("city") || "" } },
         scans: scanIds };
       const { data } = await api(`/v1/tenants/${who.terc}/cases`, { method: "POST", body, headers: { "Idempotency-Key": key } });
       key = newKey();

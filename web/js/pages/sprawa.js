@@ -118,6 +118,7 @@ async function main() {
     etag = headers.get("ETag") || `"${view.version}"`;
     const c = view.case;
     const clock = view.clock;
+    const partyAde = c.edelivery_address || (c.applicant_data || {}).edelivery_address || "";  // the party's, from the application
     document.title = `Sprawa ${c.case_sign} – e-Urząd`;
     $("#tytul").textContent = `Sprawa ${c.case_sign}`;
     const mine = c.assignee && c.assignee === who.subject;
@@ -132,6 +133,7 @@ async function main() {
         h("dt", {}, "Stan"), h("dd", { id: "stan" }, stateTag(c.status, view.state_label)),
         h("dt", {}, "Usługa"), h("dd", {}, c.service_name),
         h("dt", {}, "Wnioskodawca"), h("dd", {}, c.applicant || "—"),
+        h("dt", {}, "Adres do doręczeń elektronicznych"), h("dd", { id: "ade-strony" }, partyAde || "nie podano (pisma pocztą)"),
         h("dt", {}, "Komórka"), h("dd", {}, c.department),
         h("dt", {}, "Zarejestrowano"), h("dd", {}, dateTime(c.registered_at)),
         h("dt", {}, "Prowadzi"), h("dd", { id: "prowadzi" }, c.assignee ? (mine ? `${c.assignee} (Ty)` : c.assignee) : "nieprzydzielona")),
@@ -162,7 +164,7 @@ async function main() {
       h("h2", {}, "Pliki sprawy"), filesBlock(c.files || [], base, fileState),
       open && (mine || who.head) ? [h("h3", {}, "Dodaj plik"), fileForm(terc, send)] : null,
       open && (mine || who.head) ? [h("h3", {}, "Wydaj pismo"), letterForm(base, who, issued)] : null,
-      h("h2", {}, "Pisma i ich doręczenie"), deliveriesBlock(base, mine || who.head, fileState),
+      h("h2", {}, "Pisma i ich doręczenie"), deliveriesBlock(base, mine || who.head, fileState, partyAde),
       c.forwarded_from ? null : [h("h2", {}, "Dokumenty wniosku"), docs],
       h("h2", {}, "Archiwum (JRWA)"), archiveBlock(view.archive), fileState));
   }
