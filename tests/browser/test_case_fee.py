@@ -2,7 +2,8 @@
 17 zł stamp duty waits for the fee („oczekuje na opłatę”, „Zapłać” in „Moje sprawy”); „Zapłać teraz” on the case's
 page goes to the gateway's page (the sandbox Przelewy24): a refused payment comes back with „Spróbuj ponownie”,
 „Zapłać” brings the resident back to the case, which moves on by itself once the payment is verified; the clerk
-sees it paid. axe-core on every new state."""
+sees it paid. Where the office takes no fees online, the clerk records the transfer and the case moves on.
+axe-core on every new state."""
 
 from __future__ import annotations
 
@@ -152,7 +153,8 @@ def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: 
     clerk.check("94-oplata-sprawa-urzednik")
 
 
-def test_where_the_office_takes_no_fees_online_the_case_says_to_pay_by_transfer(portal: Portal, stack: Stack) -> None:
+def test_where_the_office_takes_no_fees_online_the_clerk_records_the_transfer(portal: Portal, clerk: Portal,
+                                                                              stack: Stack) -> None:
     # Given a certificate filed with Lesznowola, which takes no fees online (21 zł owed)
     resident = f"przelew-{uuid.uuid4().hex[:8]}"
     case_id = file_by_api(stack, resident, LESZNOWOLA)
@@ -165,6 +167,28 @@ def test_where_the_office_takes_no_fees_online_the_case_says_to_pay_by_transfer(
     expect(page.locator("#platnosc-stan")).to_contain_text(re.compile(r"\d{2}( ?\d{4}){6}"))
     expect(page.get_by_role("button", name="Zapłać teraz")).to_have_count(0)
     portal.check("95-oplata-przelew")
+    # When the transfer comes and the clerk records it on the case's page (first without its reference)
+    clerk.sign_in("clerk", terc=LESZNOWOLA, subject="urzednik-kasa")
+    office = clerk.open(f"sprawa.html?jst={LESZNOWOLA}&id={case_id}")
+    expect(office.locator("#wplata-kwota")).to_have_value("21,00")
+    office.get_by_label("Przelewem na rachunek urzędu").check()
+    office.get_by_role("button", name="Zapisz wpłatę").click()
+    expect(office.locator(".error-summary")).to_contain_text("Podaj tytuł lub identyfikator przelewu")
+    clerk.check("99-oplata-wplata-blad")
+    office.fill("#wplata-tytul", "Opłata skarbowa, przelew 2026/12/01")
+    office.get_by_role("button", name="Zapisz wpłatę").click()
+    # Then the case moves on as after an online payment, and the resident sees the fee paid
+    expect(office.locator("#stan")).to_have_text("zarejestrowana")
+    expect(office.locator("#oplata-stan")).to_have_text("opłacona")
+    expect(office.locator("#oplata-sposob")).to_contain_text("przelewem na rachunek urzędu")
+    expect(office.locator("main")).to_contain_text("Opłata zaksięgowana (przelewem na rachunek urzędu): 21,00 zł")
+    expect(office.locator("#wplata-form")).to_have_count(0)
+    clerk.check("99-oplata-wplata-zapisana")
+    page.reload()
+    expect(page.locator("#stan")).to_have_text("zarejestrowana")
+    expect(page.locator("#oplata-stan")).to_have_text("opłacona")
+    expect(page.locator("#platnosc-stan")).to_contain_text("21,00 zł wpłacono przelewem na rachunek urzędu")
+    portal.check("99-oplata-przelew-zapisany")
 
 
 def test_an_unpaid_fee_is_shown_to_the_resident_and_flagged_in_the_clerks_inbox(portal: Portal, clerk: Portal,
