@@ -1,9 +1,9 @@
 """A case's fee paid online, every step a person takes in the browser: a certificate filed on the form with its
 17 zł stamp duty waits for the fee („oczekuje na opłatę”, „Zapłać” in „Moje sprawy”); „Zapłać teraz” on the case's
 page goes to the gateway's page (the sandbox Przelewy24): a refused payment comes back with „Spróbuj ponownie”,
-„Zapłać” brings the resident back to the case, which moves on by itself once the payment is verified; the clerk
-sees it paid. Where the office takes no fees online, the clerk records the transfer and the case moves on.
-axe-core on every new state."""
+„Zapłać” brings the resident back to the case, which moves on by itself once the payment is verified, and its
+sealed proof of payment downloads and verifies with xmlsec1; the clerk sees it paid. Where the office takes no
+fees online, the clerk records the transfer and the case moves on. axe-core on every new state."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import boto3
 import pytest
@@ -19,6 +20,8 @@ from playwright.sync_api import Browser, expect
 
 from chalicelib.cli import load_definitions
 from chalicelib.events.topics import PaymentSettled
+from chalicelib.signatures import pki
+from tests import signing
 from tests.browser.conftest import Portal, new_portal
 from tests.browser.test_case_path import reload_until
 from tests.browser.test_staff import PIASECZNO
@@ -84,7 +87,7 @@ def moved_on(stack: Stack, gateway: PaymentsGateway, case_id: str, me: dict[str,
 
 
 def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: Portal, stack: Stack,
-                                                        payments_gateway: PaymentsGateway) -> None:
+                                                        payments_gateway: PaymentsGateway, tmp_path: Path) -> None:
     page = portal.page
     resident = f"oplata-{uuid.uuid4().hex[:8]}"
     file_certificate(portal, resident)
@@ -142,6 +145,20 @@ def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: 
     expect(page.locator("#lista-etapow")).to_contain_text("opłata została zaksięgowana")
     expect(page.locator("#termin-kpa")).to_contain_text("biegnie")
     portal.check("93-oplata-sprawa-oplacona")
+
+    # The sealed proof of payment, downloaded from the case's page: xmlsec1 verifies it with the region's root
+    # alone, and not after one changed byte.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Pobierz potwierdzenie wpłaty").click()
+    assert download.value.suggested_filename == f"potwierdzenie-wplaty-{case_id}.xml"
+    proof = Path(download.value.path()).read_bytes()
+    root_pem = pki.load_demo(stack.pki_dir).root.cert_pem()
+    checked = signing.xmlsec1_as_clerk(proof, root_pem, tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert b"17.00" in proof and PIASECZNO.encode() in proof
+    assert signing.xmlsec1_as_clerk(proof.replace(b"17.00", b"17.01", 1), root_pem, tmp_path).returncode != 0
+    expect(page.locator("#oplata-blok [role=status]")).to_contain_text("Pobrano potwierdzenie wpłaty")
+    portal.check("93-oplata-potwierdzenie")
 
     # The clerk sees the case paid, with the system's entry in the history.
     clerk.sign_in("clerk", terc=PIASECZNO, department="FN", subject="urzednik-oplaty")

@@ -1,8 +1,9 @@
 // The fee of a case: its block on the resident's case page ("Zapłać teraz" through the payments API to the
-// gateway's page and back, then the order's state), the "Zapłać" on the list of cases, and the fee on the clerk's
-// case page. The case's fee (amount, status) comes with the case; the order's state from GET .../payment.
+// gateway's page and back, then the order's state and, once paid, the sealed proof of payment), the "Zapłać" on
+// the list of cases, and the fee on the clerk's case page. The case's fee (amount, status) comes with the case;
+// the order's state from GET .../payment.
 import { api, get } from "./api.js";
-import { date, dateTime, errorNotice, h, notice } from "./ui.js";
+import { date, dateTime, errorNotice, h, notice, saveBlob } from "./ui.js";
 
 export const zloty = (grosze) => `${Math.floor(grosze / 100)},${String(grosze % 100).padStart(2, "0")} zł`;
 
@@ -32,13 +33,30 @@ export function payButton(caseId, label, state) {
 const expiredNotice = () => notice("warn", h("p", { id: "platnosc-stan" }, h("strong", {}, "Termin płatności minął. "),
   "Urząd wezwie Cię do uiszczenia opłaty w terminie 7 dni (art. 261 § 1 KPA)."));
 
+// The sealed proof of payment (XML with the office's seal), saved under a readable name.
+async function saveProof(caseId, state, button) {
+  button.disabled = true;
+  state.textContent = "Pobieranie potwierdzenia wpłaty…";
+  try {
+    saveBlob(await api(`${payPath(caseId)}/proof`, { accept: "application/xml" }), `potwierdzenie-wplaty-${caseId}.xml`);
+    state.textContent = "Pobrano potwierdzenie wpłaty.";
+  } catch (err) { state.replaceChildren(errorNotice(err)); }
+  button.disabled = false;
+}
+
+function proofButton(caseId, state) {
+  const button = h("button", { type: "button", class: "btn secondary", id: "potwierdzenie-wplaty",
+    onclick: () => saveProof(caseId, state, button) }, "Pobierz potwierdzenie wpłaty");
+  return button;
+}
+
 // The order's state in words, and what the resident can do next.
 function orderNotice(caseId, order, state) {
   const amount = zloty(order.amount);
   if (order.status === "oplacone" || order.status === "zwrocone") {
     return notice("ok", h("p", { id: "platnosc-stan" }, h("strong", {}, "Opłacono. "),
       `${amount} wpłynęło${order.paid_at ? ` ${dateTime(order.paid_at)}` : ""}.`,
-      order.refunded ? ` Zwrócono ${zloty(order.refunded)}.` : ""));
+      order.refunded ? ` Zwrócono ${zloty(order.refunded)}.` : ""), order.proof ? h("p", {}, proofButton(caseId, state)) : null);
   }
   if (order.status === "wygasle") return expiredNotice();
   if (order.status === "nieudane") {
