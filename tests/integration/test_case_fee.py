@@ -225,3 +225,13 @@ def test_a_fee_paid_at_the_cash_desk_moves_the_case_on_and_closes_its_online_ord
     twice = pay_otherwise(api, case_id, amount=1700, paid_on=today.isoformat(), how="kasa")
     # Then it is refused: the case no longer waits for its fee
     assert (twice.status_code, twice.json_body["error"]["code"]) == (409, "fee_not_awaited")
+
+
+def test_an_outcome_for_a_case_that_does_not_exist_is_dropped_not_sent_to_the_dead_letter_queue(api: Any) -> None:
+    # When the payments module settles an order naming no case of the platform
+    made_up = uuid.uuid4().hex
+    settle(api, PaymentSettled(terc=A, case_id=made_up, order_id=made_up, status="oplacone", amount=1700,
+                               at=datetime.now(UTC)))
+    # Then the message is taken off the queue (delivered, not failed), and nothing is there to retry
+    assert queues.count("payment-settlements") == 0
+    assert case(api, made_up).status_code == 404

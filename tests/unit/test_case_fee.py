@@ -12,10 +12,19 @@ import pytest
 from chalicelib.core.errors import Conflict, Unprocessable
 from chalicelib.events.topics import PaymentRequested, PaymentSettled, RegistrationMessage
 from chalicelib.model.fees import FeeDue
-from chalicelib.modules.cases import einformacja, fee, handling, kpa_clock, lifecycle, logic, payment_requests
+from chalicelib.modules.cases import (
+    einformacja,
+    fee,
+    handling,
+    kpa_clock,
+    lifecycle,
+    logic,
+    payment_requests,
+    settlements,
+)
 from chalicelib.modules.cases.lifecycle import Actor, Move, State, allowed, transition
 from chalicelib.modules.cases.models import StoredCase
-from tests.unit.fakes import FakePublisher
+from tests.unit.fakes import FakeMailer, FakePublisher
 from tests.unit.test_registration_logic import OWNER, Inbox, facts, submission
 
 FEE = FeeDue(amount=1700, title="opłata skarbowa za wydanie zaświadczenia", legal_basis="ustawa o opłacie skarbowej")
@@ -206,6 +215,26 @@ def test_a_payment_day_before_the_filing_or_to_come_is_refused_on_its_field() ->
     after, _ = fee.paid_otherwise(record, life, amount=1700, paid_on=date(2026, 3, 11), how="kasa", reference=None,
                                   actor=CLERK, at=at)
     assert after["status"] == "zarejestrowana"
+
+
+class NoCases:
+    """A register without the case an outcome names: nothing may be written."""
+
+    def find(self, terc: str | None, case_id: str) -> StoredCase | None:
+        return None
+
+    def save(self, *args: Any, **kwargs: Any) -> int | None:
+        raise AssertionError("nothing is written")
+
+    def mark_notified(self, *args: Any) -> None:
+        raise AssertionError("nothing is written")
+
+
+def test_an_outcome_for_a_case_that_does_not_exist_is_dropped_not_retried() -> None:
+    # It can never succeed (a case is written before it asks for its order): no exception, so no retry, no DLQ
+    mailer = FakeMailer()
+    assert settlements.apply(NoCases(), mailer, settled("oplacone"), now=FILED) is False
+    assert mailer.sent == []
 
 
 def test_a_payment_for_a_case_the_clerk_moved_on_is_recorded_without_a_transition() -> None:
