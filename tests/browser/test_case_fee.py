@@ -18,7 +18,6 @@ import boto3
 import pytest
 from playwright.sync_api import Browser, expect
 
-from chalicelib.cli import load_definitions
 from chalicelib.events.topics import PaymentSettled
 from chalicelib.signatures import pki
 from tests import signing
@@ -27,12 +26,12 @@ from tests.browser.test_case_path import reload_until
 from tests.browser.test_staff import PIASECZNO
 from tests.conftest import auth
 from tests.e2e.conftest import PREFIX, Stack, eventually
-from tests.formdata import PESEL, valid_data
+from tests.e2e.test_payments import file_tax_certificate
+from tests.formdata import PESEL
 from tests.payments_gateway import PaymentsGateway
 
 pytestmark = pytest.mark.browser
 SERVICE = "zaswiadczenie-o-powierzchni-gospodarstwa"
-TAX_CERTIFICATE = "zaswiadczenie-o-niezaleganiu"
 LESZNOWOLA = "1418032"  # takes no fees online
 
 
@@ -60,17 +59,6 @@ def file_certificate(portal: Portal, resident: str) -> None:
     expect(page.locator("#oplata-kwota")).to_contain_text("Opłata: 17,00 zł")
     page.get_by_role("button", name="Złóż wniosek").click()
     expect(page.locator("#oplata-nalezna")).to_contain_text("Należna opłata: 17,00 zł")
-
-
-def file_by_api(stack: Stack, resident: str, terc: str) -> str:
-    """The tax certificate (one copy, no exemption: 21 zł) filed through the API; its case's id."""
-    defn = max((d for d in load_definitions() if d.id == TAX_CERTIFICATE), key=lambda d: d.version)
-    data = valid_data(defn, lambda field: pytest.fail(f"no attachment expected for {field}"))
-    me = auth("resident", subject=resident, pesel=PESEL, given_name="Jan", family_name="Kowalski")
-    reply = stack.call("POST", f"/v1/tenants/{terc}/services/{TAX_CERTIFICATE}/submissions", {"data": data},
-                       {**me, "Idempotency-Key": f"oplata-{resident}"})
-    assert reply.status == 201, reply.body
-    return str(reply.body["submission_id"])
 
 
 def moved_on(stack: Stack, gateway: PaymentsGateway, case_id: str, me: dict[str, str]) -> None:
@@ -174,7 +162,7 @@ def test_where_the_office_takes_no_fees_online_the_clerk_records_the_transfer(po
                                                                               stack: Stack) -> None:
     # Given a certificate filed with Lesznowola, which takes no fees online (21 zł owed)
     resident = f"przelew-{uuid.uuid4().hex[:8]}"
-    case_id = file_by_api(stack, resident, LESZNOWOLA)
+    case_id = file_tax_certificate(stack, resident, LESZNOWOLA)
     # When the resident opens the case once it is registered
     portal.sign_in("resident", subject=resident, pesel=PESEL, back=f"/moja-sprawa.html?id={case_id}")
     page = portal.page
@@ -212,7 +200,7 @@ def test_an_unpaid_fee_is_shown_to_the_resident_and_flagged_in_the_clerks_inbox(
                                                                                 stack: Stack) -> None:
     # Given a certificate filed with Piaseczno, registered awaiting its 21 zł, whose order then expired unpaid
     resident = f"wygasla-{uuid.uuid4().hex[:8]}"
-    case_id = file_by_api(stack, resident, PIASECZNO)
+    case_id = file_tax_certificate(stack, resident, PIASECZNO)
     me = auth("resident", subject=resident, pesel=PESEL)
     eventually(lambda: stack.call("GET", f"/v1/me/cases/{case_id}", headers=me).status == 200 or None)
     expired = PaymentSettled(terc=PIASECZNO, case_id=case_id, order_id=case_id, status="wygasle", amount=0,
