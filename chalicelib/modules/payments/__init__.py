@@ -7,7 +7,8 @@ What other modules may use of it:
 - `paid_on(terc, day)`: a JST's orders verified as paid on a Warsaw day;
 - `flags(terc, day)`: what finance must look at (`Flag`: refused notifications, late payments, refused refunds);
 - `close_order(order_id, at=)`: the case's fee was paid another way (cash desk, transfer): its open order expires
-  now, so it is not paid online twice (money already on its way is flagged `late_payment` for a refund).
+  now, so it is not paid online twice (money already on its way is flagged `late_payment`, an order already paid
+  online `paid_twice`, for finance to refund).
 """
 
 from __future__ import annotations
