@@ -145,7 +145,7 @@ def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: 
     assert checked.returncode == 0, checked.stderr
     assert b"17.00" in proof and PIASECZNO.encode() in proof
     assert signing.xmlsec1_as_clerk(proof.replace(b"17.00", b"17.01", 1), root_pem, tmp_path).returncode != 0
-    expect(page.locator("#oplata-blok [role=status]")).to_contain_text("Pobrano potwierdzenie wpłaty")
+    expect(page.locator("#oplata-blok .status")).to_contain_text("Pobrano potwierdzenie wpłaty")
     portal.check("93-oplata-potwierdzenie")
 
     # The clerk sees the case paid, with the system's entry in the history.
