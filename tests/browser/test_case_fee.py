@@ -1,8 +1,9 @@
 """A case's fee paid online, every step a person takes in the browser: a certificate filed on the form with its
 17 zł stamp duty waits for the fee („oczekuje na opłatę”, „Zapłać” in „Moje sprawy”); „Zapłać teraz” on the case's
 page goes to the gateway's page (the sandbox Przelewy24): a refused payment comes back with „Spróbuj ponownie”,
-„Zapłać” brings the resident back to the case, which moves on by itself once the payment is verified; the clerk
-sees it paid. axe-core on every new state."""
+„Zapłać” brings the resident back to the case, which moves on by itself once the payment is verified, and its
+sealed proof of payment downloads and verifies with xmlsec1; the clerk sees it paid. Where the office takes no
+fees online, the clerk records the transfer and the case moves on. axe-core on every new state."""
 
 from __future__ import annotations
 
@@ -11,24 +12,26 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import boto3
 import pytest
 from playwright.sync_api import Browser, expect
 
-from chalicelib.cli import load_definitions
 from chalicelib.events.topics import PaymentSettled
+from chalicelib.signatures import pki
+from tests import signing
 from tests.browser.conftest import Portal, new_portal
 from tests.browser.test_case_path import reload_until
 from tests.browser.test_staff import PIASECZNO
 from tests.conftest import auth
 from tests.e2e.conftest import PREFIX, Stack, eventually
-from tests.formdata import PESEL, valid_data
+from tests.e2e.test_payments import file_tax_certificate
+from tests.formdata import PESEL
 from tests.payments_gateway import PaymentsGateway
 
 pytestmark = pytest.mark.browser
 SERVICE = "zaswiadczenie-o-powierzchni-gospodarstwa"
-TAX_CERTIFICATE = "zaswiadczenie-o-niezaleganiu"
 LESZNOWOLA = "1418032"  # takes no fees online
 
 
@@ -58,17 +61,6 @@ def file_certificate(portal: Portal, resident: str) -> None:
     expect(page.locator("#oplata-nalezna")).to_contain_text("Należna opłata: 17,00 zł")
 
 
-def file_by_api(stack: Stack, resident: str, terc: str) -> str:
-    """The tax certificate (one copy, no exemption: 21 zł) filed through the API; its case's id."""
-    defn = max((d for d in load_definitions() if d.id == TAX_CERTIFICATE), key=lambda d: d.version)
-    data = valid_data(defn, lambda field: pytest.fail(f"no attachment expected for {field}"))
-    me = auth("resident", subject=resident, pesel=PESEL, given_name="Jan", family_name="Kowalski")
-    reply = stack.call("POST", f"/v1/tenants/{terc}/services/{TAX_CERTIFICATE}/submissions", {"data": data},
-                       {**me, "Idempotency-Key": f"oplata-{resident}"})
-    assert reply.status == 201, reply.body
-    return str(reply.body["submission_id"])
-
-
 def moved_on(stack: Stack, gateway: PaymentsGateway, case_id: str, me: dict[str, str]) -> None:
     """The case is registered once the payment is verified (the gateway's notification, or the payer's return)."""
     for _ in range(60):
@@ -83,7 +75,7 @@ def moved_on(stack: Stack, gateway: PaymentsGateway, case_id: str, me: dict[str,
 
 
 def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: Portal, stack: Stack,
-                                                        payments_gateway: PaymentsGateway) -> None:
+                                                        payments_gateway: PaymentsGateway, tmp_path: Path) -> None:
     page = portal.page
     resident = f"oplata-{uuid.uuid4().hex[:8]}"
     file_certificate(portal, resident)
@@ -142,6 +134,20 @@ def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: 
     expect(page.locator("#termin-kpa")).to_contain_text("biegnie")
     portal.check("93-oplata-sprawa-oplacona")
 
+    # The sealed proof of payment, downloaded from the case's page: xmlsec1 verifies it with the region's root
+    # alone, and not after one changed byte.
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Pobierz potwierdzenie wpłaty").click()
+    assert download.value.suggested_filename == f"potwierdzenie-wplaty-{case_id}.xml"
+    proof = Path(download.value.path()).read_bytes()
+    root_pem = pki.load_demo(stack.pki_dir).root.cert_pem()
+    checked = signing.xmlsec1_as_clerk(proof, root_pem, tmp_path)
+    assert checked.returncode == 0, checked.stderr
+    assert b"17.00" in proof and PIASECZNO.encode() in proof
+    assert signing.xmlsec1_as_clerk(proof.replace(b"17.00", b"17.01", 1), root_pem, tmp_path).returncode != 0
+    expect(page.locator("#oplata-blok .status")).to_contain_text("Pobrano potwierdzenie wpłaty")
+    portal.check("93-oplata-potwierdzenie")
+
     # The clerk sees the case paid, with the system's entry in the history.
     clerk.sign_in("clerk", terc=PIASECZNO, department="FN", subject="urzednik-oplaty")
     clerk.open(f"sprawa.html?jst={PIASECZNO}&id={case_id}")
@@ -152,10 +158,11 @@ def test_the_resident_pays_the_fee_and_the_case_moves_on(portal: Portal, clerk: 
     clerk.check("94-oplata-sprawa-urzednik")
 
 
-def test_where_the_office_takes_no_fees_online_the_case_says_to_pay_by_transfer(portal: Portal, stack: Stack) -> None:
+def test_where_the_office_takes_no_fees_online_the_clerk_records_the_transfer(portal: Portal, clerk: Portal,
+                                                                              stack: Stack) -> None:
     # Given a certificate filed with Lesznowola, which takes no fees online (21 zł owed)
     resident = f"przelew-{uuid.uuid4().hex[:8]}"
-    case_id = file_by_api(stack, resident, LESZNOWOLA)
+    case_id = file_tax_certificate(stack, resident, LESZNOWOLA)
     # When the resident opens the case once it is registered
     portal.sign_in("resident", subject=resident, pesel=PESEL, back=f"/moja-sprawa.html?id={case_id}")
     page = portal.page
@@ -165,13 +172,35 @@ def test_where_the_office_takes_no_fees_online_the_case_says_to_pay_by_transfer(
     expect(page.locator("#platnosc-stan")).to_contain_text(re.compile(r"\d{2}( ?\d{4}){6}"))
     expect(page.get_by_role("button", name="Zapłać teraz")).to_have_count(0)
     portal.check("95-oplata-przelew")
+    # When the transfer comes and the clerk records it on the case's page (first without its reference)
+    clerk.sign_in("clerk", terc=LESZNOWOLA, subject="urzednik-kasa")
+    office = clerk.open(f"sprawa.html?jst={LESZNOWOLA}&id={case_id}")
+    expect(office.locator("#wplata-kwota")).to_have_value("21,00")
+    office.get_by_label("Przelewem na rachunek urzędu").check()
+    office.get_by_role("button", name="Zapisz wpłatę").click()
+    expect(office.locator(".error-summary")).to_contain_text("Podaj tytuł lub identyfikator przelewu")
+    clerk.check("99-oplata-wplata-blad")
+    office.fill("#wplata-tytul", "Opłata skarbowa, przelew 2026/12/01")
+    office.get_by_role("button", name="Zapisz wpłatę").click()
+    # Then the case moves on as after an online payment, and the resident sees the fee paid
+    expect(office.locator("#stan")).to_have_text("zarejestrowana")
+    expect(office.locator("#oplata-stan")).to_have_text("opłacona")
+    expect(office.locator("#oplata-sposob")).to_contain_text("przelewem na rachunek urzędu")
+    expect(office.locator("main")).to_contain_text("Opłata zaksięgowana (przelewem na rachunek urzędu): 21,00 zł")
+    expect(office.locator("#wplata-form")).to_have_count(0)
+    clerk.check("99-oplata-wplata-zapisana")
+    page.reload()
+    expect(page.locator("#stan")).to_have_text("zarejestrowana")
+    expect(page.locator("#oplata-stan")).to_have_text("opłacona")
+    expect(page.locator("#platnosc-stan")).to_contain_text("21,00 zł wpłacono przelewem na rachunek urzędu")
+    portal.check("99-oplata-przelew-zapisany")
 
 
 def test_an_unpaid_fee_is_shown_to_the_resident_and_flagged_in_the_clerks_inbox(portal: Portal, clerk: Portal,
                                                                                 stack: Stack) -> None:
     # Given a certificate filed with Piaseczno, registered awaiting its 21 zł, whose order then expired unpaid
     resident = f"wygasla-{uuid.uuid4().hex[:8]}"
-    case_id = file_by_api(stack, resident, PIASECZNO)
+    case_id = file_tax_certificate(stack, resident, PIASECZNO)
     me = auth("resident", subject=resident, pesel=PESEL)
     eventually(lambda: stack.call("GET", f"/v1/me/cases/{case_id}", headers=me).status == 200 or None)
     expired = PaymentSettled(terc=PIASECZNO, case_id=case_id, order_id=case_id, status="wygasle", amount=0,

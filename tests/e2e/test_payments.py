@@ -1,36 +1,44 @@
-"""A case's fee paid through the deployed stack: the order opened by the deployed worker, the payer's page at the
-sandbox gateway, and the gateway's notification posted to the deployed API's own URL (the one the stack gave it)
-verified and recorded, so the resident sees the fee paid."""
+"""A case's fee paid through the deployed stack: a certificate filed with its stamp duty, its case registered
+awaiting the fee and its order opened by the deployed workers, the payer's page at the sandbox gateway, and the
+gateway's notification posted to the deployed API's own URL (the one the stack gave it) verified and recorded, so
+the resident sees the fee paid and the case moves on by itself."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
-import boto3
+import pytest
 
-from chalicelib.events.topics import PaymentRequested
-from chalicelib.model.fees import FeeDue
+from chalicelib.cli import load_definitions
 from tests.conftest import auth
-from tests.e2e.conftest import PREFIX, Stack, eventually
+from tests.e2e.conftest import Stack, eventually
+from tests.formdata import PESEL, valid_data
 from tests.payments_gateway import PaymentsGateway
 
 A = "1418043"  # Piaseczno: its demo merchant account is opened at the sandbox with the stack
+TAX_CERTIFICATE = "zaswiadczenie-o-niezaleganiu"  # one copy, no exemption: 21 zł stamp duty
+
+
+def file_tax_certificate(stack: Stack, resident: str, terc: str) -> str:
+    """The tax certificate filed through the API; its case's id (the submission's)."""
+    defn = max((d for d in load_definitions() if d.id == TAX_CERTIFICATE), key=lambda d: d.version)
+    data = valid_data(defn, lambda field: pytest.fail(f"no attachment expected for {field}"))
+    me = auth("resident", subject=resident, pesel=PESEL, given_name="Jan", family_name="Kowalski")
+    reply = stack.call("POST", f"/v1/tenants/{terc}/services/{TAX_CERTIFICATE}/submissions", {"data": data},
+                       {**me, "Idempotency-Key": f"oplata-{resident}"})
+    assert reply.status == 201, reply.body
+    return str(reply.body["submission_id"])
 
 
 def test_the_gateways_notification_to_the_deployed_api_pays_the_order(
         stack: Stack, payments_gateway: PaymentsGateway) -> None:
-    case_id, owner = uuid.uuid4().hex, f"e2e-payer-{uuid.uuid4().hex[:8]}"
-    me = auth("resident", subject=owner, pesel="02070803628", given_name="Anna", family_name="Nowak")
-    event = PaymentRequested(terc=A, case_id=case_id, sign="OR.1510.99.2026", owner=owner, service="pismo-ogolne",
-                             fee=FeeDue(amount=1700, title="Opłata skarbowa"), requested_at=datetime.now(UTC))
-    sqs = boto3.client("sqs")
-    sqs.send_message(QueueUrl=sqs.get_queue_url(QueueName=f"{PREFIX}-payment-requests")["QueueUrl"],
-                     MessageBody=event.model_dump_json())
+    owner = f"e2e-payer-{uuid.uuid4().hex[:8]}"
+    me = auth("resident", subject=owner, pesel=PESEL, given_name="Jan", family_name="Kowalski")
+    case_id = file_tax_certificate(stack, owner, A)
 
     def opened() -> Any:
-        """the deployed worker opened the order"""
+        """the deployed workers registered the case and opened its order"""
         reply = stack.call("GET", f"/v1/me/cases/{case_id}/payment", headers=me)
         return reply.body if reply.status == 200 else None
 
@@ -50,5 +58,12 @@ def test_the_gateways_notification_to_the_deployed_api_pays_the_order(
         return reply.body if reply.body["status"] == "oplacone" else None
 
     shown = eventually(paid)
-    assert (shown["amount"], shown["proof"]) == (1700, True) and shown["paid_at"]
+    assert (shown["amount"], shown["proof"]) == (2100, True) and shown["paid_at"]
     assert payments_gateway.transactions(f"{case_id}-1")[0]["verified_at"]
+
+    def moved_on() -> Any:
+        """the deployed cases worker took the payment's outcome: the case is registered"""
+        reply = stack.call("GET", f"/v1/me/cases/{case_id}", headers=me)
+        return reply.body if reply.status == 200 and reply.body["status"] == "zarejestrowana" else None
+
+    assert eventually(moved_on)["fee"]["status"] == "oplacona"

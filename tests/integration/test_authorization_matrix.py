@@ -62,6 +62,7 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/assignment"): ("clerk",),
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/notes"): ("clerk",),
     ("POST", "/v1/tenants/{terc}/cases/{case_id}/deadline"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/cases/{case_id}/fee-payment"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/cases/{case_id}/documents/{document}"): ("clerk",),
     ("GET", "/v1/me/cases"): ("resident",),
     ("GET", "/v1/me/cases/{case_id}"): ("resident",),

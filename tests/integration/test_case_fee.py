@@ -1,7 +1,8 @@
 """A case's fee against the emulator: registered with a payable fee, the case waits for it and exactly one payment
 order is asked for (the queue refusing the first send: the sweeper sends it); the verified payment moves it on
 (history by the system, the audit trail, the clock's pause closed on the payment's day) and a redelivered outcome
-writes nothing; an expired order flags the clerk's inbox row."""
+writes nothing; an expired order flags the clerk's inbox row; a fee paid at the cash desk or by transfer, recorded
+by the clerk, moves the case on the same way and closes its online order."""
 
 from __future__ import annotations
 
@@ -176,3 +177,61 @@ def test_an_expired_order_flags_the_row_in_the_clerks_inbox(api: Any) -> None:
     assert all(row["fee_unpaid"] for row in rows.values())
     everything = api.http.get(f"/v1/tenants/{A}/inbox?department=FN&limit=5", headers=CLERK).json_body
     assert [r["fee_unpaid"] for r in everything["items"] if r["case_id"] == case_id] == [True]
+
+
+def pay_otherwise(api: Any, case_id: str, **body: Any) -> Any:
+    return api.http.post(f"/v1/tenants/{A}/cases/{case_id}/fee-payment", body=json.dumps(body),
+                         headers={**CLERK, "Content-Type": "application/json"})
+
+
+def test_a_fee_paid_at_the_cash_desk_moves_the_case_on_and_closes_its_online_order(api: Any) -> None:
+    from chalicelib.modules import payments
+
+    # Given a case waiting for its fee, its online order opened by the payments module
+    message = registration_message()
+    register(api, message)
+    case_id = message.submission_id
+    assert queues.deliver(api, "payment-requests", "payment_requests")["delivered"] == 1
+    assert payments.order(case_id).status == "nowe"  # type: ignore[union-attr]
+    today = datetime.now(UTC).date()
+    # When the clerk records a wrong amount, a day to come, a transfer without its reference
+    wrong = pay_otherwise(api, case_id, amount=1000, paid_on=(today + timedelta(days=1)).isoformat(), how="przelew")
+    # Then nothing is written and each field is named
+    assert wrong.status_code == 422, wrong.body
+    assert {(d["field"], d["code"]) for d in wrong.json_body["error"]["details"]} == {
+        ("amount", "not_the_fee"), ("paid_on", "in_future"), ("reference", "missing")}
+    assert case(api, case_id).json_body["case"]["status"] == "oczekuje_na_oplate"
+    # When the clerk records the fee paid at the cash desk today
+    answer = pay_otherwise(api, case_id, amount=1700, paid_on=today.isoformat(), how="kasa", reference="KP 12/2026")
+    # Then the case moves on as after an online payment: history by the clerk, the pause closed, the party told
+    assert answer.status_code == 200, answer.body
+    view = answer.json_body
+    assert (view["case"]["status"], view["fee"]["status"], view["fee"]["paid_how"], view["fee"]["paid_reference"]) == (
+        "zarejestrowana", "oplacona", "kasa", "KP 12/2026")
+    entry = view["history"][-1]
+    assert (entry["kind"], entry["by"], entry["amount"], entry["how"], entry["inform_party"]) == (
+        "fee_paid", "clerk-fee", 1700, "kasa", True)
+    assert view["clock"]["running"] and view["clock"]["pauses"][0]["to"] is not None
+    assert audit_actions(case_id).count("case.fee_paid") == 1
+    mine = api.http.get(f"/v1/me/cases/{case_id}", headers=auth("resident", subject=message.owner)).json_body
+    assert mine["fee"]["status"] == "oplacona"
+    # and its online order is closed: the resident cannot pay the fee online a second time
+    assert payments.order(case_id).status == "wygasle"  # type: ignore[union-attr]
+    online = api.http.get(f"/v1/me/cases/{case_id}/payment", headers=auth("resident", subject=message.owner))
+    assert (online.status_code, online.json_body["status"]) == (200, "wygasle")
+    assert mine["fee"]["payable"] is False
+    assert "payment.closed" in audit_actions(case_id)
+    # When the clerk records it again
+    twice = pay_otherwise(api, case_id, amount=1700, paid_on=today.isoformat(), how="kasa")
+    # Then it is refused: the case no longer waits for its fee
+    assert (twice.status_code, twice.json_body["error"]["code"]) == (409, "fee_not_awaited")
+
+
+def test_an_outcome_for_a_case_that_does_not_exist_is_dropped_not_sent_to_the_dead_letter_queue(api: Any) -> None:
+    # When the payments module settles an order naming no case of the platform
+    made_up = uuid.uuid4().hex
+    settle(api, PaymentSettled(terc=A, case_id=made_up, order_id=made_up, status="oplacone", amount=1700,
+                               at=datetime.now(UTC)))
+    # Then the message is taken off the queue (delivered, not failed), and nothing is there to retry
+    assert queues.count("payment-settlements") == 0
+    assert case(api, made_up).status_code == 404

@@ -9,13 +9,22 @@ from typing import Any
 
 import pytest
 
-from chalicelib.core.errors import Conflict
+from chalicelib.core.errors import Conflict, Unprocessable
 from chalicelib.events.topics import PaymentRequested, PaymentSettled, RegistrationMessage
 from chalicelib.model.fees import FeeDue
-from chalicelib.modules.cases import einformacja, fee, handling, kpa_clock, lifecycle, logic, payment_requests
+from chalicelib.modules.cases import (
+    einformacja,
+    fee,
+    handling,
+    kpa_clock,
+    lifecycle,
+    logic,
+    payment_requests,
+    settlements,
+)
 from chalicelib.modules.cases.lifecycle import Actor, Move, State, allowed, transition
 from chalicelib.modules.cases.models import StoredCase
-from tests.unit.fakes import FakePublisher
+from tests.unit.fakes import FakeMailer, FakePublisher
 from tests.unit.test_registration_logic import OWNER, Inbox, facts, submission
 
 FEE = FeeDue(amount=1700, title="opłata skarbowa za wydanie zaświadczenia", legal_basis="ustawa o opłacie skarbowej")
@@ -67,7 +76,8 @@ def test_a_case_filed_with_a_payable_fee_waits_for_it_and_asks_for_its_order_onc
     assert record["status"] == "oczekuje_na_oplate"
     assert fee.view(record) == {"amount": 1700, "currency": "PLN", "title": FEE.title, "legal_basis": FEE.legal_basis,
                                 "status": "nalezna", "status_label": "należna", "paid_at": None,
-                                "order_id": record["case_id"], "refunded": 0, "payable": True}
+                                "order_id": record["case_id"], "refunded": 0, "payable": True,
+                                "paid_how": None, "paid_reference": None}
     # and exactly one payment order is asked for, naming the case, its sign and the amount; nothing left marked
     assert [(key, m["case_id"], m["sign"], m["fee"]["amount"]) for key, m in publisher.sent()] == [
         ("payment-requests", record["case_id"], record["case_sign"], 1700)]
@@ -169,6 +179,62 @@ def test_an_expired_order_tells_the_party_and_flags_the_case_for_the_clerk() -> 
     assert (entry["kind"], entry["inform_party"]) == ("fee_expired", True) and "art. 261" in entry["resident_text"]
     with pytest.raises(fee.NothingToDo):
         fee.settle(after, life_after, settled("wygasle", 0, event_id="e9"), at=FILED + timedelta(days=8))
+
+
+def test_a_transfer_recorded_by_the_clerk_after_the_order_expired_registers_the_case_from_its_day() -> None:
+    # Given a case whose online order expired unpaid (the party summoned to pay)
+    record, life = waiting()
+    record, life = fee.settle(record, life, settled("wygasle", 0), at=FILED + timedelta(days=7))
+    now = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    # When the clerk records a transfer to the JST's account that came on 5 March
+    after, life_after = fee.paid_otherwise(record, life, amount=1700, paid_on=date(2026, 3, 5), how="przelew",
+                                           reference="FN.3120.1.2026 opłata", actor=Actor("clerk-1", "Jan Nowak"),
+                                           at=now)
+    # Then the case is registered as after an online payment: the pause closed on the transfer's day, the party told
+    assert (after["status"], after["fee"]["status"], after["fee"]["paid_how"]) == ("zarejestrowana", "oplacona",
+                                                                                 "przelew")
+    assert life_after["pauses"][0]["to"] == "2026-03-05" and after["due_date"] == "2026-04-07"
+    entry = life_after["history"][-1]
+    assert (entry["kind"], entry["by"], entry["by_name"], entry["how"], entry["inform_party"]) == (
+        "fee_paid", "clerk-1", "Jan Nowak", "przelew", True)
+    assert "17,00 zł wpłynęła 05.03.2026" in entry["resident_text"]
+    # and a second record of it is refused
+    with pytest.raises(Conflict) as again:
+        fee.paid_otherwise(after, life_after, amount=1700, paid_on=date(2026, 3, 5), how="kasa", reference=None,
+                           actor=CLERK, at=now)
+    assert again.value.code == "fee_not_awaited"
+
+
+def test_a_payment_day_before_the_filing_or_to_come_is_refused_on_its_field() -> None:
+    record, life = waiting()
+    at = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # 11 March already in Warsaw
+    for day, code in ((date(2026, 3, 1), "before_filing"), (date(2026, 3, 12), "in_future")):
+        with pytest.raises(Unprocessable) as refused:
+            fee.paid_otherwise(record, life, amount=1700, paid_on=day, how="kasa", reference=None, actor=CLERK, at=at)
+        assert [(d["field"], d["code"]) for d in refused.value.details] == [("paid_on", code)]
+    after, _ = fee.paid_otherwise(record, life, amount=1700, paid_on=date(2026, 3, 11), how="kasa", reference=None,
+                                  actor=CLERK, at=at)
+    assert after["status"] == "zarejestrowana"
+
+
+class NoCases:
+    """A register without the case an outcome names: nothing may be written."""
+
+    def find(self, terc: str | None, case_id: str) -> StoredCase | None:
+        return None
+
+    def save(self, *args: Any, **kwargs: Any) -> int | None:
+        raise AssertionError("nothing is written")
+
+    def mark_notified(self, *args: Any) -> None:
+        raise AssertionError("nothing is written")
+
+
+def test_an_outcome_for_a_case_that_does_not_exist_is_dropped_not_retried() -> None:
+    # It can never succeed (a case is written before it asks for its order): no exception, so no retry, no DLQ
+    mailer = FakeMailer()
+    assert settlements.apply(NoCases(), mailer, settled("oplacone"), now=FILED) is False
+    assert mailer.sent == []
 
 
 def test_a_payment_for_a_case_the_clerk_moved_on_is_recorded_without_a_transition() -> None:

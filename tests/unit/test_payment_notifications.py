@@ -16,7 +16,7 @@ from chalicelib.events.topics import PaymentRequested, PaymentSettled
 from chalicelib.integrations.payment_gateway import GatewayError, InvalidSignature, Merchant, Notification
 from chalicelib.model.fees import FeeDue
 from chalicelib.model.tenant import PaymentsSetting
-from chalicelib.modules.payments import logic, notifications
+from chalicelib.modules.payments import expiry, logic, notifications
 from chalicelib.modules.payments.models import Flag, Order
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -148,3 +148,25 @@ def test_a_new_attempt_written_meanwhile_does_not_lose_the_payment() -> None:
     assert receive(orders, gateway, body()) == "paid"
     paid = orders.orders[CASE]
     assert (paid.status, paid.paid_session, paid.version) == ("oplacone", f"{CASE}-1", 3)
+
+
+def test_an_order_closed_for_a_fee_paid_at_the_office_records_late_money_and_flags_it() -> None:
+    # Given the clerk recorded the fee paid at the cash desk while an attempt was open at the gateway
+    orders, gateway = store(), FakeGateway()
+    assert expiry.close(orders, CASE, NOW) is True  # type: ignore[arg-type]
+    assert orders.orders[CASE].status == "wygasle" and orders.events == []
+    assert [c.action for c in orders.changes] == ["payment.closed"]
+    with pytest.raises(logic.OrderExpired):  # no new attempt: it is not paid online twice
+        logic.next_attempt(orders.orders[CASE], NOW)
+    # When that attempt's money comes all the same
+    assert receive(orders, gateway, body()) == "paid"
+    # Then finance is told to refund it
+    assert [f.code for f in orders.flags] == ["late_payment"]
+
+
+def test_closing_an_order_already_paid_online_flags_the_double_payment() -> None:
+    orders, gateway = store(), FakeGateway()
+    receive(orders, gateway, body())
+    assert expiry.close(orders, CASE, NOW + timedelta(hours=2)) is False  # type: ignore[arg-type]
+    assert orders.orders[CASE].status == "oplacone"
+    assert [(f.code, f.order_id, f.amount) for f in orders.flags] == [("paid_twice", CASE, 1700)]

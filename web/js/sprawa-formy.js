@@ -1,5 +1,5 @@
 // The clerk's forms on a case: a change of state asking for what each state needs, a note, an assignment, a new
-// due date for an overdue case (art. 36 KPA).
+// due date for an overdue case (art. 36 KPA), the fee paid at the cash desk or by transfer.
 // Each checks what it can before sending (field errors and an error summary, as on the application form);
 // `send(path, body, done)` posts with the case's ETag and returns the API's 422 details, if any.
 import { date, h } from "./ui.js";
@@ -189,5 +189,42 @@ export function deadlineForm(send) {
     return { errors: found, body };
   }, (body) => send("deadline", body, `Wyznaczono nowy termin załatwienia sprawy: ${date(body.due_date)}.`), "nowy-termin",
   { due_date: "nowy-termin", reason: "przyczyna-zwloki" });
+  return form;
+}
+
+// An amount typed as 17,00 or 17 (zł), in grosze; null if it is no amount.
+function grosze(text) {
+  const m = /^(\d{1,7})(?:[,.](\d{1,2}))?$/.exec(text.replace(/\s|zł/g, ""));
+  return m ? Number(m[1]) * 100 + Number((m[2] || "0").padEnd(2, "0")) : null;
+}
+
+// The fee paid another way than online (the only way where the JST takes no payments online): the case then moves
+// on as after an online payment, its KPA clock running again from the payment's day.
+export function feePaymentForm(fee, send) {
+  const errors = h("div");
+  const amount = h("input", { type: "text", id: "wplata-kwota", name: "amount", inputmode: "decimal", autocomplete: "off",
+    value: `${Math.floor(fee.amount / 100)},${String(fee.amount % 100).padStart(2, "0")}` });
+  const day = h("input", { type: "text", id: "wplata-dzien", name: "paid_on", inputmode: "numeric", autocomplete: "off",
+    spellcheck: "false", value: new Date().toLocaleDateString("pl-PL", { day: "2-digit", month: "2-digit", year: "numeric" }) });
+  const how = ["kasa", "przelew"].map((v, i) => h("div", { class: "choice" }, h("input", { type: "radio", name: "how",
+    id: `wplata-${v}`, value: v, checked: i === 0 }), h("label", { for: `wplata-${v}` }, v === "kasa" ? "W kasie urzędu" : "Przelewem na rachunek urzędu")));
+  const ways = h("fieldset", { id: "wplata-sposob" }, h("legend", {}, "Sposób wpłaty"), how);
+  const reference = h("input", { type: "text", id: "wplata-tytul", name: "reference", autocomplete: "off" });
+  const form = h("form", { id: "wplata-form", novalidate: true }, errors,
+    field("wplata-kwota", "Wpłacona kwota (zł)", amount, "Cała opłata za sprawę, np. 17,00."),
+    field("wplata-dzien", "Dzień wpłaty", day, "Nie późniejszy niż dziś, np. 15.12.2026."), ways,
+    field("wplata-tytul", "Tytuł przelewu lub numer dowodu wpłaty", reference, "Przy przelewie wymagany."),
+    h("button", { class: "btn", type: "submit" }, "Zapisz wpłatę"));
+  wire(form, errors, () => {
+    const body = { amount: grosze(amount.value.trim()), paid_on: isoDay(day.value.trim()),
+      how: form.querySelector("input[name=how]:checked").value };
+    if (reference.value.trim()) body.reference = reference.value.trim();
+    const found = [];
+    if (!body.amount) found.push({ id: "wplata-kwota", message: "Podaj kwotę w złotych, np. 17,00." });
+    if (!body.paid_on) found.push({ id: "wplata-dzien", message: "Podaj dzień wpłaty jako dzień.miesiąc.rok, np. 15.12.2026." });
+    if (body.how === "przelew" && !body.reference) found.push({ id: "wplata-tytul", message: "Podaj tytuł lub identyfikator przelewu." });
+    return { errors: found, body };
+  }, (body) => send("fee-payment", body, "Zapisano wpłatę opłaty. Sprawa została zarejestrowana."), "wplata-kwota",
+  { amount: "wplata-kwota", paid_on: "wplata-dzien", reference: "wplata-tytul", how: "wplata-kasa" });
   return form;
 }

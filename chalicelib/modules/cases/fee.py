@@ -7,6 +7,9 @@ clock stopped from the filing day (art. 35 § 5: the party's delay), and asks th
 - `wygasle`: the party is told the fee was not paid in time, and the clerk's inbox marks the row (`fee_unpaid`,
   `?fee_unpaid=1`) so that the clerk summons the party to pay within 7 days (art. 261 § 1 KPA);
 - `zwrocone`: the refund is recorded.
+A fee paid another way (the office's cash desk, a transfer to the JST's account; the only way where the JST takes
+no payments online) is recorded by the case's clerk (`paid_otherwise`): the case moves on exactly as after
+`oplacone`, its pause closed on the payment's day; the payments module then closes the case's open order.
 An outcome the case already shows is a repeat and writes nothing; one for a case the clerk moved on (a summons,
 a forwarding) is recorded in the history without a transition.
 
@@ -19,10 +22,11 @@ from __future__ import annotations
 
 import copy
 import uuid
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime, time
+from typing import Any, Literal
 
 from chalicelib.core.clock import WARSAW
+from chalicelib.core.errors import Conflict, Unprocessable
 from chalicelib.events.topics import PaymentRequested, PaymentSettled
 from chalicelib.model.fees import FeeDue
 from chalicelib.modules.cases import lifecycle
@@ -35,6 +39,7 @@ PAID_TEXT = ("Opłata {amount} zł wpłynęła {day} r. Urząd rozpatrzy sprawę
              "zapłaty (art. 35 § 5 KPA).")
 EXPIRED_TEXT = ("Opłata {amount} zł nie została uiszczona w terminie. Urząd wezwie Cię do jej uiszczenia w terminie "
                 "7 dni; po jego bezskutecznym upływie wniosek zostanie zwrócony (art. 261 § 1 KPA).")
+HOW = {"kasa": "w kasie urzędu", "przelew": "przelewem na rachunek urzędu"}
 REFUNDED_TEXT = "Urząd zwrócił {amount} zł z uiszczonej opłaty ({day} r.)."
 
 
@@ -59,10 +64,11 @@ def view(record: dict[str, Any]) -> dict[str, Any] | None:
     fee = record.get("fee")
     if not fee:
         return None
-    return {k: fee.get(k) for k in ("amount", "currency", "title", "legal_basis", "status", "paid_at", "order_id",
-                                    "refunded")} | {"status_label": STATUS_LABELS[fee["status"]],
-                                                    "payable": record.get("status") == lifecycle.State.OCZEKUJE.value
-                                                    and fee["status"] == "nalezna"}
+    shown = ("amount", "currency", "title", "legal_basis", "status", "paid_at", "order_id", "refunded", "paid_how",
+             "paid_reference")
+    return {k: fee.get(k) for k in shown} | {"status_label": STATUS_LABELS[fee["status"]],
+                                             "payable": record.get("status") == lifecycle.State.OCZEKUJE.value
+                                             and fee["status"] == "nalezna"}
 
 
 def unpaid(record: dict[str, Any]) -> bool:
@@ -122,4 +128,39 @@ def settle(record: dict[str, Any], life: dict[str, Any], event: PaymentSettled, 
                                 "reason": reason, "from": status, "to": status, "inform_party": True,
                                 "resident_text": text, **details})
     record["fee"] = {**fee, **changed}
+    return record, life
+
+
+def paid_otherwise(record: dict[str, Any], life: dict[str, Any], *, amount: int, paid_on: date,
+                   how: Literal["kasa", "przelew"], reference: str | None, actor: lifecycle.Actor,
+                   at: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The fee paid at the cash desk or by transfer, recorded by the clerk: the case moves on as when paid online.
+
+    409 `fee_not_awaited` unless the case waits for its fee; 422 on the field for an amount other than the fee, a
+    day in the future or before the filing, a transfer without its reference.
+    """
+    fee = record.get("fee")
+    if not fee or record.get("status") != lifecycle.State.OCZEKUJE.value or fee["status"] not in ("nalezna",
+                                                                                                 "nieoplacona"):
+        raise Conflict("Sprawa nie oczekuje na opłatę.", code="fee_not_awaited")
+    problems = []
+    if amount != fee["amount"]:
+        problems.append(("amount", "not_the_fee", f"Opłata za sprawę wynosi {zloty(fee['amount'])} zł."))
+    if paid_on > at.astimezone(WARSAW).date():
+        problems.append(("paid_on", "in_future", "Dzień wpłaty nie może być późniejszy niż dziś."))
+    elif paid_on < datetime.fromisoformat(record["registered_at"]).astimezone(WARSAW).date():
+        problems.append(("paid_on", "before_filing", "Dzień wpłaty nie może być wcześniejszy niż wniesienie sprawy."))
+    if how == "przelew" and not reference:
+        problems.append(("reference", "missing", "Podaj tytuł lub identyfikator przelewu."))
+    if problems:
+        raise Unprocessable(details=[{"field": f, "code": c, "message": m} for f, c, m in problems])
+    words = {"amount": zloty(amount), "day": f"{paid_on:%d.%m.%Y}"}
+    record, life = lifecycle.system_transition(
+        record, life, lifecycle.State.ZAREJESTROWANA, kind="fee_paid", at=at, on=paid_on,
+        reason=f"Opłata wniesiona {HOW[how]}: {words['amount']} zł, {words['day']} r.", order_id=fee["order_id"],
+        amount=amount, paid_on=paid_on.isoformat(), how=how, reference=reference)
+    entry = life["history"][-1]
+    entry.update(by=actor.subject, by_name=actor.name, resident_text=PAID_TEXT.format(**words))
+    record["fee"] = {**fee, "status": "oplacona", "paid_how": how, "paid_reference": reference,
+                     "paid_at": datetime.combine(paid_on, time(), WARSAW).isoformat()}
     return record, life

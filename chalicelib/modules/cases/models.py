@@ -155,6 +155,14 @@ class DeadlineRequest(Strict):
     reason: Text = Field(description="Przyczyna zwłoki; strona ją otrzymuje (art. 36 § 1 KPA).")
 
 
+class FeePaymentRequest(Strict):
+    amount: int = Field(gt=0, description="Wpłacona kwota w groszach: cała opłata za sprawę.")
+    paid_on: date = Field(description="Dzień wpłaty (RRRR-MM-DD): nie późniejszy niż dziś.")
+    how: Literal["kasa", "przelew"] = Field(description="Wpłata w kasie urzędu albo przelewem na rachunek JST.")
+    reference: Short | None = Field(default=None, description="Tytuł lub identyfikator przelewu, numer dowodu "
+                                                              "wpłaty w kasie; przy przelewie wymagany.")
+
+
 class NoteRequest(Strict):
     text: Text = Field(description="Notatka wewnętrzna; nigdy nie jest pokazywana stronie.")
 
@@ -180,6 +188,9 @@ class CaseFee(BaseModel):
     paid_at: str | None = Field(description="Kiedy płatność potwierdzono u operatora.")
     order_id: str = Field(description="Zlecenie płatności (`/v1/me/cases/{case_id}/payment`).")
     refunded: int = Field(description="Zwrócono dotąd (grosze).")
+    paid_how: Literal["kasa", "przelew"] | None = Field(default=None, description="Wpłata poza bramką, zapisana przez "
+                                                        "urzędnika: w kasie urzędu albo przelewem; brak: online.")
+    paid_reference: str | None = Field(default=None, description="Tytuł przelewu lub numer dowodu wpłaty w kasie.")
     payable: bool = Field(description="Strona może teraz zapłacić („Zapłać teraz”).")
 
 

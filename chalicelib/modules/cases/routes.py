@@ -21,11 +21,13 @@ from chalicelib.core.http import (
     parse_body,
     require_principal,
 )
+from chalicelib.core.observability import logger
 from chalicelib.integrations.clients import mailer, objects
-from chalicelib.modules import audit, catalogue, submissions, tenants
+from chalicelib.modules import audit, catalogue, payments, submissions, tenants
 from chalicelib.modules.cases import (
     calculator,
     einformacja,
+    fee,
     forwarding,
     handling,
     lifecycle,
@@ -210,6 +212,23 @@ def case_deadline(terc: str, case_id: str) -> Any:
     actor, at = _actor(), get_clock().now()
     return _change(terc, case_id, lambda record, life: overdue.set_due_date(
         record, life, due=body.due_date, reason=body.reason, actor=actor, at=at))
+
+
+@endpoint(bp, "/v1/tenants/{terc}/cases/{case_id}/fee-payment", access=CLERKS, methods=("POST",),
+          summary="Opłata wniesiona w kasie lub przelewem (sprawa rusza jak po płatności online)",
+          request="modules.cases.models:FeePaymentRequest", response="modules.cases.models:CaseView",
+          params="openapi.shapes:IfMatchHeaders")
+def case_fee_payment(terc: str, case_id: str) -> Any:
+    body = parse_body(bp.current_request.raw_body, models.FeePaymentRequest)
+    actor, at = _actor(), get_clock().now()
+    answer = _change(terc, case_id, lambda record, life: fee.paid_otherwise(
+        record, life, amount=body.amount, paid_on=body.paid_on, how=body.how, reference=body.reference,
+        actor=actor, at=at))
+    try:  # the online order closed, so the fee is not paid twice; if this fails, expiry closes it in time
+        payments.close_order(case_id, at=at)
+    except Exception:
+        logger.exception("payment order not closed after the fee was paid otherwise", extra={"case_id": case_id})
+    return answer
 
 
 # --- e-informacja: the resident's own cases ---

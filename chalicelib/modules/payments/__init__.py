@@ -5,7 +5,10 @@ What other modules may use of it:
 - `order(order_id)`: one payment order (`Order`; order_id = case_id), None if the case has none;
 - `orders_of_day(terc, day)`: a JST's orders opened on a Warsaw day (YYYY-MM-DD);
 - `paid_on(terc, day)`: a JST's orders verified as paid on a Warsaw day;
-- `flags(terc, day)`: what finance must look at (`Flag`: refused notifications, late payments, refused refunds).
+- `flags(terc, day)`: what finance must look at (`Flag`: refused notifications, late payments, refused refunds);
+- `close_order(order_id, at=)`: the case's fee was paid another way (cash desk, transfer): its open order expires
+  now, so it is not paid online twice (money already on its way is flagged `late_payment`, an order already paid
+  online `paid_twice`, for finance to refund).
 """
 
 from __future__ import annotations
@@ -15,9 +18,11 @@ from typing import TYPE_CHECKING
 from chalicelib.modules.payments import wiring as _wiring  # its heavy parts load on first use
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from chalicelib.modules.payments.models import Flag, Order
 
-__all__ = ["flags", "order", "orders_of_day", "paid_on"]
+__all__ = ["close_order", "flags", "order", "orders_of_day", "paid_on"]
 
 
 def order(order_id: str) -> Order | None:
@@ -34,3 +39,9 @@ def paid_on(terc: str, day: str) -> list[Order]:
 
 def flags(terc: str, day: str) -> list[Flag]:
     return _wiring.orders().flags(terc, day)
+
+
+def close_order(order_id: str, *, at: datetime) -> bool:
+    from chalicelib.modules.payments import expiry
+
+    return expiry.close(_wiring.orders(), order_id, at)

@@ -80,3 +80,28 @@ def _money_waiting(gateway: Gateway, order: Order) -> bool:
     except (GatewayError, ApiError):  # no answer: the next run asks again
         return True
     return state is not None and state.status in ("paid", "advance")
+
+
+def close(store: DynamoOrders, order_id: str, now: datetime) -> bool:
+    """The open order of a fee paid another way (the office's cash desk, a transfer) expired now, so it is not paid
+    online as well: no new attempt (409 `order_expired`), and money an open attempt still brings is recorded late
+    and flagged (`late_payment`) for finance to refund. No `PaymentSettled`: the case recorded the payment itself.
+    An order already paid online is flagged `paid_twice` for finance. False when there is no open order."""
+    for _ in range(5):
+        order = store.get(order_id)
+        if order is None:
+            return False
+        if order.status == "oplacone":
+            store.add_flag(logic.flag(order.terc, logic.PAID_TWICE, at=now, raw=b"", source=None,
+                                      order_id=order.order_id, amount=order.paid_amount))
+            return False
+        changed = logic.expired(order.model_copy(update={"expires_at": min(order.expires_at, now)}), now)
+        if changed is None:
+            return False
+        change = audit.Change(action="payment.closed", actor=audit.SYSTEM, at=audit.stamp(now),
+                              case_id=order.case_id, case_sign=order.sign,
+                              details={"order_id": order.order_id, "amount": order.amount,
+                                       "reason": "paid_otherwise"})
+        if store.commit(changed, order.version, event=None, changes=[change]):
+            return True
+    return False

@@ -173,6 +173,8 @@ def flag(terc: str, refused: Refusal, *, at: datetime, raw: bytes, source: str |
 
 
 LATE = Refusal("late_payment", "Wpłata po terminie: zlecenie wygasło, zanim wpłynęły pieniądze. Zapisano ją.")
+PAID_TWICE = Refusal("paid_twice", "Opłatę wniesiono w kasie lub przelewem, a zlecenie opłacono też online: "
+                                   "zwróć jedną z wpłat.")
 
 
 # --- expiry --------------------------------------------------------------------------------------------------

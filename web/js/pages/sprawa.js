@@ -4,11 +4,11 @@
 // a 409 (changed meanwhile, a change not allowed, a term not passed yet) is shown in Polish with a way to reload.
 import { api, get } from "../api.js";
 import { $, date, dateTime, errorNotice, h, layout, notice, params, requireRole } from "../ui.js";
-import { assignForm, deadlineForm, noteForm, transitionForm } from "../sprawa-formy.js";
+import { assignForm, deadlineForm, feePaymentForm, noteForm, transitionForm } from "../sprawa-formy.js";
 import { archiveBlock, fileButton, forwardedBlock, receivedBlock, supplementsBlock } from "../sprawa-bloki.js";
 import { fileForm, filesBlock } from "../sprawa-pliki.js";
 import { letterForm } from "../sprawa-pisma.js";
-import { feeFacts, zloty } from "../platnosc.js";
+import { PAID_HOW, feeFacts, zloty } from "../platnosc.js";
 import { deliveriesBlock } from "../sprawa-doreczenia.js";
 import { clockText, dueText, extensionsList, isOverdue, overdueTag, pausesTable, stateLabel, stateTag, summonsList } from "../sprawy.js";
 
@@ -20,7 +20,7 @@ function change(e) {
   if (e.kind === "deadline") return `Nowy termin załatwienia: ${date(e.due_date)} · strona zawiadomiona (art. 36 § 1 KPA)`;
   if (e.kind === "forwarded_in") return "Sprawa przyjęta od innego urzędu (art. 65 KPA)";
   const move = e.from && e.from !== e.to ? ` · ${stateLabel(e.from)} → ${stateLabel(e.to)}` : "";
-  if (e.kind === "fee_paid") return `Opłata zaksięgowana: ${zloty(e.amount)}${move} · strona zawiadomiona`;
+  if (e.kind === "fee_paid") return `Opłata zaksięgowana${e.how ? ` (${PAID_HOW[e.how]})` : ""}: ${zloty(e.amount)}${move} · strona zawiadomiona`;
   if (e.kind === "fee_expired") return "Zlecenie płatności wygasło: opłata nieuiszczona · strona zawiadomiona";
   if (e.kind === "fee_refunded") return `Zwrot opłaty: ${zloty(e.amount)} · strona zawiadomiona`;
   if (e.kind === "delivery") return "Doręczenie pisma (e-Doręczenia albo przesyłka papierowa)";
@@ -148,6 +148,9 @@ async function main() {
       pausesTable(clock.pauses, "Okresy niewliczane do terminu (art. 35 § 5 KPA)"),
       extensionsList(clock.extensions),
       feeFacts(view.fee),
+      // a fee paid at the cash desk or by transfer, recorded here: the case moves on as after an online payment
+      c.status === "oczekuje_na_oplate" && ["nalezna", "nieoplacona"].includes(view.fee?.status)
+        ? [h("h3", {}, "Zapisz wpłatę w kasie lub przelewem"), feePaymentForm(view.fee, send)] : null,
       // art. 36: a case with a due date (not "niezwłocznie") that is still open
       open && !clock.ended && clock.due_date ? [h("h3", {}, "Wyznacz nowy termin (art. 36 KPA)"), deadlineForm(send)] : null,
       receivedBlock(c, base, fileState), forwardedBlock(c),
