@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -78,7 +78,7 @@ def party_of(case: Mapping[str, Any]) -> tuple[str, str | None, tuple[str, ...]]
     return str(case.get("applicant") or data.get("name") or ""), (str(ade) if ade else None), lines
 
 
-def plan(request: Request, case: Mapping[str, Any], public_bodies: set[str]) -> dict[str, Any]:
+def plan(request: Request, case: Mapping[str, Any], public_bodies: Set[str]) -> dict[str, Any]:
     """The channel and the recipient: an ADE goes by e-Delivery (a public body's: delivered on arrival), none (or
     the clerk's choice of paper) by the hybrid service, which needs a postal address."""
     name, case_ade, lines = party_of(case)
@@ -100,7 +100,7 @@ def plan(request: Request, case: Mapping[str, Any], public_bodies: set[str]) -> 
 
 
 def begin(ports: Ports, *, case: Mapping[str, Any], letter: Mapping[str, Any], sender_ade: str, office: str,
-          request: Request, public_bodies: set[str], clerk: str, key: str,
+          request: Request, public_bodies: Set[str], clerk: str, key: str,
           now: datetime) -> tuple[dict[str, Any], bool]:
     """The letter's delivery, begun now (True) or the one begun before under this key (False); 409 if the letter
     is already on its way under another request (one delivery per letter)."""

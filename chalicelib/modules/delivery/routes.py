@@ -71,7 +71,7 @@ def delivery_send(terc: str, case_id: str, letter_id: str) -> Any:
     tenant, now = tenants.config(terc), get_clock().now()
     request = logic.Request(channel=body.channel, ade=body.ade, public_body=body.public_body,
                             address=tuple(body.address))
-    public = {c.edelivery_address for c in tenants.configs()}
+    public = tenants.edelivery_addresses()
     record, created = logic.begin(wiring.ports(), case=case, letter=letter, sender_ade=tenant.edelivery_address,
                                   office=tenant.office_name, request=request, public_bodies=public,
                                   clerk=require_principal().subject, key=key, now=now)

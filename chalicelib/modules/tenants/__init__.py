@@ -2,6 +2,8 @@
 
 - `config(terc)`: a JST's current configuration (strongly consistent read), or 404 `tenant_not_found`.
 - `configs()`: every JST of the region, by TERC (for region-wide daily jobs).
+- `edelivery_addresses()`: the JSTs' own e-delivery addresses (public bodies), cached per container for
+  `catalogue_cache_seconds`: a JST added within that time is not yet among them.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from chalicelib.modules.tenants import wiring as _wiring  # its heavy parts load
 if TYPE_CHECKING:
     from chalicelib.model.tenant import TenantConfig
 
-__all__ = ["config", "configs"]
+__all__ = ["config", "configs", "edelivery_addresses"]
 
 
 def config(terc: str) -> TenantConfig:
@@ -22,3 +24,7 @@ def config(terc: str) -> TenantConfig:
 
 def configs() -> list[TenantConfig]:
     return _wiring.tenant_store().all()
+
+
+def edelivery_addresses() -> frozenset[str]:
+    return _wiring.tenant_store().edelivery_addresses()

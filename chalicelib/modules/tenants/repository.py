@@ -52,6 +52,8 @@ class DynamoTenantStore:
         # The public list of JSTs is read by anyone and changes rarely: a full Scan per anonymous
         # request would let anyone run up the bill.
         self._directory = Expiring(lambda: [TenantSummary(**c.model_dump()) for c in self.all()], ttl)
+        # The region's own e-delivery addresses (public bodies): read on every letter sent, so cached like the list.
+        self._addresses = Expiring(lambda: frozenset(c.edelivery_address for c in self.all()), ttl)
 
     def get(self, terc: str) -> StoredTenant | None:
         try:
@@ -70,6 +72,10 @@ class DynamoTenantStore:
     def directory(self) -> list[TenantSummary]:
         """The public list of JSTs, cached per container."""
         return self._directory.get()
+
+    def edelivery_addresses(self) -> frozenset[str]:
+        """Every JST's e-delivery address, cached per container."""
+        return self._addresses.get()
 
     def save(self, config: TenantConfig, *, expected_version: int | None, audit: AuditEntry) -> int:
         """Write the configuration and its audit entry atomically; refuse if someone saved in between."""
