@@ -77,7 +77,7 @@ def request_payment(api: Any, terc: str = A, *, owner: str | None = None, amount
 class Receiver:
     """The merchant's urlStatus: keeps every notification's raw body and answers 200."""
 
-    def __init__(self) -> None:
+    def __init__(self, path: str = "/test") -> None:
         received: list[bytes] = []
         self.bodies = received
 
@@ -92,7 +92,7 @@ class Receiver:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/test"
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}{path}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def wait_for(self, count: int, timeout: float = 15.0) -> list[bytes]:
@@ -101,6 +101,16 @@ class Receiver:
             assert time.monotonic() < deadline, f"{len(self.bodies)} notification(s), expected {count}"
             time.sleep(0.02)
         return list(self.bodies)
+
+    def body_of(self, case_id: str, timeout: float = 15.0) -> bytes:
+        """The first notification naming `case_id` (its order), waiting for it."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [b for b in self.bodies if case_id.encode() in b]
+            if found:
+                return found[0]
+            time.sleep(0.02)
+        raise AssertionError(f"no notification for {case_id}")
 
     def close(self) -> None:
         self.server.shutdown()

@@ -9,13 +9,10 @@ import csv
 import io
 import json
 import os
-import threading
-import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +28,7 @@ from chalicelib.model.fees import FeeDue
 from tests import queues, signing
 from tests.conftest import auth
 from tests.integration.conftest import demo_files
+from tests.payments import Receiver
 from tests.payments_gateway import PaymentsGateway
 
 A, B = "1418043", "1418032"
@@ -39,35 +37,6 @@ FEE = 1700
 XML = {"Accept": "application/xml"}
 
 
-class Receiver:
-    """The API's public URL as the gateway is given it: keeps each notification's raw body (posted on by the test)."""
-
-    def __init__(self) -> None:
-        received: list[bytes] = []
-        self.bodies = received
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                received.append(self.rfile.read(int(self.headers["Content-Length"])))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *_: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def body_of(self, case_id: str, timeout: float = 15.0) -> bytes:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = [b for b in self.bodies if case_id.encode() in b]
-            if found:
-                return found[0]
-            time.sleep(0.02)
-        raise AssertionError(f"no notification for {case_id}")
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +60,7 @@ def merchant(platform: None, demo_pki: Any, payments_gateway: PaymentsGateway,
 
 @pytest.fixture(scope="module")
 def receiver() -> Iterator[Receiver]:
-    r = Receiver()
+    r = Receiver("/api")
     os.environ["EURZAD_PUBLIC_API_URL"] = r.url
     get_settings.cache_clear()
     yield r

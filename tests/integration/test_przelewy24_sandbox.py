@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 import time
 import urllib.request
 import uuid
@@ -24,40 +23,13 @@ from chalicelib.integrations.payment_gateway import GatewayError, InvalidSignatu
 from chalicelib.integrations.payment_gateways import gateway_for
 from chalicelib.integrations.przelewy24 import Przelewy24
 from chalicelib.model.tenant import PaymentsSetting
+from tests.payments import Receiver
 from tests.payments_gateway import PaymentsGateway
-
-
-class Receiver:
-    """The merchant's urlStatus: records every notification's raw body."""
-
-    def __init__(self) -> None:
-        received = self.bodies = []  # type: list[bytes]
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                received.append(self.rfile.read(int(self.headers["Content-Length"])))
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *_: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1/payments/przelewy24/1418043/notifications"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait_for(self, count: int, timeout: float = 10.0) -> list[bytes]:
-        deadline = time.monotonic() + timeout
-        while len(self.bodies) < count:
-            assert time.monotonic() < deadline, f"{len(self.bodies)} notification(s), expected {count}"
-            time.sleep(0.02)
-        return list(self.bodies)
 
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    r = Receiver()
+    r = Receiver("/v1/payments/przelewy24/1418043/notifications")
     yield r
     r.server.shutdown()
     r.server.server_close()
