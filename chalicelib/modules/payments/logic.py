@@ -18,6 +18,8 @@ from chalicelib.core.errors import ApiError, Conflict, NotFound, Unprocessable
 from chalicelib.modules.payments.models import OPEN, Attempt, Flag, Order
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from chalicelib.events.topics import PaymentRequested
     from chalicelib.integrations.payment_gateway import Merchant, Notification
     from chalicelib.model.tenant import PaymentsSetting
@@ -189,3 +191,31 @@ def expired(order: Order, now: datetime) -> Order | None:
 
 class OrderStore(Protocol):
     def get(self, order_id: str) -> Order | None: ...
+
+
+# --- fees received in a month --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ServiceFees:
+    """A catalogue service's fees paid online in a month (grosze): what was paid, and what of it was refunded."""
+
+    service: str
+    count: int
+    paid: int
+    refunded: int
+
+    @property
+    def net(self) -> int:
+        return self.paid - self.refunded
+
+
+def fees_by_service(paid: Sequence[Order]) -> dict[str, ServiceFees]:
+    """The month's paid orders summed per service (an order's paid amount, or its amount if none recorded)."""
+    sums: dict[str, ServiceFees] = {}
+    for order in paid:
+        if order.paid_at is None:
+            continue
+        was = sums.get(order.service, ServiceFees(order.service, 0, 0, 0))
+        sums[order.service] = ServiceFees(order.service, was.count + 1, was.paid + (order.paid_amount or order.amount),
+                                          was.refunded + order.refunded)
+    return dict(sorted(sums.items()))

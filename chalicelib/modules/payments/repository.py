@@ -57,6 +57,9 @@ class DynamoOrders:
     def paid_on(self, terc: str, day: str) -> list[Order]:
         return [_order(i) for i in T.by_paid_day.query(day_pk("T", terc, day)) if i.record]
 
+    def paid_in_month(self, terc: str, month: str) -> list[Order]:
+        return [_order(i) for i in T.by_paid_month.query(f"T#{terc}#M#{month}") if i.record]
+
     def expiring(self, terc: str, now: datetime, *, limit: int = 500) -> list[str]:
         return [k.pk.removeprefix("O#") for k in T.by_expiry.query(f"T#{terc}", T.expires_at <= now, limit=limit)]
 
@@ -205,6 +208,7 @@ def _item(order: Order) -> T:
              record=json.dumps(record, ensure_ascii=False), day_key=day_pk("T", order.terc, day_of(order.opened_at)))
     if order.paid_at is not None:
         item.paid_key = day_pk("T", order.terc, day_of(order.paid_at))
+        item.paid_month = f"T#{order.terc}#M#{day_of(order.paid_at)[:7]}"
     if order.status in OPEN:
         item.open_key, item.expires_at = f"T#{order.terc}", order.expires_at
     return item

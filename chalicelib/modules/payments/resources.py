@@ -36,6 +36,17 @@ class OrdersByPaidDay(GlobalSecondaryIndex["PaymentOrderTable"]):
     order_id = UnicodeAttribute(range_key=True)
 
 
+class OrdersByPaidMonth(GlobalSecondaryIndex["PaymentOrderTable"]):
+    """A JST's orders verified in one (Warsaw) month: the fees received beside the month's running costs."""
+
+    class Meta:
+        index_name = "by-paid-month"
+        projection = IncludeProjection(["record", "status", "amount", "refunded", "version"])
+
+    paid_month = UnicodeAttribute(hash_key=True)  # T#<terc>#M#<YYYY-MM>
+    order_id = UnicodeAttribute(range_key=True)
+
+
 class OrdersByExpiry(GlobalSecondaryIndex["PaymentOrderTable"]):
     """Sparse: a JST's orders still unpaid (nowe, oczekuje, nieudane), earliest expiry first, for the sweeper."""
 
@@ -80,6 +91,7 @@ class PaymentOrderTable(Model):
     record = UnicodeAttribute(null=True)  # JSON: the order (attempts, payment), a refund, an event, a flag
     day_key = UnicodeAttribute(null=True)
     paid_key = UnicodeAttribute(null=True)
+    paid_month = UnicodeAttribute(null=True)
     open_key = UnicodeAttribute(null=True)
     expires_at = UTCDateTimeAttribute(null=True)
     outbox = UnicodeAttribute(null=True)
@@ -87,6 +99,7 @@ class PaymentOrderTable(Model):
     sends = NumberAttribute(null=True)
     by_day = OrdersByDay()
     by_paid_day = OrdersByPaidDay()
+    by_paid_month = OrdersByPaidMonth()
     by_expiry = OrdersByExpiry()
     by_outbox = SettledOutbox()
 
