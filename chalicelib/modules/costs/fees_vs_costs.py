@@ -1,0 +1,50 @@
+"""Fees received beside running costs: per JST and catalogue service for a month, the fees paid online (the
+payments module's sums), the running cost (the costs' report) and the difference. Pure: no Chalice, no boto3.
+
+Amounts are grosze. A row's cost is its exact PLN cost rounded half up; a JST's and the region's totals are the
+sums of the rows as shown, so every column adds up to its total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Protocol
+
+from chalicelib.modules.costs import budgets
+from chalicelib.modules.costs.budgets import MonthCost
+
+COLUMNS = ("payments", "fees_paid", "refunded", "fees_net", "cost", "difference")
+
+
+class Fees(Protocol):
+    """A service's fees of the month (the payments module's `ServiceFees`)."""
+
+    @property
+    def count(self) -> int: ...
+    @property
+    def paid(self) -> int: ...
+    @property
+    def refunded(self) -> int: ...
+
+
+def _total(rows: Sequence[Mapping[str, Any]], name: str) -> dict[str, Any]:
+    return {"service": name, **{c: sum(int(r[c]) for r in rows) for c in COLUMNS}}
+
+
+def of_tenant(terc: str, name: str, fees: Mapping[str, Fees], cost: MonthCost) -> dict[str, Any]:
+    """One JST's rows: every service that took fees or cost anything in the month."""
+    rows = []
+    for service in sorted(set(fees) | {s for s, v in cost.by_service.items() if v}):
+        paid = fees.get(service)
+        fees_paid, refunded = (paid.paid, paid.refunded) if paid else (0, 0)
+        spent = budgets.grosze(cost.by_service.get(service, Decimal(0)))
+        rows.append({"service": service, "payments": paid.count if paid else 0, "fees_paid": fees_paid,
+                     "refunded": refunded, "fees_net": fees_paid - refunded, "cost": spent,
+                     "difference": fees_paid - refunded - spent})
+    return {"terc": terc, "name": name, "rows": rows, "totals": _total(rows, budgets.TOTAL)}
+
+
+def of_month(month: str, tenants: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    return {"month": month, "tenants": list(tenants),
+            "totals": _total([t["totals"] for t in tenants], budgets.TOTAL)}
