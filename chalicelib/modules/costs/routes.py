@@ -1,4 +1,5 @@
-"""The costs' API for finance."""
+"""The costs API for finance: the month's report (JSON or CSV), the metered rows behind a figure, and the region's
+cost settings; the budgets and the fees beside the costs (`budget_routes.py`)."""
 
 from __future__ import annotations
 
