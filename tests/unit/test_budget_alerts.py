@@ -149,11 +149,12 @@ def test_the_view_shows_percent_forecast_and_the_days_so_far() -> None:
 def test_fees_beside_costs_add_up_per_jst_and_region() -> None:
     fees = {"pismo-ogolne": ServiceFees("pismo-ogolne", 2, 3400, 1700)}
     cost = MonthCost(by_service={"pismo-ogolne": Decimal("0.125"), "dowod": Decimal("1.004")})
-    one = fees_vs_costs.of_tenant(A, "Gmina Piaseczno", fees, cost)
+    one = fees_vs_costs.of_tenant(A, "Gmina Piaseczno", fees, cost, month="2026-11", today=date(2026, 12, 1))
     assert [(r["service"], r["fees_net"], r["cost"], r["difference"]) for r in one["rows"]] == [
         ("dowod", 0, 100, -100), ("pismo-ogolne", 1700, 13, 1687)]
     assert (one["totals"]["cost"], one["totals"]["difference"], one["totals"]["payments"]) == (113, 1587, 2)
-    region = fees_vs_costs.of_month("2026-11", [one, fees_vs_costs.of_tenant("1418032", "L", {}, MonthCost())])
+    other = fees_vs_costs.of_tenant("1418032", "L", {}, MonthCost(), month="2026-11", today=date(2026, 12, 1))
+    region = fees_vs_costs.of_month("2026-11", [one, other])
     assert region["totals"]["difference"] == 1587
 
 

@@ -35,6 +35,16 @@ def test_forecast_is_linear_on_warsaw_days(month: str, today: date, actual: str,
     assert "liniowo" in result.method
 
 
+def test_the_fixed_share_is_carried_pro_rata_so_far_and_whole_in_the_forecast() -> None:
+    # 10 of 30 days: 20 zł metered, 30 zł of fixed costs for the month -> so far 20 + 10, forecast 60 + 30
+    result = budgets.forecast(Decimal(20), "2026-11", date(2026, 11, 10), fixed=Decimal(30))
+    assert (result.actual, result.forecast) == (Decimal(30), Decimal(90))
+    cost = MonthCost(by_service={"a": Decimal(20)}, fixed=Decimal(30))
+    found = budgets.crossings(10_000, {}, cost, "2026-11", date(2026, 11, 10))
+    assert [(c.key, c.value) for c in found] == [("razem#80#forecast", 9000)]
+    assert budgets.so_far(cost, "2026-11", date(2026, 11, 10)) == {"a": Decimal(20), "wspolne": Decimal(10)}
+
+
 def test_forecast_keeps_exact_value_and_shows_grosze_half_up() -> None:
     result = budgets.forecast(Decimal("1"), "2026-11", date(2026, 11, 7))  # 1 / 7 * 30
     assert result.forecast == Decimal(30) / Decimal(7)

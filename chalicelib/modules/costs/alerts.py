@@ -115,10 +115,12 @@ def _percent(value: Decimal, budget: int) -> int:
 
 
 def _days(cost: MonthCost, month: str, today: date) -> list[dict[str, Any]]:
+    """Each day so far with its cost (the fixed share spread evenly over the month's days) and the running sum."""
     first, shown, running = date.fromisoformat(f"{month}-01"), [], Decimal(0)
+    fixed_a_day = cost.fixed / budgets.days_in(month)
     for n in range(budgets.days_elapsed(month, today)):
         day = first + timedelta(days=n)
-        spent = cost.by_day.get(day.isoformat(), Decimal(0))
+        spent = cost.by_day.get(day.isoformat(), Decimal(0)) + fixed_a_day
         running += spent
         shown.append({"day": day, "cost": budgets.grosze(spent), "cumulative": budgets.grosze(running)})
     return shown
@@ -127,19 +129,13 @@ def _days(cost: MonthCost, month: str, today: date) -> list[dict[str, Any]]:
 def view(terc: str, month: str, budget: Budget | None, cost: MonthCost, *, today: date,
          alerts: Sequence[Alert]) -> dict[str, Any]:
     """The month so far beside the budget (the JST's and each service's), the forecast and how it is made."""
-    whole = budgets.forecast(cost.total, month, today)
-    scopes: list[tuple[str, int, Decimal]] = []
-    if budget is not None:
-        scopes = [(TOTAL, budget.amount, cost.total)]
-        scopes += [(s, b, cost.by_service.get(s, Decimal(0))) for s, b in sorted(budget.services.items())]
-    rows = []
-    for scope, amount, actual in scopes:
-        projected = budgets.forecast(actual, month, today).forecast
-        rows.append({"scope": scope, "budget": amount, "actual": budgets.grosze(actual),
-                     "forecast": budgets.grosze(projected), "actual_percent": _percent(actual, amount),
-                     "forecast_percent": _percent(projected, amount)})
+    whole = budgets.forecast(cost.metered, month, today, fixed=cost.fixed)
+    rows = [{"scope": scope, "budget": amount, "actual": budgets.grosze(f.actual),
+             "forecast": budgets.grosze(f.forecast), "actual_percent": _percent(f.actual, amount),
+             "forecast_percent": _percent(f.forecast, amount)}
+            for scope, amount, f in (budgets.scoped(budget.amount, budget.services, cost, month, today)
+                                     if budget else [])]
     return {"terc": terc, "month": month, "budget": budget, "as_of": today, "days_elapsed": whole.days_elapsed,
             "days_in_month": whole.days_in_month, "method": whole.method, "actual": budgets.grosze(whole.actual),
             "forecast": budgets.grosze(whole.forecast), "scopes": rows, "days": _days(cost, month, today),
             "alerts": sorted(alerts, key=lambda a: (a.at, a.scope, a.threshold, a.kind))}
-

@@ -89,8 +89,9 @@ def _tenants_shown(asked: str | None) -> list[Any]:
           params="modules.costs.budget_models:FeesQuery", response="modules.costs.budget_models:FeesVsCosts")
 def fees_against_costs() -> Any:
     query = _query()
-    month = budgets.parse_month(query.get("month"), today=_today())
+    today = _today()
+    month = budgets.parse_month(query.get("month"), today=today)
     shown = [fees_vs_costs.of_tenant(c.terc, c.name, payments.fees_of_month(c.terc, month),
-                                     month_costs().month_to_date(c.terc, month))
+                                     month_costs().month_to_date(c.terc, month), month=month, today=today)
              for c in _tenants_shown(query.get("tenant"))]
     return json_response(budget_models.FeesVsCosts.model_validate(fees_vs_costs.of_month(month, shown)))

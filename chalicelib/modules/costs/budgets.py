@@ -1,8 +1,10 @@
 """A JST's monthly budget for its running costs (PLN, grosze; in total and optionally per catalogue service), the
 month's forecast from the cost so far, and the thresholds it has passed. Pure: no Chalice, no boto3.
 
-The forecast is linear on Warsaw days: the cost from the month's first day up to today (today counted as a whole
-day) divided by the days elapsed, times the days of the month. A month already over is its actual cost; a month
+The forecast is linear on Warsaw days: the metered cost from the month's first day up to today (today counted as
+a whole day) divided by the days elapsed, times the days of the month. The JST's share of the region's fixed
+costs (keys, secrets, hosting: priced for the whole month) is not extrapolated: the month so far carries it pro
+rata (days elapsed / days of the month) and the forecast whole. A month already over is its actual cost; a month
 not begun yet is zero.
 """
 
@@ -20,20 +22,26 @@ from chalicelib.core.errors import Unprocessable
 THRESHOLDS: tuple[int, ...] = (80, 100)  # per cent of the budget
 KINDS: tuple[str, ...] = ("actual", "forecast")
 TOTAL = "razem"  # the scope of the JST's whole budget (a service's scope is its id)
+SHARED = "wspolne"  # the JST's share of the region's shared costs (the costs' report's key)
 GROSZ = Decimal("0.01")
-METHOD = ("liniowo według dni (czas warszawski): koszt od 1. dnia miesiąca do dziś, z dzisiejszym dniem liczonym "
-          "jako cały, podzielony przez liczbę minionych dni i pomnożony przez liczbę dni miesiąca")
+METHOD = ("liniowo według dni (czas warszawski): zmierzony koszt od 1. dnia miesiąca do dziś, z dzisiejszym dniem "
+          "liczonym jako cały, podzielony przez liczbę minionych dni i pomnożony przez liczbę dni miesiąca; udział "
+          "w stałych kosztach wspólnych regionu doliczony w całości (w koszcie dotąd: proporcjonalnie do minionych "
+          "dni)")
 
 
 @dataclass(frozen=True)
 class MonthCost:
-    """A JST's running cost of a month so far, in PLN (exact): per catalogue service and per Warsaw day."""
+    """A JST's running cost of a month, in PLN (exact): the metered cost so far per catalogue service (its share of
+    the region's metered work under `wspolne`) and per Warsaw day, and its share of the region's fixed costs for
+    the whole month."""
 
     by_service: Mapping[str, Decimal] = field(default_factory=dict)
     by_day: Mapping[str, Decimal] = field(default_factory=dict)
+    fixed: Decimal = Decimal(0)
 
     @property
-    def total(self) -> Decimal:
+    def metered(self) -> Decimal:
         return sum(self.by_service.values(), Decimal(0))
 
 
@@ -84,16 +92,23 @@ def days_elapsed(month: str, today: date) -> int:
     return today.day
 
 
-def forecast(actual: Decimal, month: str, today: date) -> Forecast:
+def forecast(metered: Decimal, month: str, today: date, *, fixed: Decimal = Decimal(0)) -> Forecast:
+    """The month so far and its forecast from the metered cost so far and the month's fixed cost."""
     total, elapsed = days_in(month), days_elapsed(month, today)
     if elapsed == 0:
-        projected = Decimal(0)
-    elif elapsed == total:
-        projected = actual
-    else:
-        projected = actual * total / elapsed
-    return Forecast(month=month, as_of=today, days_elapsed=elapsed, days_in_month=total, actual=actual,
-                    forecast=projected)
+        return Forecast(month=month, as_of=today, days_elapsed=0, days_in_month=total, actual=Decimal(0),
+                        forecast=Decimal(0))
+    return Forecast(month=month, as_of=today, days_elapsed=elapsed, days_in_month=total,
+                    actual=metered + fixed * elapsed / total, forecast=metered * total / elapsed + fixed)
+
+
+def so_far(cost: MonthCost, month: str, today: date) -> dict[str, Decimal]:
+    """The month so far per service, the share of the fixed costs pro rata under `wspolne`."""
+    shown = dict(cost.by_service)
+    if cost.fixed:
+        elapsed = days_elapsed(month, today)
+        shown[SHARED] = shown.get(SHARED, Decimal(0)) + cost.fixed * elapsed / days_in(month)
+    return shown
 
 
 def grosze(pln: Decimal) -> int:
@@ -126,11 +141,16 @@ def crossings(amount: int, services: Mapping[str, int], cost: MonthCost, month: 
               today: date) -> list[Crossing]:
     """Every threshold of the JST's budget and of its services' budgets that the month's cost or forecast has
     reached (what should be alerted once; the store keeps it to once)."""
-    scopes: list[tuple[str, int, Decimal]] = [(TOTAL, amount, cost.total)]
-    scopes += [(s, b, cost.by_service.get(s, Decimal(0))) for s, b in sorted(services.items())]
     found: list[Crossing] = []
-    for scope, budget, actual in scopes:
-        projected = forecast(actual, month, today)
-        for kind, value in (("actual", actual), ("forecast", projected.forecast)):
+    for scope, budget, projected in scoped(amount, services, cost, month, today):
+        for kind, value in (("actual", projected.actual), ("forecast", projected.forecast)):
             found += [Crossing(scope, t, kind, budget, grosze(value)) for t in passed(budget, value)]
+    return found
+
+
+def scoped(amount: int, services: Mapping[str, int], cost: MonthCost, month: str,
+           today: date) -> list[tuple[str, int, Forecast]]:
+    """Each budget (the JST's whole, then its services' by id) with the month so far and its forecast."""
+    found = [(TOTAL, amount, forecast(cost.metered, month, today, fixed=cost.fixed))]
+    found += [(s, b, forecast(cost.by_service.get(s, Decimal(0)), month, today)) for s, b in sorted(services.items())]
     return found

@@ -8,6 +8,7 @@ sums of the rows as shown, so every column adds up to its total.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -32,13 +33,15 @@ def _total(rows: Sequence[Mapping[str, Any]], name: str) -> dict[str, Any]:
     return {"service": name, **{c: sum(int(r[c]) for r in rows) for c in COLUMNS}}
 
 
-def of_tenant(terc: str, name: str, fees: Mapping[str, Fees], cost: MonthCost) -> dict[str, Any]:
-    """One JST's rows: every service that took fees or cost anything in the month."""
-    rows = []
-    for service in sorted(set(fees) | {s for s, v in cost.by_service.items() if v}):
+def of_tenant(terc: str, name: str, fees: Mapping[str, Fees], cost: MonthCost, *, month: str,
+              today: date) -> dict[str, Any]:
+    """One JST's rows: every service that took fees or cost anything in the month so far (its share of the
+    region's shared costs as the row `wspolne`, the fixed part pro rata to the days elapsed)."""
+    rows, costs = [], budgets.so_far(cost, month, today)
+    for service in sorted(set(fees) | {s for s, v in costs.items() if v}):
         paid = fees.get(service)
         fees_paid, refunded = (paid.paid, paid.refunded) if paid else (0, 0)
-        spent = budgets.grosze(cost.by_service.get(service, Decimal(0)))
+        spent = budgets.grosze(costs.get(service, Decimal(0)))
         rows.append({"service": service, "payments": paid.count if paid else 0, "fees_paid": fees_paid,
                      "refunded": refunded, "fees_net": fees_paid - refunded, "cost": spent,
                      "difference": fees_paid - refunded - spent})
