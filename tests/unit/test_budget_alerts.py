@@ -170,3 +170,36 @@ def test_fees_by_service_sum_the_paid_orders() -> None:
     sums = fees_by_service([order("a", 1700, 1700), order("a", 1700, 1700, 500), order("b", 100, None)])
     assert sums == {"a": ServiceFees("a", 2, 3400, 500)}
     assert sums["a"].net == 2900
+
+
+def test_the_month_cost_comes_from_the_costs_report_split_into_metered_and_fixed() -> None:
+    from chalicelib.modules.costs.budget_costs import ReportCosts
+    from chalicelib.modules.costs.model import CostLine
+    from chalicelib.modules.costs.report import TenantInfo, month_report
+    from chalicelib.modules.costs.settings import CostSettings, SharedItem, UsdRate
+    from tests.unit.test_cost_report import Prices
+
+    def line(tenant: str, usd: str, day: str, service: str = "pismo-ogolne") -> CostLine:
+        return CostLine(tenant=tenant, module="m", service=service, function="api", day=day,
+                        resource="lambda.requests", quantity=Decimal(1), usd=Decimal(usd), row="r")
+
+    # 4 zł a dollar; two JSTs split equally: the region's 1 USD of work and a KMS key (1 USD a month)
+    settings = CostSettings(rates=[UsdRate(month="2026-11", pln_per_usd=Decimal(4), source="demo")],
+                            shared=[SharedItem(name="Klucz KMS", resource="kms.keys", quantity=Decimal(1))])
+    tenants = {A: TenantInfo(A, "Piaseczno"), "1418032": TenantInfo("1418032", "Lesznowola")}
+    lines = [line(A, "2", "2026-11-01"), line(A, "0.5", "2026-11-02", "dowod"), line("1418032", "9", "2026-11-01"),
+             line("region", "1", "2026-11-02", "-")]
+    reads: list[str] = []
+
+    def read(month: str) -> list[CostLine]:
+        reads.append(month)
+        return lines
+
+    source = ReportCosts(read, lambda ls, month, terc: month_report(
+        ls, month=month, group_by="service", settings=settings, tenants=tenants, prices=Prices(), tenant=terc))
+    cost = source.month_to_date(A, "2026-11")
+    assert dict(cost.by_service) == {"pismo-ogolne": Decimal(8), "dowod": Decimal(2), "wspolne": Decimal(2)}
+    assert cost.fixed == Decimal(2)
+    assert dict(cost.by_day) == {"2026-11-01": Decimal(8), "2026-11-02": Decimal(4)}
+    source.month_to_date("1418032", "2026-11")
+    assert reads == ["2026-11"]  # the region's lines read once for both JSTs
