@@ -4,11 +4,15 @@ the month's cost (the costs' report for one JST) and the mailer, one each per wa
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.lazy import lazy_module
+from chalicelib.modules import tenants
 
 if TYPE_CHECKING:
+    from chalicelib.modules.costs.model import CostLine
+    from chalicelib.modules.costs.report import TenantInfo
+    from chalicelib.modules.costs.settings import CostSettings
     from chalicelib.modules.costs import (
         alerts,
         budget_costs,
@@ -26,7 +30,7 @@ else:
     fees_vs_costs = lazy_module("chalicelib.modules.costs.fees_vs_costs")
 
 __all__ = ["alerts", "budget_costs", "budget_models", "budget_store", "budgets", "budgets_store", "fees_vs_costs",
-           "month_costs"]
+           "month_costs", "region_settings"]
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +38,37 @@ def budgets_store() -> budget_store.DynamoBudgets:
     return budget_store.DynamoBudgets()
 
 
-@lru_cache(maxsize=1)
+def region_settings() -> CostSettings:
+    """The region's cost settings (rates, allocation, shared items) as the costs' report reads them."""
+    from chalicelib.modules.costs.settings import CostSettings
+
+    return CostSettings()
+
+
+def _tenants() -> dict[str, TenantInfo]:
+    from chalicelib.modules.costs.report import TenantInfo
+
+    return {c.terc: TenantInfo(c.terc, c.name, getattr(c, "population", None)) for c in tenants.configs()}
+
+
+def _lines(month: str) -> list[CostLine]:
+    """Every JST's and the region's priced lines of the month (one Query per partition, a few at once)."""
+    from chalicelib.modules.costs import logic, queries
+    from chalicelib.modules.costs.model import cost_lines
+    from chalicelib.modules.costs.wiring import metering_reader
+
+    keys = queries.partitions(None, [c.terc for c in tenants.configs()], region_settings())
+    return cost_lines(queries.read_all(metering_reader().month, keys), logic.prices_of(month))
+
+
+def _report(lines: list[CostLine], month: str, terc: str) -> dict[str, Any]:
+    from chalicelib.modules.costs import logic
+    from chalicelib.modules.costs.report import month_report
+
+    return month_report(lines, month=month, group_by="service", settings=region_settings(), tenants=_tenants(),
+                        prices=logic.prices_of(month), tenant=terc)
+
+
 def month_costs() -> budget_costs.ReportCosts:
-    return budget_costs.ReportCosts()
+    """A cost source for one request or one run of the schedule (it keeps the month's lines it read)."""
+    return budget_costs.ReportCosts(_lines, _report)
