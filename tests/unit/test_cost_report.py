@@ -171,3 +171,17 @@ def test_shown_grosze_add_up_exactly_to_the_shown_totals(usd: list[tuple[str, st
     if tenant is None:
         assert sum(grosze(i["pln"]) for i in report["shared"]["items"]) + grosze(
             report["shared"]["region_usage"]["pln"]) == grosze(report["shared"]["pln"]) == grosze(totals["shared_pln"])
+
+
+def test_the_csv_is_for_excel_with_polish_headers_decimal_comma_and_safe_cells() -> None:
+    from chalicelib.modules.costs import csv_report
+
+    tenants = {PIASECZNO: TenantInfo(PIASECZNO, "=HYPERLINK(\"x\")", 1)}
+    report = month_report([line(PIASECZNO, "0.5")], month="2026-10", group_by="tenant", settings=costs(),
+                          tenants=tenants, prices=Prices())
+    text = csv_report.render(report).decode("utf-8")
+    assert text.startswith("\ufeffMiesiąc;JST (TERC);Nazwa;Zużycie (USD);Zużycie (zł);")
+    lines = text.split("\r\n")
+    assert lines[1] == "2026-10;1418043;\"'=HYPERLINK(\"\"x\"\")\";0,500000;2,00;0,00;2,00;0;0"
+    assert lines[2].startswith("2026-10;;Razem;0,500000;2,00;0,00;2,00")
+    assert "Kurs USD→PLN 4,0000 z 2026-10" in lines[3]
