@@ -10,9 +10,6 @@ from chalicelib.core.lazy import lazy_module
 from chalicelib.modules import tenants
 
 if TYPE_CHECKING:
-    from chalicelib.modules.costs.model import CostLine
-    from chalicelib.modules.costs.report import TenantInfo
-    from chalicelib.modules.costs.settings import CostSettings
     from chalicelib.modules.costs import (
         alerts,
         budget_costs,
@@ -21,6 +18,9 @@ if TYPE_CHECKING:
         budgets,
         fees_vs_costs,
     )
+    from chalicelib.modules.costs.model import CostLine
+    from chalicelib.modules.costs.report import TenantInfo
+    from chalicelib.modules.costs.settings import CostSettings
 else:
     alerts = lazy_module("chalicelib.modules.costs.alerts")
     budget_costs = lazy_module("chalicelib.modules.costs.budget_costs")
@@ -58,7 +58,8 @@ def _lines(month: str) -> list[CostLine]:
     from chalicelib.modules.costs.wiring import metering_reader
 
     keys = queries.partitions(None, [c.terc for c in tenants.configs()], region_settings())
-    return cost_lines(queries.read_all(metering_reader().month, keys), logic.prices_of(month))
+    reader = metering_reader()
+    return cost_lines(queries.read_all(lambda terc: reader.month(terc, month), keys), logic.prices_of(month))
 
 
 def _report(lines: list[CostLine], month: str, terc: str) -> dict[str, Any]:
