@@ -109,6 +109,10 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/edelivery/callbacks/{token}"): PUBLIC,
     # costs: finance of any JST and of the region
     ("GET", "/v1/finance/prices"): ("finance",),
+    # budgets: regional finance for any JST, a JST's finance for its own; the fees beside the costs likewise
+    ("PUT", "/v1/finance/budgets/{terc}"): ("finance",),
+    ("GET", "/v1/finance/budgets/{terc}"): ("finance",),
+    ("GET", "/v1/finance/fees-vs-costs"): ("finance",),
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}

@@ -4,7 +4,7 @@ the costs add up."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -24,6 +24,7 @@ class FakeBudgets:
     def __init__(self, budget: Budget | None) -> None:
         self.stored = budget
         self.alerted: dict[tuple[str, str, str], Alert] = {}
+        self.sending: dict[tuple[str, str, str], datetime] = {}
 
     def budget(self, terc: str) -> Budget | None:
         return self.stored
@@ -39,6 +40,14 @@ class FakeBudgets:
         if key in self.alerted:
             return False
         self.alerted[key] = alert
+        return True
+
+    def take_mail(self, alert: Alert, now: datetime, lease: timedelta) -> bool:
+        key = (alert.terc, alert.month, f"{alert.scope}#{alert.threshold}#{alert.kind}")
+        taken = self.sending.get(key)
+        if self.alerted[key].mailed_at is not None or (taken is not None and taken > now - lease):
+            return False
+        self.sending[key] = now
         return True
 
     def mailed(self, alert: Alert, at: datetime) -> None:
@@ -89,13 +98,16 @@ def test_each_threshold_is_mailed_once_per_month_and_a_new_month_rearms_it() -> 
     assert {a.month for a in december} == {"2026-12"}
 
 
-def test_a_refused_mail_stays_pending_and_the_next_run_sends_it_once() -> None:
+def test_a_refused_mail_stays_pending_and_a_later_run_sends_it_once() -> None:
     store = FakeBudgets(budget().model_copy(update={"email": "finanse@piaseczno.demo.eurzad.pl"}))
     costs = Costs({"2026-11": MonthCost(by_service={"x": Decimal(100)})})
     with pytest.raises(Exception, match="SES"):
         run(store, costs, FakeMailer(fail=True), date(2026, 11, 30))
     assert all(a.mailed_at is None for a in store.alerts(A, "2026-11")) and len(store.alerts(A, "2026-11")) == 4
     mailer = FakeMailer()
+    assert run(store, costs, mailer, date(2026, 11, 30)) == []
+    assert len(mailer.sent) == 3  # the one the failed run took waits for its lease to end
+    store.sending.clear()  # the lease is over
     assert run(store, costs, mailer, date(2026, 11, 30)) == []
     assert len(mailer.sent) == 4 and {m.to for m in mailer.sent} == {"finanse@piaseczno.demo.eurzad.pl"}
     run(store, costs, mailer, date(2026, 11, 30))

@@ -2,9 +2,9 @@
 the mailer). No Chalice, no boto3.
 
 An alert is kept once per budget, month, threshold and kind (the store's conditional put on that key), so of two
-runs at once, or a run repeated, exactly one claims it and only that one mails it. A mail that failed stays
-pending on the alert and the next run sends it (at least once; a run killed between the mail and its mark may
-send it twice).
+runs at once, or a run repeated, exactly one claims it. Its mail is taken by a conditional update too (a lease of
+`MAIL_LEASE`): of runs at once one sends it; a mail that failed, or whose run died, is sent by a run after the
+lease (so a run killed between the mail and its mark may send it twice).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from chalicelib.modules.costs import budgets
 from chalicelib.modules.costs.budget_models import Alert, Budget, BudgetIn
 from chalicelib.modules.costs.budgets import TOTAL, CostSource, Crossing, MonthCost
 
+MAIL_LEASE = timedelta(minutes=10)
 KIND_WORDS = {"actual": "koszt od początku miesiąca", "forecast": "prognoza kosztu na cały miesiąc"}
 
 
@@ -27,6 +28,7 @@ class BudgetStore(Protocol):
     def budget(self, terc: str) -> Budget | None: ...
     def save(self, budget: Budget, read_version: int, change: Any) -> bool: ...
     def claim(self, alert: Alert) -> bool: ...
+    def take_mail(self, alert: Alert, now: datetime, lease: timedelta) -> bool: ...
     def mailed(self, alert: Alert, at: datetime) -> None: ...
     def alerts(self, terc: str, month: str) -> list[Alert]: ...
 
@@ -105,8 +107,9 @@ def evaluate(store: BudgetStore, costs: CostSource, mailer: Mailer, *, terc: str
                            for c in budgets.crossings(budget.amount, budget.services, cost, month, today))
                if store.claim(a)]
     for alert in [a for a in store.alerts(terc, month) if a.mailed_at is None]:
-        mailer.send(notice(alert, tenant_name))
-        store.mailed(alert, now)
+        if store.take_mail(alert, now, MAIL_LEASE):
+            mailer.send(notice(alert, tenant_name))
+            store.mailed(alert, now)
     return claimed
 
 

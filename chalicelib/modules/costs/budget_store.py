@@ -3,11 +3,11 @@ audit entry (one transaction); an alert is claimed by a put on condition that it
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import PutError
+from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.core.settings import get_settings
 from chalicelib.db import transact
@@ -58,6 +58,20 @@ class DynamoBudgets:
         try:
             T(pk=pk, sk=sk, record=alert.model_dump_json()).save(condition=T.pk.does_not_exist())
         except PutError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
+            return False
+        return True
+
+    def take_mail(self, alert: Alert, now: datetime, lease: timedelta) -> bool:
+        """Take the alert's mail to send: not mailed, and nobody took it within the lease."""
+        pk, sk = alert_key(alert)
+        now = now.astimezone(UTC)  # one offset, so the stored times compare as text
+        free = T.sending.does_not_exist() | (T.sending < (now - lease).isoformat())
+        try:
+            T(pk=pk, sk=sk).update(actions=[T.sending.set(now.isoformat())],
+                                   condition=T.pk.exists() & T.mailed.does_not_exist() & free)
+        except UpdateError as exc:
             if exc.cause_response_code != "ConditionalCheckFailedException":
                 raise
             return False

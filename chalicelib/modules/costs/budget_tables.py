@@ -21,3 +21,4 @@ class BudgetTable(Model):
     version = NumberAttribute(null=True)
     record = UnicodeAttribute()  # JSON: the budget or the alert
     mailed = UnicodeAttribute(null=True)  # an alert's mail sent at (ISO 8601), absent while pending
+    sending = UnicodeAttribute(null=True)  # an alert's mail taken to send at (ISO 8601, UTC): a lease
