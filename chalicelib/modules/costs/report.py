@@ -66,7 +66,7 @@ class Counted(Protocol):
     @property
     def service(self) -> str: ...
     @property
-    def invocations(self) -> int: ...
+    def invocations(self) -> Decimal: ...
     @property
     def requests(self) -> Mapping[str, int]: ...
 
@@ -171,7 +171,7 @@ def _usage_groups(lines: Sequence[CostLine], rows: Sequence[Counted], *, month: 
             break
         g = group(getattr(row, group_by))
         g.aws_requests = (g.aws_requests or 0) + sum(row.requests.values())
-        g.invocations = (g.invocations or 0) + row.invocations
+        g.invocations = (g.invocations or 0) + int(row.invocations)
     for g in groups.values():
         if group_by == "resource":
             g.aws_requests = g.invocations = None
@@ -305,7 +305,7 @@ def _shared_block(items: list[dict[str, Any]], *, region_usd: Decimal, region_ro
         "items": listed,
         "region_usage": {"usd": exact(region_usd), "pln_exact": exact(pln[-1]), "pln": zloty(shown[-1]),
                          "aws_requests": sum(sum(r.requests.values()) for r in region_rows),
-                         "invocations": sum(r.invocations for r in region_rows),
+                         "invocations": sum(int(r.invocations) for r in region_rows),
                          "rows_query": {"month": month, "tenant": REGION} if region_usd or region_rows else None},
         "usd": exact(shared_usd), "pln_exact": exact(total), "pln": zloty(sum(shown)),
     }
