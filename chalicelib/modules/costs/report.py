@@ -114,7 +114,7 @@ def split(amount: Decimal, weights: Mapping[str, Decimal]) -> dict[str, Decimal]
     return shares
 
 
-def _shared_items(settings: CostSettings, prices: PriceLookup) -> list[dict[str, Any]]:
+def shared_items(settings: CostSettings, prices: PriceLookup) -> list[dict[str, Any]]:
     items = []
     for i, item in enumerate(settings.shared):
         try:
@@ -127,7 +127,7 @@ def _shared_items(settings: CostSettings, prices: PriceLookup) -> list[dict[str,
     return items
 
 
-def _rate(settings: CostSettings, month: str) -> tuple[UsdRate, dict[str, Any]]:
+def rate_of(settings: CostSettings, month: str) -> tuple[UsdRate, dict[str, Any]]:
     rate = settings.rate_for(month)
     if rate is None:
         raise RateMissing()
@@ -231,12 +231,12 @@ def _with_shares(groups: dict[str, _Group], shares: Mapping[str, Decimal], *, mo
 def _report(lines: list[CostLine], rows: list[Counted], *, month: str, group_by: str, settings: CostSettings,
             tenants: Mapping[str, TenantInfo], prices: PriceLookup, tenant: str | None,
             service_names: Mapping[str, str]) -> dict[str, Any]:
-    rate, rate_view = _rate(settings, month)
+    rate, rate_view = rate_of(settings, month)
     jst_usage: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
         jst_usage[line.tenant] += line.usd
     region_usd = jst_usage.pop(REGION, ZERO)
-    items = _shared_items(settings, prices)
+    items = shared_items(settings, prices)
     shared_usd = sum((i["usd"] for i in items), ZERO) + region_usd
     weights, note = _weights(settings, tenants, jst_usage)
     shares = split(shared_usd, weights)

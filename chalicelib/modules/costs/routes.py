@@ -27,3 +27,7 @@ def prices() -> Any:
     from chalicelib.modules.costs import models  # pydantic loads with the first request that answers with it
 
     return json_response(models.PriceListView.model_validate(view))
+
+
+# The cost report, its drill-down and the region's cost settings hang on this blueprint too (their own file).
+from chalicelib.modules.costs import report_routes  # noqa: E402, F401
