@@ -45,7 +45,7 @@ def set_up_platform() -> None:
         stack.deploy(f"{PREFIX}-resources", template.render())
         if cli.catalogue_publish(cli.FORMS) != 0:
             raise SystemExit("catalogue publish failed")
-        if cli.tenants_apply(sorted(DEMO.glob("*.yaml"))) != 0:
+        if cli.tenants_apply(sorted(DEMO.glob("[0-9]*.yaml"))) != 0:
             raise SystemExit("demo region apply failed")
         if cli.signatures_install_demo(PKI) != 0:
             raise SystemExit("demo PKI install failed")

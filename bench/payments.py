@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     from chalicelib import cli_payments
     from chalicelib.core import dev_issuer
 
-    if cli_payments.demo_merchants(sorted(DEMO.glob("*.yaml")), sandbox.url) != 0:
+    if cli_payments.demo_merchants(sorted(DEMO.glob("[0-9]*.yaml")), sandbox.url) != 0:
         raise SystemExit("demo merchants failed")
     recorder = install_recorder()
 

@@ -15,6 +15,7 @@
     python -m chalicelib.cli archive due|dispose --tenant TERC            retention: what is due; the job for one JST
     python -m chalicelib.cli archive export --tenant TERC --year Y --out D  category A's package for the state archive
     python -m chalicelib.cli payments set-keys FILE | demo-merchants [--gateway URL]  JSTs' payment gateway keys
+    python -m chalicelib.cli costs apply FILE              the region's cost settings (e.g. region/demo/koszty.yaml)
 """
 
 from __future__ import annotations
@@ -343,14 +344,15 @@ def _receipt_commands(sub: Any) -> None:
 
 def parser() -> argparse.ArgumentParser:
     """One sub-command per operator task; each names the function it runs (`run`)."""
-    from chalicelib import cli_archive, cli_audit, cli_deadline, cli_dlq, cli_payments
+    from chalicelib import cli_archive, cli_audit, cli_costs, cli_deadline, cli_dlq, cli_payments
 
     root = argparse.ArgumentParser(prog="python -m chalicelib.cli", description=__doc__,
                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = root.add_subparsers(dest="group", required=True)
     for add_commands in (_tenant_commands, _catalogue_commands, _token_command, _signature_commands,
                          _receipt_commands, cli_dlq.add_commands, cli_deadline.add_commands,
-                         cli_audit.add_commands, cli_archive.add_commands, cli_payments.add_commands):
+                         cli_audit.add_commands, cli_archive.add_commands, cli_payments.add_commands,
+                         cli_costs.add_commands):
         add_commands(sub)
     return root
 

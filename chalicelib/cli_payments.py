@@ -83,4 +83,4 @@ def add_commands(sub: Any) -> None:
     demo = payments.add_parser("demo-merchants", help="demo keys for the demo JSTs that take payments")
     demo.add_argument("files", nargs="*", type=Path)
     demo.add_argument("--gateway", help="the local sandbox gateway's URL: open the accounts there too")
-    demo.set_defaults(run=lambda a: demo_merchants(a.files or sorted(REGION.glob("*.yaml")), a.gateway))
+    demo.set_defaults(run=lambda a: demo_merchants(a.files or sorted(REGION.glob("[0-9]*.yaml")), a.gateway))

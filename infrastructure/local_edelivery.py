@@ -38,7 +38,7 @@ def provider_seal(directory: Path = DEMO_PKI) -> OfficeSeal:
 def region_boxes(region: Path) -> dict[str, str]:
     """ADE -> office name of every JST in the region's files that has an e-delivery address."""
     boxes = {}
-    for path in sorted(region.glob("*.yaml")):
+    for path in sorted(region.glob("[0-9]*.yaml")):
         tenant: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
         if tenant.get("edelivery_address"):
             boxes[str(tenant["edelivery_address"])] = str(tenant.get("office_name") or tenant["name"])

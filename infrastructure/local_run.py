@@ -73,13 +73,17 @@ def deploy_and_load(extra_env: dict[str, str]) -> dict[str, str]:
     step("publikuję katalog usług…")
     cli.catalogue_publish(cli.FORMS)
     step("wczytuję region demo…")
-    cli.tenants_apply(sorted((ROOT / "region" / "demo").glob("*.yaml")))
+    cli.tenants_apply(sorted((ROOT / "region" / "demo").glob("[0-9]*.yaml")))
+    step("wczytuję ustawienia kosztów regionu demo…")
+    from chalicelib import cli_costs
+
+    cli_costs.costs_apply(ROOT / "region" / "demo" / "koszty.yaml")
     step("instaluję demo PKI…")
     cli.signatures_install_demo()
     step("zakładam konta sprzedawców demo w bramce płatności…")
     from chalicelib import cli_payments
 
-    demo = sorted((ROOT / "region" / "demo").glob("*.yaml"))
+    demo = sorted((ROOT / "region" / "demo").glob("[0-9]*.yaml"))
     cli_payments.demo_merchants(demo, extra_env["EURZAD_PAYMENTS_GATEWAY_URL"])
     return outputs
 

@@ -89,8 +89,9 @@ def _deploy(tmp_path_factory: pytest.TempPathFactory, payments_gateway: str, ede
                              "--env", f"EURZAD_PAYMENTS_GATEWAY_URL={payments_gateway}",
                              "--env", f"EURZAD_EDELIVERY_URL={edelivery_box.url}"))
     run("-m", "chalicelib.cli", "catalogue", "publish")
-    demo = [str(path) for path in sorted((ROOT / "region" / "demo").glob("*.yaml"))]
+    demo = [str(path) for path in sorted((ROOT / "region" / "demo").glob("[0-9]*.yaml"))]
     run("-m", "chalicelib.cli", "tenants", "apply", *demo)
+    run("-m", "chalicelib.cli", "costs", "apply", str(ROOT / "region" / "demo" / "koszty.yaml"))
     run("-m", "chalicelib.cli", "payments", "demo-merchants", "--gateway", payments_gateway, *demo)
     pki_dir = tmp_path_factory.mktemp("demo-pki")
     run("-m", "chalicelib.cli", "signatures", "install-demo-pki", "--dir", str(pki_dir))

@@ -20,7 +20,7 @@ DEMO = ROOT / "region" / "demo"
 
 
 def demo_files() -> list[Path]:
-    return sorted(DEMO.glob("*.yaml"))
+    return sorted(DEMO.glob("[0-9]*.yaml"))
 
 
 @pytest.fixture(scope="session")

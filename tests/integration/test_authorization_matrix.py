@@ -109,11 +109,17 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/edelivery/callbacks/{token}"): PUBLIC,
     # costs: finance of any JST and of the region
     ("GET", "/v1/finance/prices"): ("finance",),
+    ("GET", "/v1/finance/costs"): ("finance",),  # a JST's finance: its own JST only
+    ("GET", "/v1/finance/costs/rows"): ("finance",),
+    ("GET", "/v1/finance/cost-settings"): ("finance",),
+    ("PUT", "/v1/finance/cost-settings"): ("finance",),  # the region's finance only (REGIONAL)
     # budgets: regional finance for any JST, a JST's finance for its own; the fees beside the costs likewise
     ("PUT", "/v1/finance/budgets/{terc}"): ("finance",),
     ("GET", "/v1/finance/budgets/{terc}"): ("finance",),
     ("GET", "/v1/finance/fees-vs-costs"): ("finance",),
 }
+# Routes only the region's finance (no TERC in the token) may call: a JST's finance gets 403 tenant_forbidden.
+REGIONAL = {("PUT", "/v1/finance/cost-settings")}
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}
 
@@ -156,6 +162,10 @@ def test_anonymous(api: Any, method: str, path: str) -> None:
 def test_each_role_on_its_own_tenant(api: Any, method: str, path: str, role: str) -> None:
     allowed = ROUTES[(method, path)]
     resp = _call(api, method, path, _token(role, A))
+    if (method, path) in REGIONAL and role == "finance":
+        assert resp.status_code == 403, resp.body
+        assert json.loads(resp.body)["error"]["code"] == "tenant_forbidden"
+        resp = _call(api, method, path, _token(role, None))
     if allowed == PUBLIC or role in allowed:
         assert resp.status_code not in (401, 403), resp.body
     else:

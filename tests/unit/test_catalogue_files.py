@@ -32,7 +32,7 @@ def test_demo_region_enables_only_catalogue_services_with_existing_departments()
 
     ids = {d.id for d in load_definitions()}
     defaults = {d.id: d.department for d in load_definitions()}
-    files = sorted((ROOT / "region" / "demo").glob("*.yaml"))
+    files = sorted((ROOT / "region" / "demo").glob("[0-9]*.yaml"))
     kinds = set()
     for path in files:
         config = TenantConfig.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))

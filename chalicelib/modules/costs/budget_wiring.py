@@ -39,10 +39,13 @@ def budgets_store() -> budget_store.DynamoBudgets:
 
 
 def region_settings() -> CostSettings:
-    """The region's cost settings (rates, allocation, shared items) as the costs' report reads them."""
+    """The region's cost settings (rates, allocation, shared items) as the costs' report reads them; none stored:
+    the defaults (no rate: the report's 409 `rate_missing`)."""
+    from chalicelib.modules.costs.report_wiring import cost_settings
     from chalicelib.modules.costs.settings import CostSettings
 
-    return CostSettings()
+    stored = cost_settings().get()
+    return stored.settings if stored else CostSettings()
 
 
 def _tenants() -> dict[str, TenantInfo]:

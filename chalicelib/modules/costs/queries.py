@@ -40,9 +40,9 @@ class Metered(Protocol):
     @property
     def function(self) -> str: ...
     @property
-    def invocations(self) -> int: ...
+    def invocations(self) -> Decimal: ...
     @property
-    def errors(self) -> int: ...
+    def errors(self) -> Decimal: ...
     @property
     def requests(self) -> Mapping[str, int]: ...
 
@@ -128,14 +128,14 @@ def drill_down(rows: Iterable[Metered], lines: Iterable[CostLine], *, rate: Deci
         listed.sort(key=lambda v: (v["day"], v["key"]))
         return {"rows": listed[:limit], "truncated": len(listed) > limit, "count": len(listed),
                 "total": {"usd": exact(sum(usd, Decimal(0))), "pln_exact": exact(total), "pln": zloty(sum(shown)),
-                          "invocations": sum(r.invocations for r in chosen),
+                          "invocations": sum(int(r.invocations) for r in chosen),
                           "aws_requests": sum(sum(r.requests.values()) for r in chosen)}}
 
 
 def _row_view(row: Metered, lines: list[CostLine], usd: Decimal, pln: Decimal, grosze: int) -> dict[str, Any]:
     return {
         "key": row.key, "tenant": row.tenant, "day": row.day, "module": row.module, "service": row.service,
-        "function": row.function, "invocations": row.invocations, "errors": row.errors,
+        "function": row.function, "invocations": int(row.invocations), "errors": int(row.errors),
         "aws_requests": sum(row.requests.values()), "requests": dict(sorted(row.requests.items())),
         "lines": [{"resource": li.resource, "quantity": exact(li.quantity), "usd": exact(li.usd)}
                   for li in sorted(lines, key=lambda li: li.resource)],

@@ -66,7 +66,7 @@ class Counted(Protocol):
     @property
     def service(self) -> str: ...
     @property
-    def invocations(self) -> int: ...
+    def invocations(self) -> Decimal: ...
     @property
     def requests(self) -> Mapping[str, int]: ...
 
@@ -114,7 +114,7 @@ def split(amount: Decimal, weights: Mapping[str, Decimal]) -> dict[str, Decimal]
     return shares
 
 
-def _shared_items(settings: CostSettings, prices: PriceLookup) -> list[dict[str, Any]]:
+def shared_items(settings: CostSettings, prices: PriceLookup) -> list[dict[str, Any]]:
     items = []
     for i, item in enumerate(settings.shared):
         try:
@@ -127,7 +127,7 @@ def _shared_items(settings: CostSettings, prices: PriceLookup) -> list[dict[str,
     return items
 
 
-def _rate(settings: CostSettings, month: str) -> tuple[UsdRate, dict[str, Any]]:
+def rate_of(settings: CostSettings, month: str) -> tuple[UsdRate, dict[str, Any]]:
     rate = settings.rate_for(month)
     if rate is None:
         raise RateMissing()
@@ -171,7 +171,7 @@ def _usage_groups(lines: Sequence[CostLine], rows: Sequence[Counted], *, month: 
             break
         g = group(getattr(row, group_by))
         g.aws_requests = (g.aws_requests or 0) + sum(row.requests.values())
-        g.invocations = (g.invocations or 0) + row.invocations
+        g.invocations = (g.invocations or 0) + int(row.invocations)
     for g in groups.values():
         if group_by == "resource":
             g.aws_requests = g.invocations = None
@@ -231,12 +231,12 @@ def _with_shares(groups: dict[str, _Group], shares: Mapping[str, Decimal], *, mo
 def _report(lines: list[CostLine], rows: list[Counted], *, month: str, group_by: str, settings: CostSettings,
             tenants: Mapping[str, TenantInfo], prices: PriceLookup, tenant: str | None,
             service_names: Mapping[str, str]) -> dict[str, Any]:
-    rate, rate_view = _rate(settings, month)
+    rate, rate_view = rate_of(settings, month)
     jst_usage: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
         jst_usage[line.tenant] += line.usd
     region_usd = jst_usage.pop(REGION, ZERO)
-    items = _shared_items(settings, prices)
+    items = shared_items(settings, prices)
     shared_usd = sum((i["usd"] for i in items), ZERO) + region_usd
     weights, note = _weights(settings, tenants, jst_usage)
     shares = split(shared_usd, weights)
@@ -305,7 +305,7 @@ def _shared_block(items: list[dict[str, Any]], *, region_usd: Decimal, region_ro
         "items": listed,
         "region_usage": {"usd": exact(region_usd), "pln_exact": exact(pln[-1]), "pln": zloty(shown[-1]),
                          "aws_requests": sum(sum(r.requests.values()) for r in region_rows),
-                         "invocations": sum(r.invocations for r in region_rows),
+                         "invocations": sum(int(r.invocations) for r in region_rows),
                          "rows_query": {"month": month, "tenant": REGION} if region_usd or region_rows else None},
         "usd": exact(shared_usd), "pln_exact": exact(total), "pln": zloty(sum(shown)),
     }

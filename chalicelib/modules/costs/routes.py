@@ -29,4 +29,6 @@ def prices() -> Any:
     return json_response(models.PriceListView.model_validate(view))
 
 
-from chalicelib.modules.costs import budget_routes  # noqa: E402, F401
+# The cost report, its drill-down and the region's cost settings hang on this blueprint too (their own file),
+# and so do the budgets and the fees beside the costs.
+from chalicelib.modules.costs import budget_routes, report_routes  # noqa: E402, F401

@@ -1,0 +1,74 @@
+"""The month's cost report and its drill-down read from AWS: the region's settings, the JSTs, the price list and
+the metering partitions (one Query each, a few at once), then the pure report (`report.py`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.core.errors import Forbidden, Unprocessable
+from chalicelib.modules import catalogue, tenants
+from chalicelib.modules.costs import logic, queries, report
+from chalicelib.modules.costs.model import cost_lines
+from chalicelib.modules.costs.report import REGION, RateMissing, TenantInfo
+from chalicelib.modules.costs.report_wiring import cost_settings
+from chalicelib.modules.costs.repository import MeteringReader
+from chalicelib.modules.costs.settings import CostSettings
+from chalicelib.modules.costs.wiring import metering_reader
+
+
+def region_settings() -> CostSettings:
+    stored = cost_settings().get()
+    return stored.settings if stored else CostSettings()
+
+
+def tenant_infos() -> dict[str, TenantInfo]:
+    return {c.terc: TenantInfo(c.terc, c.name, c.population) for c in tenants.configs()}
+
+
+def _service_names() -> dict[str, str]:
+    return {d.id: d.name for d in catalogue.definitions().latest_all()}
+
+
+def month_costs(month: str, *, tenant: str | None = None, group_by: str = "tenant",
+                reader: MeteringReader | None = None) -> dict[str, Any]:
+    """The month's report (JSON shape: report_models.CostReport), region-wide or for one JST."""
+    if tenant is not None:
+        tenants.config(tenant)  # an unknown JST is 404
+    settings = region_settings()
+    prices = logic.prices_of(month)
+    infos = tenant_infos()
+    read = reader or metering_reader()
+    rows = queries.read_all(lambda terc: read.month(terc, month), queries.partitions(tenant, infos, settings))
+    return report.month_report(cost_lines(rows, prices), month=month, group_by=group_by, settings=settings,
+                               tenants=infos, prices=prices, tenant=tenant, rows=rows,
+                               service_names=_service_names())
+
+
+def rows_behind(month: str, *, tenant: str | None, service: str | None, resource: str | None,
+                regional: bool) -> dict[str, Any]:
+    """The metered rows behind a figure: one JST's (or the region's own work, for the region's finance), or every
+    JST's when no JST is named."""
+    if tenant == REGION and not regional:
+        raise Forbidden("Pracę wykonaną dla całego regionu widzą finanse regionu.", code="tenant_forbidden")
+    if tenant not in (None, REGION):
+        tenants.config(tenant)
+    settings = region_settings()
+    rate = settings.rate_for(month)
+    if rate is None:
+        raise RateMissing()
+    prices = logic.prices_of(month)
+    keys = [tenant] if tenant else sorted(tenant_infos())
+    read = metering_reader()
+    rows = queries.read_all(lambda terc: read.month(terc, month), keys)
+    found = queries.drill_down(rows, cost_lines(rows, prices), rate=rate.pln_per_usd, service=service,
+                               resource=resource)
+    _, rate_view = report.rate_of(settings, month)
+    return {"month": month, "tenant": tenant, "service": service, "resource": resource, "rate": rate_view, **found}
+
+
+def check_shared_prices(settings: CostSettings, month: str) -> None:
+    """Every shared item names a resource of the current price list (422 at `shared[i].resource`)."""
+    try:
+        report.shared_items(settings, logic.prices_of(month))
+    except report.PriceMissing as exc:
+        raise Unprocessable(details=exc.details) from None
