@@ -29,16 +29,22 @@ MONTH, NEXT = f"{YEAR}-03", f"{YEAR}-04"
 
 
 @pytest.fixture
-def clock(platform: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[FixedClock]:
-    """The clock on 10 March (10 of 31 days elapsed in Warsaw), 4 zł a dollar from the region's settings."""
-    from chalicelib.modules.costs import budget_wiring
+def clock(platform: None) -> Iterator[FixedClock]:
+    """The clock on 10 March (10 of 31 days elapsed in Warsaw); the region's stored settings with a rate of 4 zł
+    a dollar from January of that year on (the settings as they were are put back afterwards)."""
+    from chalicelib.modules.costs.settings_store import DynamoCostSettings
 
-    settings = CostSettings(rates=[UsdRate(month=f"{YEAR}-01", pln_per_usd=Decimal(4), source="test: kurs umowny")])
-    monkeypatch.setattr(budget_wiring, "region_settings", lambda: settings)
+    store, now = DynamoCostSettings(), datetime.now(UTC)
+    before = store.get()
+    settings = before.settings if before else CostSettings()
+    rate = UsdRate(month=f"{YEAR}-01", pln_per_usd=Decimal(4), source="test: kurs umowny")
+    version = store.save(settings.model_copy(update={"rates": [*settings.rates, rate]}),
+                         expected_version=None, at=now, actor="test-budgets")
     fixed = FixedClock(datetime(YEAR, 3, 10, 9, tzinfo=UTC))
     set_clock(fixed)
     yield fixed
     set_clock(SystemClock())
+    store.save(settings, expected_version=version, at=now, actor="test-budgets")
 
 
 def used(day: str, gb_seconds: int, *, terc: str = A, service: str = "pismo-ogolne") -> None:
