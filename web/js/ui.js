@@ -27,6 +27,7 @@ const NAV = [
   ["platnosci.html", "Płatności", (c) => c?.role === "finance" || c?.role === "tenant-admin"],
   ["rozliczenie.html", "Rozliczenie", (c) => c?.role === "finance"],
   ["koszty.html", "Koszty", (c) => c?.role === "finance"],
+  ["budzet.html", "Budżet i alerty", (c) => c?.role === "finance"],
   ["weryfikacja.html", "Weryfikacja podpisu", () => true],
 ];
 
