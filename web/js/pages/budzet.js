@@ -119,7 +119,13 @@ function alertsList(v) {
       : h("p", {}, "Brak alertów w tym miesiącu. Alert przychodzi raz na próg (80% i 100%) dla kosztu dotąd i dla prognozy."));
 }
 
-function feesTable(f) {
+function serviceLabel(id, names) {
+  if (id === "wspolne") return "Koszty wspólne regionu (udział)";
+  if (id === "-") return "Bez usługi (platforma)";
+  return names[id] || id;
+}
+
+function feesTable(f, names) {
   const jst = f.tenants[0];
   const cells = (r) => [h("td", {}, String(r.payments)), h("td", {}, zl(r.fees_paid)), h("td", {}, zl(r.refunded)),
     h("td", {}, zl(r.fees_net)), h("td", {}, zl(r.cost)), h("td", {}, zl(r.difference), r.difference < 0 ? " (koszt wyższy niż opłaty)" : "")];
@@ -129,7 +135,7 @@ function feesTable(f) {
       : h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Opłaty wpłacone a koszty działania" },
         h("table", { id: "oplaty-koszty" }, h("caption", {}, `Opłaty wpłacone online a koszty działania – ${jst.name}, ${f.month}`),
           h("thead", {}, h("tr", {}, ["Usługa", "Wpłaty", "Opłaty wpłacone", "Zwroty", "Opłaty netto", "Koszt działania", "Różnica"].map((t) => h("th", { scope: "col" }, t)))),
-          h("tbody", {}, jst.rows.map((r) => h("tr", {}, h("th", { scope: "row" }, r.service === "wspolne" ? "Koszty wspólne regionu (udział)" : r.service), cells(r)))),
+          h("tbody", {}, jst.rows.map((r) => h("tr", {}, h("th", { scope: "row" }, serviceLabel(r.service, names)), cells(r)))),
           h("tfoot", {}, h("tr", {}, h("th", { scope: "row" }, "Razem"), cells(jst.totals))))));
 }
 
@@ -157,11 +163,12 @@ async function main() {
     const [services, view, fees] = await Promise.allSettled([get(`/v1/tenants/${terc}/services`),
       get(`/v1/finance/budgets/${terc}?month=${month.value}`), get(`/v1/finance/fees-vs-costs?month=${month.value}&tenant=${terc}`)]);
     const current = view.status === "fulfilled" ? view.value.budget : null;
-    form.replaceChildren(budgetForm(terc, services.status === "fulfilled" ? services.value.items : [], current, load));
+    const offered = services.status === "fulfilled" ? services.value.items : [];
+    form.replaceChildren(budgetForm(terc, offered, current, load));
     result.replaceChildren(
       view.status === "fulfilled" ? monthSoFar(view.value) : notice("bad", h("p", {}, h("strong", {}, "Nie można pokazać miesiąca: "), view.reason.message)),
       view.status === "fulfilled" ? alertsList(view.value) : "",
-      fees.status === "fulfilled" ? feesTable(fees.value) : notice("bad", h("p", {}, h("strong", {}, "Nie można pokazać opłat i kosztów: "), fees.reason.message)));
+      fees.status === "fulfilled" ? feesTable(fees.value, Object.fromEntries(offered.map((s) => [s.id, s.name]))) : notice("bad", h("p", {}, h("strong", {}, "Nie można pokazać opłat i kosztów: "), fees.reason.message)));
   }
 
   root.replaceChildren(
