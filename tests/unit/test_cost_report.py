@@ -136,7 +136,7 @@ amounts = st.decimals(min_value=0, max_value=Decimal("50"), places=10, allow_nan
 tercs = st.sampled_from([PIASECZNO, LESZNOWOLA, "1418023", "1418", "region"])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(usd=st.lists(st.tuples(tercs, st.sampled_from(["a", "b", "-"]), amounts), max_size=30),
        rate=st.decimals(min_value=Decimal("0.5"), max_value=Decimal("9"), places=6),
        kms=st.decimals(min_value=0, max_value=Decimal("20"), places=6),
