@@ -124,8 +124,8 @@ async function main() {
     Object.entries(GROUP).map(([value, label]) => h("option", { value }, label)));
   group.value = GROUP[p.get("grupowanie")] ? p.get("grupowanie") : "tenant";
   const result = h("div", { id: "wynik", tabindex: "-1" });
-  const details = h("section", { id: "szczegoly", "aria-labelledby": "szczegoly-tytul" });
-  const charts = h("section", { id: "wykresy", "aria-labelledby": "wykresy-tytul" });
+  const details = h("div", { id: "szczegoly" });
+  const charts = h("div", { id: "wykresy" });
   const status = h("p", { role: "status", id: "stan-pobierania" });
   const tenant = () => jst.value || null;
 
