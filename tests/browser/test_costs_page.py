@@ -59,7 +59,7 @@ def test_the_regions_finance_reads_the_month_drills_down_and_downloads_the_csv(p
     rows = page.locator("#wiersze tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text(f"{MONTH}-02")
-    expect(page.locator("#szczegoly")).to_contain_text("1 wierszy pomiaru")
+    expect(page.locator("#szczegoly")).to_contain_text("1 wiersz pomiaru, razem")
     portal.check("91-koszty-wiersze-pomiaru")
 
     page.select_option("#koszty-grupowanie", "service")
