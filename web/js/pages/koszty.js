@@ -8,6 +8,8 @@ import { barChart } from "../wykres.js";
 const GROUP = { tenant: "JST", service: "Usługa", resource: "Zasób AWS" };
 const zl = (text) => text === null || text === undefined ? "—" : `${String(text).replace(".", ",")} zł`;
 const zlNumber = (v) => `${v.toFixed(2).replace(".", ",")} zł`;
+// "1 wiersz", "2 wiersze", "5 wierszy": Polish plural forms.
+const rowsWord = (n) => n === 1 ? "wiersz" : [2, 3, 4].includes(n % 10) && ![12, 13, 14].includes(n % 100) ? "wiersze" : "wierszy";
 const count = (v) => v === null || v === undefined ? "—" : v.toLocaleString("pl-PL");
 
 export function warsawMonth() {
@@ -124,8 +126,8 @@ async function main() {
     Object.entries(GROUP).map(([value, label]) => h("option", { value }, label)));
   group.value = GROUP[p.get("grupowanie")] ? p.get("grupowanie") : "tenant";
   const result = h("div", { id: "wynik", tabindex: "-1" });
-  const details = h("section", { id: "szczegoly", "aria-labelledby": "szczegoly-tytul" });
-  const charts = h("section", { id: "wykresy", "aria-labelledby": "wykresy-tytul" });
+  const details = h("div", { id: "szczegoly" });
+  const charts = h("div", { id: "wykresy" });
   const status = h("p", { role: "status", id: "stan-pobierania" });
   const tenant = () => jst.value || null;
 
@@ -135,7 +137,7 @@ async function main() {
     try {
       const d = await get(`/v1/finance/costs/rows?${query(q)}`);
       details.replaceChildren(h("h2", { id: "szczegoly-tytul", tabindex: "-1" }, title),
-        h("p", {}, `${d.count} wierszy pomiaru, razem ${zl(d.total.pln)} (${d.total.usd} USD)` +
+        h("p", {}, `${d.count} ${rowsWord(d.count)} pomiaru, razem ${zl(d.total.pln)} (${d.total.usd} USD)` +
           (d.truncated ? `; pokazano pierwsze ${d.rows.length}.` : ".")),
         d.rows.length ? rowsTable(d, title) : h("p", {}, "Brak wierszy pomiaru."));
     } catch (err) { details.replaceChildren(h("h2", { id: "szczegoly-tytul", tabindex: "-1" }, title), errorNotice(err)); }
