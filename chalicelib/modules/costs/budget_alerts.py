@@ -19,10 +19,11 @@ from chalicelib.modules.costs.workers import bp
 def evaluate_all() -> int:
     """Every JST's budget evaluated now; how many alerts were raised. One JST's failure does not stop the rest."""
     now, raised, failed = get_clock().now(), 0, []
+    costs = month_costs()  # every JST's partition read once for the run
     for config in tenants.configs():
         bind(tenant=config.terc, service=None)
         try:
-            found = alerts.evaluate(budgets_store(), month_costs(), mailer(), terc=config.terc,
+            found = alerts.evaluate(budgets_store(), costs, mailer(), terc=config.terc,
                                     tenant_name=config.name, contact=config.contact.email, now=now,
                                     today=now.astimezone(WARSAW).date())
         except Exception:

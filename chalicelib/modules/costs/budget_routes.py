@@ -63,7 +63,7 @@ def get_budget(terc: str) -> Any:
     today = _today()
     month = budgets.parse_month(_query().get("month"), today=today)
     tenants.config(terc)
-    cost = month_costs().month_to_date(terc, month)
+    cost = month_costs(terc).month_to_date(terc, month)
     store = budgets_store()
     found = alerts.view(terc, month, store.budget(terc), cost, today=today,
                          alerts=store.alerts(terc, month))
@@ -91,7 +91,9 @@ def fees_against_costs() -> Any:
     query = _query()
     today = _today()
     month = budgets.parse_month(query.get("month"), today=today)
+    chosen = _tenants_shown(query.get("tenant"))
+    costs = month_costs(chosen[0].terc if len(chosen) == 1 else None)
     shown = [fees_vs_costs.of_tenant(c.terc, c.name, payments.fees_of_month(c.terc, month),
-                                     month_costs().month_to_date(c.terc, month), month=month, today=today)
-             for c in _tenants_shown(query.get("tenant"))]
+                                     costs.month_to_date(c.terc, month), month=month, today=today)
+             for c in chosen]
     return json_response(budget_models.FeesVsCosts.model_validate(fees_vs_costs.of_month(month, shown)))

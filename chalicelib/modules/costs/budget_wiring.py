@@ -54,13 +54,14 @@ def _tenants() -> dict[str, TenantInfo]:
     return {c.terc: TenantInfo(c.terc, c.name, getattr(c, "population", None)) for c in tenants.configs()}
 
 
-def _lines(month: str) -> list[CostLine]:
-    """Every JST's and the region's priced lines of the month (one Query per partition, a few at once)."""
+def _lines(month: str, tenant: str | None) -> list[CostLine]:
+    """The month's priced lines the report needs for `tenant` (None: every JST): its partition, the region's,
+    and every JST's when the region is asked for or the shared costs are split by usage (one Query each)."""
     from chalicelib.modules.costs import logic, queries
     from chalicelib.modules.costs.model import cost_lines
     from chalicelib.modules.costs.wiring import metering_reader
 
-    keys = queries.partitions(None, [c.terc for c in tenants.configs()], region_settings())
+    keys = queries.partitions(tenant, [c.terc for c in tenants.configs()], region_settings())
     reader = metering_reader()
     return cost_lines(queries.read_all(lambda terc: reader.month(terc, month), keys), logic.prices_of(month))
 
@@ -73,6 +74,7 @@ def _report(lines: list[CostLine], month: str, terc: str) -> dict[str, Any]:
                         prices=logic.prices_of(month), tenant=terc)
 
 
-def month_costs() -> budget_costs.ReportCosts:
-    """A cost source for one request or one run of the schedule (it keeps the month's lines it read)."""
-    return budget_costs.ReportCosts(_lines, _report)
+def month_costs(tenant: str | None = None) -> budget_costs.ReportCosts:
+    """A cost source for one request or one run of the schedule (it keeps the month's lines it read): for one JST
+    (`tenant`) or for all of them."""
+    return budget_costs.ReportCosts(lambda month: _lines(month, tenant), _report)
