@@ -72,6 +72,10 @@ class Settings:
     # unset: no such lines (local stages, tests). See chalicelib.core.emf.
     metrics_namespace: str | None = None
 
+    # How long one container keeps a month's answer from AWS Cost Explorer (each of its requests costs USD 0.01;
+    # AWS refreshes the data a few times a day).
+    cost_explorer_cache_seconds: float = 3600.0
+
     @classmethod
     def from_environ(cls, environ: dict[str, str] | None = None) -> Settings:
         env = {k.upper(): v for k, v in (os.environ if environ is None else environ).items()}

@@ -109,7 +109,10 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/edelivery/callbacks/{token}"): PUBLIC,
     # costs: finance of any JST and of the region
     ("GET", "/v1/finance/prices"): ("finance",),
+    ("GET", "/v1/finance/costs/actual"): ("finance",),  # the region's finance only: see REGION_ONLY
 }
+# Routes over every JST's data: a JST's finance officer (a token with a TERC) is refused, the region's gets in.
+REGION_ONLY = {("GET", "/v1/finance/costs/actual")}
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}
 
@@ -152,7 +155,10 @@ def test_anonymous(api: Any, method: str, path: str) -> None:
 def test_each_role_on_its_own_tenant(api: Any, method: str, path: str, role: str) -> None:
     allowed = ROUTES[(method, path)]
     resp = _call(api, method, path, _token(role, A))
-    if allowed == PUBLIC or role in allowed:
+    if (method, path) in REGION_ONLY and role == "finance":  # the token names JST A
+        assert resp.status_code == 403, resp.body
+        assert json.loads(resp.body)["error"]["code"] == "tenant_forbidden"
+    elif allowed == PUBLIC or role in allowed:
         assert resp.status_code not in (401, 403), resp.body
     else:
         assert resp.status_code == 403, resp.body
@@ -165,6 +171,12 @@ def test_other_tenants_staff_are_refused(api: Any, method: str, path: str, role:
     resp = _call(api, method, path, _token(role, B))
     assert resp.status_code == 403
     assert json.loads(resp.body)["error"]["code"] in ("tenant_forbidden", "role_forbidden")
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(REGION_ONLY))
+def test_the_regions_finance_gets_into_the_regions_routes(api: Any, method: str, path: str) -> None:
+    resp = _call(api, method, path, _token("finance", None))
+    assert resp.status_code not in (401, 403), resp.body
 
 
 @pytest.mark.parametrize("header", ["Bearer not-a-token", "Basic dXNlcjpwYXNz", "Bearer "])

@@ -4,22 +4,24 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
+import pytest
+
+from chalicelib.core.errors import Unprocessable
 from chalicelib.integrations import cost_explorer as ce
-from chalicelib.integrations.actual_costs import MonthActuals
-from chalicelib.modules.costs import actuals
+from chalicelib.integrations.actual_costs import SHARED, ActualCost, ActualCostsUnavailable, MonthActuals
+from chalicelib.modules.costs import CostLine, actuals
+from chalicelib.modules.costs.actuals_wiring import CachedActuals
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "cost_explorer"
 
 
-@dataclass(frozen=True)
-class Line:  # the fields of model.CostLine the comparison reads
-    tenant: str
-    resource: str
-    usd: Decimal
+def line(tenant: str, resource: str, usd: Decimal) -> CostLine:
+    return CostLine(tenant=tenant, module="payments", service="-", function="eurzad-APIHandler", day="2026-11-03",
+                    resource=resource, quantity=Decimal(1), usd=usd, row=f"T#{tenant}|D#2026-11-03")
 
 
 def recorded_month() -> MonthActuals:
@@ -31,14 +33,14 @@ def recorded_month() -> MonthActuals:
 
 
 ESTIMATE = [
-    Line("1418032", "lambda.requests", Decimal("0.20")),
-    Line("1418032", "lambda.compute", Decimal("1.00")),
-    Line("1465011", "lambda.compute", Decimal("0.40")),
-    Line("region", "apigateway.requests", Decimal("0.35")),
-    Line("1418032", "dynamodb.read", Decimal("0.3")),
-    Line("1418032", "dynamodb.write", Decimal("0.3")),
-    Line("1418032", "secretsmanager.requests", Decimal("0.0001")),
-    Line("1465011", "other.requests", Decimal("0")),
+    line("1418032", "lambda.requests", Decimal("0.20")),
+    line("1418032", "lambda.compute", Decimal("1.00")),
+    line("1465011", "lambda.compute", Decimal("0.40")),
+    line("region", "apigateway.requests", Decimal("0.35")),
+    line("1418032", "dynamodb.read", Decimal("0.3")),
+    line("1418032", "dynamodb.write", Decimal("0.3")),
+    line("1418032", "secretsmanager.requests", Decimal("0.0001")),
+    line("1465011", "other.requests", Decimal("0")),
 ]
 
 
@@ -87,3 +89,42 @@ def test_price_list_resources_map_to_cost_explorer_services() -> None:
     assert actuals.aws_service("s3.tier2") == "Amazon Simple Storage Service"
     assert actuals.aws_service("logs.ingestion") == "AmazonCloudWatch"
     assert actuals.aws_service("other.requests") == actuals.OTHER
+
+
+def test_the_month_is_the_current_one_by_default_and_never_a_future_one() -> None:
+    today = date(2026, 12, 1)
+    assert actuals.parse_month(None, today=today) == "2026-12"
+    assert actuals.parse_month("2026-11", today=today) == "2026-11"
+    with pytest.raises(Unprocessable) as caught:
+        actuals.parse_month("2027-01", today=today)
+    assert caught.value.details[0]["field"] == "month" and caught.value.details[0]["code"] == "month_in_future"
+    with pytest.raises(Unprocessable):
+        actuals.parse_month("2026-13", today=today)
+
+
+class Counting:
+    def __init__(self, *answers: MonthActuals | Exception) -> None:
+        self.answers = list(answers)
+        self.asked = 0
+
+    def month(self, month: str) -> MonthActuals:
+        self.asked += 1
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+
+def test_a_months_answer_is_kept_for_a_while_and_a_refusal_is_not() -> None:
+    answer = MonthActuals("2026-11", (ActualCost("AWS Lambda", SHARED, Decimal(1), Decimal(1)),), estimated=False)
+    source = Counting(ActualCostsUnavailable("throttled", retryable=True), answer, answer)
+    now = [0.0]
+    cached = CachedActuals(source, ttl_seconds=3600, clock=lambda: now[0])
+    with pytest.raises(ActualCostsUnavailable):
+        cached.month("2026-11")
+    assert cached.month("2026-11") is answer
+    now[0] = 3599.0
+    assert cached.month("2026-11") is answer and source.asked == 2  # each Cost Explorer request costs USD 0.01
+    now[0] = 3600.0
+    cached.month("2026-11")
+    assert source.asked == 3

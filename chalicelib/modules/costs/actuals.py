@@ -11,10 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
+from chalicelib.core.errors import ApiError, Unprocessable
 from chalicelib.integrations.actual_costs import SHARED, MonthActuals
+from chalicelib.modules.costs import logic
 
 # The prices' resource families (`<family>.<what>`) under Cost Explorer's SERVICE names.
 AWS_SERVICES = {
@@ -127,3 +130,20 @@ def view(comparison: Comparison, *, prices_valid_from: str, region: str) -> dict
         "total": row(comparison.total),
         "shared_actual_usd": usd(comparison.shared_actual),
     }
+
+
+class ActualCostsUnavailable(ApiError):
+    status = 503
+    code = "actual_costs_unavailable"
+    message = ("Rzeczywiste koszty z AWS Cost Explorer są teraz niedostępne (lokalnie nie ma tej usługi; w AWS: "
+               "brak danych za ten miesiąc, uprawnień albo odpowiedzi). Szacunek kosztów jest w raporcie kosztów.")
+
+
+def parse_month(raw: str | None, *, today: date) -> str:
+    """The `month` query parameter as the other cost routes read it (YYYY-MM, the current month when left out),
+    and not after the current month: AWS has no bill for it (422 at `month`)."""
+    month = logic.parse_month(raw, today=today)
+    if month > today.strftime("%Y-%m"):
+        raise Unprocessable(details=[{"field": "month", "code": "month_in_future",
+                                      "message": "Ten miesiąc jeszcze się nie zaczął: AWS nie ma za niego rachunku."}])
+    return month
