@@ -12,6 +12,9 @@ from decimal import Decimal
 from typing import Protocol
 
 SHARED = "wspólne"  # costs whose resources carry no JST tag (the tag's value is empty)
+# The cost-allocation tag holding a JST's TERC, on the resources that belong to one JST alone (its payment keys);
+# activated as a cost-allocation tag in the billing console, Cost Explorer groups the bill by it.
+JST_TAG = "eurzad:jst"
 
 
 @dataclass(frozen=True)

@@ -15,10 +15,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from chalicelib.integrations.actual_costs import SHARED, ActualCost, ActualCostsUnavailable, MonthActuals
+from chalicelib.integrations.actual_costs import JST_TAG, SHARED, ActualCost, ActualCostsUnavailable, MonthActuals
 
 ENDPOINT_REGION = "us-east-1"  # the only region Cost Explorer answers in
-JST_TAG = "eurzad:jst"  # the cost-allocation tag holding the JST's TERC (activated in the billing console)
 METRICS = ("UnblendedCost", "UsageQuantity")
 MAX_PAGES = 20  # a month of ~10 services x a few hundred JSTs fits in far fewer; a runaway loop costs money
 # Cost Explorer's errors worth asking again for later (quota, a changed request while paging, AWS's own faults).

@@ -86,3 +86,17 @@ def test_the_region_sees_the_metered_estimate_against_the_recorded_bill(api: Any
     assert [(row["tenant"], row["service"], row["actual_usd"]) for row in body["tenants"]] == [
         ("1418032", "AWS Secrets Manager", "0.400000"), ("1465011", "AWS Secrets Manager", "0.405000")]
     assert body["total"]["actual_usd"] == "6.208248" and body["shared_actual_usd"] == "5.403248"
+
+
+def test_a_jsts_payment_keys_carry_its_cost_allocation_tag(platform: None) -> None:
+    import uuid
+
+    import boto3
+
+    from chalicelib.integrations.payment_gateways import secret_id, write_credentials
+
+    name = secret_id(f"koszty-{uuid.uuid4().hex[:8]}")
+    write_credentials(name, crc="a1b2c3d4e5f60718", api_key="klucz", terc=PIASECZNO)
+    write_credentials(name, crc="a1b2c3d4e5f60718", api_key="nowy-klucz", terc=PIASECZNO)  # replaced keys too
+    tags = boto3.client("secretsmanager").describe_secret(SecretId=name).get("Tags", [])
+    assert tags == [{"Key": "eurzad:jst", "Value": PIASECZNO}]
