@@ -12,7 +12,6 @@ from chalicelib.core.clock import WARSAW, get_clock
 from chalicelib.core.errors import Forbidden
 from chalicelib.core.http import endpoint, json_response, require_principal
 from chalicelib.core.settings import get_settings
-from chalicelib.integrations.actual_costs import ActualCostsUnavailable
 from chalicelib.modules.costs.actuals_wiring import actual_costs, actuals, actuals_models, estimate_lines
 from chalicelib.modules.costs.routes import bp
 
@@ -29,6 +28,8 @@ def actual_costs_of_month() -> Any:
     if require_principal().terc is not None:
         raise Forbidden("Porównanie z rachunkiem AWS obejmuje cały region: widzą je tylko finanse regionu.",
                         code="tenant_forbidden")
+    from chalicelib.integrations.actual_costs import ActualCostsUnavailable  # with the first call, not at cold start
+
     today = get_clock().now().astimezone(WARSAW).date()
     month = actuals.parse_month(dict(bp.current_request.query_params or {}).get("month"), today=today)
     try:  # first, so that without Cost Explorer nothing else is read
