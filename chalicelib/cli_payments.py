@@ -36,7 +36,7 @@ def demo_merchants(files: list[Path], gateway: str | None = None) -> int:
             continue
         setting = tenant.payments
         crc, api_key = demo_keys(setting.merchant_id)
-        write_credentials(secret_id(setting.credentials_secret), crc=crc, api_key=api_key)
+        write_credentials(secret_id(setting.credentials_secret), crc=crc, api_key=api_key, terc=tenant.terc)
         if gateway:
             _open_account(gateway, {"merchant_id": setting.merchant_id, "pos_id": setting.pos_id, "crc": crc,
                                     "api_key": api_key})
@@ -70,7 +70,7 @@ def set_keys(path: Path) -> int:
         print("błąd: oba klucze są wymagane")
         return 1
     name = secret_id(tenant.payments.credentials_secret)
-    write_credentials(name, crc=crc, api_key=api_key)
+    write_credentials(name, crc=crc, api_key=api_key, terc=tenant.terc)
     print(f"{tenant.terc} {tenant.name}: klucze zapisane w {name}")
     return 0
 

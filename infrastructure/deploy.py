@@ -70,7 +70,7 @@ API_THROTTLING = [
 
 def merge_resources(template: dict[str, Any], stage: str, extra_env: dict[str, str]) -> None:
     os.environ.update({k: v for k, v in stage_environment(stage).items() if k.startswith("EURZAD_")})
-    from infrastructure.template import function_policy, function_settings, render
+    from infrastructure.template import function_policy, function_settings, give_the_api_its_role, render
 
     declared = render()["Resources"]
     for res in template["Resources"].values():
@@ -78,6 +78,7 @@ def merge_resources(template: dict[str, Any], stage: str, extra_env: dict[str, s
             res["Properties"].setdefault("Policies", []).append(function_policy())
         if res["Type"] == "AWS::Serverless::Api":
             res["Properties"]["MethodSettings"] = API_THROTTLING
+    give_the_api_its_role(template["Resources"])
     template["Resources"].update(declared)
     queues = [name for name, res in declared.items() if res["Type"] == "AWS::SQS::Queue"]
     for name, res in template["Resources"].items():

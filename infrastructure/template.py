@@ -6,6 +6,7 @@ cloud deployment merges it into the app's SAM template (`chalice package --merge
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import sys
@@ -256,6 +257,24 @@ def function_policy() -> dict[str, Any]:
         {"Effect": "Allow", "Action": ["ssm:GetParameter"], "Resource": sub("ssm", f"parameter/{prefix}/*")},
     ]
     return {"PolicyName": "EUrzadResources", "PolicyDocument": {"Version": "2012-10-17", "Statement": statements}}
+
+
+# Reading the AWS bill (GET /v1/finance/costs/actual). Cost Explorer has no resource-level permissions, hence "*";
+# only the API function's own role gets it (`give_the_api_its_role`), never the workers'.
+COST_EXPLORER_POLICY = {"PolicyName": "EUrzadCostExplorer", "PolicyDocument": {"Version": "2012-10-17", "Statement": [
+    {"Effect": "Allow", "Action": ["ce:GetCostAndUsage"], "Resource": "*"}]}}
+API_FUNCTION, DEFAULT_ROLE = "APIHandler", "DefaultRole"
+
+
+def give_the_api_its_role(template_resources: dict[str, Any]) -> None:
+    """The API function gets a copy of chalice's shared role plus COST_EXPLORER_POLICY (in place)."""
+    default, api = template_resources.get(DEFAULT_ROLE), template_resources.get(API_FUNCTION)
+    if default is None or api is None:
+        return
+    role = copy.deepcopy(default)
+    role["Properties"].setdefault("Policies", []).append(COST_EXPLORER_POLICY)
+    template_resources[f"{API_FUNCTION}Role"] = role
+    api["Properties"]["Role"] = {"Fn::GetAtt": [f"{API_FUNCTION}Role", "Arn"]}
 
 
 # Concurrency of the packaged functions (in AWS; the emulator ignores it, see local_proxy for the local bound).

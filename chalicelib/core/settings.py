@@ -68,6 +68,14 @@ class Settings:
     payments_gateway_url: str = "https://sandbox.przelewy24.pl"
     payments_secret_cache_seconds: float = 300.0
 
+    # The CloudWatch namespace of each invocation's metering as embedded metric format log lines (production);
+    # unset: no such lines (local stages, tests). See chalicelib.core.emf.
+    metrics_namespace: str | None = None
+
+    # How long one container keeps a month's answer from AWS Cost Explorer (each of its requests costs USD 0.01;
+    # AWS refreshes the data a few times a day).
+    cost_explorer_cache_seconds: float = 3600.0
+
     @classmethod
     def from_environ(cls, environ: dict[str, str] | None = None) -> Settings:
         env = {k.upper(): v for k, v in (os.environ if environ is None else environ).items()}

@@ -6,7 +6,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-from chalicelib.core.metering import Usage
+from chalicelib.core.metering import Usage, UsageSink
+from chalicelib.core.settings import get_settings
 from chalicelib.integrations.aws import client
 from chalicelib.resources import table_name
 
@@ -73,8 +74,13 @@ class DynamoUsageSink:
         client("dynamodb").update_item(**request)
 
 
-
 @lru_cache(maxsize=1)
-def usage_sink() -> DynamoUsageSink:
-    """The sink the edge middleware and the workers hand each invocation's usage to (one per warm container)."""
-    return DynamoUsageSink()
+def usage_sink() -> UsageSink:
+    """The sink the edge middleware and the workers hand each invocation's usage to (one per warm container):
+    the table's row, and in production (`EURZAD_METRICS_NAMESPACE` set) also an EMF log line."""
+    namespace = get_settings().metrics_namespace
+    if not namespace:
+        return DynamoUsageSink()
+    from chalicelib.core.emf import EmfUsageSink, Tee
+
+    return Tee(DynamoUsageSink(), EmfUsageSink(namespace))

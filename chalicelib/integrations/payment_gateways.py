@@ -95,8 +95,10 @@ def _read_secret(name: str) -> str:
     return value
 
 
-def write_credentials(name: str, *, crc: str, api_key: str) -> None:
-    """Create or replace a merchant's keys (the operator's tool; the functions only read them)."""
+def write_credentials(name: str, *, crc: str, api_key: str, terc: str | None = None) -> None:
+    """Create or replace a merchant's keys (the operator's tool; the functions only read them), tagged with the
+    JST's TERC: the secret is the JST's alone, so the AWS bill can name the JST its cost is for."""
+    from chalicelib.integrations.actual_costs import JST_TAG
     from chalicelib.integrations.aws import client
 
     sm = client("secretsmanager")
@@ -106,4 +108,6 @@ def write_credentials(name: str, *, crc: str, api_key: str) -> None:
     except sm.exceptions.ResourceNotFoundException:
         sm.create_secret(Name=name, SecretString=value,
                          Description="Przelewy24: klucz CRC i klucz API konta sprzedawcy JST")
+    if terc:
+        sm.tag_resource(SecretId=name, Tags=[{"Key": JST_TAG, "Value": terc}])
     forget_credentials()

@@ -117,9 +117,10 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("PUT", "/v1/finance/budgets/{terc}"): ("finance",),
     ("GET", "/v1/finance/budgets/{terc}"): ("finance",),
     ("GET", "/v1/finance/fees-vs-costs"): ("finance",),
+    ("GET", "/v1/finance/costs/actual"): ("finance",),  # the region's finance only (REGIONAL)
 }
 # Routes only the region's finance (no TERC in the token) may call: a JST's finance gets 403 tenant_forbidden.
-REGIONAL = {("PUT", "/v1/finance/cost-settings")}
+REGIONAL = {("PUT", "/v1/finance/cost-settings"), ("GET", "/v1/finance/costs/actual")}
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}
 
@@ -162,7 +163,7 @@ def test_anonymous(api: Any, method: str, path: str) -> None:
 def test_each_role_on_its_own_tenant(api: Any, method: str, path: str, role: str) -> None:
     allowed = ROUTES[(method, path)]
     resp = _call(api, method, path, _token(role, A))
-    if (method, path) in REGIONAL and role == "finance":
+    if (method, path) in REGIONAL and role == "finance":  # the token names JST A; then the region's
         assert resp.status_code == 403, resp.body
         assert json.loads(resp.body)["error"]["code"] == "tenant_forbidden"
         resp = _call(api, method, path, _token(role, None))

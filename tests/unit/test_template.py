@@ -118,3 +118,24 @@ def test_the_deployed_api_gets_its_gateway_responses_and_binary_types_with_its_d
     assert resources["RestAPI"]["Properties"]["BinaryMediaTypes"] == ["application/xml", "text/xml"]
     responses = {k for k, r in resources.items() if r["Type"] == "AWS::ApiGateway::GatewayResponse"}
     assert responses and set(resources["RestAPIDeploymentabc"]["DependsOn"]) == responses
+
+
+def test_only_the_api_function_may_read_the_aws_bill() -> None:
+    from infrastructure.template import give_the_api_its_role
+
+    shared = {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {}, "Policies": [
+        {"PolicyName": "DefaultRolePolicy", "PolicyDocument": {"Statement": []}}]}}
+    default_arn = {"Fn::GetAtt": ["DefaultRole", "Arn"]}
+    resources = {"DefaultRole": shared,
+                 "APIHandler": {"Type": "AWS::Serverless::Function", "Properties": {"Role": default_arn}},
+                 "Registrations": {"Type": "AWS::Serverless::Function", "Properties": {"Role": default_arn}}}
+    give_the_api_its_role(resources)
+
+    def actions(role: str) -> set[str]:
+        return {a for p in resources[role]["Properties"]["Policies"]
+                for s in p["PolicyDocument"]["Statement"] for a in s["Action"]}
+
+    assert resources["APIHandler"]["Properties"]["Role"] == {"Fn::GetAtt": ["APIHandlerRole", "Arn"]}
+    assert resources["Registrations"]["Properties"]["Role"] == default_arn
+    assert actions("APIHandlerRole") == {"ce:GetCostAndUsage"}
+    assert "ce:GetCostAndUsage" not in actions("DefaultRole")

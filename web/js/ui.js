@@ -28,6 +28,7 @@ const NAV = [
   ["rozliczenie.html", "Rozliczenie", (c) => c?.role === "finance"],
   ["koszty.html", "Koszty", (c) => c?.role === "finance"],
   ["budzet.html", "Budżet i alerty", (c) => c?.role === "finance"],
+  ["koszty-rzeczywiste.html", "Koszty AWS", (c) => c?.role === "finance" && !c?.terc],
   ["weryfikacja.html", "Weryfikacja podpisu", () => true],
 ];
 
