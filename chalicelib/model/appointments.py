@@ -6,6 +6,7 @@ Shared model: the tenant configuration carries it (`TenantConfig.appointments`; 
 from __future__ import annotations
 
 from datetime import date, time
+from itertools import pairwise
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
@@ -64,7 +65,7 @@ class Counter(_Strict):
     def _ranges_apart(self) -> Counter:
         for day, ranges in self.hours.items():
             ordered = sorted(ranges, key=lambda r: r.start)
-            if any(b.start < a.end for a, b in zip(ordered, ordered[1:], strict=False)):
+            if any(b.start < a.end for a, b in pairwise(ordered)):
                 raise ValueError(f"Godziny otwarcia w dniu „{day}” nakładają się.")
         ids = [t.id for t in self.topics]
         if len(ids) != len(set(ids)):
@@ -77,7 +78,8 @@ class Counter(_Strict):
 
 class AppointmentsSetting(_Strict):
     counters: list[Counter] = Field(min_length=1, max_length=30)
-    closed_days: list[date] = Field(default=[], max_length=366, description="Dodatkowe dni, w które urząd nie przyjmuje.")
+    closed_days: list[date] = Field(default=[], max_length=366,
+                                    description="Dodatkowe dni, w które urząd nie przyjmuje.")
     book_ahead_days: int = Field(default=30, ge=1, le=180, description="Na ile dni naprzód można rezerwować.")
     book_until_hours: int = Field(default=2, ge=0, le=168,
                                   description="Najpóźniej ile godzin przed terminem można go zarezerwować.")

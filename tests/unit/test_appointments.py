@@ -204,3 +204,16 @@ def test_the_booking_id_follows_the_owner_and_the_key() -> None:
     assert logic.booking_id("anna", "klucz-0001") == logic.booking_id("anna", "klucz-0001")
     assert logic.booking_id("anna", "klucz-0001") != logic.booking_id("jan", "klucz-0001")
     assert len(logic.booking_id("anna", "klucz-0001")) == 32
+
+
+def test_a_slot_or_day_far_outside_the_century_is_refused_on_its_field_not_overflowed() -> None:
+    from chalicelib.modules.appointments.models import DayQuery, SlotsQuery
+
+    with pytest.raises(ApiError) as far:
+        logic.parse_slot("9999-12-31T23:45")
+    assert far.value.details[0]["field"] == "start"
+    for model, field in ((SlotsQuery, "from"), (SlotsQuery, "to"), (DayQuery, "date")):
+        with pytest.raises(ValidationError) as refused:
+            model.model_validate({field: "9999-12-31", **({"date": "2026-12-01"} if field != "date" and
+                                                           model is DayQuery else {})})
+        assert refused.value.errors()[0]["loc"] == (field,)

@@ -49,6 +49,8 @@ def parse_slot(value: str, field: str = "start") -> datetime:
         naive = datetime.strptime(value, "%Y-%m-%dT%H:%M")
     except (TypeError, ValueError):
         raise _invalid(field, "invalid_slot", "Termin ma postać RRRR-MM-DDTGG:MM (czas warszawski).") from None
+    if not 2000 <= naive.year <= 2100:  # no office books outside this century (and no date arithmetic overflows)
+        raise _invalid(field, "slot_not_offered", "W tym terminie stanowisko nie przyjmuje.")
     return naive.replace(tzinfo=WARSAW)
 
 

@@ -126,17 +126,22 @@ class FreeSlots(BaseModel):
     count: int
 
 
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2100, 12, 31)  # what a booking can name (no date arithmetic overflows)
+
+
 class SlotsQuery(BaseModel):
     """Query parameters of the free-slot list."""
 
-    from_: date | None = Field(default=None, alias="from", description="Pierwszy dzień (domyślnie dziś).")
-    to: date | None = Field(default=None, description="Ostatni dzień (domyślnie 6 dni po pierwszym; najwyżej 31).")
+    from_: date | None = Field(default=None, alias="from", ge=FIRST_DAY, le=LAST_DAY,
+                               description="Pierwszy dzień (domyślnie dziś).")
+    to: date | None = Field(default=None, ge=FIRST_DAY, le=LAST_DAY,
+                            description="Ostatni dzień (domyślnie 6 dni po pierwszym; najwyżej 31).")
 
 
 class DayQuery(BaseModel):
     """Query parameters of the clerk's day list."""
 
-    day: date = Field(alias="date", description="Dzień (czas warszawski).")
+    day: date = Field(alias="date", ge=FIRST_DAY, le=LAST_DAY, description="Dzień (czas warszawski).")
     counter: CounterId | None = Field(
         default=None, description="Jedno stanowisko (domyślnie wszystkie stanowiska komórki urzędnika).")
 
