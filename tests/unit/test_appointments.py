@@ -217,3 +217,10 @@ def test_a_slot_or_day_far_outside_the_century_is_refused_on_its_field_not_overf
             model.model_validate({field: "9999-12-31", **({"date": "2026-12-01"} if field != "date" and
                                                            model is DayQuery else {})})
         assert refused.value.errors()[0]["loc"] == (field,)
+
+
+def test_a_month_of_short_slots_answers_the_earliest_500() -> None:
+    s = setting(counter={"slot_minutes": 5, "hours": {d: [{"start": "00:00", "end": "23:55"}] for d in WEEK}},
+                book_ahead_days=40)
+    found = slots(s, date(2026, 12, 1), date(2026, 12, 30))
+    assert len(found) == logic.MAX_SLOTS and found[0].key == "2026-12-01T00:00"

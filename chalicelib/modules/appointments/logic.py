@@ -20,6 +20,7 @@ from chalicelib.model.tenant import TenantConfig
 
 Holiday = Callable[[date], bool]
 MAX_RANGE_DAYS = 31  # one free-slot query covers at most a month
+MAX_SLOTS = 500  # and answers at most this many, the earliest (a busy month of many counters would be megabytes)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def free_slots(setting: AppointmentsSetting, topic: str, *, first: date, last: d
                     if start >= window.earliest and slot.free:
                         found.append(slot)
             day += timedelta(days=1)
-    return sorted(found, key=lambda s: (s.start, s.counter))
+    return sorted(found, key=lambda s: (s.start, s.counter))[:MAX_SLOTS]
 
 
 def bookable(setting: AppointmentsSetting, *, topic: str, counter_id: str, start: datetime, now: datetime,
