@@ -188,7 +188,7 @@ def attend(store: Store, config: TenantConfig, booking_id: str, came: bool, *, d
     booking = store.get(booking_id)
     if booking is None or booking.terc != config.terc:
         raise logic.booking_not_found()
-    clerk_counters(logic.setting_of(config), department, None)
+    logic.setting_of(config)  # a JST that stopped booking: 404 appointments_not_offered
     if department is not None and booking.department != department:
         raise Forbidden("Tę wizytę obsługuje inna komórka.", code="department_forbidden")
     if booking.status != "zarezerwowana":
