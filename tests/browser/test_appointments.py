@@ -39,13 +39,13 @@ def clerk(browser: Browser, site: str, stack: Stack) -> Iterator[Portal]:
 
 def test_a_resident_books_moves_and_cancels_and_the_clerk_sees_the_day(portal: Portal, clerk: Portal) -> None:
     page, day = portal.page, visit_day().isoformat()
-    portal.open("wizyta.html")
-    expect(page.locator("#sprawa")).to_be_visible()
-    expect(page.locator("#moje-wizyty")).to_contain_text("zaloguj się")
-    portal.check("95-wizyta-anonim")
-    page.select_option("#jst", LESZNOWOLA)
+    portal.open(f"wizyta.html?jst={LESZNOWOLA}")
     expect(page.locator("#oferta")).to_contain_text("nie prowadzi rezerwacji")
+    expect(page.locator("#moje-wizyty")).to_contain_text("zaloguj się")
     portal.check("95-wizyta-jst-bez-rezerwacji")
+    page.select_option("#jst", PIASECZNO)
+    expect(page.locator("#sprawa")).to_be_visible()
+    portal.check("95-wizyta-anonim")
 
     portal.sign_in("resident", subject=f"wizyta-{uuid.uuid4().hex[:8]}", name="Anna Nowak", back="/wizyta.html")
     expect(page.get_by_role("link", name="Wizyta w urzędzie")).to_be_visible()
