@@ -240,3 +240,31 @@ def test_the_administrators_change_takes_effect_on_the_next_request(api: Any) ->
     refused = api.http.put(f"/v1/tenants/{A}/appointments", headers={**auth("clerk", A), "Content-Type":
                                                                      "application/json"}, body='{"appointments": null}')
     assert refused.status_code == 403
+
+
+class QueueDown:
+    def publish(self, key: str, message: Any) -> str:
+        raise ConnectionError(f"SQS unreachable ({key})")
+
+
+def test_a_booking_made_while_the_queue_is_down_is_confirmed_by_the_sweeper(
+    api: Any, monday: FixedClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from chalicelib.events import publishing
+
+    counter = enable(api)
+    monkeypatch.setattr(publishing, "_shared", QueueDown)
+    made = book(api, resident(), counter, "2027-03-04T09:00", email="anna@example.pl")
+    monkeypatch.undo()
+    assert made.status_code == 201  # booked all the same: the notice waits in the booking's outbox
+    booking_id = body(made)["booking_id"]
+    deliver(api, "appointment-notices", "appointment_notices")
+    assert emails_about(booking_id) == []
+    monday.advance(minutes=5)
+    sweep = api.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={}, resources=[])
+    api.lambda_.invoke("appointment_notices_sweeper", sweep)
+    deliver(api, "appointment-notices", "appointment_notices")
+    api.lambda_.invoke("appointment_notices_sweeper", sweep)  # nothing left to send
+    deliver(api, "appointment-notices", "appointment_notices")
+    mails = emails_about(booking_id)
+    assert len(mails) == 1 and mails[0]["Subject"].startswith("[e-Urząd] Potwierdzenie rezerwacji wizyty")
