@@ -59,12 +59,15 @@ fuzz: install
 		--port $(FUZZ_PORT) --state .local/test-fuzz-emulator -- $(BIN)/pytest tests/e2e/test_fuzz.py -q -s
 
 BENCH_PAYMENTS_PORT ?= 4634
+BENCH_APPOINTMENTS_PORT ?= 4635
 bench: install
 	$(BIN)/python bench/cold_start.py
 	$(BIN)/python bench/signatures.py
 	$(BIN)/python bench/submissions.py
 	$(BIN)/python -m infrastructure.emulator exec --port $(BENCH_PAYMENTS_PORT) --state .local/bench-payments-emulator -- \
 		$(BIN)/python bench/payments.py
+	$(BIN)/python -m infrastructure.emulator exec --port $(BENCH_APPOINTMENTS_PORT) --state .local/bench-appointments-emulator -- \
+		$(BIN)/python bench/appointments.py
 	$(BIN)/python bench/letters.py
 
 # The cases' benches, apart: writing 100,000 cases for the overdue sweep takes minutes.

@@ -21,13 +21,14 @@ from pynamodb.expressions.condition import Condition
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-Kind = Literal["check", "put", "update"]
-_SENT_ORDER: dict[Kind, int] = {"check": 0, "put": 2, "update": 3}  # PynamoDB's: checks, deletes, puts, updates
+Kind = Literal["check", "delete", "put", "update"]
+# PynamoDB sends them so: checks, deletes, puts, updates.
+_SENT_ORDER: dict[Kind, int] = {"check": 0, "delete": 1, "put": 2, "update": 3}
 
 
 @dataclass(frozen=True)
 class Write:
-    """One write of a transaction: put `item`, update it with `actions`, or only check `condition` on it."""
+    """One write of a transaction: put `item`, update it with `actions`, delete it, or only check `condition` on it."""
 
     label: str
     item: Model
@@ -62,6 +63,8 @@ def write(connection: Connection, writes: Sequence[Write]) -> None:
             for w in writes:
                 if w.kind == "put":
                     tx.save(w.item, condition=w.condition)
+                elif w.kind == "delete":
+                    tx.delete(w.item, condition=w.condition)
                 elif w.kind == "check":
                     hash_key, range_key = _keys(w.item)
                     tx.condition_check(type(w.item), hash_key, range_key, condition=w.condition)

@@ -14,4 +14,5 @@ QUEUES: dict[str, str] = {
     "DeliverySend": "delivery-sends",  # an issued letter to hand to the e-Delivery box
     "PaymentRequested": "payment-requests",  # a case registered with a fee: open its payment order
     "PaymentSettled": "payment-settlements",  # a case's fee paid (verified), expired or refunded: the case moves
+    "AppointmentNotice": "appointment-notices",  # a visit booked, moved or cancelled: e-mail the resident (.ics)
 }

@@ -212,3 +212,16 @@ class PaymentSettled(Event):
     status: str  # oplacone | wygasle | zwrocone
     amount: int  # grosze: paid, or refunded so far for zwrocone
     at: datetime  # when the gateway confirmed it (verify), the order expired, or the refund was made
+
+
+class AppointmentNotice(Event):
+    """A visit booked, moved or cancelled (e-wizyta): the resident is e-mailed with the calendar file. The worker
+    reads the booking as it stands; `sequence` says which change this is (a late notice of an older one is
+    dropped)."""
+
+    QUEUE: ClassVar[str] = QUEUES["AppointmentNotice"]
+
+    terc: str
+    booking_id: str
+    kind: str  # potwierdzenie | zmiana | odwolanie
+    sequence: int

@@ -15,10 +15,18 @@ REFERENCE = "Numer referencyjny"
 
 
 @dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str  # may carry parameters, e.g. "text/calendar; method=REQUEST; charset=UTF-8"
+    body: bytes
+
+
+@dataclass(frozen=True)
 class Mail:
     to: str
     subject: str
     text: str
+    attachments: tuple[Attachment, ...] = ()  # any: sent as a MIME message (SES SendRawEmail)
 
 
 def with_reference(text: str, reference: str) -> str:
@@ -33,6 +41,11 @@ class SesMailer:
         from chalicelib.integrations.aws import client
 
         reference = correlation_id()
+        if mail.attachments:
+            raw = client("ses").send_raw_email(
+                Source=self._sender, Destinations=[mail.to], RawMessage={"Data": self._mime(mail, reference)},
+                Tags=[{"Name": "correlation_id", "Value": reference}])
+            return str(raw["MessageId"])
         response = client("ses").send_email(
             Source=self._sender,
             Destination={"ToAddresses": [mail.to]},
@@ -43,3 +56,16 @@ class SesMailer:
             Tags=[{"Name": "correlation_id", "Value": reference}],
         )
         return str(response["MessageId"])
+
+    def _mime(self, mail: Mail, reference: str) -> bytes:
+        from email.message import EmailMessage
+
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self._sender, mail.to, mail.subject
+        message.set_content(with_reference(mail.text, reference))
+        for a in mail.attachments:
+            kind, _, params = a.content_type.partition(";")
+            maintype, subtype = kind.strip().split("/", 1)
+            message.add_attachment(a.body, maintype=maintype, subtype=subtype, filename=a.filename,
+                                   params=dict(p.strip().split("=", 1) for p in params.split(";") if "=" in p))
+        return message.as_bytes()

@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from chalicelib.core.identifiers import ADE_RE, EMAIL_RE, POSTAL_CODE_RE, check_terc, normalize_nrb
+from chalicelib.model.appointments import AppointmentsSetting
 from chalicelib.model.fees import FeeRule
 from chalicelib.model.service import DeadlineKind, DeptSymbol, Jrwa, Money, ServiceId
 
@@ -126,6 +127,7 @@ class TenantConfig(Strict):
     payments: PaymentsSetting | None = None  # None: the JST takes no fees online
     # Residents (GUS): the shared costs of the region may be split by it (costs module).
     population: int | None = Field(default=None, ge=1, le=50_000_000)
+    appointments: AppointmentsSetting | None = None  # None: the JST offers no booking (e-wizyta)
 
     @model_validator(mode="after")
     def _consistent(self) -> TenantConfig:
@@ -149,6 +151,9 @@ class TenantConfig(Strict):
                     self.department(s.department)
                 except UnknownDepartment:
                     raise ValueError(f"services[{i}].department: nieznana komórka „{s.department}”.") from None
+        for i, c in enumerate(self.appointments.counters if self.appointments else []):
+            if c.department not in symbols:
+                raise ValueError(f"appointments.counters[{i}].department: nieznana komórka „{c.department}”.")
         return self
 
     def department(self, symbol: str) -> Department:

@@ -35,6 +35,7 @@ MODULES = (
     "letters",
     "delivery",
     "costs",
+    "appointments",
 )
 
 

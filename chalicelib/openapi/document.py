@@ -43,6 +43,9 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
     "letter_id": HEX_ID,
     "delivery_id": HEX_ID,
     "evidence_id": HEX_ID,
+    "booking_id": {**HEX_ID, "description": "Identyfikator rezerwacji wizyty (e-wizyta)."},
+    "topic": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 60,
+              "description": "Sprawa, którą można zarezerwować (e-wizyta)."},
     "token": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$",
               "description": "Tajny token subskrypcji skrzynki e-Doręczeń (z adresu wywołania zwrotnego)."},
 }

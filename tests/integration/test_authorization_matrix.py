@@ -118,6 +118,17 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/finance/budgets/{terc}"): ("finance",),
     ("GET", "/v1/finance/fees-vs-costs"): ("finance",),
     ("GET", "/v1/finance/costs/actual"): ("finance",),  # the region's finance only (REGIONAL)
+    # e-wizyta: the offer and free slots for anyone, bookings the resident's own, the day the clerks'
+    ("GET", "/v1/tenants/{terc}/appointments"): PUBLIC,
+    ("PUT", "/v1/tenants/{terc}/appointments"): ADMINS,
+    ("GET", "/v1/tenants/{terc}/appointments/{topic}/slots"): PUBLIC,
+    ("POST", "/v1/me/appointments"): ("resident",),
+    ("GET", "/v1/me/appointments"): ("resident",),
+    ("DELETE", "/v1/me/appointments/{booking_id}"): ("resident",),
+    ("POST", "/v1/me/appointments/{booking_id}/move"): ("resident",),
+    ("GET", "/v1/me/appointments/{booking_id}/calendar"): ("resident",),
+    ("GET", "/v1/tenants/{terc}/appointments/day"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/appointments/bookings/{booking_id}/attendance"): ("clerk",),
 }
 # Routes only the region's finance (no TERC in the token) may call: a JST's finance gets 403 tenant_forbidden.
 REGIONAL = {("PUT", "/v1/finance/cost-settings"), ("GET", "/v1/finance/costs/actual")}
@@ -128,10 +139,10 @@ TENANT_BOUND = {"clerk", "tenant-admin"}
 def _call(api: Any, method: str, path: str, headers: dict[str, str]) -> Any:
     url = path.replace("{terc}", A).replace("{service}", "pismo-ogolne")
     for name in ("submission_id", "attachment_id", "draft_id", "case_id", "scan_id", "file_id", "order_id", "letter_id",
-                 "delivery_id", "evidence_id"):
+                 "delivery_id", "evidence_id", "booking_id"):
         url = url.replace(f"{{{name}}}", "0" * 32)
     url = url.replace("{token}", "t" * 43)
-    url = url.replace("{document}", "document")
+    url = url.replace("{document}", "document").replace("{topic}", "dowod-osobisty")
     # A body that cannot pass validation: an authorised call is then refused with 422, never writes.
     body = json.dumps({"enabled": "?"}) if method in ("PUT", "POST") else None
     return api.http.request(method, url, headers={"Content-Type": "application/json", **headers}, body=body)

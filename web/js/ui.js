@@ -22,7 +22,9 @@ const ROLE_LABEL = { resident: "mieszkaniec", clerk: "urzędnik", "tenant-admin"
 const NAV = [
   ["index.html", "Usługi", () => true],
   ["moje.html", "Moje sprawy", (c) => c?.role === "resident"],
+  ["wizyta.html", "Wizyta w urzędzie", (c) => !c || c.role === "resident"],
   ["urzednik.html", "Skrzynka podawcza", (c) => c?.role === "clerk"],
+  ["wizyty.html", "Wizyty", (c) => c?.role === "clerk"],
   ["admin.html", "Ustawienia JST", (c) => c?.role === "tenant-admin" || c?.role === "region-admin"],
   ["platnosci.html", "Płatności", (c) => c?.role === "finance" || c?.role === "tenant-admin"],
   ["rozliczenie.html", "Rozliczenie", (c) => c?.role === "finance"],

@@ -14,6 +14,9 @@ What the delivery module uses of it (the office's letters reaching the party):
 - `log_events(terc, case_id, [(reason, details)], at=)`: staff history entries (kind `delivery`) by the platform,
   in one change;
 - `next_working_day(day)`: the day itself or the next one that is not a Saturday or a day off (art. 57 § 4).
+
+What the appointments module uses of it: `is_public_holiday(day)`, the same calendar of days off (the office
+takes no visits then).
 """
 
 from __future__ import annotations
@@ -25,8 +28,8 @@ from typing import Any
 
 from chalicelib.modules.cases import wiring as _wiring  # its heavy parts load on first use
 
-__all__ = ["Clerk", "OfficeFile", "add_office_files", "case_for_clerk", "case_for_party", "log_events",
-           "next_working_day", "party_email", "read_office_file"]
+__all__ = ["Clerk", "OfficeFile", "add_office_files", "case_for_clerk", "case_for_party", "is_public_holiday",
+           "log_events", "next_working_day", "party_email", "read_office_file"]
 SYSTEM = "system:e-doreczenia"
 
 
@@ -137,3 +140,9 @@ def next_working_day(day: date) -> date:
     from chalicelib.modules.cases import deadlines
 
     return deadlines.next_working_day(day)
+
+
+def is_public_holiday(day: date) -> bool:
+    from chalicelib.modules.cases import deadlines
+
+    return deadlines.is_public_holiday(day)

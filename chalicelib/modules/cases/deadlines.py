@@ -40,6 +40,11 @@ def _public_holidays(year: int) -> frozenset[date]:
     return frozenset(holidays.country_holidays("PL", years=year).keys())
 
 
+def is_public_holiday(day: date) -> bool:
+    """A statutory day off (whatever the weekday): the calendar the KPA clock uses, also for the office's hours."""
+    return day in _public_holidays(day.year)
+
+
 def is_working_day(day: date) -> bool:
     """False on Saturday, Sunday and Polish public holidays."""
     return day.weekday() < _SATURDAY and day not in _public_holidays(day.year)

@@ -17,6 +17,7 @@ from chalicelib.core.observability import correlation_id
 from chalicelib.events.publishing import Publisher
 from chalicelib.events.topics import TenantEvent
 from chalicelib.integrations.mail import Mail
+from chalicelib.model.appointments import AppointmentsSetting
 from chalicelib.model.fees import FeeRule
 from chalicelib.model.service import ServiceDefinition, fee_rule_problems
 from chalicelib.model.tenant import ServiceSetting, TenantConfig, UnknownDepartment
@@ -149,6 +150,41 @@ def change_service(
     try:
         version = store.save(new_config, expected_version=stored.version, audit=audit)
     except StaleVersion:  # another change landed between the read and the write
+        raise changed_meanwhile() from None
+    events.publish(event_of(audit), publisher=publisher)
+    return StoredTenant(config=new_config, version=version), audit
+
+
+def change_appointments(store: TenantStore, *, terc: str, setting: AppointmentsSetting | None,
+                        catalogue_ids: Collection[str], actor: Principal, now: datetime,
+                        expected_version: int | None = None,
+                        publisher: Publisher | None = None) -> tuple[StoredTenant, AuditEntry]:
+    """The JST's e-wizyta setting replaced (None: no booking any more), saved with its audit entry like a service's
+    change; takes effect on the next request. A counter's department and a topic's service must exist (422)."""
+    stored = require_tenant(store, terc)
+    if expected_version is not None and expected_version != stored.version:
+        raise changed_meanwhile()
+    details = []
+    for i, c in enumerate(setting.counters if setting else []):
+        try:
+            stored.config.department(c.department)
+        except UnknownDepartment as exc:
+            details.append({"field": f"appointments.counters[{i}].department", "code": "unknown_department",
+                            "message": str(exc)})
+        details += [{"field": f"appointments.counters[{i}].topics[{j}].service", "code": "unknown_service",
+                     "message": f"Usługa „{t.service}” nie istnieje w katalogu regionu."}
+                    for j, t in enumerate(c.topics) if t.service is not None and t.service not in catalogue_ids]
+    if details:
+        raise Unprocessable("Ustawienia e-wizyty odwołują się do nieznanych komórek lub usług.", details=details)
+    new_config = stored.config.model_copy(update={"appointments": setting})
+    was = stored.config.appointments is not None
+    summary = "e-wizyta: " + ("wyłączono rezerwację" if setting is None else
+                              "zmieniono ustawienia" if was else "włączono rezerwację")
+    audit = AuditEntry.new(terc=terc, at=now, actor=actor.subject, action="appointments.changed", summary=summary,
+                           notify=True)
+    try:
+        version = store.save(new_config, expected_version=stored.version, audit=audit)
+    except StaleVersion:
         raise changed_meanwhile() from None
     events.publish(event_of(audit), publisher=publisher)
     return StoredTenant(config=new_config, version=version), audit
