@@ -29,8 +29,6 @@ def prices() -> Any:
     return json_response(models.PriceListView.model_validate(view))
 
 
-# The cost report, its drill-down and the region's cost settings hang on this blueprint too (their own file),
-# and so do the budgets and the fees beside the costs.
-from chalicelib.modules.costs import budget_routes, report_routes  # noqa: E402, F401
-# The estimate set against the AWS bill hangs on this blueprint too (its own file).
-from chalicelib.modules.costs import actuals_routes  # noqa: E402, F401
+# The cost report, its drill-down, the region's cost settings, the budgets with the fees beside the costs and the
+# estimate set against the AWS bill hang on this blueprint too (each in its own file).
+from chalicelib.modules.costs import actuals_routes, budget_routes, report_routes  # noqa: E402, F401
