@@ -15,7 +15,7 @@ from contextvars import ContextVar
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from chalice.app import Blueprint, Chalice, CORSConfig, Response
+from chalice.app import Blueprint, Chalice, CORSConfig, Request, Response
 
 from chalicelib.core import inputs, metering
 from chalicelib.core.auth import Access, Principal, bearer_token, get_verifier
@@ -276,6 +276,7 @@ def install(app: Chalice, sink_factory: Callable[[], metering.UsageSink]) -> Non
         context = getattr(event, "lambda_context", None) or getattr(event, "context", None)
         function, memory = _lambda_identity(context)
         usage = metering.begin(function=function, memory_mb=memory)
+        usage.http = isinstance(event, Request)
         try:
             response = get_response(event)
             if isinstance(response, Response) and response.status_code >= 500:

@@ -39,6 +39,7 @@ class Usage:
     read_units: float = 0.0
     write_units: float = 0.0
     error: bool = False
+    http: bool = False  # an API Gateway request (priced per request on top of the function's own cost)
 
     def attribute(self, *, tenant: str | None = None, module: str | None = None, service: str | None = None) -> None:
         if tenant:

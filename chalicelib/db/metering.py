@@ -26,6 +26,7 @@ def usage_update(usage: Usage, *, duration_ms: float, day: str) -> dict[str, Any
     """The UpdateItem request for one invocation (pure, so it is unit-tested without AWS)."""
     adds: dict[str, float] = {
         "invocations": 1,
+        "api_requests": 1 if usage.http else 0,
         "errors": 1 if usage.error else 0,
         "duration_ms": duration_ms,
         # GB-seconds is what Lambda bills: configured memory times duration.

@@ -107,6 +107,8 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/me/cases/{case_id}/deliveries"): ("resident",),
     ("GET", "/v1/me/cases/{case_id}/deliveries/{delivery_id}/evidences/{evidence_id}"): ("resident",),
     ("POST", "/v1/edelivery/callbacks/{token}"): PUBLIC,
+    # costs: finance of any JST and of the region
+    ("GET", "/v1/finance/prices"): ("finance",),
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}

@@ -77,6 +77,7 @@ def test_every_invocation_is_metered_with_tenant_and_module() -> None:
     ok, crashed = sink.usages
     assert (ok.tenant, ok.module, ok.error) == ("1418043", "demo", False)
     assert crashed.error is True
+    assert ok.http and crashed.http  # each is an API Gateway request, priced as one
 
 
 def test_a_refused_call_counts_for_the_tenant_it_was_aimed_at() -> None:

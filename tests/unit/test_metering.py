@@ -59,10 +59,20 @@ def test_update_adds_everything_in_one_request() -> None:
     added = {names[n]: values[v]["N"] for n, v in
              (part.split() for part in req["UpdateExpression"].split(" ADD ")[1].split(", "))}
     assert added["invocations"] == "1"
+    assert added["api_requests"] == "0"  # an event's invocation: no API Gateway request behind it
     assert added["aws:dynamodb:GetItem"] == "2" and added["aws:sqs:SendMessage"] == "1"
     assert added["aws_requests"] == "3"
     assert float(added["gb_seconds"]) == pytest.approx(0.25)  # 1 GB x 0.25 s
     assert metering_key(usage, "2026-11-23")["pk"] == "T#1418032"
+
+
+def test_an_http_invocation_adds_one_api_request() -> None:
+    usage = metering.Usage(function="eurzad-prod", memory_mb=512, http=True)
+    req = usage_update(usage, duration_ms=10.0, day="2026-11-23")
+    names, values = req["ExpressionAttributeNames"], req["ExpressionAttributeValues"]
+    added = {names[n]: values[v]["N"] for n, v in
+             (part.split() for part in req["UpdateExpression"].split(" ADD ")[1].split(", "))}
+    assert added["api_requests"] == "1"
 
 
 def test_hook_is_installed_in_botocore() -> None:
