@@ -24,12 +24,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import boto3
 import botocore.endpoint
 import pytest
-from boto3.dynamodb.types import TypeDeserializer
 
 from chalicelib.core.metering import REGION
+from chalicelib.modules.costs.model import CostLine, MeteredRow, cost_lines, sum_by, total
+from chalicelib.modules.costs.prices import price_list
+from chalicelib.modules.costs.repository import DynamoMeteringReader
 from chalicelib.resources import table_name
 from tests import queues
 from tests.conftest import auth
@@ -167,34 +168,34 @@ def one_jst(steps: Steps, terc: str, gateway: PaymentsGateway, receiver: Receive
     steps.drain(terc, "delivery-sends", "delivery_sends")
 
 
-def metering_rows(tenants: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    """Every metering row of these JSTs this month, by key (plain values)."""
-    table = boto3.client("dynamodb")
-    month = datetime.now(UTC).strftime("%Y-%m")
-    rows: dict[str, dict[str, Any]] = {}
-    plain = TypeDeserializer()
-    for tenant in tenants:
-        for page in table.get_paginator("query").paginate(
-                TableName=table_name("metering"), KeyConditionExpression="pk = :pk AND begins_with(sk, :m)",
-                ExpressionAttributeValues={":pk": {"S": f"T#{tenant}"}, ":m": {"S": f"D#{month}-"}},
-                ConsistentRead=True):
-            for item in page["Items"]:
-                row = {k: plain.deserialize(v) for k, v in item.items()}
-                rows[f"{row['pk']}|{row['sk']}"] = row
-    return rows
+def month() -> str:
+    return datetime.now(UTC).strftime("%Y-%m")
 
 
-def counted(before: dict[str, dict[str, Any]], after: dict[str, dict[str, Any]]) -> dict[Key, Counter[str]]:
-    """What the metering added between the two reads, by (JST, catalogue service) and `service:Operation`."""
+def metering_rows(tenants: tuple[str, ...]) -> dict[str, MeteredRow]:
+    """Every metering row of these JSTs this month, through the costs module's reader (one Query per JST)."""
+    reader = DynamoMeteringReader()
+    return {row.key: row for tenant in tenants for row in reader.month(tenant, month())}
+
+
+def counted(before: dict[str, MeteredRow], after: dict[str, MeteredRow]) -> dict[Key, Counter[str]]:
+    """What the metering added between the two reads, by (JST, catalogue service) and `service:Operation`
+    (and `invocations`)."""
     added: dict[Key, Counter[str]] = defaultdict(Counter)
     for key, row in after.items():
-        old = before.get(key, {})
-        for attr, value in row.items():
-            if attr.startswith("aws:") or attr in ("metering_writes", "invocations"):
-                diff = int(Decimal(value) - Decimal(old.get(attr, 0)))
-                if diff:
-                    added[(row["tenant"], row["service"])][attr.removeprefix("aws:")] += diff
+        old = before.get(key)
+        grown = Counter(row.requests)
+        grown.subtract(old.requests if old else {})
+        grown["invocations"] = int(row.invocations - (old.invocations if old else 0))
+        added[(row.tenant, row.service)].update({name: n for name, n in grown.items() if n})
     return added
+
+
+def by_tenant_and_resource(lines: list[CostLine]) -> dict[tuple[str, str], Decimal]:
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for line in lines:
+        sums[(line.tenant, line.resource)] += line.quantity
+    return sums
 
 
 def differences(metered: dict[Key, Counter[str]], seen: dict[Key, Counter[str]]) -> list[str]:
@@ -249,9 +250,31 @@ def test_the_metering_holds_every_aws_request_of_each_jst_and_service(
     after = metering_rows(tenants)
     # Then the metering rows hold exactly the requests the hook counted, per JST and catalogue service
     added = counted(before, after)
-    meters = {key: Counter({k: v for k, v in c.items() if k not in ("metering_writes", "invocations")})
-              for key, c in added.items()}
+    meters = {key: Counter({k: v for k, v in c.items() if k != "invocations"}) for key, c in added.items()}
     assert differences(meters, tally.requests) == []
-    # And one metering write per metered invocation, each one seen by the hook
-    assert {k: c["metering_writes"] for k, c in added.items()} == dict(tally.metering_writes)
-    assert {k: c["invocations"] for k, c in added.items()} == dict(tally.metering_writes)
+    # And one invocation per metering write the hook saw (the write itself is no request of the row: it is
+    # counted in `metering_writes` and priced nowhere in the rows' lines)
+    assert {k: c["invocations"] for k, c in added.items() if c["invocations"]} == dict(tally.metering_writes)
+    # And the money priced from the rows adds up exactly: over JSTs to the region's total, over services to
+    # each JST's, and what the scenario added prices exactly the requests the hook counted
+    prices = price_list(month())
+    lines = cost_lines(after.values(), prices)
+    per_jst = sum_by(lines, "tenant")
+    assert sum(per_jst.values(), Decimal(0)) == total(lines)
+    for terc in per_jst:
+        of_jst = [line for line in lines if line.tenant == terc]
+        assert sum(sum_by(of_jst, "service").values(), Decimal(0)) == per_jst[terc]
+    grown = by_tenant_and_resource(lines)
+    for key, amount in by_tenant_and_resource(cost_lines(before.values(), prices)).items():
+        grown[key] -= amount
+    expected = by_tenant_and_resource(cost_lines([
+        MeteredRow(key=f"{terc}|{service}", tenant=terc, day=f"{month()}-01", module="-", service=service,
+                   function="-", invocations=Decimal(tally.metering_writes[(terc, service)]),
+                   requests=dict(tally.requests[(terc, service)]))
+        for terc, service in set(tally.requests) | set(tally.metering_writes)], prices))
+    by_request = {key: amount for key, amount in grown.items()
+                  if key[1].split(".")[0] in ("lambda", "sqs", "s3", "ses", "kms", "secretsmanager", "other")
+                  and key[1] != "lambda.compute" and amount}
+    assert by_request == {key: amount for key, amount in expected.items() if key[1] != "lambda.compute"}
+    assert {key[1] for key in by_request} >= {"lambda.requests", "sqs.requests", "s3.tier1", "s3.tier2",
+                                              "secretsmanager.requests"}
