@@ -124,6 +124,8 @@ class TenantConfig(Strict):
     departments: list[Department] = Field(min_length=1)
     services: list[ServiceSetting] = []
     payments: PaymentsSetting | None = None  # None: the JST takes no fees online
+    # Residents (GUS): the shared costs of the region may be split by it (costs module).
+    population: int | None = Field(default=None, ge=1, le=50_000_000)
 
     @model_validator(mode="after")
     def _consistent(self) -> TenantConfig:

@@ -26,6 +26,7 @@ const NAV = [
   ["admin.html", "Ustawienia JST", (c) => c?.role === "tenant-admin" || c?.role === "region-admin"],
   ["platnosci.html", "Płatności", (c) => c?.role === "finance" || c?.role === "tenant-admin"],
   ["rozliczenie.html", "Rozliczenie", (c) => c?.role === "finance"],
+  ["koszty.html", "Koszty", (c) => c?.role === "finance"],
   ["weryfikacja.html", "Weryfikacja podpisu", () => true],
 ];
 
