@@ -158,9 +158,8 @@ def main(argv: list[str] | None = None) -> int:
     from infrastructure import stack, template
 
     stack.deploy(f"{PREFIX}-resources", template.render())
-    from chalicelib.core.metering import REGION
     from chalicelib.modules.costs import queries
-    from chalicelib.modules.costs.model import cost_lines, total
+    from chalicelib.modules.costs.model import cost_lines
     from chalicelib.modules.costs.prices import price_list
     from chalicelib.modules.costs.report import TenantInfo, month_report
     from chalicelib.modules.costs.repository import DynamoMeteringReader
@@ -197,10 +196,9 @@ def main(argv: list[str] | None = None) -> int:
         return month_report(lines, month=MONTH, group_by="tenant", settings=settings, tenants=infos, prices=prices,
                             tenant=tenant, rows=rows)
 
-    def bare(tenant: str | None, workers: int) -> Decimal:
+    def bare(tenant: str | None, workers: int) -> list[list[dict[str, Any]]]:
         keys = queries.partitions(tenant, tercs, settings)
-        return sum((read_units(bare_query(t, MONTH)) for t in keys), Decimal(0)) if workers == 0 else \
-            Decimal(len(queries.read_all(lambda t: bare_query(t, MONTH), keys, workers=workers)))
+        return queries.read_all(lambda t: [bare_query(t, MONTH)], keys, workers=workers)
 
     ways: list[tuple[str, Way, Way, Decimal]] = []
     for label, tenant, workers, runs in ((f"one JST ({one})", one, queries.READERS, args.runs),
@@ -210,16 +208,18 @@ def main(argv: list[str] | None = None) -> int:
         warm = tenant is not None  # a region-wide way is warmed by the one-JST way before it
         core = measure(hook, label, lambda t=tenant, w=workers: report(t, w), runs, warm_up=warm)  # type: ignore[misc]
         base = measure(hook, label, lambda t=tenant, w=workers: bare(t, w), runs, warm_up=warm)  # type: ignore[misc]
-        ways.append((label, core, base, bare(tenant, 0)))
+        # read units as AWS counts them: per Query, half a unit per 4 KB of the partition's items (one page each)
+        ways.append((label, core, base, sum((read_units(items) for items in base.result), Decimal(0))))
         print(f"{label}: report {core.median_ms:.0f} ms, bare {base.median_ms:.0f} ms", file=sys.stderr)
     listing = measure(hook, "JST list", jst_list, args.runs)
 
     # A region report never scans the metering table: one Query (page) per partition
     for _, core, _, _ in ways:
         assert not core.requests.scans, core.requests.scans
-    every = [r for t in [*tercs, REGION] for r in reader.month(t, MONTH)]
-    region_rows, region_lines = len(every), cost_lines(every, prices)
-    text = results(args, written, write_s, ways, listing, region_rows, total(region_lines), prices)
+    region = ways[-1]
+    region_rows = sum(len(items) for items in region[2].result)
+    region_usd = Decimal(region[1].result["totals"]["usage_usd"])
+    text = results(args, written, write_s, ways, listing, region_rows, region_usd, prices)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
     print(text)
