@@ -244,8 +244,10 @@ def results(args: argparse.Namespace, written: dict[str, int], write_s: float,
         f"- Emulator: `{os.environ.get('AWS_ENDPOINT_URL')}` (local, in-process client; the wall times are this "
         "machine's, the requests and read units are not)",
         f"- Region: {written['tenants']} JSTs (TenantConfig items) and {written['rows']} metering rows of {MONTH} "
-        f"({args.days} days x {args.services} rows a JST and day), written by {written['requests']} "
-        f"BatchWriteItem requests in {write_s:.1f} s (bench/cost_region.py, seed {cost_region.SEED})",
+        f"({args.days} days x {args.services} rows a JST and day), "
+        + (f"written by {written['requests']} BatchWriteItem requests in {write_s:.1f} s" if written["requests"]
+           else "already in the emulator (`--skip-write`)")
+        + f" (bench/cost_region.py, seed {cost_region.SEED})",
         f"- Rows read by a region report: {rows}; the region's month priced: ${region_usd:.4f}",
         f"- Runs: {args.runs} of the one-JST report after a warm-up, {args.region_runs} of each region-wide way "
         "(after the one-JST way); wall time is the median",
