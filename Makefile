@@ -10,7 +10,7 @@ export AWS_SECRET_ACCESS_KEY ?= test
 export AWS_DEFAULT_REGION ?= eu-central-1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install run test lint unit bench bench-cases fuzz clean system-packages
+.PHONY: install run test lint unit bench bench-cases bench-costs fuzz clean system-packages
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	@echo "instaluję zależności aplikacji i narzędzia do $(VENV) (pierwszy raz: kilka minut)…"
@@ -76,6 +76,12 @@ bench-cases: install
 	$(BIN)/python -m infrastructure.emulator exec --port $(BENCH_CASES_PORT) --state .local/bench-cases-emulator -- \
 		$(BIN)/python bench/case_transitions.py
 	$(BIN)/python bench/overdue_sweep.py --port $(BENCH_CASES_PORT)
+
+# The costs report over a generated region of 314 JSTs (a month of metering rows each: writing them takes minutes).
+BENCH_COSTS_PORT ?= 4677
+bench-costs: install
+	$(BIN)/python -m infrastructure.emulator exec --port $(BENCH_COSTS_PORT) --state .local/bench-costs-emulator -- \
+		$(BIN)/python bench/costs.py
 
 clean:
 	rm -rf $(VENV) .local .pytest_cache .mypy_cache .ruff_cache build

@@ -86,6 +86,13 @@ def begin(*, function: str, memory_mb: int) -> Usage:
     return _current
 
 
+def attribute(*, tenant: str | None = None, service: str | None = None) -> None:
+    """Name the JST and catalogue service of the current invocation (if any) once the handler has loaded what it
+    serves: a resident's or a clerk's case route names neither in its path, and its cost belongs to the case's."""
+    if _current is not None:
+        _current.attribute(tenant=tenant, service=service)
+
+
 def finish(sink: UsageSink) -> Usage | None:
     """Close the invocation and hand its usage to the sink (one write). Never raises."""
     global _current

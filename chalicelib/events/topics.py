@@ -207,6 +207,7 @@ class PaymentSettled(Event):
     QUEUE: ClassVar[str] = QUEUES["PaymentSettled"]
 
     terc: str
+    service: str | None = None  # the case's catalogue service: its worker is metered for it (None: sent before)
     case_id: str
     order_id: str
     status: str  # oplacone | wygasle | zwrocone

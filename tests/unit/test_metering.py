@@ -37,6 +37,19 @@ def test_invocation_counts_operations_and_capacity_by_kind() -> None:
     assert duration >= 0 and len(day) == 10
 
 
+def test_a_case_route_names_its_jst_and_service_after_loading_the_case() -> None:
+    metering.attribute(tenant="1418043", service="pismo-ogolne")  # outside an invocation: nothing to name
+    usage = metering.begin(function="api", memory_mb=512)
+    usage.attribute(module="payments")  # the resident's path names no JST: the invocation is the region's so far
+    assert (usage.tenant, usage.service) == (metering.REGION, "-")
+    metering.attribute(tenant="1418043", service="zaswiadczenie-o-niezaleganiu")
+    metering.attribute(service=None)  # a later unnamed call keeps what was named
+    sink = Sink()
+    metering.finish(sink)
+    (done, _, _), = sink.calls
+    assert (done.tenant, done.module, done.service) == ("1418043", "payments", "zaswiadczenie-o-niezaleganiu")
+
+
 def test_a_failing_sink_never_breaks_the_invocation() -> None:
     class Broken:
         def add(self, usage: metering.Usage, *, duration_ms: float, day: str) -> None:

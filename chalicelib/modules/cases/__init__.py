@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from chalicelib.core import metering
 from chalicelib.modules.cases import wiring as _wiring  # its heavy parts load on first use
 
 __all__ = ["Clerk", "OfficeFile", "add_office_files", "case_for_clerk", "case_for_party", "is_public_holiday",
@@ -97,6 +98,7 @@ def case_for_party(case_id: str, *, owner: str) -> dict[str, Any]:
         from chalicelib.core.errors import NotFound
 
         raise NotFound("Nie ma takiej sprawy wśród Twoich spraw.", code="case_not_found")
+    metering.attribute(tenant=stored.record.get("terc"), service=stored.record.get("service"))
     return stored.record
 
 

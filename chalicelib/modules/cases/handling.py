@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
+from chalicelib.core import metering
 from chalicelib.core.errors import Conflict, Forbidden, NotFound
 from chalicelib.core.observability import logger
 from chalicelib.model import jrwa as wykaz
@@ -41,6 +42,7 @@ def open_case(store: CaseFiles, terc: str, case_id: str, *, clerk_department: st
         raise NotFound("Nie ma takiej sprawy w tej jednostce.", code="case_not_found")
     if clerk_department and stored.record.get("department") != clerk_department:
         raise Forbidden("Sprawę prowadzi inna komórka.", code="department_forbidden")
+    metering.attribute(tenant=terc, service=stored.record.get("service"))
     return stored
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from chalice.app import Blueprint
 
 from chalicelib import events
+from chalicelib.core import metering
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import WARSAW, get_clock
 from chalicelib.core.errors import BadRequest, Conflict, NotFound, Unprocessable
@@ -243,7 +244,11 @@ def my_cases() -> Any:
 @endpoint(bp, "/v1/me/cases/{case_id}", access=RESIDENT, summary="Moja sprawa: etapy, termin, wezwania",
           response="modules.cases.models:ResidentCase")
 def my_case(case_id: str) -> Any:
-    return einformacja.case_for(cases().find(None, case_id), owner=require_principal().subject)
+    stored = cases().find(None, case_id)
+    view = einformacja.case_for(stored, owner=require_principal().subject)  # 404 for anyone else's
+    if stored is not None:  # the resident's path names no JST: the case's own pays for it
+        metering.attribute(tenant=stored.record.get("terc"), service=stored.record.get("service"))
+    return view
 
 
 @endpoint(bp, "/v1/me/cases/{case_id}/files/{file_id}", access=RESIDENT,

@@ -52,7 +52,8 @@ def expire(store: DynamoOrders, gateway: Gateway, order: Order, now: datetime) -
             return "not_due"
         if order.open_attempt is not None and _money_waiting(gateway, order):
             return "left"
-        event = PaymentSettled(terc=order.terc, case_id=order.case_id, order_id=order.order_id, status="wygasle",
+        event = PaymentSettled(terc=order.terc, service=order.service,
+                               case_id=order.case_id, order_id=order.order_id, status="wygasle",
                                amount=order.amount, at=now)
         change = audit.Change(action="payment.expired", actor=audit.SYSTEM, at=audit.stamp(now),
                               case_id=order.case_id, case_sign=order.sign,

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NoReturn
 
 from chalicelib import events
+from chalicelib.core import metering
 from chalicelib.core.errors import BadRequest
 from chalicelib.core.observability import logger
 from chalicelib.events.topics import PaymentSettled
@@ -47,6 +48,7 @@ def receive(store: DynamoOrders, gateway: PaymentGateway, merchant: Merchant, *,
     refused = logic.refusal(order, note, merchant, terc)
     if refused is not None or order is None:
         _refuse(store, terc, refused or logic.UNKNOWN, raw=raw, source=source, now=now, note=note)
+    metering.attribute(service=order.service)
     if order.status in ("oplacone", "zwrocone"):
         return _after_payment(store, order, note, raw=raw, source=source, now=now)
     try:
@@ -66,7 +68,8 @@ def _record(store: DynamoOrders, order: Order, note: Notification, *, raw: bytes
             now: datetime) -> str:
     for _ in range(ROUNDS):
         changed = logic.paid(order, note, now)
-        event = PaymentSettled(terc=order.terc, case_id=order.case_id, order_id=order.order_id, status="oplacone",
+        event = PaymentSettled(terc=order.terc, service=order.service,
+                               case_id=order.case_id, order_id=order.order_id, status="oplacone",
                                amount=note.amount, at=now)
         change = audit.Change(action="payment.paid", actor=audit.SYSTEM, at=audit.stamp(now), case_id=order.case_id,
                               case_sign=order.sign, details={"order_id": order.order_id, "amount": note.amount,

@@ -97,7 +97,8 @@ def _complete(store: DynamoOrders, gateway: PaymentGateway, merchant: Merchant, 
         raise RefundRefused() from exc
     current = store.get(order.order_id) or order
     done = claimed.model_copy(update={"status": "wykonany", "done_at": now, "refunded_total": current.refunded})
-    event = PaymentSettled(terc=order.terc, case_id=order.case_id, order_id=order.order_id, status="zwrocone",
+    event = PaymentSettled(terc=order.terc, service=order.service,
+                           case_id=order.case_id, order_id=order.order_id, status="zwrocone",
                            amount=current.refunded, at=now)
     change = audit.Change(action="payment.refunded", actor=audit.Actor(claimed.requested_by), at=audit.stamp(now),
                           case_id=order.case_id, case_sign=order.sign,

@@ -7,6 +7,7 @@ from typing import Any
 
 from chalice.app import Blueprint
 
+from chalicelib.core import metering
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
 from chalicelib.core.http import endpoint, json_response, parse_body, public_base_url, require_principal
@@ -22,7 +23,9 @@ NOTIFICATIONS = "/v1/payments/przelewy24/{terc}/notifications"
 
 
 def _own(case_id: str) -> models.Order:
-    return logic.own_order(orders().get(case_id), require_principal().subject)
+    order = logic.own_order(orders().get(case_id), require_principal().subject)
+    metering.attribute(tenant=order.terc, service=order.service)  # the resident's path names no JST
+    return order
 
 
 def _gateway_of(terc: str) -> Any:
