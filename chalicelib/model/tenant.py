@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 from chalicelib.core.identifiers import ADE_RE, EMAIL_RE, POSTAL_CODE_RE, check_terc, normalize_nrb
 from chalicelib.model.fees import FeeRule
+from chalicelib.model.registers import RegistersSetting
 from chalicelib.model.service import DeadlineKind, DeptSymbol, Jrwa, Money, ServiceId
 
 
@@ -124,6 +125,7 @@ class TenantConfig(Strict):
     departments: list[Department] = Field(min_length=1)
     services: list[ServiceSetting] = []
     payments: PaymentsSetting | None = None  # None: the JST takes no fees online
+    registers: RegistersSetting | None = None  # None: the JST keeps no public register on the platform
 
     @model_validator(mode="after")
     def _consistent(self) -> TenantConfig:
@@ -147,6 +149,9 @@ class TenantConfig(Strict):
                     self.department(s.department)
                 except UnknownDepartment:
                     raise ValueError(f"services[{i}].department: nieznana komórka „{s.department}”.") from None
+        for i, r in enumerate(self.registers.kept if self.registers else []):
+            if r.department not in symbols:
+                raise ValueError(f"registers.kept[{i}].department: nieznana komórka „{r.department}”.")
         return self
 
     def department(self, symbol: str) -> Department:

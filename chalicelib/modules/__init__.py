@@ -34,6 +34,7 @@ MODULES = (
     "payments",
     "letters",
     "delivery",
+    "registers",
 )
 
 

@@ -43,6 +43,9 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
     "letter_id": HEX_ID,
     "delivery_id": HEX_ID,
     "evidence_id": HEX_ID,
+    "register": {"type": "string", "enum": ["zezwolenia-alkoholowe", "zajecie-pasa-drogowego", "ewidencja-zabytkow"],
+                 "pattern": "^[a-z-]+$", "description": "Rejestr publiczny prowadzony przez JST."},
+    "entry_id": {"type": "string", "pattern": "^[0-9]{20}[0-9a-f]{6}$", "description": "Identyfikator wpisu rejestru."},
     "token": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$",
               "description": "Tajny token subskrypcji skrzynki e-Doręczeń (z adresu wywołania zwrotnego)."},
 }
