@@ -107,6 +107,14 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/me/cases/{case_id}/deliveries"): ("resident",),
     ("GET", "/v1/me/cases/{case_id}/deliveries/{delivery_id}/evidences/{evidence_id}"): ("resident",),
     ("POST", "/v1/edelivery/callbacks/{token}"): PUBLIC,
+    # public registers: anyone searches and reads what is public; the register's clerks keep it
+    ("GET", "/v1/tenants/{terc}/registers/{register}"): PUBLIC,
+    ("GET", "/v1/tenants/{terc}/registers/{register}/{entry_id}"): PUBLIC,
+    ("POST", "/v1/tenants/{terc}/registers/{register}"): ("clerk",),
+    ("PUT", "/v1/tenants/{terc}/registers/{register}/{entry_id}"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/registers/{register}/{entry_id}/revocation"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/registers/{register}/{entry_id}/history"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/registers/{register}/{entry_id}/declarations"): ("clerk",),
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}
@@ -119,6 +127,7 @@ def _call(api: Any, method: str, path: str, headers: dict[str, str]) -> Any:
         url = url.replace(f"{{{name}}}", "0" * 32)
     url = url.replace("{token}", "t" * 43)
     url = url.replace("{document}", "document")
+    url = url.replace("{register}", "zezwolenia-alkoholowe").replace("{entry_id}", "0" * 26)
     # A body that cannot pass validation: an authorised call is then refused with 422, never writes.
     body = json.dumps({"enabled": "?"}) if method in ("PUT", "POST") else None
     return api.http.request(method, url, headers={"Content-Type": "application/json", **headers}, body=body)

@@ -210,8 +210,8 @@ def revoke(ports: Ports, terc: str, register: str, entry_id: str, *, reason: str
 
 def for_clerk(ports: Ports, terc: str, register: str, entry_id: str, *, clerk: Clerk) -> dict[str, Any]:
     kind, setting = register_of(ports.tenant(terc), register)
-    _may_keep(setting, clerk)
     found = _stored(ports, terc, kind, entry_id)
+    _may_keep(setting, clerk)
     return {"entry": found.entry, "history": ports.store.history(terc, kind.value, entry_id)}
 
 
