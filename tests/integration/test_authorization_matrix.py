@@ -115,6 +115,8 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("POST", "/v1/tenants/{terc}/registers/{register}/{entry_id}/revocation"): ("clerk",),
     ("GET", "/v1/tenants/{terc}/registers/{register}/{entry_id}/history"): ("clerk",),
     ("POST", "/v1/tenants/{terc}/registers/{register}/{entry_id}/declarations"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/registers/{register}/{entry_id}/photo"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/registers/{register}/{entry_id}/photo"): PUBLIC,
 }
 ROLES = ("resident", "clerk", "tenant-admin", "finance", "region-admin")
 TENANT_BOUND = {"clerk", "tenant-admin"}

@@ -242,3 +242,35 @@ def test_the_search_pages_by_cursor_newest_first_without_repeats(api: Any, decem
         query = f"q={mark}&limit=2&page={page['next']}" if page["next"] else ""
     assert seen == list(reversed(made)) and pages in (3, 4)
     assert search(api, A, MONUMENTS, "page=zzz").status_code == 422
+
+
+def test_a_monuments_photo_goes_to_s3_under_the_jst_and_anyone_reads_it_through_the_api(
+        api: Any, december: FixedClock) -> None:
+    import urllib.request
+
+    from tests.uploads import post_file
+
+    monument = {"name": f"Dworek {token()}", "address": ADDRESS, "teryt": "0921990", "dating": "1 poł. XIX w.",
+                "protection": ["rejestr-zabytkow", "ewidencja-gminna"]}
+    entry_id = call(api, "POST", f"/v1/tenants/{A}/registers/{MONUMENTS}", {"data": monument},
+                    GN).json_body["entry"]["entry_id"]
+    base = f"/v1/tenants/{A}/registers/{MONUMENTS}/{entry_id}"
+    assert api.http.get(f"{base}/photo").status_code == 404  # none yet
+    # When the clerk asks for the upload form and sends a JPEG straight to S3
+    photo = b"\xff\xd8\xff\xe0" + b"JFIF-zabytek" * 50
+    slot = call(api, "POST", f"{base}/photo", {"content_type": "image/jpeg", "size": len(photo)}, GN)
+    assert slot.status_code == 201, slot.body
+    assert slot.json_body["upload"]["fields"]["key"].startswith(f"registers/{A}/{MONUMENTS}/{entry_id}/")
+    assert post_file(slot.json_body["upload"], photo, filename="dworek.jpg", content_type="image/jpeg") == 204
+    # Then anyone is sent to it from the API, and the entry's history says a photo was added
+    shown = api.http.get(base).json_body
+    assert shown["photo"] == f"{base}/photo"
+    moved = api.http.get(f"{base}/photo")
+    assert moved.status_code == 302
+    with urllib.request.urlopen(moved.headers["Location"], timeout=30) as got:
+        assert got.read() == photo
+    history = call(api, "GET", f"{base}/history", headers=GN).json_body["history"]
+    assert [h["action"] for h in history] == ["created", "photo"]
+    # A permit takes no photo
+    assert call(api, "POST", f"/v1/tenants/{A}/registers/{ALCOHOL}/{entry_id}/photo",
+                {"content_type": "image/png", "size": 10}, DG).status_code == 404

@@ -141,9 +141,14 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any], prefix: str = "") 
     return out
 
 
+def _tracked(entry: Mapping[str, Any]) -> dict[str, Any]:
+    """What the history compares: the state, the photo and the data."""
+    return {"status": entry["status"], "photo": (entry.get("photo") or {}).get("key"), **entry["data"]}
+
+
 def _commit(ports: Ports, entry: dict[str, Any], *, read: int | None, action: str, clerk: Clerk, at: datetime,
             before: Mapping[str, Any], reason: str | None) -> dict[str, Any]:
-    changes = diff(before, {"status": entry["status"], **entry["data"]})
+    changes = diff(before, _tracked(entry))
     change = {"version": entry["version"], "action": action, "at": at.isoformat(), "by": clerk.subject,
               "by_name": clerk.name, "changes": changes, "reason": reason}
     trail = audit.Change(action=f"register.{action}", actor=clerk.actor, at=audit.stamp(at),
@@ -191,7 +196,7 @@ def change(ports: Ports, terc: str, register: str, entry_id: str, data: Mapping[
     entry = {**old, "data": kept, "version": found.version + 1, "updated_at": at.isoformat(),
              "fee": fee_of(kind, kept, tenant, ports.today())}
     return _commit(ports, entry, read=found.version, action="changed", clerk=clerk, at=at,
-                   before={"status": old["status"], **old["data"]}, reason=reason)
+                   before=_tracked(old), reason=reason)
 
 
 def revoke(ports: Ports, terc: str, register: str, entry_id: str, *, reason: str, case_sign: str | None,
@@ -205,7 +210,7 @@ def revoke(ports: Ports, terc: str, register: str, entry_id: str, *, reason: str
     entry = {**old, "status": public.REVOKED[kind], "version": found.version + 1, "updated_at": at.isoformat(),
              "revocation": {"reason": reason, "case_sign": case_sign, "at": at.isoformat()}}
     return _commit(ports, entry, read=found.version, action="revoked", clerk=clerk, at=at,
-                   before={"status": old["status"], **old["data"]}, reason=reason)
+                   before=_tracked(old), reason=reason)
 
 
 def for_clerk(ports: Ports, terc: str, register: str, entry_id: str, *, clerk: Clerk) -> dict[str, Any]:
@@ -230,3 +235,18 @@ def decided_case(ports: Ports, terc: str, case_id: str, setting: RegisterSetting
                        details=[{"field": "case_id", "code": "case_not_decided",
                                  "message": "Wpis zakłada się ze sprawy załatwionej."}])
     return record, values
+
+
+def set_photo(ports: Ports, terc: str, register: str, entry_id: str, *, key: str, content_type: str, clerk: Clerk,
+              at: datetime) -> dict[str, Any]:
+    """A monument's photo recorded on its entry (the upload goes straight to S3, under the JST's prefix)."""
+    kind, setting = register_of(ports.tenant(terc), register)
+    if kind is not RegisterKind.ZABYTKI:
+        raise NotFound("Zdjęcia dołącza się do kart zabytków.", code="photo_not_kept")
+    found = _stored(ports, terc, kind, entry_id)
+    _may_keep(setting, clerk)
+    old = found.entry
+    entry = {**old, "photo": {"key": key, "content_type": content_type, "at": at.isoformat()},
+             "version": found.version + 1, "updated_at": at.isoformat()}
+    return _commit(ports, entry, read=found.version, action="photo", clerk=clerk, at=at, before=_tracked(old),
+                   reason=None)

@@ -166,6 +166,11 @@ class ClerkEntry(BaseModel):
     history: list[HistoryItem]
 
 
+class PhotoRequest(Strict):
+    content_type: Literal["image/jpeg", "image/png"]
+    size: int = Field(ge=1, le=10 * 1024 * 1024, description="Rozmiar pliku w bajtach (do 10 MB).")
+
+
 class PhotoSlot(BaseModel):
     upload: dict[str, Any] = Field(description="Formularz POST do S3: url + fields; plik w polu „file”.")
     max_bytes: int

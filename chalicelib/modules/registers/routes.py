@@ -21,6 +21,7 @@ ANYONE = Access.anyone()
 CLERKS = Access.of(Role.CLERK, tenant_param="terc")
 BASE = "/v1/tenants/{terc}/registers/{register}"
 PAGE, MAX_PAGE, MAX_CSV = 20, 100, 5000
+PHOTO_MAX, LINK_SECONDS = 10 * 1024 * 1024, 300
 
 
 def _clerk() -> logic.Clerk:
@@ -129,3 +130,37 @@ def register_declaration(terc: str, register: str, entry_id: str) -> Any:
     prefill.declare(ports(clerk.department), terc, register, entry_id, body.case_id, clerk=clerk,
                     at=get_clock().now())
     return logic.for_clerk(ports(clerk.department), terc, register, entry_id, clerk=clerk)
+
+
+def _photo_key(terc: str, register: str, entry_id: str, at: Any) -> str:
+    return f"registers/{terc}/{register}/{entry_id}/photo-{at:%Y%m%d%H%M%S%f}"
+
+
+@endpoint(bp, BASE + "/{entry_id}/photo", access=CLERKS, methods=("POST",), status=201,
+          request="modules.registers.models:PhotoRequest", response="modules.registers.models:PhotoSlot",
+          summary="Zdjęcie zabytku: formularz wysyłki prosto do S3 (pod prefiksem JST)")
+def register_photo_slot(terc: str, register: str, entry_id: str) -> Any:
+    from chalicelib.integrations.clients import objects
+
+    body, clerk, now = parse_body(bp.current_request.raw_body, models.PhotoRequest), _clerk(), get_clock().now()
+    key = _photo_key(terc, register, entry_id, now)
+    logic.set_photo(ports(clerk.department), terc, register, entry_id, key=key, content_type=body.content_type,
+                    clerk=clerk, at=now)
+    upload = objects().presigned_post("uploads", key, content_type=body.content_type, max_bytes=PHOTO_MAX,
+                                      metadata={"terc": terc}, expires=LINK_SECONDS)
+    return json_response({"upload": upload, "max_bytes": PHOTO_MAX}, status=201)
+
+
+@endpoint(bp, BASE + "/{entry_id}/photo", access=ANYONE, summary="Zdjęcie zabytku (przekierowanie do pliku)")
+def register_photo(terc: str, register: str, entry_id: str) -> Any:
+    from chalicelib.integrations.clients import objects
+
+    kind, _ = logic.register_of(tenants.config(terc), register)
+    found = registers().get(terc, kind.value, entry_id)
+    photo = found.entry.get("photo") if found else None
+    if not photo:
+        raise NotFound("Ten wpis nie ma zdjęcia.", code="photo_not_found")
+    extension = "png" if photo["content_type"] == "image/png" else "jpg"
+    url = objects().presigned_get("uploads", photo["key"], version_id=None, filename=f"zabytek-{entry_id}.{extension}",
+                                  content_type=photo["content_type"], expires=LINK_SECONDS)
+    return Response(body="", status_code=302, headers={"Location": url, "Cache-Control": "no-store"})
