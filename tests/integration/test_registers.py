@@ -262,12 +262,12 @@ def test_a_monuments_photo_goes_to_s3_under_the_jst_and_anyone_reads_it_through_
     assert slot.status_code == 201, slot.body
     assert slot.json_body["upload"]["fields"]["key"].startswith(f"registers/{A}/{MONUMENTS}/{entry_id}/")
     assert post_file(slot.json_body["upload"], photo, filename="dworek.jpg", content_type="image/jpeg") == 204
-    # Then anyone is sent to it from the API, and the entry's history says a photo was added
+    # Then anyone gets a link to it from the API, and the entry's history says a photo was added
     shown = api.http.get(base).json_body
     assert shown["photo"] == f"{base}/photo"
-    moved = api.http.get(f"{base}/photo")
-    assert moved.status_code == 302
-    with urllib.request.urlopen(moved.headers["Location"], timeout=30) as got:
+    link = api.http.get(f"{base}/photo")
+    assert (link.status_code, link.json_body["content_type"]) == (200, "image/jpeg")
+    with urllib.request.urlopen(link.json_body["url"], timeout=30) as got:
         assert got.read() == photo
     history = call(api, "GET", f"{base}/history", headers=GN).json_body["history"]
     assert [h["action"] for h in history] == ["created", "photo"]

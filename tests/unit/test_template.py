@@ -12,7 +12,7 @@ def test_every_table_is_on_demand_encrypted_and_keyed() -> None:
     assert set(tables) == {f"eurzad-test-{k}" for k in ("tenants", "catalogue", "audit", "metering", "idempotency",
                                                         "drafts", "attachments", "submissions", "submission-claims",
                                                         "cases", "case-lookups", "audit-chain", "payment-orders",
-                                                        "letters", "deliveries")}
+                                                        "letters", "deliveries", "registers")}
     for props in tables.values():
         assert props["BillingMode"] == "PAY_PER_REQUEST" and props["SSESpecification"] == {"SSEEnabled": True}
     assert tables["eurzad-test-catalogue"]["KeySchema"] == [

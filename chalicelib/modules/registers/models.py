@@ -185,3 +185,9 @@ class SearchQuery(BaseModel):
         default=None, description="Wpisów na stronie, 1–100 (domyślnie 20).")
     format: Literal["json", "csv"] | None = Field(
         default=None, description="csv: cały rejestr z filtrami dla Excela (średniki, UTF-8 z BOM).")
+
+
+class PhotoLink(BaseModel):
+    url: str = Field(description="Krótkotrwały odnośnik do pliku zdjęcia (S3).")
+    content_type: str
+    expires_in: int = Field(description="Ważność odnośnika w sekundach.")

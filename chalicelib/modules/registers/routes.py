@@ -151,7 +151,8 @@ def register_photo_slot(terc: str, register: str, entry_id: str) -> Any:
     return json_response({"upload": upload, "max_bytes": PHOTO_MAX}, status=201)
 
 
-@endpoint(bp, BASE + "/{entry_id}/photo", access=ANYONE, summary="Zdjęcie zabytku (przekierowanie do pliku)")
+@endpoint(bp, BASE + "/{entry_id}/photo", access=ANYONE, response="modules.registers.models:PhotoLink",
+          summary="Zdjęcie zabytku: krótkotrwały odnośnik do pliku")
 def register_photo(terc: str, register: str, entry_id: str) -> Any:
     from chalicelib.integrations.clients import objects
 
@@ -163,4 +164,5 @@ def register_photo(terc: str, register: str, entry_id: str) -> Any:
     extension = "png" if photo["content_type"] == "image/png" else "jpg"
     url = objects().presigned_get("uploads", photo["key"], version_id=None, filename=f"zabytek-{entry_id}.{extension}",
                                   content_type=photo["content_type"], expires=LINK_SECONDS)
-    return Response(body="", status_code=302, headers={"Location": url, "Cache-Control": "no-store"})
+    return json_response({"url": url, "content_type": photo["content_type"], "expires_in": LINK_SECONDS},
+                         headers={"Cache-Control": "no-store"})

@@ -20,7 +20,8 @@ const COLUMNS = {
     ["Cel", (e) => PURPOSE[e.data.purpose]], ["Okres", (e) => `${date(e.data.occupied_from)} – ${date(e.data.occupied_to)}`],
     ["Opłata", (e) => e.fee ? zl(e.fee.amount) : "—"], ["Stan", (e) => e.status_label]],
   "ewidencja-zabytkow": [["Nazwa", (e) => e.data.name], ["Adres", (e) => address(e.data.address)],
-    ["Datowanie", (e) => e.data.dating], ["Zdjęcie", (e) => e.photo ? h("a", { href: e.photo }, `Zdjęcie: ${e.data.name}`) : "brak"],
+    ["Datowanie", (e) => e.data.dating], ["Zdjęcie", (e) => e.photo ? h("button", { type: "button", class: "btn secondary", onclick: async () => {
+      const { data } = await api(e.photo); location.assign(data.url); } }, `Zdjęcie: ${e.data.name}`) : "brak"],
     ["Stan", (e) => e.status_label]],
 };
 
