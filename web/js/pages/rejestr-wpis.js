@@ -48,11 +48,14 @@ function put(data, path, value) {
 
 function read(entry, path) { return path.split(".").reduce((v, k) => (v == null ? v : v[k]), entry); }
 
-function historyView(items) {
+const ACTIONS = { created: "wpis utworzony", changed: "wpis zmieniony", revoked: "cofnięcie (wykreślenie)", photo: "dodano zdjęcie" };
+const shownValue = (v) => v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v);
+
+function historyView(items, labels) {
   return h("section", { "aria-labelledby": "historia-tytul" }, h("h2", { id: "historia-tytul" }, "Historia zmian"),
-    h("ol", { id: "historia" }, items.map((c) => h("li", {}, h("strong", {}, `${dateTime(c.at)} – ${c.action} (${c.by_name || c.by})`),
+    h("ol", { id: "historia" }, items.map((c) => h("li", {}, h("strong", {}, `${dateTime(c.at)} – ${ACTIONS[c.action] || c.action} (${c.by_name || c.by})`),
       c.reason ? `. Powód: ${c.reason}` : "", c.changes.length ? h("ul", {}, c.changes.map((d) =>
-        h("li", {}, `${d.field}: ${JSON.stringify(d.before) ?? "—"} → ${JSON.stringify(d.after)}`))) : null))));
+        h("li", {}, `${labels[d.field] || (d.field === "status" ? "Stan" : d.field)}: ${shownValue(d.before)} → ${shownValue(d.after)}`))) : null))));
 }
 
 async function main() {
@@ -67,6 +70,7 @@ async function main() {
     return;
   }
   const base = `/v1/tenants/${c.terc}/registers/${register}`;
+  const labels = Object.fromEntries(FIELDS[register].map(([path, label]) => [path.replace(/\.0$/, ""), label]));
   const F = {};
   for (const [path, label, type, options, hint] of FIELDS[register]) {
     const made = field(idOf(path), label, input(type, options), hint);
@@ -92,7 +96,7 @@ async function main() {
     result.replaceChildren(notice("ok", h("p", {}, h("strong", {}, "Zapisano wpis. "), `Stan: ${view.entry.status}. `,
       fee ? `Opłata: ${(fee.amount / 100).toFixed(2).replace(".", ",")} zł (${fee.basis}).` : "")),
     h("p", {}, h("a", { href: `rejestr-wpis.html?rejestr=${register}&wpis=${view.entry.entry_id}` }, "Otwórz wpis do zmiany")),
-    historyView(view.history));
+    historyView(view.history, labels));
   }
 
   form.addEventListener("submit", async (ev) => {
@@ -149,7 +153,7 @@ async function main() {
         }
       });
       parts.push(revoke);
-      result.replaceChildren(historyView(view.history));
+      result.replaceChildren(historyView(view.history, labels));
     } catch (err) {
       root.replaceChildren(err instanceof ApiError && err.status === 404 ? notice("warn", h("p", {}, "Nie ma takiego wpisu w rejestrze.")) : errorNotice(err));
       return;

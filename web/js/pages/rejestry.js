@@ -94,7 +94,8 @@ async function main() {
   }
   form.addEventListener("submit", (ev) => { ev.preventDefault(); cursors.length = 0; show(null).then(() => result.focus()); });
   root.replaceChildren(form, result);
-  show(null);
+  if (p.get("jst")) show(null);
+  else result.replaceChildren(h("p", { id: "podpowiedz-start" }, "Wybierz urząd i rejestr, wpisz szukany tekst (albo zostaw puste pole) i naciśnij „Szukaj”."));
 }
 
 main();
