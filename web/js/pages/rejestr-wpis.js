@@ -51,11 +51,12 @@ function read(entry, path) { return path.split(".").reduce((v, k) => (v == null 
 const ACTIONS = { created: "wpis utworzony", changed: "wpis zmieniony", revoked: "cofnięcie (wykreślenie)", photo: "dodano zdjęcie" };
 const shownValue = (v) => v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v);
 
-function historyView(items, labels) {
+function historyView(items, labels, state) {
   return h("section", { "aria-labelledby": "historia-tytul" }, h("h2", { id: "historia-tytul" }, "Historia zmian"),
     h("ol", { id: "historia" }, items.map((c) => h("li", {}, h("strong", {}, `${dateTime(c.at)} – ${ACTIONS[c.action] || c.action} (${c.by_name || c.by})`),
       c.reason ? `. Powód: ${c.reason}` : "", c.changes.length ? h("ul", {}, c.changes.map((d) =>
-        h("li", {}, `${labels[d.field] || (d.field === "status" ? "Stan" : d.field)}: ${shownValue(d.before)} → ${shownValue(d.after)}`))) : null))));
+        h("li", {}, d.field === "status" ? `Stan: ${d.before ? state(d.before) : "—"} → ${state(d.after)}`
+          : `${labels[d.field] || d.field}: ${shownValue(d.before)} → ${shownValue(d.after)}`))) : null))));
 }
 
 async function main() {
@@ -70,7 +71,9 @@ async function main() {
     return;
   }
   const base = `/v1/tenants/${c.terc}/registers/${register}`;
-  const labels = Object.fromEntries(FIELDS[register].map(([path, label]) => [path.replace(/\.0$/, ""), label]));
+  const labels = { address: "Adres", outlet_address: "Adres punktu", holder: "Posiadacz", areas: "Zajęte elementy", photo: "Zdjęcie",
+    ...Object.fromEntries(FIELDS[register].map(([path, label]) => [path.replace(/\.0$/, ""), label])) };
+  const state = (code) => REGISTERS[register].statuses[code] || code;
   const F = {};
   for (const [path, label, type, options, hint] of FIELDS[register]) {
     const made = field(idOf(path), label, input(type, options), hint);
@@ -93,10 +96,10 @@ async function main() {
   function shown(view) {
     version = view.entry.version;
     const fee = view.entry.fee;
-    result.replaceChildren(notice("ok", h("p", {}, h("strong", {}, "Zapisano wpis. "), `Stan: ${view.entry.status}. `,
+    result.replaceChildren(notice("ok", h("p", {}, h("strong", {}, "Zapisano wpis. "), `Stan: ${state(view.entry.status)}. `,
       fee ? `Opłata: ${(fee.amount / 100).toFixed(2).replace(".", ",")} zł (${fee.basis}).` : "")),
     h("p", {}, h("a", { href: `rejestr-wpis.html?rejestr=${register}&wpis=${view.entry.entry_id}` }, "Otwórz wpis do zmiany")),
-    historyView(view.history, labels));
+    historyView(view.history, labels, state));
   }
 
   form.addEventListener("submit", async (ev) => {
@@ -153,7 +156,7 @@ async function main() {
         }
       });
       parts.push(revoke);
-      result.replaceChildren(historyView(view.history, labels));
+      result.replaceChildren(historyView(view.history, labels, state));
     } catch (err) {
       root.replaceChildren(err instanceof ApiError && err.status === 404 ? notice("warn", h("p", {}, "Nie ma takiego wpisu w rejestrze.")) : errorNotice(err));
       return;
