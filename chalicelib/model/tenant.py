@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from chalicelib.core.identifiers import ADE_RE, EMAIL_RE, POSTAL_CODE_RE, check_terc, normalize_nrb
 from chalicelib.model.appointments import AppointmentsSetting
 from chalicelib.model.fees import FeeRule
+from chalicelib.model.registers import RegistersSetting
 from chalicelib.model.service import DeadlineKind, DeptSymbol, Jrwa, Money, ServiceId
 
 
@@ -128,6 +129,7 @@ class TenantConfig(Strict):
     # Residents (GUS): the shared costs of the region may be split by it (costs module).
     population: int | None = Field(default=None, ge=1, le=50_000_000)
     appointments: AppointmentsSetting | None = None  # None: the JST offers no booking (e-wizyta)
+    registers: RegistersSetting | None = None  # None: the JST keeps no public register on the platform
 
     @model_validator(mode="after")
     def _consistent(self) -> TenantConfig:
@@ -154,6 +156,9 @@ class TenantConfig(Strict):
         for i, c in enumerate(self.appointments.counters if self.appointments else []):
             if c.department not in symbols:
                 raise ValueError(f"appointments.counters[{i}].department: nieznana komórka „{c.department}”.")
+        for i, r in enumerate(self.registers.kept if self.registers else []):
+            if r.department not in symbols:
+                raise ValueError(f"registers.kept[{i}].department: nieznana komórka „{r.department}”.")
         return self
 
     def department(self, symbol: str) -> Department:

@@ -36,6 +36,7 @@ MODULES = (
     "delivery",
     "costs",
     "appointments",
+    "registers",
 )
 
 

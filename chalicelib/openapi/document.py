@@ -46,6 +46,9 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
     "booking_id": {**HEX_ID, "description": "Identyfikator rezerwacji wizyty (e-wizyta)."},
     "topic": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$", "maxLength": 60,
               "description": "Sprawa, którą można zarezerwować (e-wizyta)."},
+    "register": {"type": "string", "enum": ["zezwolenia-alkoholowe", "zajecie-pasa-drogowego", "ewidencja-zabytkow"],
+                 "pattern": "^[a-z-]+$", "description": "Rejestr publiczny prowadzony przez JST."},
+    "entry_id": {"type": "string", "pattern": "^[0-9]{20}[0-9a-f]{6}$", "description": "Identyfikator wpisu rejestru."},
     "token": {"type": "string", "pattern": "^[A-Za-z0-9_-]{43}$",
               "description": "Tajny token subskrypcji skrzynki e-Doręczeń (z adresu wywołania zwrotnego)."},
 }

@@ -22,7 +22,7 @@ def register_on_paper(portal: Portal) -> tuple[str, str]:
     portal.sign_in("clerk", terc=PIASECZNO, department="DG", subject="urzednik-dg-papier")
     page.get_by_role("link", name="Zarejestruj wniosek papierowy lub z ePUAP").click()
     expect(page.locator("h1")).to_have_text("Rejestracja wniosku papierowego")
-    expect(page.locator("#usluga option")).to_have_count(2)  # "wybierz" and DG's one service
+    expect(page.locator("#usluga option")).to_have_count(3)  # "wybierz", DG's permit and declaration
     portal.check("60-papier-formularz")
     page.set_viewport_size({"width": 320, "height": 900})  # WCAG reflow: no sideways scrolling
     assert page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0

@@ -129,6 +129,16 @@ ROUTES: dict[tuple[str, str], Any] = {
     ("GET", "/v1/me/appointments/{booking_id}/calendar"): ("resident",),
     ("GET", "/v1/tenants/{terc}/appointments/day"): ("clerk",),
     ("POST", "/v1/tenants/{terc}/appointments/bookings/{booking_id}/attendance"): ("clerk",),
+    # public registers: anyone searches and reads what is public; the register's clerks keep it
+    ("GET", "/v1/tenants/{terc}/registers/{register}"): PUBLIC,
+    ("GET", "/v1/tenants/{terc}/registers/{register}/{entry_id}"): PUBLIC,
+    ("POST", "/v1/tenants/{terc}/registers/{register}"): ("clerk",),
+    ("PUT", "/v1/tenants/{terc}/registers/{register}/{entry_id}"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/registers/{register}/{entry_id}/revocation"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/registers/{register}/{entry_id}/history"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/registers/{register}/{entry_id}/declarations"): ("clerk",),
+    ("POST", "/v1/tenants/{terc}/registers/{register}/{entry_id}/photo"): ("clerk",),
+    ("GET", "/v1/tenants/{terc}/registers/{register}/{entry_id}/photo"): PUBLIC,
 }
 # Routes only the region's finance (no TERC in the token) may call: a JST's finance gets 403 tenant_forbidden.
 REGIONAL = {("PUT", "/v1/finance/cost-settings"), ("GET", "/v1/finance/costs/actual")}
@@ -143,6 +153,7 @@ def _call(api: Any, method: str, path: str, headers: dict[str, str]) -> Any:
         url = url.replace(f"{{{name}}}", "0" * 32)
     url = url.replace("{token}", "t" * 43)
     url = url.replace("{document}", "document").replace("{topic}", "dowod-osobisty")
+    url = url.replace("{register}", "zezwolenia-alkoholowe").replace("{entry_id}", "0" * 26)
     # A body that cannot pass validation: an authorised call is then refused with 422, never writes.
     body = json.dumps({"enabled": "?"}) if method in ("PUT", "POST") else None
     return api.http.request(method, url, headers={"Content-Type": "application/json", **headers}, body=body)

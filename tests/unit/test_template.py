@@ -13,7 +13,7 @@ def test_every_table_is_on_demand_encrypted_and_keyed() -> None:
                                                         "drafts", "attachments", "submissions", "submission-claims",
                                                         "cases", "case-lookups", "audit-chain", "payment-orders",
                                                         "letters", "deliveries", "cost-settings",
-                                                        "cost-budgets", "appointments")}
+                                                        "cost-budgets", "appointments", "registers")}
     for props in tables.values():
         assert props["BillingMode"] == "PAY_PER_REQUEST" and props["SSESpecification"] == {"SSEEnabled": True}
     assert tables["eurzad-test-catalogue"]["KeySchema"] == [
