@@ -101,3 +101,13 @@ def test_a_month_is_one_query_on_the_jst_partition() -> None:
     q = month_query("1418043", "2026-11")
     assert q["KeyConditionExpression"] == "pk = :pk AND begins_with(sk, :month)"
     assert q["ExpressionAttributeValues"] == {":pk": {"S": "T#1418043"}, ":month": {"S": "D#2026-11-"}}
+
+
+def test_the_metering_write_itself_is_priced_at_the_rows_size() -> None:
+    # a row of ~1.1 KB (many operations' counters) written by 3 invocations: 3 UpdateItems of 2 WRU each
+    counters = {f"aws:dynamodb:Operation{i:03d}": Decimal(1) for i in range(60)}
+    r = row(metering_writes=Decimal(3), write_units=Decimal(1), **counters)
+    assert 1024 < r.item_bytes <= 2048
+    assert quantities(r)["dynamodb.write"] == 1 + 3 * 2
+    small = row(metering_writes=Decimal(1))
+    assert small.item_bytes < 1024 and quantities(small)["dynamodb.write"] == 1

@@ -4,7 +4,10 @@ into cost lines, one per row and priced resource. Pure: no AWS, Decimal only (a 
 What a row can price and how:
 - Lambda: every invocation (requests) and its GB-seconds (configured memory x duration, x86_64);
 - API Gateway: each HTTP invocation is one REST API request;
-- DynamoDB: the read and write request units the responses reported (the requests themselves are not billed);
+- DynamoDB: the read and write request units the responses reported (the requests themselves are not billed),
+  and the metering's own write per invocation, which no response of the invocation reports: an UpdateItem of
+  the row, priced at the row's stored size (1 WRU per started KB; the last write's size, so at most what each
+  write cost);
 - S3: requests by class (PUT/COPY/POST/LIST, GET and the rest; deletes are free);
 - SQS, KMS, Secrets Manager: every request; SES: every SendEmail/SendRawEmail as one message (the platform's
   mails have one recipient each);
@@ -39,7 +42,8 @@ S3_TIER1 = frozenset({
 S3_FREE = frozenset({"DeleteObject", "DeleteObjects", "AbortMultipartUpload"})
 SES_MESSAGES = frozenset({"SendEmail", "SendRawEmail"})
 PER_REQUEST = {"sqs": "sqs.requests", "kms": "kms.requests", "secretsmanager": "secretsmanager.requests"}
-_COUNTERS = ("invocations", "api_requests", "errors", "duration_ms", "gb_seconds", "read_units", "write_units")
+_COUNTERS = ("invocations", "api_requests", "errors", "duration_ms", "gb_seconds", "read_units", "write_units",
+             "metering_writes")
 
 
 def _decimal(value: Any) -> Decimal:
@@ -66,6 +70,8 @@ class MeteredRow:
     gb_seconds: Decimal = ZERO
     read_units: Decimal = ZERO
     write_units: Decimal = ZERO
+    metering_writes: Decimal = ZERO
+    item_bytes: int = 0  # the stored row's size as DynamoDB counts it (names + values)
     requests: Mapping[str, int] = field(default_factory=dict)  # "dynamodb:PutItem" -> count
     storage_gb_days: Mapping[str, Decimal] = field(default_factory=dict)  # "s3" -> GB-days
 
@@ -78,7 +84,7 @@ class MeteredRow:
         return cls(key=f"{item['pk']}|{item['sk']}", tenant=str(item["tenant"]), day=str(item["day"]),
                    module=str(item.get("module", "-")), service=str(item.get("service", "-")),
                    function=str(item.get("function", "-")), memory_mb=int(item.get("memory_mb", 0) or 0),
-                   requests=requests, storage_gb_days=storage, **counters)
+                   requests=requests, storage_gb_days=storage, item_bytes=item_size(item), **counters)
 
     @property
     def aws_requests(self) -> int:
@@ -98,6 +104,20 @@ class CostLine:
     row: str  # the MeteredRow.key behind it
 
 
+def item_size(item: Mapping[str, Any]) -> int:
+    """An item's size by DynamoDB's rules: each attribute's UTF-8 name plus its value (a string's UTF-8 bytes, a
+    number's ~1 byte per 2 significant digits + 1)."""
+    size = 0
+    for name, value in item.items():
+        size += len(name.encode())
+        if isinstance(value, str):
+            size += len(value.encode())
+        else:
+            digits = len(_decimal(value).normalize().as_tuple().digits)
+            size += (digits + 1) // 2 + 1
+    return size
+
+
 def quantities(row: MeteredRow) -> dict[str, Decimal]:
     """What the row used, per priced resource (zeros left out)."""
     used: dict[str, Decimal] = {
@@ -105,7 +125,7 @@ def quantities(row: MeteredRow) -> dict[str, Decimal]:
         "lambda.compute": row.gb_seconds,
         "apigateway.requests": row.api_requests,
         "dynamodb.read": row.read_units,
-        "dynamodb.write": row.write_units,
+        "dynamodb.write": row.write_units + row.metering_writes * -(-row.item_bytes // 1024),
     }
     for operation, count in row.requests.items():
         service, _, name = operation.partition(":")
