@@ -6,6 +6,9 @@ What other modules may use of it:
 - `append(terc, changes)`: the writes that append entries, for the caller's own DynamoDB transaction
   (`chalicelib.db.transact`): `.writes`, then `.committed()` after it, or `.lost(cancelled)` (True: another
   entry took the number; read again and retry the whole transaction);
+- `write_together(connection, terc, writes, changes, own=...)`: the caller's writes and the entries in one
+  transaction, retried while another entry took the number; False when one of the caller's own writes failed
+  its condition (nothing written);
 - `record(terc, changes)`: entries with no other write (a read by staff), retried on its own; `Unavailable`
   (503) if they cannot be written, so the caller refuses what it was about to give;
 - `stamp(at)`: a time as entries carry it.
@@ -22,9 +25,13 @@ from chalicelib.modules.audit import wiring as _wiring  # its heavy parts load o
 from chalicelib.modules.audit.logic import SYSTEM, Actor, Change, Unavailable
 
 if TYPE_CHECKING:
+    from pynamodb.connection import Connection
+
+    from chalicelib.db.transact import Write
     from chalicelib.modules.audit.repository import Pending
 
-__all__ = ["SYSTEM", "Actor", "Change", "Unavailable", "append", "record", "stamp"]
+__all__ = ["SYSTEM", "Actor", "Change", "Unavailable", "append", "record", "stamp", "write_together"]
+MAX_ATTEMPTS = 100  # a busy JST's chain: each lost race is another entry written, so this ends
 
 
 def stamp(at: datetime) -> str:
@@ -34,6 +41,28 @@ def stamp(at: datetime) -> str:
 def append(terc: str, changes: Sequence[Change]) -> Pending:
     return _wiring.chain().append(terc, changes)
 
+
+def write_together(connection: Connection, terc: str, writes: Sequence[Write], changes: Sequence[Change], *,
+                   own: Sequence[str]) -> bool:
+    """`writes` (labelled; `own` names those whose condition is the caller's: a failed one means someone else
+    changed the thing first) and the audit entries of `changes`, in one transaction. Retried with a backoff while
+    another entry took the chain's next number or the transaction met another; Unavailable when that never ends."""
+    from chalicelib.db import transact
+
+    for attempt in range(MAX_ATTEMPTS):
+        entries = append(terc, changes)
+        try:
+            transact.write(connection, [*writes, *entries.writes])
+        except transact.Cancelled as exc:
+            if any(exc.failed(label) for label in own):
+                return False
+            if entries.lost(exc) or exc.conflict:
+                transact.backoff(attempt)
+                continue
+            raise
+        entries.committed()
+        return True
+    raise Unavailable("Dziennik zdarzeń jednostki jest chwilowo przeciążony; spróbuj ponownie.")
 
 
 def record(terc: str, changes: Sequence[Change]) -> None:

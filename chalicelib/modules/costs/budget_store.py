@@ -10,13 +10,12 @@ from pynamodb.connection import Connection
 from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.core.settings import get_settings
-from chalicelib.db import transact
 from chalicelib.db.transact import Write
 from chalicelib.modules import audit
 from chalicelib.modules.costs.budget_models import Alert, Budget
 from chalicelib.modules.costs.budget_tables import BudgetTable as T
 
-BUDGET, MAX_ATTEMPTS = "B", 100
+BUDGET = "B"
 
 
 def alert_key(alert: Alert) -> tuple[str, str]:
@@ -38,20 +37,7 @@ class DynamoBudgets:
         condition = (T.version == read_version) if read_version else T.pk.does_not_exist()
         item = T(pk=f"B#{budget.terc}", sk=BUDGET, version=budget.version, record=budget.model_dump_json())
         writes = [Write("budget", item, kind="put", condition=condition)]
-        for attempt in range(MAX_ATTEMPTS):
-            entries = audit.append(budget.terc, [change])
-            try:
-                transact.write(self.connection, [*writes, *entries.writes])
-            except transact.Cancelled as exc:
-                if exc.failed("budget"):
-                    return False
-                if entries.lost(exc) or exc.conflict:
-                    transact.backoff(attempt)
-                    continue
-                raise
-            entries.committed()
-            return True
-        raise audit.Unavailable("Dziennik zdarzeń jednostki jest chwilowo przeciążony; spróbuj ponownie.")
+        return audit.write_together(self.connection, budget.terc, writes, [change], own=("budget",))
 
     def claim(self, alert: Alert) -> bool:
         pk, sk = alert_key(alert)

@@ -27,7 +27,7 @@ from chalicelib.modules.payments.logic import day_of
 from chalicelib.modules.payments.models import OPEN, Flag, Order, Refund
 from chalicelib.modules.payments.resources import PaymentOrderTable as T
 
-ORDER, OUTBOX, MAX_ATTEMPTS = "O", "1", 100
+ORDER, OUTBOX = "O", "1"
 
 
 def order_pk(order_id: str) -> str:
@@ -105,20 +105,7 @@ class DynamoOrders:
         return self._with_audit(order.terc, writes, changes)
 
     def _with_audit(self, terc: str, writes: list[Write], changes: Sequence[audit.Change]) -> bool:
-        for attempt in range(MAX_ATTEMPTS):
-            entries = audit.append(terc, changes)
-            try:
-                transact.write(self.connection, [*writes, *entries.writes])
-            except transact.Cancelled as exc:
-                if exc.failed("order"):
-                    return False
-                if entries.lost(exc) or exc.conflict:
-                    transact.backoff(attempt)
-                    continue
-                raise
-            entries.committed()
-            return True
-        raise audit.Unavailable("Dziennik zdarzeń jednostki jest chwilowo przeciążony; spróbuj ponownie.")
+        return audit.write_together(self.connection, terc, writes, changes, own=("order",))
 
     def add_flag(self, flag: Flag) -> None:
         """One flag per code and body a day: the gateway repeats a notification it was refused on its schedule."""

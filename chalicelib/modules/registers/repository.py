@@ -11,13 +11,11 @@ from typing import Any
 from pynamodb.connection import Connection
 
 from chalicelib.core.settings import get_settings
-from chalicelib.db import transact
 from chalicelib.db.transact import Write
 from chalicelib.modules import audit
 from chalicelib.modules.registers.logic import Page, Stored
 from chalicelib.modules.registers.resources import RegisterTable as T
 
-MAX_ATTEMPTS = 5
 MAX_READS = 5  # queries one page may take when `q=` filters most entries out
 MAX_HISTORY = 500
 
@@ -60,20 +58,7 @@ class DynamoRegisters:
         condition = T.sk.does_not_exist() if read_version is None else T.version == read_version
         writes = [Write("entry", _item(entry, search), kind="put", condition=condition),
                   Write("history", _history_item(entry, change), kind="put", condition=T.sk.does_not_exist())]
-        for attempt in range(MAX_ATTEMPTS):
-            entries = audit.append(entry["terc"], changes)
-            try:
-                transact.write(self.connection, [*writes, *entries.writes])
-            except transact.Cancelled as exc:
-                if exc.failed("entry") or exc.failed("history"):
-                    return False
-                if entries.lost(exc) or exc.conflict:
-                    transact.backoff(attempt)
-                    continue
-                raise
-            entries.committed()
-            return True
-        raise audit.Unavailable("Dziennik zdarzeń jednostki jest chwilowo przeciążony; spróbuj ponownie.")
+        return audit.write_together(self.connection, entry["terc"], writes, changes, own=("entry", "history"))
 
     def history(self, terc: str, register: str, entry_id: str) -> list[dict[str, Any]]:
         pk = f"{register_pk(terc, register)}#E#{entry_id}"
