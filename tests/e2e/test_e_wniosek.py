@@ -70,8 +70,9 @@ def prepared(stack: Stack, defn: ServiceDefinition) -> dict[str, Any]:
         return uploaded[-1]
 
     data = valid_data(defn, attach)
-    if not uploaded:  # every service gets at least one attachment (pismo-ogolne has only optional ones)
-        file_field = next(f.name for f in defn.form.fields if f.type.value == "file")
+    file_fields = [f.name for f in defn.form.fields if f.type.value == "file"]
+    if not uploaded and file_fields:  # a service that takes files gets one (pismo-ogolne has only optional ones)
+        file_field = file_fields[0]
         data = with_value(data, file_field, [attach(file_field)] if _repeatable(defn, file_field) else attach(
             file_field))
     wait_released(stack, uploaded)

@@ -35,6 +35,8 @@ def _clean_registrations(platform: None) -> Iterator[None]:
 def without_department(tmp_path: Path, symbol: str) -> Path:
     data = yaml.safe_load(PIASECZNO.read_text(encoding="utf-8"))
     data["departments"] = [d for d in data["departments"] if d["symbol"] != symbol]
+    if data.get("appointments"):  # its counters (e-wizyta) go with it: the setting names existing departments only
+        data["appointments"]["counters"] = [c for c in data["appointments"]["counters"] if c["department"] != symbol]
     # No service of the file names the department itself; the catalogue's default then points at nothing.
     assert all(s.get("department") != symbol for s in data["services"])
     target = tmp_path / PIASECZNO.name
