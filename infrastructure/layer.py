@@ -69,11 +69,12 @@ def build_sdk_layer(out: Path, cache: Path = CACHE) -> Path:
     if not cached.exists():
         cache.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(".partial")
+        folders = _sdk_folders()  # once: each call reads three distributions' metadata (13 s over 2,260 files)
         with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as dst:
             for dist_name in RUNTIME_SDK:
                 dist = importlib.metadata.distribution(dist_name)
                 for file in dist.files or []:
-                    if file.parts[0] not in _sdk_folders() or "__pycache__" in file.parts:
+                    if file.parts[0] not in folders or "__pycache__" in file.parts:
                         continue
                     dst.write(Path(str(dist.locate_file(file))), SITE_PACKAGES + file.as_posix())
         partial.replace(cached)

@@ -21,6 +21,7 @@ os.environ.setdefault("EURZAD_DEV_ISSUER_DIR", str(ROOT / ".local" / "test-issue
 os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
 
 from chalicelib.core import dev_issuer  # noqa: E402
+from tests import early_packaging  # noqa: E402
 
 if TYPE_CHECKING:
     from tests.payments_gateway import PaymentsGateway
@@ -28,11 +29,28 @@ if TYPE_CHECKING:
 os.environ.setdefault("EURZAD_AUTH_JWKS", dev_issuer.jwks())
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         kind = Path(str(item.fspath)).relative_to(ROOT / "tests").parts[0]
         if kind in ("unit", "integration", "e2e"):
             item.add_marker(getattr(pytest.mark, kind))
+    if not config.option.collectonly and any(early_packaging.packages(Path(str(item.fspath))) for item in items):
+        early_packaging.start()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if early_packaging.packages(Path(str(item.fspath))):
+        early_packaging.wait()
+
+
+def pytest_sessionfinish() -> None:
+    early_packaging.stop()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if early_packaging.summary:
+        terminalreporter.write_line(early_packaging.summary)
 
 
 @pytest.fixture(scope="session")

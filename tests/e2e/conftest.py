@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -88,13 +89,23 @@ def _deploy(tmp_path_factory: pytest.TempPathFactory, payments_gateway: str, ede
                              "--env", f"EURZAD_AUTH_JWKS={dev_issuer.jwks()}",
                              "--env", f"EURZAD_PAYMENTS_GATEWAY_URL={payments_gateway}",
                              "--env", f"EURZAD_EDELIVERY_URL={edelivery_box.url}"))
-    run("-m", "chalicelib.cli", "catalogue", "publish")
     demo = [str(path) for path in sorted((ROOT / "region" / "demo").glob("[0-9]*.yaml"))]
-    run("-m", "chalicelib.cli", "tenants", "apply", *demo)
-    run("-m", "chalicelib.cli", "costs", "apply", str(ROOT / "region" / "demo" / "koszty.yaml"))
-    run("-m", "chalicelib.cli", "payments", "demo-merchants", "--gateway", payments_gateway, *demo)
     pki_dir = tmp_path_factory.mktemp("demo-pki")
-    run("-m", "chalicelib.cli", "signatures", "install-demo-pki", "--dir", str(pki_dir))
+
+    def catalogue_and_region() -> None:  # the region is checked against the published catalogue
+        run("-m", "chalicelib.cli", "catalogue", "publish")
+        run("-m", "chalicelib.cli", "tenants", "apply", *demo)
+        run("-m", "chalicelib.cli", "costs", "apply", str(ROOT / "region" / "demo" / "koszty.yaml"))
+
+    # Three operator commands that need nothing of each other (merchants and the PKI read only the files), at once:
+    # each is a process that spends seconds importing before its few AWS calls.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        loads = [pool.submit(catalogue_and_region),
+                 pool.submit(run, "-m", "chalicelib.cli", "payments", "demo-merchants", "--gateway", payments_gateway,
+                             *demo),
+                 pool.submit(run, "-m", "chalicelib.cli", "signatures", "install-demo-pki", "--dir", str(pki_dir))]
+        for load in loads:
+            load.result()
     return Stack(api=outputs["api"], pki_dir=pki_dir)
 
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +35,7 @@ from tests.e2e.conftest import Stack, run
 TERC, SERVICE = "1418043", "pismo-ogolne"
 EXAMPLES = int(os.environ.get("EURZAD_FUZZ_EXAMPLES", "6"))  # per operation the role may call, and mode
 MIN_REQUESTS = int(os.environ.get("EURZAD_FUZZ_MIN_REQUESTS", "1000"))
+SENDERS = int(os.environ.get("EURZAD_FUZZ_SENDERS", "3"))  # requests in flight at once
 ROLES: dict[str, dict[str, str]] = {
     "anonymous": {},
     "resident": {"Authorization": f"Bearer {token('resident', subject='fuzz-resident')}"},
@@ -48,9 +51,63 @@ class Findings:
     seconds: float = 0.0
     statuses: Counter[int] = field(default_factory=Counter)
     found: dict[tuple[str, str, str], str] = field(default_factory=dict)  # (operation, check, status) -> repro
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _fuzz(stack: Stack, operation: Any, role: str, findings: Findings, session: requests.Session) -> None:
+class Sender:
+    """Sends the generated requests on a few threads while hypothesis goes on generating the next ones on the
+    test's thread: generating is CPU in this process, answering is the emulator's, so the two overlap.
+    No phase depends on an answer (no shrinking), so the requests are the same as when sent one by one."""
+
+    def __init__(self, stack: Stack, findings: Findings) -> None:
+        self.stack, self.findings = stack, findings
+        self.pool = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="fuzz")
+        self.sent: list[Future[None]] = []
+        self.local = threading.local()
+        self.sessions: list[requests.Session] = []  # one per sending thread
+
+    def submit(self, case: Any, role: str, label: str) -> None:
+        self.findings.requests += 1
+        if self.findings.requests == 1:
+            # The first one here: the modules a call and its checks import lazily load on this thread. Imported on a
+            # sender while hypothesis parses a lambda here, pytest's rewrite of them hits CPython 3.11's
+            # thread-unsafe AST depth check ("AST constructor recursion depth mismatch").
+            self._send(case, role, label)
+            return
+        self.sent.append(self.pool.submit(self._send, case, role, label))
+
+    def _send(self, case: Any, role: str, label: str) -> None:
+        if not hasattr(self.local, "session"):
+            self.local.session = requests.Session()
+            with self.findings.lock:
+                self.sessions.append(self.local.session)
+        headers = dict(ROLES[role])
+        findings = self.findings
+        try:
+            response = case.call(base_url=self.stack.api, session=self.local.session, headers=headers, timeout=60)
+        except requests.RequestException as exc:
+            with findings.lock:
+                findings.found.setdefault((label, "connection", type(exc).__name__), str(exc))
+            return
+        with findings.lock:
+            findings.statuses[response.status_code] += 1
+        try:
+            case.validate_response(response, checks=CHECKS, headers=headers)
+        except FailureGroup as group:
+            with findings.lock:
+                for failure in group.exceptions:
+                    key = (label, type(failure).__name__, str(response.status_code))
+                    findings.found.setdefault(key, f"[{role}] {failure.title}\n{case.as_curl_command()}")
+
+    def finish(self) -> None:
+        self.pool.shutdown(wait=True)
+        for session in self.sessions:
+            session.close()
+        for sent in self.sent:
+            sent.result()  # an error of the test's own code is raised, not lost in a thread
+
+
+def _fuzz(operation: Any, role: str, sender: Sender) -> None:
     pinned = {k: v for k, v in (("terc", TERC), ("service", SERVICE))
               if any(p.name == k for p in operation.path_parameters)}
     raw = operation.definition.raw
@@ -67,20 +124,7 @@ def _fuzz(stack: Stack, operation: Any, role: str, findings: Findings, session: 
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     @given(case=st.one_of(strategies))
     def run(case: Any) -> None:
-        headers = dict(ROLES[role])
-        findings.requests += 1
-        try:
-            response = case.call(base_url=stack.api, session=session, headers=headers, timeout=60)
-        except requests.RequestException as exc:
-            findings.found.setdefault((operation.label, "connection", type(exc).__name__), str(exc))
-            return
-        findings.statuses[response.status_code] += 1
-        try:
-            case.validate_response(response, checks=CHECKS, headers=headers)
-        except FailureGroup as group:
-            for failure in group.exceptions:
-                key = (operation.label, type(failure).__name__, str(response.status_code))
-                findings.found.setdefault(key, f"[{role}] {failure.title}\n{case.as_curl_command()}")
+        sender.submit(case, role, operation.label)
 
     run()
 
@@ -89,10 +133,13 @@ def fuzz(stack: Stack) -> Findings:
     schema = schemathesis.openapi.from_url(f"{stack.api}/v1/openapi.json", timeout=60)
     findings = Findings()
     started = time.monotonic()
-    with requests.Session() as session:
+    sender = Sender(stack, findings)
+    try:
         for role in ROLES:
             for result in schema.get_all_operations():
-                _fuzz(stack, result.ok(), role, findings, session)
+                _fuzz(result.ok(), role, sender)
+    finally:
+        sender.finish()
     findings.seconds = time.monotonic() - started
     return findings
 
