@@ -65,9 +65,10 @@ def write(items: Iterable[Mapping[str, Any]]) -> int:
 
 
 def roll_up_month(partitions: Iterable[str], month: str, through: str) -> int:
-    """Recompute the month's roll-up from the partitions' day rows up to `through`; the items written."""
-    return sum(write(rollup.roll_up(_items(days_query(p, month, through)), month=month, through=through))
-               for p in partitions)
+    """Recompute the month's roll-up from the partitions' day rows up to `through` (one partition's rows in memory
+    at a time), written in full batches; the items written."""
+    return write([item for p in partitions
+                  for item in rollup.roll_up(_items(days_query(p, month, through)), month=month, through=through)])
 
 
 def month_rollup(month: str) -> tuple[list[MeteredRow], str | None]:
