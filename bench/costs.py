@@ -1,6 +1,8 @@
 """The month's cost report at the scale of a region: 314 JSTs with a month of metering rows (bench/cost_region.py),
 the report for the whole region and for one JST, timed and with its AWS requests counted, against a bare Query
-of the same partitions in the same run; and what producing the report costs, priced by the core's price list.
+of the same partitions in the same run; the region report from the month roll-up (the nightly `rollup_store`
+run timed too) against the live one of the same run; and what producing the report costs, priced by the core's
+price list.
 
 Run from the project root, inside a fresh emulator (`make bench-costs`):
 
@@ -158,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     from infrastructure import stack, template
 
     stack.deploy(f"{PREFIX}-resources", template.render())
-    from chalicelib.modules.costs import queries
+    from chalicelib.core.metering import REGION
+    from chalicelib.modules.costs import queries, rollup_store
     from chalicelib.modules.costs.model import cost_lines
     from chalicelib.modules.costs.prices import price_list
     from chalicelib.modules.costs.report import TenantInfo, month_report
@@ -213,6 +216,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label}: report {core.median_ms:.0f} ms, bare {base.median_ms:.0f} ms", file=sys.stderr)
     listing = measure(hook, "JST list", jst_list, args.runs)
 
+    # The night's roll-up of the whole month, then the region report from it against the live one above
+    through = f"{MONTH}-{min(args.days, 30):02d}"
+    night = measure(hook, "roll-up", lambda: rollup_store.roll_up_month([*tercs, REGION], MONTH, through), 1,
+                    warm_up=False)
+
+    def from_rollup() -> dict[str, Any]:
+        rows, _ = rollup_store.month_rollup(MONTH)
+        return month_report(cost_lines(rows, prices), month=MONTH, group_by="tenant", settings=settings,
+                            tenants=infos, prices=prices, rows=rows)
+
+    rolled = measure(hook, "region from the roll-up", from_rollup, args.runs)
+    assert rolled.result == ways[-1][1].result, "the report from the roll-up differs from the live one"
+    assert not rolled.requests.scans and not night.requests.scans
+
     # A region report never scans the metering table: one Query (page) per partition
     for _, core, _, _ in ways:
         assert not core.requests.scans, core.requests.scans
@@ -220,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     region_rows = sum(len(items) for items in region[2].result)
     region_usd = Decimal(region[1].result["totals"]["usage_usd"])
     text = results(args, written, write_s, ways, listing, region_rows, region_usd, prices)
+    text += rollup_section(ways[-1], night, rolled, through, region_rows, prices)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")
     print(text)
@@ -295,6 +313,34 @@ def results(args: argparse.Namespace, written: dict[str, int], write_s: float,
         "",
     ]
     return "\n".join(lines)
+
+
+def rollup_section(live: tuple[str, Way, Way, Decimal], night: Way, rolled: Way, through: str, rows: int,
+                   prices: Any) -> str:
+    label, core, _, live_units = live
+    ratio = core.median_ms / rolled.median_ms if rolled.median_ms else float("nan")
+    runs = len(rolled.walls_ms)
+    compute = prices.price("lambda.compute")
+    lam = compute.cost(Decimal(API_MEMORY_MB) / 1024 * Decimal(str(rolled.median_ms)) / 1000)
+    return "\n".join([
+        "",
+        "## The region report from the month roll-up",
+        "",
+        f"The nightly roll-up (`rollup_store.roll_up_month`, through {through}): {night.median_ms:.0f} ms, "
+        f"{_ops(night.requests.counts, 1)}; {night.result} items (one per JST and catalogue service) for "
+        f"{rows} day rows.",
+        "",
+        "| way | report | requests per report | ratio live / roll-up |",
+        "|---|---:|---|---:|",
+        f"| {label} (live, above) | {core.median_ms:.0f} ms | {_ops(core.requests.counts, len(core.walls_ms))} "
+        "| 1.00x |",
+        f"| region from the roll-up | {rolled.median_ms:.0f} ms | {_ops(rolled.requests.counts, runs)} | "
+        f"{ratio:.1f}x |",
+        "",
+        f"The report from the roll-up is the live one's JSON exactly (asserted); the live report read {live_units:g} "
+        f"read units. From the roll-up a report's Lambda time costs ${lam:.8f} at 512 MB (this machine's wall time).",
+        "",
+    ])
 
 
 if __name__ == "__main__":

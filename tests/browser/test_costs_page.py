@@ -101,3 +101,17 @@ def test_a_month_before_the_price_list_and_another_role_are_told_in_words(portal
     portal.open("koszty.html")
     expect(page.locator("#strona")).to_contain_text("Ta strona jest dostępna dla innej roli.")
     portal.check("96-koszty-inna-rola")
+
+
+def test_a_month_from_its_rollup_says_up_to_which_day(portal: Portal, metered: None) -> None:
+    # a month the night has rolled up (its item as the schedule writes it): the region's report says its last day
+    item = {"pk": "R#2025-04", "sk": f"{PIASECZNO}#pismo-ogolne", "tenant": PIASECZNO, "service": "pismo-ogolne",
+            "module": "-", "function": "-", "day": "2025-04-10", "through": "2025-04-10", "invocations": 4,
+            "api_requests": 4, "gb_seconds": Decimal("0.5"), "metering_writes": 4, "metering_wru": 4}
+    boto3.resource("dynamodb").Table(f"{PREFIX}-metering").put_item(Item=item)
+    page = portal.page
+    portal.sign_in("finance", subject="skarbnik-regionu")
+    portal.open("koszty.html?miesiac=2025-04")
+    expect(page.locator("#stan-na")).to_have_text("Stan na koniec dnia 2025-04-10")
+    expect(page.locator("#raport tbody tr", has_text="Gmina Piaseczno")).to_contain_text("zł")
+    portal.check("97-koszty-z-zestawienia")

@@ -31,6 +31,7 @@ from chalicelib.modules.costs.prices import PriceList
 ZERO = Decimal(0)
 REQUEST_PREFIX = "aws:"
 STORAGE_PREFIX = "storage_gb_days:"  # storage_gb_days:s3, storage_gb_days:dynamodb
+METERING_WRU = "metering_wru"  # a month roll-up's summed write units of its day rows' metering writes (rollup.py)
 GROUPABLE = ("tenant", "module", "service", "function", "day", "resource")
 
 S3_TIER1 = frozenset({
@@ -72,6 +73,7 @@ class MeteredRow:
     write_units: Decimal = ZERO
     metering_writes: Decimal = ZERO
     item_bytes: int = 0  # the stored row's size as DynamoDB counts it (names + values)
+    metering_wru: Decimal | None = None  # a roll-up's: its day rows' metering write units (its own size is not theirs)
     requests: Mapping[str, int] = field(default_factory=dict)  # "dynamodb:PutItem" -> count
     storage_gb_days: Mapping[str, Decimal] = field(default_factory=dict)  # "s3" -> GB-days
 
@@ -84,7 +86,8 @@ class MeteredRow:
         return cls(key=f"{item['pk']}|{item['sk']}", tenant=str(item["tenant"]), day=str(item["day"]),
                    module=str(item.get("module", "-")), service=str(item.get("service", "-")),
                    function=str(item.get("function", "-")), memory_mb=int(item.get("memory_mb", 0) or 0),
-                   requests=requests, storage_gb_days=storage, item_bytes=item_size(item), **counters)
+                   requests=requests, storage_gb_days=storage, item_bytes=item_size(item),
+                   metering_wru=_decimal(item[METERING_WRU]) if METERING_WRU in item else None, **counters)
 
     @property
     def aws_requests(self) -> int:
@@ -120,12 +123,13 @@ def item_size(item: Mapping[str, Any]) -> int:
 
 def quantities(row: MeteredRow) -> dict[str, Decimal]:
     """What the row used, per priced resource (zeros left out)."""
+    metering = row.metering_writes * -(-row.item_bytes // 1024) if row.metering_wru is None else row.metering_wru
     used: dict[str, Decimal] = {
         "lambda.requests": row.invocations,
         "lambda.compute": row.gb_seconds,
         "apigateway.requests": row.api_requests,
         "dynamodb.read": row.read_units,
-        "dynamodb.write": row.write_units + row.metering_writes * -(-row.item_bytes // 1024),
+        "dynamodb.write": row.write_units + metering,
     }
     for operation, count in row.requests.items():
         service, _, name = operation.partition(":")

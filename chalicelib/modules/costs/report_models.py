@@ -121,6 +121,8 @@ class CostReport(BaseModel):
     groups: list[CostGroup]
     totals: CostTotals
     shared: SharedView
+    through: str | None = Field(default=None, description="Raport całego regionu z miesięcznego zestawienia: "
+                                "ostatni dzień, który obejmuje (RRRR-MM-DD); null: odczyt bieżący wierszy dni.")
 
 
 class CostRowLine(BaseModel):

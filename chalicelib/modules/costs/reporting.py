@@ -3,12 +3,13 @@ the metering partitions (one Query each, a few at once), then the pure report (`
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from chalicelib.core.errors import Forbidden, Unprocessable
 from chalicelib.modules import catalogue, tenants
 from chalicelib.modules.costs import logic, queries, report
-from chalicelib.modules.costs.model import cost_lines
+from chalicelib.modules.costs.model import MeteredRow, cost_lines
 from chalicelib.modules.costs.report import REGION, RateMissing, TenantInfo
 from chalicelib.modules.costs.report_wiring import cost_settings
 from chalicelib.modules.costs.repository import MeteringReader
@@ -29,19 +30,33 @@ def _service_names() -> dict[str, str]:
     return {d.id: d.name for d in catalogue.definitions().latest_all()}
 
 
+RollupReader = Callable[[str], tuple[list[MeteredRow], str | None]]
+
+
 def month_costs(month: str, *, tenant: str | None = None, group_by: str = "tenant",
-                reader: MeteringReader | None = None) -> dict[str, Any]:
-    """The month's report (JSON shape: report_models.CostReport), region-wide or for one JST."""
+                reader: MeteringReader | None = None, rollups: RollupReader | None = None) -> dict[str, Any]:
+    """The month's report (JSON shape: report_models.CostReport), region-wide or for one JST. Region-wide, a month
+    with a roll-up is read from it (one Query; `through` says up to which day); otherwise, and for one JST, from
+    the day rows (live)."""
     if tenant is not None:
         tenants.config(tenant)  # an unknown JST is 404
     settings = region_settings()
     prices = logic.prices_of(month)
     infos = tenant_infos()
-    read = reader or metering_reader()
-    rows = queries.read_all(lambda terc: read.month(terc, month), queries.partitions(tenant, infos, settings))
-    return report.month_report(cost_lines(rows, prices), month=month, group_by=group_by, settings=settings,
-                               tenants=infos, prices=prices, tenant=tenant, rows=rows,
-                               service_names=_service_names())
+    rows, through = (rollups or _stored_rollup)(month) if tenant is None else ([], None)
+    if through is None:
+        read = reader or metering_reader()
+        rows = queries.read_all(lambda terc: read.month(terc, month), queries.partitions(tenant, infos, settings))
+    found = report.month_report(cost_lines(rows, prices), month=month, group_by=group_by, settings=settings,
+                                tenants=infos, prices=prices, tenant=tenant, rows=rows,
+                                service_names=_service_names())
+    return {**found, "through": through}
+
+
+def _stored_rollup(month: str) -> tuple[list[MeteredRow], str | None]:
+    from chalicelib.modules.costs import rollup_store
+
+    return rollup_store.month_rollup(month)
 
 
 def rows_behind(month: str, *, tenant: str | None, service: str | None, resource: str | None,

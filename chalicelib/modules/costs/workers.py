@@ -1,6 +1,7 @@
 """The costs module's schedules: each JST's storage measured once a day (S3 bytes under its prefixes, its estimated
 share of the DynamoDB tables) and written into the metering table as GB-days, priced like any other usage; and
-every hour the budgets' alerts (`budget_alerts.py`, on this blueprint)."""
+every hour the budgets' alerts (`budget_alerts.py`, on this blueprint); every night the month roll-up
+(`rollup_worker.py`)."""
 
 from __future__ import annotations
 
@@ -28,4 +29,4 @@ def storage_meter(event: Any) -> None:
                                            "bytes": sum(m.bytes for m in measured.values())})
 
 
-from chalicelib.modules.costs import budget_alerts  # noqa: E402, F401
+from chalicelib.modules.costs import budget_alerts, rollup_worker  # noqa: E402, F401

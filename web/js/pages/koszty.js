@@ -31,6 +31,7 @@ function query(q) {
 function summary(r) {
   return h("dl", { class: "summary", id: "podsumowanie" },
     h("dt", {}, "Razem w miesiącu"), h("dd", {}, zl(r.totals.total_pln)),
+    r.through ? [h("dt", {}, "Zestawienie miesięczne"), h("dd", { id: "stan-na" }, `Stan na koniec dnia ${r.through}`)] : null,
     h("dt", {}, "Zużycie"), h("dd", {}, `${zl(r.totals.usage_pln)} (${r.totals.usage_usd} USD)`),
     h("dt", {}, "Koszty wspólne"), h("dd", {}, `${zl(r.totals.shared_pln)} – podział ${r.allocation.label}`),
     h("dt", {}, "Kurs USD→PLN"), h("dd", {}, `${r.rate.pln_per_usd.replace(".", ",")} z ${r.rate.month} (${r.rate.source})`),
