@@ -17,7 +17,6 @@ import pytest
 from chalicelib.core.clock import FixedClock, SystemClock, set_clock
 from chalicelib.modules import tenants
 from chalicelib.modules.registers import expiry
-from chalicelib.modules.registers.workers import permits_expiry
 from chalicelib.resources import table_name
 from tests.integration.test_registers import (
     ALCOHOL,
@@ -33,9 +32,6 @@ from tests.integration.test_registers import (
 )
 
 pytestmark = pytest.mark.usefixtures("platform", "demo_pki")
-SCHEDULED = {"version": "0", "account": "000000000000", "region": "eu-central-1", "detail": {},
-             "detail-type": "Scheduled Event", "source": "aws.events", "time": "2026-11-30T23:30:00Z", "id": "noc",
-             "resources": []}
 
 
 @pytest.fixture
@@ -61,6 +57,13 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
 
     monkeypatch.setattr(botocore.endpoint.Endpoint, "_do_get_response", counting)
     return seen
+
+
+def run_expiry(api: Any) -> None:
+    """The nightly schedule's function, invoked as EventBridge would (over every JST of the region)."""
+    event = api.events.generate_cw_event(source="aws.events", detail_type="Scheduled Event", detail={},
+                                         resources=[])
+    api.lambda_.invoke("permits_expiry", event)
 
 
 def made(api: Any, register: str, data: dict[str, Any], clerk: dict[str, str]) -> str:
@@ -95,7 +98,7 @@ def test_a_permit_past_its_last_day_turns_expired_once_at_night(
     # When the night's schedule runs
     watched = expiry.watched(tenants.configs())
     sent.clear()
-    permits_expiry(SCHEDULED, None)
+    run_expiry(api)
     # Then it read each JST's permit register by one Query of its index, never a Scan
     assert sent["Query:" + table_name("registers")] == len(watched) >= 2
     assert sent["Scan:" + table_name("registers")] == 0
@@ -114,7 +117,7 @@ def test_a_permit_past_its_last_day_turns_expired_once_at_night(
     assert found(api, ALCOHOL, f"status=aktywne&q={mark}") == [(last_day, "aktywne")]
     # And a rerun writes nothing
     sent.clear()
-    permits_expiry(SCHEDULED, None)
+    run_expiry(api)
     assert sent["dynamodb:TransactWriteItems"] == 0
     assert len(call(api, "GET", f"/v1/tenants/{A}/registers/{ALCOHOL}/{ended}/history",
                     headers=DG).json_body["history"]) == 2
