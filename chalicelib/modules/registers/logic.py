@@ -213,6 +213,27 @@ def revoke(ports: Ports, terc: str, register: str, entry_id: str, *, reason: str
                    before=_tracked(old), reason=reason)
 
 
+SYSTEM = Clerk(audit.SYSTEM.subject, audit.SYSTEM.name, None)  # who the nightly expiry names
+
+
+def expire(ports: Ports, terc: str, register: str, entry_id: str, *, at: datetime) -> bool:
+    """The active permit, read again, turned "wygasle" if its last day is before today (Warsaw): False when there
+    is nothing to do (gone, not active, its validity extended) or a clerk changed it meanwhile (their change wins;
+    the next run looks again)."""
+    found = ports.store.get(terc, register, entry_id)
+    end = public.last_day(found.entry) if found else None
+    if found is None or end is None or end >= ports.today():
+        return False
+    old = found.entry
+    entry = {**old, "status": public.EXPIRED, "version": found.version + 1, "updated_at": at.isoformat()}
+    try:
+        _commit(ports, entry, read=found.version, action="expired", clerk=SYSTEM, at=at, before=_tracked(old),
+                reason=f"Upłynął termin ważności ({end:%d.%m.%Y}).")
+    except Conflict:
+        return False
+    return True
+
+
 def for_clerk(ports: Ports, terc: str, register: str, entry_id: str, *, clerk: Clerk) -> dict[str, Any]:
     kind, setting = register_of(ports.tenant(terc), register)
     found = _stored(ports, terc, kind, entry_id)

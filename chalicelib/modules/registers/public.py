@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +26,9 @@ STATUSES: dict[RegisterKind, dict[str, str]] = {
 }
 FIRST = {K.ALKOHOL: "aktywne", K.PAS_DROGOWY: "aktywne", K.ZABYTKI: "w-ewidencji"}
 REVOKED = {K.ALKOHOL: "cofniete", K.PAS_DROGOWY: "cofniete", K.ZABYTKI: "wykreslony"}
+ACTIVE, EXPIRED = "aktywne", "wygasle"
+# a permit's last day: the day after it, its active entry turns "wygasłe" (the nightly run, `expiry.py`)
+LAST_DAY = {K.ALKOHOL: "valid_to", K.PAS_DROGOWY: "occupied_to"}
 PRIVATE_PERSON = "osoba fizyczna"
 BOM = "\ufeff"
 # A cell starting with one of these is a formula to Excel: text typed by anyone must never run as one.
@@ -54,11 +58,27 @@ def public_data(kind: RegisterKind, data: Mapping[str, Any]) -> dict[str, Any]:
     return dict(data)
 
 
-def view(entry: Mapping[str, Any], photo_url: str | None = None) -> dict[str, Any]:
+def last_day(entry: Mapping[str, Any]) -> date | None:
+    """The last day of an active permit (None: not a permit, or no longer active)."""
+    field = LAST_DAY.get(RegisterKind(entry["register"]))
+    if field is None or entry["status"] != ACTIVE:
+        return None
+    return date.fromisoformat(entry["data"][field])
+
+
+def status_on(entry: Mapping[str, Any], today: date | None) -> str:
+    """The entry's state as of `today` (Warsaw): an active permit past its last day is "wygasle" even before the
+    nightly run has written it."""
+    end = last_day(entry)
+    return EXPIRED if end is not None and today is not None and end < today else str(entry["status"])
+
+
+def view(entry: Mapping[str, Any], photo_url: str | None = None, today: date | None = None) -> dict[str, Any]:
     kind = RegisterKind(entry["register"])
     fee = entry.get("fee") if kind is K.PAS_DROGOWY else None
-    return {"entry_id": entry["entry_id"], "register": kind.value, "status": entry["status"],
-            "status_label": STATUSES[kind].get(entry["status"], entry["status"]), "case_sign": entry.get("case_sign"),
+    status = status_on(entry, today)
+    return {"entry_id": entry["entry_id"], "register": kind.value, "status": status,
+            "status_label": STATUSES[kind].get(status, status), "case_sign": entry.get("case_sign"),
             "data": public_data(kind, entry["data"]),
             "fee": {"amount": fee["amount"], "days": fee["days"], "basis": fee["basis"]} if fee else None,
             "photo": photo_url if entry.get("photo") else None}
@@ -96,8 +116,8 @@ COLUMNS: dict[RegisterKind, tuple[str, ...]] = {
 }
 
 
-def _row(kind: RegisterKind, entry: Mapping[str, Any]) -> list[Any]:
-    shown = view(entry)
+def _row(kind: RegisterKind, entry: Mapping[str, Any], today: date | None) -> list[Any]:
+    shown = view(entry, today=today)
     d, state = shown["data"], shown["status_label"]
     if kind is K.ALKOHOL:
         return [d["number"], d["holder"]["name"], d["holder"]["nip"], d["outlet_name"],
@@ -116,11 +136,11 @@ def _cell(value: object) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def csv_bytes(kind: RegisterKind, entries: Iterable[Mapping[str, Any]]) -> bytes:
+def csv_bytes(kind: RegisterKind, entries: Iterable[Mapping[str, Any]], today: date | None = None) -> bytes:
     """As Polish offices open it in Excel: Polish headers, `;`, CRLF, UTF-8 with a BOM, formulas defused."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(COLUMNS[kind])
     for entry in entries:
-        writer.writerow([_cell(v) for v in _row(kind, entry)])
+        writer.writerow([_cell(v) for v in _row(kind, entry, today)])
     return (BOM + buffer.getvalue()).encode("utf-8")

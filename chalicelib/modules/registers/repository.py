@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -13,6 +14,7 @@ from pynamodb.connection import Connection
 from chalicelib.core.settings import get_settings
 from chalicelib.db.transact import Write
 from chalicelib.modules import audit
+from chalicelib.modules.registers import expiry, public
 from chalicelib.modules.registers.logic import Page, Stored
 from chalicelib.modules.registers.resources import RegisterTable as T
 
@@ -32,6 +34,7 @@ def _item(entry: dict[str, Any], search: str) -> T:
     terc, register, status = entry["terc"], entry["register"], entry["status"]
     return T(pk=register_pk(terc, register), sk=f"E#{entry['entry_id']}", status=status,
              status_key=status_key(terc, register, status), version=entry["version"], search=search,
+             ends=expiry.last_day_key(entry),
              record=json.dumps(entry, ensure_ascii=False))
 
 
@@ -59,6 +62,12 @@ class DynamoRegisters:
         writes = [Write("entry", _item(entry, search), kind="put", condition=condition),
                   Write("history", _history_item(entry, change), kind="put", condition=T.sk.does_not_exist())]
         return audit.write_together(self.connection, entry["terc"], writes, changes, own=("entry", "history"))
+
+    def ended(self, terc: str, register: str, before: date) -> list[str]:
+        """The ids of the register's active permits whose last day is before `before`: one Query of the sparse
+        `by-last-day` index, its sort key bounded (nothing read of the permits still valid)."""
+        query = T.by_last_day.query(status_key(terc, register, public.ACTIVE), T.ends < expiry.ended_before(before))
+        return [str(item.sk).removeprefix("E#") for item in query]
 
     def history(self, terc: str, register: str, entry_id: str) -> list[dict[str, Any]]:
         pk = f"{register_pk(terc, register)}#E#{entry_id}"

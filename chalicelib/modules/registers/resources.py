@@ -7,7 +7,7 @@ object of the `uploads` bucket under the JST's prefix (`registers/<terc>/…`).
 from __future__ import annotations
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 from pynamodb.models import Model
 
 from chalicelib.db.tables import TableMeta, table_name
@@ -23,6 +23,18 @@ class EntriesByStatus(GlobalSecondaryIndex["RegisterTable"]):
 
     status_key = UnicodeAttribute(hash_key=True)  # T#<terc>#R#<register>#S#<status>
     sk = UnicodeAttribute(range_key=True)
+
+
+class ActiveByLastDay(GlobalSecondaryIndex["RegisterTable"]):
+    """A JST register's active permits by their last day, sparse (only they carry `ends`): the nightly expiry
+    Queries the ones that ended before today and reads nothing else."""
+
+    class Meta:
+        index_name = "by-last-day"
+        projection = KeysOnlyProjection()
+
+    status_key = UnicodeAttribute(hash_key=True)  # T#<terc>#R#<register>#S#aktywne
+    ends = UnicodeAttribute(range_key=True)  # <last day, ISO>#<entry id>
 
 
 class RegisterTable(Model):
@@ -41,7 +53,9 @@ class RegisterTable(Model):
     version = NumberAttribute(null=True)  # every change adds one (optimistic locking)
     search = UnicodeAttribute(null=True)  # lower-case public text the search's `q=` looks in
     record = UnicodeAttribute(null=True)  # JSON: the entry; a history item
+    ends = UnicodeAttribute(null=True)  # an active permit's last day (`by-last-day`); gone once it is not active
     by_status = EntriesByStatus()
+    by_last_day = ActiveByLastDay()
 
 
 TABLES: tuple[type[Model], ...] = (RegisterTable,)

@@ -4,12 +4,13 @@ case), change, revoke, read the history, record a declaration of sales and a mon
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from chalice.app import Blueprint, Response
 
 from chalicelib.core.auth import Access, Role
-from chalicelib.core.clock import get_clock
+from chalicelib.core.clock import WARSAW, get_clock
 from chalicelib.core.errors import NotFound, Unprocessable
 from chalicelib.core.http import endpoint, if_match_version, json_response, parse_body, require_principal
 from chalicelib.modules import tenants
@@ -38,6 +39,16 @@ def _search() -> models.SearchQuery:
     return query
 
 
+def _today() -> date:
+    return get_clock().now().astimezone(WARSAW).date()
+
+
+def _shown(entries: list[dict[str, Any]], status: str | None) -> list[dict[str, Any]]:
+    """Between the nightly runs a permit past its last day is shown "wygasłe", so the `aktywne` filter drops it."""
+    today = _today()
+    return [e for e in entries if status is None or public.status_on(e, today) == status]
+
+
 def _photo_url(terc: str, entry: dict[str, Any]) -> str:
     return f"/v1/tenants/{terc}/registers/{entry['register']}/{entry['entry_id']}/photo"
 
@@ -60,12 +71,13 @@ def register_search(terc: str, register: str) -> Any:
             if found.next is None:
                 break
             after = found.next
-        return Response(body=public.csv_bytes(kind, entries).decode("utf-8"), status_code=200, headers={
+        body = public.csv_bytes(kind, _shown(entries, query.status), _today()).decode("utf-8")
+        return Response(body=body, status_code=200, headers={
             "Content-Type": "text/csv; charset=utf-8",
             "Content-Disposition": f'attachment; filename="rejestr-{kind.value}-{terc}.csv"'})
     size = int(query.limit) if query.limit else PAGE
     found = registers().page(terc, kind.value, status=query.status, q=q, after=query.page, size=size)
-    items = [public.view(e, _photo_url(terc, e)) for e in found.entries]
+    items = [public.view(e, _photo_url(terc, e), _today()) for e in _shown(found.entries, query.status)]
     return {"items": items, "count": len(items), "next": found.next}
 
 
@@ -76,7 +88,7 @@ def register_entry(terc: str, register: str, entry_id: str) -> Any:
     found = registers().get(terc, kind.value, entry_id)
     if found is None:
         raise NotFound("Nie ma takiego wpisu w rejestrze.", code="entry_not_found")
-    return public.view(found.entry, _photo_url(terc, found.entry))
+    return public.view(found.entry, _photo_url(terc, found.entry), _today())
 
 
 @endpoint(bp, BASE, access=CLERKS, methods=("POST",), status=201, request="modules.registers.models:EntryRequest",

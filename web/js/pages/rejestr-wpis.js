@@ -48,7 +48,8 @@ function put(data, path, value) {
 
 function read(entry, path) { return path.split(".").reduce((v, k) => (v == null ? v : v[k]), entry); }
 
-const ACTIONS = { created: "wpis utworzony", changed: "wpis zmieniony", revoked: "cofnięcie (wykreślenie)", photo: "dodano zdjęcie" };
+const ACTIONS = { created: "wpis utworzony", changed: "wpis zmieniony", revoked: "cofnięcie (wykreślenie)", photo: "dodano zdjęcie",
+  expired: "wygaśnięcie (upływ terminu ważności)" };
 const shownValue = (v) => v === null || v === undefined ? "—" : typeof v === "object" ? JSON.stringify(v) : String(v);
 
 function historyView(items, labels, state) {
