@@ -37,8 +37,8 @@ def render(report: dict[str, Any]) -> bytes:
     rate = report["rate"]
     rows.append([month, "", f"Kurs USD→PLN {decimal_comma(Decimal(rate['pln_per_usd']), 4)} z {rate['month']} "
                             f"({rate['source']})", "", "", "", "", "", ""])
-    gateway = report["gateway"]
+    gateway, n = report["gateway"], report["gateway"]["payments"]
     rows.append([month, "", f"{gateway['label']} (wliczona do zużycia): {decimal_comma(Decimal(gateway['pln']))} zł "
-                            f"od {gateway['payments']} wpłat, wg stawek z umów JST z operatorem", "", "", "", "", "",
-                 ""])
+                            f"od {n} {'wpłaty' if n == 1 else 'wpłat'}, wg stawek z umów JST z operatorem",
+                 "", "", "", "", "", ""])
     return render_csv(columns(report["group_by"]), rows)

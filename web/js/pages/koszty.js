@@ -34,7 +34,7 @@ function summary(r) {
     r.through ? [h("dt", {}, "Zestawienie miesięczne"), h("dd", { id: "stan-na" }, `Stan na koniec dnia ${r.through}`)] : null,
     h("dt", {}, "Zużycie"), h("dd", {}, `${zl(r.totals.usage_pln)} (AWS: ${r.totals.usage_usd} USD)`),
     h("dt", {}, r.gateway.label), h("dd", { id: "prowizja" },
-      `${zl(r.gateway.pln)} od ${count(r.gateway.payments)} wpłat online (wliczona do zużycia)`, h("br"), h("span", { class: "hint" }, r.gateway.note)),
+      `${zl(r.gateway.pln)} od ${count(r.gateway.payments)} ${r.gateway.payments === 1 ? "wpłaty" : "wpłat"} online (wliczona do zużycia)`, h("br"), h("span", { class: "hint" }, r.gateway.note)),
     h("dt", {}, "Koszty wspólne"), h("dd", {}, `${zl(r.totals.shared_pln)} – podział ${r.allocation.label}`),
     h("dt", {}, "Kurs USD→PLN"), h("dd", {}, `${r.rate.pln_per_usd.replace(".", ",")} z ${r.rate.month} (${r.rate.source})`),
     h("dt", {}, "Cennik AWS"), h("dd", {}, `${r.prices.region}, ważny od ${r.prices.valid_from} (USD)`));
