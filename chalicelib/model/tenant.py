@@ -5,6 +5,7 @@ Shared model: every layer that needs a JST's settings reads this; it imports onl
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import Enum
 from typing import Annotated
 
@@ -99,6 +100,16 @@ class PaymentProvider(str, Enum):
     PRZELEWY24 = "przelewy24"
 
 
+class GatewayCommission(Strict):
+    """The JST's contract with the payment gateway: its commission on each online payment (the costs' report
+    counts it as a running cost of the payment's service)."""
+
+    percent: Decimal = Field(ge=0, le=10, max_digits=6, decimal_places=4,
+                             description="Prowizja od kwoty każdej wpłaty, w procentach (np. 1.2).")
+    fixed_grosze: int = Field(default=0, ge=0, le=10_000, description="Stała opłata za każdą wpłatę (grosze).")
+    contract: str = Field(min_length=3, max_length=200, description="Umowa, z której pochodzi stawka.")
+
+
 class PaymentsSetting(Strict):
     """The JST's own merchant account at the payment gateway: fees go straight to that JST. The credentials (CRC
     key, API key) live in Secrets Manager under `credentials_secret`, never in the configuration."""
@@ -111,6 +122,7 @@ class PaymentsSetting(Strict):
                                                 "pod prefiksem `<prefiks zasobów>/payments/`.")
     order_expiry_days: int = Field(default=7, ge=1, le=60,
                                    description="Po ilu dniach nieopłacone zlecenie wygasa (urzędnik dostaje sygnał).")
+    commission: GatewayCommission | None = None  # None: the report counts no gateway fees for this JST
 
 
 class TenantConfig(Strict):

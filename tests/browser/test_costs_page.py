@@ -46,6 +46,8 @@ def test_the_regions_finance_reads_the_month_drills_down_and_downloads_the_csv(p
     expect(report.locator("tbody tr", has_text="Gmina Piaseczno")).to_contain_text("zł")
     expect(page.locator("#podsumowanie")).to_contain_text("kurs demonstracyjny")
     expect(page.locator("#podsumowanie")).to_contain_text("proporcjonalnie do liczby mieszkańców")
+    expect(page.locator("#podsumowanie")).to_contain_text("Prowizja operatora płatności")
+    expect(page.locator("#prowizja")).to_contain_text("wpłat online (wliczona do zużycia)")
     expect(page.locator("#wspolne")).to_contain_text("Odpytywanie kolejek SQS")
     expect(page.locator(".notice.warn")).to_contain_text(f"Brak kursu dla {MONTH}")  # the rate's month in words
     expect(page.locator("#wykres-jst svg[role=img]")).to_be_visible()

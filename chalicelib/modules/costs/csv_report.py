@@ -1,5 +1,6 @@
 """The month's cost report as CSV for Excel (`chalicelib/documents/excel_csv.py`: Polish headers, `;`, decimal
-comma, UTF-8 with a BOM, formula cells escaped): one row per group, then the total and the rate used."""
+comma, UTF-8 with a BOM, formula cells escaped): one row per group, then the total, the rate used and the payment
+gateway's commission in it."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 from chalicelib.documents.excel_csv import decimal_comma
 from chalicelib.documents.excel_csv import render as render_csv
 
-GROUP_LABELS = {"tenant": "JST (TERC)", "service": "Usługa", "resource": "Zasób AWS"}
+GROUP_LABELS = {"tenant": "JST (TERC)", "service": "Usługa", "resource": "Zasób"}  # AWS's, or the gateway's fee
 USD_PLACES = 6
 
 
@@ -36,4 +37,8 @@ def render(report: dict[str, Any]) -> bytes:
     rate = report["rate"]
     rows.append([month, "", f"Kurs USD→PLN {decimal_comma(Decimal(rate['pln_per_usd']), 4)} z {rate['month']} "
                             f"({rate['source']})", "", "", "", "", "", ""])
+    gateway, n = report["gateway"], report["gateway"]["payments"]
+    rows.append([month, "", f"{gateway['label']} (wliczona do zużycia): {decimal_comma(Decimal(gateway['pln']))} zł "
+                            f"od {n} {'wpłaty' if n == 1 else 'wpłat'}, wg stawek z umów JST z operatorem",
+                 "", "", "", "", "", ""])
     return render_csv(columns(report["group_by"]), rows)

@@ -17,6 +17,8 @@ from decimal import Decimal, localcontext
 from typing import Any, Protocol
 
 from chalicelib.core.errors import Conflict, Unprocessable
+from chalicelib.modules.costs import gateway_fees
+from chalicelib.modules.costs.gateway_fees import GatewayFee
 from chalicelib.modules.costs.model import CostLine
 from chalicelib.modules.costs.rounding import apportion, grosze_half_up, zloty
 from chalicelib.modules.costs.settings import ALLOCATION_LABELS, Allocation, CostSettings, UsdRate
@@ -143,6 +145,7 @@ class _Group:
     name: str
     usd: Decimal = ZERO
     shared_usd: Decimal = ZERO
+    pln: Decimal = ZERO  # costs priced in PLN already (the payment gateway's commission)
     aws_requests: int | None = 0
     invocations: int | None = 0
     quantity: Decimal | None = None
@@ -150,8 +153,9 @@ class _Group:
     rows_query: dict[str, str] | None = None
 
 
-def _usage_groups(lines: Sequence[CostLine], rows: Sequence[Counted], *, month: str, group_by: str,
-                  tenant: str | None, names: Mapping[str, str], prices: PriceLookup) -> dict[str, _Group]:
+def _usage_groups(lines: Sequence[CostLine], rows: Sequence[Counted], fees: Sequence[GatewayFee], *, month: str,
+                  group_by: str, tenant: str | None, names: Mapping[str, str],
+                  prices: PriceLookup) -> dict[str, _Group]:
     groups: dict[str, _Group] = {}
 
     def group(key: str) -> _Group:
@@ -172,10 +176,18 @@ def _usage_groups(lines: Sequence[CostLine], rows: Sequence[Counted], *, month: 
         g = group(getattr(row, group_by))
         g.aws_requests = (g.aws_requests or 0) + sum(row.requests.values())
         g.invocations = (g.invocations or 0) + int(row.invocations)
+    for fee in fees:
+        g = group(gateway_fees.RESOURCE if group_by == "resource" else getattr(fee, group_by))
+        g.pln += fee.pln
+        if group_by == "resource":
+            g.quantity = (g.quantity or ZERO) + fee.payments
     for g in groups.values():
         if group_by == "resource":
             g.aws_requests = g.invocations = None
             g.unit = _unit(prices, g.key)
+    if group_by == "resource" and gateway_fees.RESOURCE in groups:
+        g = groups[gateway_fees.RESOURCE]
+        g.name, g.unit, g.rows_query = gateway_fees.LABEL, gateway_fees.UNIT, None  # no metering rows behind it
     return groups
 
 
@@ -188,19 +200,21 @@ def _unit(prices: PriceLookup, resource: str) -> str | None:
 
 def month_report(lines: Iterable[CostLine], *, month: str, group_by: str, settings: CostSettings,
                  tenants: Mapping[str, TenantInfo], prices: PriceLookup, tenant: str | None = None,
-                 rows: Iterable[Counted] = (), service_names: Mapping[str, str] | None = None) -> dict[str, Any]:
+                 rows: Iterable[Counted] = (), service_names: Mapping[str, str] | None = None,
+                 gateway: Iterable[GatewayFee] = ()) -> dict[str, Any]:
     """The month's report (the JSON the API answers; its shape is in `costs-api` notes and the OpenAPI models).
 
     `lines`/`rows`: the month's priced lines and metered rows of every JST the split needs (all of them for the
     region-wide report, or when the shared costs are split by usage), the region's own (`tenant == "region"`)
-    included: they are shared costs. `tenant` narrows the report to one JST.
+    included: they are shared costs. `tenant` narrows the report to one JST. `gateway`: the payment gateway's
+    commission per JST and service (PLN, `gateway_fees.py`), a usage cost of its JST and service.
     """
     if group_by not in GROUPINGS:
         raise Unprocessable(details=[{"field": "group_by", "code": "invalid_choice",
                                       "message": "Grupowanie: tenant, service albo resource."}])
     with localcontext() as ctx:
         ctx.prec = PRECISION
-        return _report(list(lines), list(rows), month=month, group_by=group_by, settings=settings,
+        return _report(list(lines), list(rows), list(gateway), month=month, group_by=group_by, settings=settings,
                        tenants=tenants, prices=prices, tenant=tenant, service_names=service_names or {})
 
 
@@ -213,7 +227,7 @@ def _names(group_by: str, tenants: Mapping[str, TenantInfo], service_names: Mapp
 
 
 def _with_shares(groups: dict[str, _Group], shares: Mapping[str, Decimal], *, month: str, group_by: str,
-                 tenant: str | None, tenants: Mapping[str, TenantInfo]) -> list[_Group]:
+                 tenant: str | None, tenants: Mapping[str, TenantInfo], rate: Decimal) -> list[_Group]:
     """The groups with the shared costs: each JST its share (by JST), or the selection's share as its own row."""
     if group_by == "tenant":
         for terc in [t for t in (tenants if tenant is None else [tenant]) if t in tenants]:
@@ -225,11 +239,12 @@ def _with_shares(groups: dict[str, _Group], shares: Mapping[str, Decimal], *, mo
         if selection:
             groups[SHARED_KEY] = _Group(key=SHARED_KEY, name="Koszty wspólne regionu (udział)",
                                         shared_usd=selection, aws_requests=None, invocations=None)
-    return sorted(groups.values(), key=lambda g: (g.key == SHARED_KEY, -(g.usd + g.shared_usd), g.key))
+    return sorted(groups.values(), key=lambda g: (g.key == SHARED_KEY, -((g.usd + g.shared_usd) * rate + g.pln),
+                                                  g.key))
 
 
-def _report(lines: list[CostLine], rows: list[Counted], *, month: str, group_by: str, settings: CostSettings,
-            tenants: Mapping[str, TenantInfo], prices: PriceLookup, tenant: str | None,
+def _report(lines: list[CostLine], rows: list[Counted], gateway: list[GatewayFee], *, month: str, group_by: str,
+            settings: CostSettings, tenants: Mapping[str, TenantInfo], prices: PriceLookup, tenant: str | None,
             service_names: Mapping[str, str]) -> dict[str, Any]:
     rate, rate_view = rate_of(settings, month)
     jst_usage: dict[str, Decimal] = defaultdict(lambda: ZERO)
@@ -242,9 +257,11 @@ def _report(lines: list[CostLine], rows: list[Counted], *, month: str, group_by:
     shares = split(shared_usd, weights)
     chosen = [line for line in lines if line.tenant != REGION and (tenant is None or line.tenant == tenant)]
     counted = [r for r in rows if r.tenant != REGION and (tenant is None or r.tenant == tenant)]
-    groups = _usage_groups(chosen, counted, month=month, group_by=group_by, tenant=tenant,
+    fees = _selected(gateway, tenant)
+    groups = _usage_groups(chosen, counted, fees, month=month, group_by=group_by, tenant=tenant,
                            names=_names(group_by, tenants, service_names), prices=prices)
-    ordered = _with_shares(groups, shares, month=month, group_by=group_by, tenant=tenant, tenants=tenants)
+    ordered = _with_shares(groups, shares, month=month, group_by=group_by, tenant=tenant, tenants=tenants,
+                           rate=rate.pln_per_usd)
     body = _amounts(ordered, rate.pln_per_usd)
     shown = body["totals"].pop("shared_grosze")
     region_rows = [r for r in rows if r.tenant == REGION]
@@ -259,11 +276,21 @@ def _report(lines: list[CostLine], rows: list[Counted], *, month: str, group_by:
                        "note": note},
         **body,
         "shared": shared_block,
+        "gateway": _gateway_block(fees),
     }
 
 
+def _selected(gateway: list[GatewayFee], tenant: str | None) -> list[GatewayFee]:
+    return [f for f in gateway if f.tenant != REGION and (tenant is None or f.tenant == tenant)]
+
+
+def _gateway_block(fees: list[GatewayFee]) -> dict[str, Any]:
+    total = sum((f.pln for f in fees), ZERO)
+    return gateway_fees.block(fees, exact=exact(total), shown=zloty(grosze_half_up(total)))
+
+
 def _amounts(groups: list[_Group], rate: Decimal) -> dict[str, Any]:
-    usage = [g.usd * rate for g in groups]
+    usage = [g.usd * rate + g.pln for g in groups]
     shared = [g.shared_usd * rate for g in groups]
     usage_total, shared_total = sum(usage, ZERO), sum(shared, ZERO)
     total = grosze_half_up(usage_total + shared_total)

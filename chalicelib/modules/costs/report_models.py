@@ -110,6 +110,17 @@ class SharedView(BaseModel):
     pln: Amount
 
 
+class GatewayView(BaseModel):
+    resource: Literal["payment_gateway.commission"]
+    label: str
+    source: Literal["contract"] = Field(description="contract: stawka z umowy JST z operatorem (procent od wpłaty "
+                                        "i stała opłata) zastosowana do każdej wpłaty potwierdzonej w miesiącu.")
+    note: str
+    payments: int = Field(description="Liczba wpłat online potwierdzonych w miesiącu.")
+    pln_exact: Amount
+    pln: Amount
+
+
 class CostReport(BaseModel):
     month: str
     group_by: Literal["tenant", "service", "resource"]
@@ -121,6 +132,9 @@ class CostReport(BaseModel):
     groups: list[CostGroup]
     totals: CostTotals
     shared: SharedView
+    gateway: GatewayView = Field(description="Prowizja operatora płatności w wyborze raportu (w złotych, bez "
+                                 "przeliczania kursem); wliczona do zużycia JST i usług, a przy grupowaniu według "
+                                 "zasobu osobny wiersz payment_gateway.commission.")
     through: str | None = Field(default=None, description="Raport całego regionu z miesięcznego zestawienia: "
                                 "ostatni dzień, który obejmuje (RRRR-MM-DD); null: odczyt bieżący wierszy dni.")
 

@@ -3,12 +3,14 @@ the metering partitions (one Query each, a few at once), then the pure report (`
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from chalicelib.core.errors import Forbidden, Unprocessable
-from chalicelib.modules import catalogue, tenants
-from chalicelib.modules.costs import logic, queries, report
+from chalicelib.model.tenant import TenantConfig
+from chalicelib.modules import catalogue, payments, tenants
+from chalicelib.modules.costs import gateway_fees, logic, queries, report
+from chalicelib.modules.costs.gateway_fees import GatewayFee
 from chalicelib.modules.costs.model import MeteredRow, cost_lines
 from chalicelib.modules.costs.report import REGION, RateMissing, TenantInfo
 from chalicelib.modules.costs.report_wiring import cost_settings
@@ -22,8 +24,9 @@ def region_settings() -> CostSettings:
     return stored.settings if stored else CostSettings()
 
 
-def tenant_infos() -> dict[str, TenantInfo]:
-    return {c.terc: TenantInfo(c.terc, c.name, c.population) for c in tenants.configs()}
+def tenant_infos(configs: Sequence[TenantConfig] | None = None) -> dict[str, TenantInfo]:
+    chosen = tenants.configs() if configs is None else configs
+    return {c.terc: TenantInfo(c.terc, c.name, c.population) for c in chosen}
 
 
 def _service_names() -> dict[str, str]:
@@ -31,6 +34,18 @@ def _service_names() -> dict[str, str]:
 
 
 RollupReader = Callable[[str], tuple[list[MeteredRow], str | None]]
+
+
+def gateway_fees_of(month: str, tenant: str | None, configs: Sequence[TenantConfig]) -> list[GatewayFee]:
+    """The payment gateway's commission of the month per JST and service: each JST with a contract rate, its
+    payments verified in the month (one Query each, a few at once) at that rate."""
+    rates = {c.terc: c.payments.commission for c in configs
+             if c.payments is not None and c.payments.commission is not None and tenant in (None, c.terc)}
+
+    def of(terc: str) -> list[GatewayFee]:
+        return gateway_fees.of_tenant(terc, rates[terc], payments.fees_of_month(terc, month))
+
+    return queries.read_all(of, sorted(rates))
 
 
 def month_costs(month: str, *, tenant: str | None = None, group_by: str = "tenant",
@@ -42,14 +57,15 @@ def month_costs(month: str, *, tenant: str | None = None, group_by: str = "tenan
         tenants.config(tenant)  # an unknown JST is 404
     settings = region_settings()
     prices = logic.prices_of(month)
-    infos = tenant_infos()
+    configs = tenants.configs()
+    infos = tenant_infos(configs)
     rows, through = (rollups or _stored_rollup)(month) if tenant is None else ([], None)
     if through is None:
         read = reader or metering_reader()
         rows = queries.read_all(lambda terc: read.month(terc, month), queries.partitions(tenant, infos, settings))
     found = report.month_report(cost_lines(rows, prices), month=month, group_by=group_by, settings=settings,
                                 tenants=infos, prices=prices, tenant=tenant, rows=rows,
-                                service_names=_service_names())
+                                service_names=_service_names(), gateway=gateway_fees_of(month, tenant, configs))
     return {**found, "through": through}
 
 

@@ -5,7 +5,7 @@ import { api, get } from "../api.js";
 import { $, errorNotice, h, layout, params, requireRole, saveBlob } from "../ui.js";
 import { barChart } from "../wykres.js";
 
-const GROUP = { tenant: "JST", service: "Usługa", resource: "Zasób AWS" };
+const GROUP = { tenant: "JST", service: "Usługa", resource: "Zasób" };
 const zl = (text) => text === null || text === undefined ? "—" : `${String(text).replace(".", ",")} zł`;
 const zlNumber = (v) => `${v.toFixed(2).replace(".", ",")} zł`;
 // "1 wiersz", "2 wiersze", "5 wierszy": Polish plural forms.
@@ -32,7 +32,9 @@ function summary(r) {
   return h("dl", { class: "summary", id: "podsumowanie" },
     h("dt", {}, "Razem w miesiącu"), h("dd", {}, zl(r.totals.total_pln)),
     r.through ? [h("dt", {}, "Zestawienie miesięczne"), h("dd", { id: "stan-na" }, `Stan na koniec dnia ${r.through}`)] : null,
-    h("dt", {}, "Zużycie"), h("dd", {}, `${zl(r.totals.usage_pln)} (${r.totals.usage_usd} USD)`),
+    h("dt", {}, "Zużycie"), h("dd", {}, `${zl(r.totals.usage_pln)} (AWS: ${r.totals.usage_usd} USD)`),
+    h("dt", {}, r.gateway.label), h("dd", { id: "prowizja" },
+      `${zl(r.gateway.pln)} od ${count(r.gateway.payments)} ${r.gateway.payments === 1 ? "wpłaty" : "wpłat"} online (wliczona do zużycia)`, h("br"), h("span", { class: "hint" }, r.gateway.note)),
     h("dt", {}, "Koszty wspólne"), h("dd", {}, `${zl(r.totals.shared_pln)} – podział ${r.allocation.label}`),
     h("dt", {}, "Kurs USD→PLN"), h("dd", {}, `${r.rate.pln_per_usd.replace(".", ",")} z ${r.rate.month} (${r.rate.source})`),
     h("dt", {}, "Cennik AWS"), h("dd", {}, `${r.prices.region}, ważny od ${r.prices.valid_from} (USD)`));
