@@ -66,6 +66,10 @@ def test_finance_sets_a_budget_and_sees_the_month_the_alerts_and_the_fees(portal
     page.fill("#budzet-email", address)
     page.get_by_role("button", name="Zapisz budżet").click()
     expect(page.locator("#budzet-stan")).to_contain_text("Zapisano budżet: 0,01 zł miesięcznie")
+    # The month is read again beside the form, which keeps its confirmation (and the saved values)
+    expect(page.locator("#budzety")).to_contain_text("0,01 zł")
+    expect(page.locator("#budzet-stan")).to_contain_text("Zapisano budżet: 0,01 zł miesięcznie")
+    expect(page.locator("#budzet-kwota")).to_have_value("0,01")
 
     # When the month's work passes the budget and the hourly schedule runs
     metered_today(LESZNOWOLA, 60_000)

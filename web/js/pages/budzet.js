@@ -156,7 +156,9 @@ async function main() {
   const form = h("div", { id: "budzet" });
   const result = h("div", { id: "wynik" });
 
-  async function load() {
+  // After a save only the month, the alerts and the fees are read again: the form keeps the saved values, the
+  // focus and its status line ("Zapisano budżet…"), which a new form would drop.
+  async function load(keepForm = false) {
     history.replaceState(null, "", `?${new URLSearchParams({ jst: jst.value, miesiac: month.value })}`);
     result.replaceChildren(h("p", { class: "muted" }, "Wczytywanie…"));
     const terc = jst.value;
@@ -164,7 +166,7 @@ async function main() {
       get(`/v1/finance/budgets/${terc}?month=${month.value}`), get(`/v1/finance/fees-vs-costs?month=${month.value}&tenant=${terc}`)]);
     const current = view.status === "fulfilled" ? view.value.budget : null;
     const offered = services.status === "fulfilled" ? services.value.items : [];
-    form.replaceChildren(budgetForm(terc, offered, current, load));
+    if (!keepForm) form.replaceChildren(budgetForm(terc, offered, current, () => load(true)));
     result.replaceChildren(
       view.status === "fulfilled" ? monthSoFar(view.value) : notice("bad", h("p", {}, h("strong", {}, "Nie można pokazać miesiąca: "), view.reason.message)),
       view.status === "fulfilled" ? alertsList(view.value) : "",
