@@ -150,12 +150,13 @@ def test_resident_applies_and_verifies_the_upp(portal: Portal, tmp_path: Path) -
     page.get_by_role("link", name="Moje sprawy").click()
     item = page.locator("li", has_text=receipt.group(0))
     expect(item).to_be_visible()
-    for _ in range(60):
-        if re.search(r"OR\.0\.\d+\.\d{4}", item.inner_text()):
+    sign = re.compile(r"OR\.1510\.\d+\.\d{4}")
+    for _ in range(60):  # the list is read once per load: reloaded until the registration worker has run
+        if sign.search(item.inner_text()):
             break
-        page.wait_for_timeout(2000)
+        page.wait_for_timeout(1000)
         page.reload()
     expect(item).to_contain_text("zarejestrowany")
-    expect(item).to_contain_text(re.compile(r"OR\.1510\.\d+\.\d{4}"))
+    expect(item).to_contain_text(sign)
     expect(item.get_by_role("button", name="Pobierz załącznik skan.pdf")).to_be_visible()
     portal.check("12-moje-sprawy")
