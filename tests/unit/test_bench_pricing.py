@@ -24,13 +24,12 @@ def test_a_million_api_gateway_requests_cost_what_the_price_list_says() -> None:
 
 def test_one_invocation_adds_lambda_and_api_gateway_from_the_list() -> None:
     listed = price_list(pricing.this_month())
-    per_request = (listed.price("lambda.requests").cost(Decimal(1))
-                   + listed.price("lambda.compute").cost(Decimal("0.05"))  # 512 MB for 100 ms
-                   )
+    lambda_only = listed.price("lambda.requests").cost(Decimal(1)) + listed.price("lambda.compute").cost(
+        Decimal("0.05"))  # 512 MB for 100 ms: 0.05 GB-s
 
-    assert pricing.invocation_usd(512, 100, http=False) == pytest.approx(float(per_request), rel=1e-12)
+    assert pricing.invocation_usd(512, 100, http=False) == pytest.approx(float(lambda_only), rel=1e-12)
     assert pricing.invocation_usd(512, 100, http=True) == pytest.approx(
-        float(per_request + listed.price("apigateway.requests").cost(Decimal(1))), rel=1e-12)
+        float(lambda_only + listed.price("apigateway.requests").cost(Decimal(1))), rel=1e-12)
 
 
 def test_a_results_file_names_the_list_and_its_figures() -> None:
