@@ -29,21 +29,14 @@ from pathlib import Path
 from typing import Any
 
 from local_platform import set_environment, set_up_platform
-from requests_per_operation import (
-    DDB_READ_UNIT_USD,
-    DDB_WRITE_UNIT_USD,
-    LAMBDA_GB_SECOND_USD,
-    LAMBDA_REQUEST_USD,
-    SQS_REQUEST_USD,
-    api_client,
-    install_recorder,
-)
+from pricing import invocation_usd, prices_note, usd
+from requests_per_operation import api_client, install_recorder
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "appointments.md"
 PIASECZNO = "1418043"
-APIGW_REQUEST_USD = 3.50 / 1_000_000
 STEPS = ("slots", "book", "cancel")
+PRICED = ("dynamodb.read", "dynamodb.write", "sqs.requests", "apigateway.requests", "lambda.requests", "lambda.compute")
 WHY = {"slots": "GET /v1/tenants/{terc}/appointments/{topic}/slots (one day): the JST's configuration, one Query "
                 "of places taken per counter offering the topic",
        "book": "POST /v1/me/appointments: one TransactWriteItems (the slot's places on condition, the booking, the "
@@ -118,11 +111,10 @@ def summarize(rounds: list[dict[str, dict[str, Any]]], step: str) -> dict[str, A
 
 
 def cost(s: dict[str, Any]) -> float:
-    """USD for one HTTP invocation of a step, on-demand eu-central-1 (free tiers ignored)."""
+    """USD for one HTTP invocation of a step, by the platform's price list."""
     sqs = sum(v for k, v in s["requests"].items() if k.startswith("sqs:"))
-    compute = s["memory_mb"] / 1024.0 * (int(s["wall_ms"]) + 1) / 1000.0 * LAMBDA_GB_SECOND_USD
-    return (s["rcu"] * DDB_READ_UNIT_USD + (s["wcu"] + s["metering_wcu"]) * DDB_WRITE_UNIT_USD
-            + sqs * SQS_REQUEST_USD + LAMBDA_REQUEST_USD + compute + APIGW_REQUEST_USD)
+    return (usd("dynamodb.read", s["rcu"]) + usd("dynamodb.write", s["wcu"] + s["metering_wcu"])
+            + usd("sqs.requests", sqs) + invocation_usd(s["memory_mb"], int(s["wall_ms"]) + 1, http=True))
 
 
 def report(steps: dict[str, dict[str, Any]], base: dict[str, list[dict[str, Any]]], n: int, elapsed: float) -> str:
@@ -142,10 +134,10 @@ def report(steps: dict[str, dict[str, Any]], base: dict[str, list[dict[str, Any]
     base_wall = {k: statistics.median(b["wall_ms"] for b in v) for k, v in base.items()}
     base_units = {k: sum(b["units"] for b in v) / len(v) for k, v in base.items()}
     for k in base:
-        unit_usd = DDB_READ_UNIT_USD if k == "GetItem" else DDB_WRITE_UNIT_USD
+        base_usd = usd("dynamodb.read" if k == "GetItem" else "dynamodb.write", base_units[k])
         lines.append(f"| baseline: one bare {k} | 1 dynamodb:{k.split()[0]} | | "
                      f"{base_units[k] if k == 'GetItem' else 0:.2f} | {0 if k == 'GetItem' else base_units[k]:.2f} | "
-                     f"{base_wall[k]:.1f} ms | {1000 * base_units[k] * unit_usd:.4f} |")
+                     f"{base_wall[k]:.1f} ms | {1000 * base_usd:.4f} |")
     req = {k: sum(s["requests"].values()) + s["metering_writes"] for k, s in steps.items()}
     tx = "TransactWriteItems (3 items)"
     lines += ["",
@@ -157,9 +149,8 @@ def report(steps: dict[str, dict[str, Any]], base: dict[str, list[dict[str, Any]
               f"**${1000 * cost(steps['book']):.4f} per 1000 bookings** (cancelling: {req['cancel']:g} requests, "
               f"${1000 * cost(steps['cancel']):.4f} per 1000).", "",
               "Steps: " + "; ".join(f"**{k}** — {v}" for k, v in WHY.items()) + ".", "",
-              "Prices: DynamoDB on-demand (Frankfurt) per request unit, SQS $0.40 per million, API Gateway REST $3.50 "
-              "per million, Lambda $0.20 per million requests plus GB-seconds at the configured memory billed on the "
-              "wall median (indicative: in-process wall time against a local emulator). Not included: the notice's "
+              prices_note(PRICED) + " Lambda GB-seconds at the configured memory billed on the wall median "
+              "(indicative: in-process wall time against a local emulator). Not included: the notice's "
               "worker (one GetItem of the booking, one SES SendRawEmail with the calendar file, the idempotency "
               "record), the reminder the day before (a Query per run, an UpdateItem and an e-mail per booking), "
               "CloudWatch Logs.", ""]

@@ -28,14 +28,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from local_platform import set_environment, set_up_platform
+from pricing import prices_note, usd
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "delivery.md"
 WARSAW = ZoneInfo("Europe/Warsaw")
-# On-demand prices, USD, eu-central-1, free tiers ignored (as bench/requests_per_operation.py; S3 from
-# https://aws.amazon.com/s3/pricing/: PUT/LIST $0.0054 per 1000, GET $0.00043 per 1000).
-PRICES = {"ddb_read": 0.1525 / 1e6, "ddb_write": 0.7625 / 1e6, "sqs": 0.40 / 1e6, "s3_put": 0.0054 / 1000,
-          "s3_get": 0.00043 / 1000, "ses": 0.10 / 1000, "lambda_request": 0.20 / 1e6}
+PRICED = ("dynamodb.read", "dynamodb.write", "s3.tier1", "s3.tier2", "sqs.requests", "ses.messages", "lambda.requests")
 READS = {"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"}
 
 
@@ -63,11 +61,11 @@ class Recorder:
 def cost(recorder: Recorder, invocations: float) -> dict[str, float]:
     s3_put = sum(n for k, n in recorder.calls.items() if k.startswith("s3:") and not k.startswith("s3:Get"))
     s3_get = sum(n for k, n in recorder.calls.items() if k.startswith("s3:Get"))
-    return {"DynamoDB": recorder.read_units * PRICES["ddb_read"] + recorder.write_units * PRICES["ddb_write"],
-            "SQS": sum(n for k, n in recorder.calls.items() if k.startswith("sqs:")) * PRICES["sqs"],
-            "S3": s3_put * PRICES["s3_put"] + s3_get * PRICES["s3_get"],
-            "SES": recorder.calls["ses:SendEmail"] * PRICES["ses"],
-            "Lambda requests": invocations * PRICES["lambda_request"]}
+    return {"DynamoDB": usd("dynamodb.read", recorder.read_units) + usd("dynamodb.write", recorder.write_units),
+            "SQS": usd("sqs.requests", sum(n for k, n in recorder.calls.items() if k.startswith("sqs:"))),
+            "S3": usd("s3.tier1", s3_put) + usd("s3.tier2", s3_get),
+            "SES": usd("ses.messages", recorder.calls["ses:SendEmail"]),
+            "Lambda requests": usd("lambda.requests", invocations)}
 
 
 def main() -> None:
@@ -154,7 +152,7 @@ def run(box: Any, recorder: Recorder, letters: int) -> str:
     lines += [f"| {k} | {v:.7f} |" for k, v in per.items()]
     total = sum(per.values())
     lines += [f"| **total** | **{total:.7f}** (${total * 1000:.4f} per 1000 letters; Lambda compute not included) |",
-              "", "Raw counts: " + json.dumps(dict(recorder.calls), sort_keys=True)]
+              "", prices_note(PRICED), "", "Raw counts: " + json.dumps(dict(recorder.calls), sort_keys=True)]
     return "\n".join(lines) + "\n"
 
 

@@ -32,22 +32,16 @@ from pathlib import Path
 from typing import Any
 
 from local_platform import DEMO, set_environment, set_up_platform
-from requests_per_operation import (
-    DDB_READ_UNIT_USD,
-    DDB_WRITE_UNIT_USD,
-    LAMBDA_GB_SECOND_USD,
-    LAMBDA_REQUEST_USD,
-    SQS_REQUEST_USD,
-    api_client,
-    install_recorder,
-)
+from pricing import invocation_usd, prices_note, usd
+from requests_per_operation import api_client, install_recorder
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "payments.md"
 PIASECZNO = "1418043"  # takes fees online in the demo region (a demo merchant at the sandbox)
 FEE = 1700
-APIGW_REQUEST_USD = 3.50 / 1_000_000  # REST API, first tier
-SECRETS_CALL_USD = 0.05 / 10_000  # GetSecretValue; the merchant's keys are cached per container (300 s)
+# GetSecretValue is priced per call; the merchant's keys are cached per container (300 s).
+PRICED = ("dynamodb.read", "dynamodb.write", "sqs.requests", "secretsmanager.requests", "apigateway.requests",
+          "lambda.requests", "lambda.compute")
 STEPS = ("order", "pay", "notification")
 WHY = {"order": "PaymentRequested worker: the case's order opened (once per case)",
        "pay": "POST /v1/me/cases/{id}/payment: the attempt registered at the gateway, kept on the order",
@@ -171,13 +165,12 @@ def summarize(payments: list[dict[str, dict[str, Any]]], step: str) -> dict[str,
 
 
 def cost(s: dict[str, Any], *, http: bool) -> float:
-    """USD for one invocation of a step, on-demand eu-central-1 (free tiers ignored)."""
+    """USD for one invocation of a step, by the platform's price list (API Gateway for the HTTP steps only)."""
     sqs = sum(v for k, v in s["requests"].items() if k.startswith("sqs:"))
     secrets = s["requests"].get("secretsmanager:GetSecretValue", 0.0)
-    compute = s["memory_mb"] / 1024.0 * (int(s["wall_ms"]) + 1) / 1000.0 * LAMBDA_GB_SECOND_USD
-    return (s["rcu"] * DDB_READ_UNIT_USD + (s["wcu"] + s["metering_wcu"]) * DDB_WRITE_UNIT_USD
-            + sqs * SQS_REQUEST_USD + secrets * SECRETS_CALL_USD + LAMBDA_REQUEST_USD + compute
-            + (APIGW_REQUEST_USD if http else 0.0))
+    return (usd("dynamodb.read", s["rcu"]) + usd("dynamodb.write", s["wcu"] + s["metering_wcu"])
+            + usd("sqs.requests", sqs) + usd("secretsmanager.requests", secrets)
+            + invocation_usd(s["memory_mb"], int(s["wall_ms"]) + 1, http=http))
 
 
 def report(steps: dict[str, dict[str, Any]], base: list[dict[str, Any]], n: int, elapsed: float) -> str:
@@ -186,8 +179,8 @@ def report(steps: dict[str, dict[str, Any]], base: list[dict[str, Any]], n: int,
     total_wall = sum(s["wall_ms"] for s in steps.values())
     base_wall = statistics.median(b["wall_ms"] for b in base)
     base_wcu = sum(b["write_units"] for b in base) / len(base)
-    usd = {name: cost(s, http=name != "order") for name, s in steps.items()}
-    base_usd = base_wcu * DDB_WRITE_UNIT_USD
+    step_usd = {name: cost(s, http=name != "order") for name, s in steps.items()}
+    base_usd = usd("dynamodb.write", base_wcu)
     lines = [
         "# AWS requests and cost per online payment", "",
         f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M UTC}",
@@ -200,21 +193,20 @@ def report(steps: dict[str, dict[str, Any]], base: list[dict[str, Any]], n: int,
     for name, s in steps.items():
         ops = ", ".join(f"{v:g} {k}" for k, v in s["requests"].items()) or "—"
         lines.append(f"| {name} | {ops} | +{s['metering_writes']:g} | {s['rcu']:.2f} | {s['wcu']:.2f} "
-                     f"(+{s['metering_wcu']:.2f}) | {s['wall_ms']:.1f} ms | {1000 * usd[name]:.4f} |")
+                     f"(+{s['metering_wcu']:.2f}) | {s['wall_ms']:.1f} ms | {1000 * step_usd[name]:.4f} |")
     lines += [
         f"| **one payment** | | | | **{total_wcu:.2f}** | **{total_wall:.1f} ms** | "
-        f"**{1000 * sum(usd.values()):.4f}** |",
+        f"**{1000 * sum(step_usd.values()):.4f}** |",
         f"| baseline: one bare PutItem | 1 dynamodb:PutItem | | | {base_wcu:.2f} | {base_wall:.1f} ms | "
         f"{1000 * base_usd:.4f} |", "",
         f"Per payment: **{total_req:g} AWS requests** (metering writes included) against the baseline's 1 "
         f"({total_req:g}×); wall time {total_wall / base_wall:.1f}× the baseline's; cost "
-        f"{sum(usd.values()) / base_usd:.0f}× a bare write's, i.e. **${1000 * sum(usd.values()):.4f} per 1000 "
-        "payments** on AWS's side.", "",
+        f"{sum(step_usd.values()) / base_usd:.0f}× a bare write's, i.e. "
+        f"**${1000 * sum(step_usd.values()):.4f} per 1000 payments** on AWS's side.", "",
         "Steps: " + "; ".join(f"**{k}** — {v}" for k, v in WHY.items()) + ".", "",
-        "Prices: DynamoDB on-demand (Frankfurt, after the November 2024 cut) per request unit, SQS $0.40 per "
-        "million, API Gateway REST $3.50 per million (the two HTTP steps), Secrets Manager $0.05 per 10,000 calls, "
-        "Lambda $0.20 per million requests plus GB-seconds at the configured memory billed on the wall median "
-        "(indicative: in-process wall time against a local emulator, not Lambda's duration). Not included: the "
+        prices_note(PRICED) + " API Gateway for the two HTTP steps; Lambda GB-seconds at the configured memory "
+        "billed on the wall median (indicative: in-process wall time against a local emulator, not Lambda's "
+        "duration). Not included: the "
         "gateway's own commission (Przelewy24's, e.g. 1.2 % + 0.30 zł in the sandbox: ~0.50 zł on 17 zł, "
         "thousands of times the AWS cost), the PaymentSettled consumer in the cases module, the SQS poller's "
         "receive/delete for the order's message (about 0.2 requests per message in batches of 10), CloudWatch "

@@ -29,19 +29,13 @@ from pathlib import Path
 from typing import Any
 
 from local_platform import set_environment, set_up_platform
-from requests_per_operation import (
-    DDB_READ_UNIT_USD,
-    DDB_WRITE_UNIT_USD,
-    LAMBDA_GB_SECOND_USD,
-    LAMBDA_REQUEST_USD,
-    api_client,
-    install_recorder,
-)
+from pricing import invocation_usd, prices_note, usd
+from requests_per_operation import api_client, install_recorder
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "registers.md"
 PIASECZNO, REGISTER = "1418043", "ewidencja-zabytkow"
-APIGW_REQUEST_USD = 3.50 / 1_000_000
+PRICED = ("dynamodb.read", "dynamodb.write", "apigateway.requests", "lambda.requests", "lambda.compute")
 MARK = uuid.uuid4().hex[:6]
 SEARCHES = {
     "page": "limit=20",
@@ -105,15 +99,15 @@ def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def cost(s: dict[str, Any]) -> float:
-    compute = s["memory_mb"] / 1024.0 * (int(s["wall_ms"]) + 1) / 1000.0 * LAMBDA_GB_SECOND_USD
-    return (s["rcu"] * DDB_READ_UNIT_USD + s["metering_wcu"] * DDB_WRITE_UNIT_USD + LAMBDA_REQUEST_USD + compute
-            + APIGW_REQUEST_USD)
+    """USD for one search, by the platform's price list."""
+    return (usd("dynamodb.read", s["rcu"]) + usd("dynamodb.write", s["metering_wcu"])
+            + invocation_usd(s["memory_mb"], int(s["wall_ms"]) + 1, http=True))
 
 
 def report(steps: dict[str, dict[str, Any]], base: list[dict[str, Any]], n: int, entries: int, elapsed: float) -> str:
     base_wall = statistics.median(b["wall_ms"] for b in base)
     base_rcu = sum(b["read_units"] for b in base) / len(base)
-    base_usd = base_rcu * DDB_READ_UNIT_USD
+    base_usd = usd("dynamodb.read", base_rcu)
     lines = ["# AWS requests and cost per public register search", "",
              f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M UTC}",
              f"- Python: {platform.python_version()}; machine: nproc {os.cpu_count()}, {platform.platform()}",
@@ -132,10 +126,9 @@ def report(steps: dict[str, dict[str, Any]], base: list[dict[str, Any]], n: int,
               "Searches: " + "; ".join(f"**{k}** — {v}" for k, v in WHY.items()) + ".", "",
               "No search scans: each is one or more Queries of the register's partition or its status index, so its "
               "cost follows the entries read, never the table's size. The GetItem is the JST's configuration (which "
-              "registers it keeps), read on every request as every module reads it. Prices: DynamoDB on-demand "
-              "(Frankfurt) per request unit, API Gateway REST $3.50 per million, Lambda $0.20 per million plus "
-              "GB-seconds on the wall median "
-              "(indicative: in-process against a local emulator).", ""]
+              "registers it keeps), read on every request as every module reads it.", "",
+              prices_note(PRICED) + " Lambda GB-seconds on the wall median (indicative: in-process against a local "
+              "emulator).", ""]
     return "\n".join(lines)
 
 

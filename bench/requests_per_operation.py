@@ -32,22 +32,13 @@ from pathlib import Path
 from typing import Any
 
 from local_platform import SinkRecorder, set_environment, set_up_platform
+from pricing import prices_note, usd
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "requests_per_operation.md"
 PIASECZNO = "1418043"
 LESZNOWOLA = "1418032"
 
-# On-demand prices, USD. Sources: https://aws.amazon.com/dynamodb/pricing/on-demand/ (eu-central-1),
-# https://aws.amazon.com/sqs/pricing/ (standard queue), https://aws.amazon.com/ses/pricing/ (outbound e-mail),
-# https://aws.amazon.com/lambda/pricing/ (eu-central-1, x86). Free tiers are ignored.
-# DynamoDB on-demand throughput after the 50 % cut of 1 November 2024 (Frankfurt: was $0.305 / $1.525).
-DDB_READ_UNIT_USD = 0.1525 / 1_000_000  # per read request unit
-DDB_WRITE_UNIT_USD = 0.7625 / 1_000_000  # per write request unit
-SQS_REQUEST_USD = 0.40 / 1_000_000  # per standard-queue request (every SQS API call counts)
-SES_EMAIL_USD = 0.10 / 1000  # per e-mail sent
-LAMBDA_GB_SECOND_USD = 0.0000166667
-LAMBDA_REQUEST_USD = 0.20 / 1_000_000
 PER = 1_000_000  # costs are given per this many calls
 SES_SEND_OPERATIONS = ("ses:SendEmail", "ses:SendRawEmail", "sesv2:SendEmail")
 
@@ -227,14 +218,14 @@ class Result:
         emails = sum(per_call.get(k, 0.0) for k in SES_SEND_OPERATIONS)
         memory_gb = self.samples[0].memory_mb / 1024.0
         billed_s = math.ceil(self.median("wall_ms")) / 1000.0  # Lambda bills whole milliseconds
-        dynamodb = self.mean("read_units") * DDB_READ_UNIT_USD + self.mean("write_units") * DDB_WRITE_UNIT_USD
         return {
-            "dynamodb": PER * dynamodb,
-            "metering": PER * self.mean("metering_write_units") * DDB_WRITE_UNIT_USD,
-            "sqs": PER * sqs * SQS_REQUEST_USD,
-            "ses": PER * emails * SES_EMAIL_USD,
-            "lambda_requests": PER * LAMBDA_REQUEST_USD,
-            "lambda_compute": PER * memory_gb * billed_s * LAMBDA_GB_SECOND_USD,
+            "dynamodb": usd("dynamodb.read", PER * self.mean("read_units"))
+            + usd("dynamodb.write", PER * self.mean("write_units")),
+            "metering": usd("dynamodb.write", PER * self.mean("metering_write_units")),
+            "sqs": usd("sqs.requests", PER * sqs),
+            "ses": usd("ses.messages", PER * emails),
+            "lambda_requests": usd("lambda.requests", PER),
+            "lambda_compute": usd("lambda.compute", PER * memory_gb * billed_s),
         }
 
 
@@ -340,11 +331,10 @@ def report(results: list[Result], calls: int, elapsed_s: float) -> str:
         )
     lines += [
         "",
-        f"Prices: DynamoDB ${DDB_READ_UNIT_USD * 1e6:.3f} per million read and ${DDB_WRITE_UNIT_USD * 1e6:.3f} per "
-        f"million write request units; SQS ${SQS_REQUEST_USD * 1e6:.2f} per million requests; SES "
-        f"${SES_EMAIL_USD * 1000:.2f} per 1000 e-mails; Lambda ${LAMBDA_REQUEST_USD * 1e6:.2f} per million requests "
-        f"and ${LAMBDA_GB_SECOND_USD} per GB-second at {memory} MB, billed on the wall median rounded up to 1 ms. "
-        "Free tiers, API Gateway, CloudWatch Logs and data transfer are not included.",
+        prices_note(["dynamodb.read", "dynamodb.write", "sqs.requests", "ses.messages", "lambda.requests",
+                     "lambda.compute"])
+        + f" Lambda compute at {memory} MB, billed on the wall median rounded up to 1 ms. "
+        "API Gateway, CloudWatch Logs and data transfer are not included.",
         "",
         "**The Lambda compute figure is indicative only:** the duration is the in-process wall time of the Chalice "
         "test client against a local emulator on this machine, not Lambda's. On Lambda, network round trips to "
@@ -352,7 +342,7 @@ def report(results: list[Result], calls: int, elapsed_s: float) -> str:
         "capacity-unit figures do not depend on the machine.",
         "",
         "Not in the table: the PUT's change notice is e-mailed by the `tenant_events` worker (its own invocation: "
-        f"SQS receive/delete, idempotency record, audit update, 1 SES e-mail = ${SES_EMAIL_USD * PER:.0f} per "
+        f"SQS receive/delete, idempotency record, audit update, 1 SES e-mail = ${usd('ses.messages', PER):.0f} per "
         "million changes), and the catalogue Scan each warm container repeats every `catalogue_cache_seconds`.",
         "",
     ]

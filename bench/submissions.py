@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from local_platform import SinkRecorder, set_environment, set_up_platform
+from pricing import prices_note, usd
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "submissions.md"
@@ -62,19 +63,8 @@ DEFAULT_PORT = 4630
 MEMORY_MB = 512  # .chalice/config.json lambda_memory_size
 BASELINE_DEPARTMENT = "BENCH"  # the baseline's cases live in their own partition, out of every real inbox
 
-# List prices, USD, eu-central-1, on demand; free tiers ignored.
-# DynamoDB: on-demand request units were halved on 2024-11-01 (US East $1.25 -> $0.625 per million WRU); the
-# Frankfurt list prices before the cut were $1.525 (WRU) and $0.305 (RRU) per million, so half of those.
-DDB_WRITE_UNIT_USD = 0.7625 / 1_000_000
-DDB_READ_UNIT_USD = 0.1525 / 1_000_000
-S3_PUT_USD = 0.0054 / 1000  # PUT, COPY, POST, LIST
-S3_GET_USD = 0.00043 / 1000  # GET and all other requests
-SQS_REQUEST_USD = 0.40 / 1_000_000  # standard queue, every API call (64 KiB chunks)
-SES_EMAIL_USD = 0.10 / 1000
-SECRETS_CALL_USD = 0.05 / 10_000
-API_GATEWAY_USD = 3.50 / 1_000_000  # REST API, first 333 M requests a month
-LAMBDA_REQUEST_USD = 0.20 / 1_000_000
-LAMBDA_GB_SECOND_USD = 0.0000166667  # x86
+PRICED = ("dynamodb.read", "dynamodb.write", "s3.tier1", "s3.tier2", "sqs.requests", "ses.messages",
+          "secretsmanager.requests", "apigateway.requests", "lambda.requests", "lambda.compute")
 PER = 1000  # costs are given per this many submissions
 S3_PUT_CLASS = frozenset({"PutObject", "CopyObject", "PostObject", "ListObjects", "ListObjectsV2"})
 SES_SEND = frozenset({"ses:SendEmail", "ses:SendRawEmail", "sesv2:SendEmail"})
@@ -573,14 +563,14 @@ class PerSubmission:
         s3_put = sum(v for k, v in every.items() if k.startswith("s3:") and k.split(":")[1] in S3_PUT_CLASS)
         s3_get = sum(v for k, v in every.items() if k.startswith("s3:") and k.split(":")[1] not in S3_PUT_CLASS)
         return {
-            "DynamoDB reads": self.read_units * DDB_READ_UNIT_USD,
-            "DynamoDB writes": self.write_units * DDB_WRITE_UNIT_USD,
-            "metering write": self.metering_units * DDB_WRITE_UNIT_USD,
-            "S3 PUT/COPY": s3_put * S3_PUT_USD,
-            "S3 GET/other": s3_get * S3_GET_USD,
-            "SQS": sum(v for k, v in every.items() if k.startswith("sqs:")) * SQS_REQUEST_USD,
-            "SES": sum(every.get(k, 0.0) for k in SES_SEND) * SES_EMAIL_USD,
-            "Secrets Manager": every.get("secretsmanager:GetSecretValue", 0.0) * SECRETS_CALL_USD,
+            "DynamoDB reads": usd("dynamodb.read", self.read_units),
+            "DynamoDB writes": usd("dynamodb.write", self.write_units),
+            "metering write": usd("dynamodb.write", self.metering_units),
+            "S3 PUT/COPY": usd("s3.tier1", s3_put),
+            "S3 GET/other": usd("s3.tier2", s3_get),
+            "SQS": usd("sqs.requests", sum(v for k, v in every.items() if k.startswith("sqs:"))),
+            "SES": usd("ses.messages", sum(every.get(k, 0.0) for k in SES_SEND)),
+            "Secrets Manager": usd("secretsmanager.requests", every.get("secretsmanager:GetSecretValue", 0.0)),
         }
 
 
@@ -692,10 +682,10 @@ def cost_table(real_s: PerSubmission, real_r: PerSubmission, base_s: PerSubmissi
     data_real, data_base = sum(real.values()), sum(base.values())
     lines.append(f"| **AWS data services** | **{data_real:.4f}** | **{data_base:.4f}** |")
     invocations = real_s.invocations + real_r.invocations
-    lambda_requests = invocations * LAMBDA_REQUEST_USD * PER
+    lambda_requests = usd("lambda.requests", invocations * PER)
     gb_ms = MEMORY_MB / 1024 * (real_s.billed_ms + real_r.billed_ms)
-    lambda_compute = gb_ms / 1000 * LAMBDA_GB_SECOND_USD * PER
-    api = API_GATEWAY_USD * PER  # one REST call per submission
+    lambda_compute = usd("lambda.compute", gb_ms / 1000 * PER)
+    api = usd("apigateway.requests", PER)  # one REST call per submission
     lines += [
         f"| API Gateway (1 REST call) | {api:.4f} | — |",
         f"| Lambda requests ({num(invocations)} invocations) | {lambda_requests:.4f} | — |",
@@ -725,7 +715,7 @@ def report(args: argparse.Namespace, endpoint: str, rounds: list[Round], cold: d
     real_s, real_r = counted["real", "submit"], counted["real", "register"]
     base_s, base_r = counted["baseline", "submit"], counted["baseline", "register"]
     cost_lines, real_cost, real_data, base_cost = cost_table(real_s, real_r, base_s, base_r)
-    ses = SES_EMAIL_USD * PER * sum(real_r.requests.get(k, 0.0) + real_s.requests.get(k, 0.0) for k in SES_SEND)
+    ses = usd("ses.messages", PER * sum(real_r.requests.get(k, 0.0) + real_s.requests.get(k, 0.0) for k in SES_SEND))
     trips_real, trips_base = round_trips_ms([real_s, real_r]), round_trips_ms([base_s, base_r])
     warm_submit = median(i.duration_ms for r in rounds if r.path == "real" for i in r.submit.invocations)
     warm_batch = median(i.duration_ms for r in rounds if r.path == "real" for i in r.register.invocations)
@@ -795,19 +785,11 @@ def report(args: argparse.Namespace, endpoint: str, rounds: list[Round], cold: d
         *cost_lines,
         "",
         f"The real path costs **{real_cost / base_cost:.2f}×** the bare minimum's AWS data services; its own data "
-        f"services alone are {real_data / base_cost:.2f}× the minimum. The e-mail ({SES_EMAIL_USD * PER:.2f} USD "
+        f"services alone are {real_data / base_cost:.2f}× the minimum. The e-mail ({usd('ses.messages', PER):.2f} USD "
         f"per 1000) is most of both; without it the real path costs {(real_cost - ses) / (base_cost - ses):.2f}× "
         "the minimum. "
-        "Prices used: DynamoDB on demand "
-        f"${DDB_WRITE_UNIT_USD * 1e6:.4f} per million WRU and ${DDB_READ_UNIT_USD * 1e6:.4f} per million RRU "
-        "(Frankfurt's $1.525 / $0.305 list prices halved by the 1 November 2024 on-demand cut; "
-        "`bench/requests_per_operation.py` still uses the old ones); S3 Standard "
-        f"${S3_PUT_USD * 1000:.4f} per 1000 PUT/COPY/POST/LIST and ${S3_GET_USD * 1000:.5f} per 1000 GET; SQS "
-        f"${SQS_REQUEST_USD * 1e6:.2f} per million requests; SES ${SES_EMAIL_USD * 1000:.2f} per 1000 e-mails; "
-        f"Secrets Manager ${SECRETS_CALL_USD * 10_000:.2f} per 10,000 calls; API Gateway REST "
-        f"${API_GATEWAY_USD * 1e6:.2f} per million (first tier, the US East rate; Frankfurt's is a little higher); "
-        f"Lambda ${LAMBDA_REQUEST_USD * 1e6:.2f} per million requests and ${LAMBDA_GB_SECOND_USD} per GB-second "
-        "(x86). Free tiers, storage, data transfer, CloudWatch Logs and KMS are left out (the buckets use SSE-KMS "
+        + prices_note(PRICED) + " "
+        "Storage, data transfer, CloudWatch Logs and KMS are left out (the buckets use SSE-KMS "
         "with an S3 Bucket Key, so KMS calls are rare). Lambda compute uses the in-handler time measured here, "
         "each invocation rounded up to 1 ms: indicative only.",
         "",
