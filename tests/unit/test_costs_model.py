@@ -8,7 +8,9 @@ from decimal import Decimal
 import pytest
 
 from chalicelib.modules.costs import model, prices
+from chalicelib.modules.costs.logic import price_list_view
 from chalicelib.modules.costs.model import MeteredRow, cost_lines, quantities, sum_by, total
+from chalicelib.modules.costs.models import PriceListView
 from chalicelib.modules.costs.repository import month_query
 
 NOV = prices.price_list("2026-11")
@@ -111,3 +113,21 @@ def test_the_metering_write_itself_is_priced_at_the_rows_size() -> None:
     assert quantities(r)["dynamodb.write"] == 1 + 3 * 2
     small = row(metering_writes=Decimal(1))
     assert small.item_bytes < 1024 and quantities(small)["dynamodb.write"] == 1
+
+
+def test_each_price_says_what_public_source_it_was_compared_with_and_the_api_shows_it() -> None:
+    evidence = {r: p.evidence for r, p in NOV.prices.items()}
+    assert "EUC1-Lambda-GB-Second" in evidence["lambda.compute"] and "$0.0000166667" in evidence["lambda.compute"]
+    assert "EUC1-ApiGatewayRequest" in evidence["apigateway.requests"] and "$3.70" in evidence["apigateway.requests"]
+    assert evidence["dynamodb.write"].startswith("danielpuri1901/agentlab docs/research/aws-infra-pricing.md")
+    assert "no eu-central-1 figure found" in evidence["kms.keys"]  # found only without a region: said so
+    for p in NOV.prices.values():
+        if not p.confirmed:  # compared with a public source, not with the live AWS page: never marked confirmed
+            assert p.evidence and p.checked_on == date(2026, 12, 1), p.resource
+    bare = ('region="r"\nvalid_from=2026-01-01\ncurrency="USD"\n[prices.x]\nunit="u"\nper=1\nusd="1"\n'
+            'source="s"\nchecked_on=2026-01-01\nconfirmed=false\n')
+    assert prices.parse(bare, file="old.toml").price("x").evidence == ""  # the field is optional
+    with pytest.raises(ValueError):
+        prices.parse(bare + "evidence=1\n", file="bad.toml")
+    view = PriceListView.model_validate(price_list_view(NOV, "2026-11")).model_dump()
+    assert {p["resource"]: p["evidence"] for p in view["prices"]} == evidence

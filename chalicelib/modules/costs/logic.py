@@ -35,6 +35,7 @@ def price_list_view(prices: PriceList, month: str) -> dict[str, Any]:
         "month": month, "region": prices.region, "valid_from": prices.valid_from, "currency": prices.currency,
         "file": prices.file, "unconfirmed": prices.unconfirmed(),
         "prices": [{"resource": p.resource, "unit": p.unit, "per": str(p.per), "usd": str(p.usd),
-                    "source": p.source, "checked_on": p.checked_on, "confirmed": p.confirmed}
+                    "source": p.source, "checked_on": p.checked_on, "confirmed": p.confirmed,
+                    "evidence": p.evidence}
                    for p in prices.prices.values()],
     }

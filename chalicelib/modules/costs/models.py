@@ -21,6 +21,9 @@ class PriceView(BaseModel):
     source: str = Field(description="Publiczna strona cennika AWS.")
     checked_on: date
     confirmed: bool = Field(description="false: cena nie została jeszcze porównana z aktualną stroną AWS.")
+    evidence: str = Field(default="", description=(
+        "Z czym cenę porównano w publicznych źródłach (adres lub repozytorium/plik i podana tam kwota); "
+        "pusty, gdy źródła nie znaleziono. To nie jest potwierdzenie ze strony AWS."))
 
 
 class PriceListView(BaseModel):

@@ -28,6 +28,9 @@ class Price:
     source: str
     checked_on: date
     confirmed: bool
+    # What a public source said of the figure when it was compared (a URL or repo/path and the figure), "" when no
+    # source was found. Not a confirmation: `confirmed` stays for a comparison with the live AWS page.
+    evidence: str = ""
 
     def cost(self, quantity: Decimal) -> Decimal:
         return quantity * self.usd / self.per
@@ -63,8 +66,11 @@ def _price(name: str, entry: dict[str, Any]) -> Price:
     per = Decimal(str(entry["per"]))
     if usd < 0 or per <= 0:
         raise ValueError(f"price {name!r}: usd must be >= 0 and per > 0")
+    evidence = entry.get("evidence", "")
+    if not isinstance(evidence, str):
+        raise ValueError(f"price {name!r}: evidence must be a string")
     return Price(resource=name, unit=entry["unit"], per=per, usd=usd, source=entry["source"],
-                 checked_on=entry["checked_on"], confirmed=bool(entry["confirmed"]))
+                 checked_on=entry["checked_on"], confirmed=bool(entry["confirmed"]), evidence=evidence)
 
 
 @lru_cache(maxsize=1)
