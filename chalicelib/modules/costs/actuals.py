@@ -19,7 +19,10 @@ from chalicelib.core.errors import ApiError, Unprocessable
 from chalicelib.integrations.actual_costs import SHARED, MonthActuals
 from chalicelib.modules.costs import logic
 
-# The prices' resource families (`<family>.<what>`) under Cost Explorer's SERVICE names.
+# The prices' resource families (`<family>.<what>`) under Cost Explorer's SERVICE names, as they appear in
+# public GetCostAndUsage responses grouped by SERVICE (cloudscape-design/components
+# pages/line-chart/popover-drilldown-sample-data.ts, kyopark2014/llm-streamlit cost_analysis.md; API Gateway's
+# and SES's only in public scripts that read such responses): see README "Actual costs".
 AWS_SERVICES = {
     "lambda": "AWS Lambda",
     "apigateway": "Amazon API Gateway",
