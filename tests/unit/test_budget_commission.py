@@ -74,6 +74,7 @@ def test_the_budget_and_the_service_budget_count_the_commission_to_the_grosz() -
         ("razem", 550, 5504), (ROAD, 350, 3504)]
     assert [(d["day"].day, d["cost"], d["cumulative"]) for d in shown["days"]] == [
         (1, 200, 200), (2, 300, 500), (3, 50, 550)]
+    assert "z prowizją operatora płatności" in shown["method"]  # the page's words on the forecast say so
     found = budgets.crossings(budget.amount, budget.services, cost, MONTH, date(2026, 11, 3))
     assert sorted(c.key for c in found) == ["razem#80#forecast", f"{ROAD}#100#forecast", f"{ROAD}#80#actual",
                                             f"{ROAD}#80#forecast"]
