@@ -8,17 +8,20 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import botocore.endpoint
 import pytest
 
 from chalicelib.core import metering
 from chalicelib.core.clock import WARSAW, FixedClock, SystemClock, set_clock
 from chalicelib.db.metering import DynamoUsageSink
+from chalicelib.db.tables import table_name
 from chalicelib.modules.costs.settings import CostSettings, UsdRate
 from tests.conftest import auth
 from tests.emulator import sent_emails
@@ -46,6 +49,21 @@ def clock(platform: None) -> Iterator[FixedClock]:
     yield fixed
     set_clock(SystemClock())
     store.save(settings, expected_version=version, at=now, actor="test-budgets")
+
+
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Every Query and Scan sent from here on, as `Query:<table>`."""
+    seen: Counter[str] = Counter()
+    send = botocore.endpoint.Endpoint._do_get_response
+
+    def counting(self: Any, request: Any, operation_model: Any, context: Any) -> Any:
+        if operation_model.name in ("Query", "Scan"):
+            seen[f"{operation_model.name}:{json.loads(request.body or b'{}').get('TableName')}"] += 1
+        return send(self, request, operation_model, context)
+
+    monkeypatch.setattr(botocore.endpoint.Endpoint, "_do_get_response", counting)
+    return seen
 
 
 def used(day: str, gb_seconds: int, *, terc: str = A, service: str = "pismo-ogolne") -> None:
@@ -161,7 +179,7 @@ def paid_order(terc: str, service: str, amount: int, at: datetime, refunded: int
     assert DynamoOrders().open(order)
 
 
-def test_fees_received_beside_running_costs(api: Any, clock: FixedClock) -> None:
+def test_fees_received_beside_running_costs(api: Any, clock: FixedClock, sent: Counter[str]) -> None:
     # Given two fees paid in March (one partly refunded), one in February, and March's metered work, at a JST
     # whose contract with the gateway is 1.2 % of each payment + 0.30 zł (the demo's)
     paid_order(A, ROAD, 10_000, datetime(YEAR, 3, 2, 10, tzinfo=UTC), refunded=2_500)
@@ -199,8 +217,15 @@ def test_fees_received_beside_running_costs(api: Any, clock: FixedClock) -> None
     assert [t["terc"] for t in json.loads(own.body)["tenants"]] == [A]
     other = api.http.get(f"/v1/finance/fees-vs-costs?month={MONTH}&tenant={A}", headers=finance(B))
     assert other.status_code == 403 and json.loads(other.body)["error"]["code"] == "tenant_forbidden"
+    sent.clear()
     region = api.http.get(f"/v1/finance/fees-vs-costs?month={MONTH}", headers=finance(None))
-    assert len(json.loads(region.body)["tenants"]) >= 4
+    shown = len(json.loads(region.body)["tenants"])
+    assert shown >= 4
+    # each JST's metering and payments read by one Query each (its fees and its commission from the same read),
+    # and the region's own metering; neither table scanned
+    assert (sent["Query:" + table_name("metering")], sent["Query:" + table_name("payment-orders")]) == \
+        (shown + 1, shown)
+    assert not sent["Scan:" + table_name("metering")] and not sent["Scan:" + table_name("payment-orders")]
     bad = api.http.get("/v1/finance/fees-vs-costs?month=2031-3", headers=finance(None))
     assert bad.status_code == 422
     assert json.loads(bad.body)["error"]["details"][0]["field"] == "month"

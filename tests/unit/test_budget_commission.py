@@ -82,11 +82,13 @@ def test_the_budget_and_the_service_budget_count_the_commission_to_the_grosz() -
 
 def test_the_cost_beside_the_fees_carries_the_services_commission() -> None:
     cost = source(piaseczno_month()).month_to_date(PIASECZNO, MONTH)
-    fees = {ROAD: ServiceFees(ROAD, 3, 21_700, 0)}
+    # the fees of the month from the same read of the payments as the commission: per day, summed per service
+    fees = fees_vs_costs.month_fees({"2026-11-02": {ROAD: ServiceFees(ROAD, 2, 20_000, 0)},
+                                     "2026-11-03": {ROAD: ServiceFees(ROAD, 1, 1_700, 500)}})
     one = fees_vs_costs.of_tenant(PIASECZNO, "Gmina Piaseczno", fees, cost, month=MONTH, today=date(2026, 12, 1))
-    assert [(r["service"], r["fees_net"], r["cost"], r["difference"]) for r in one["rows"]] == [
-        (LETTER, 0, 200, -200), (ROAD, 21_700, 350, 21_350)]
-    assert (one["totals"]["cost"], one["totals"]["difference"]) == (550, 21_150)
+    assert [(r["service"], r["payments"], r["fees_net"], r["cost"], r["difference"]) for r in one["rows"]] == [
+        (LETTER, 0, 0, 200, -200), (ROAD, 3, 21_200, 350, 20_850)]
+    assert (one["totals"]["cost"], one["totals"]["difference"]) == (550, 20_650)
 
 
 def test_the_days_commission_sums_to_the_months_exactly() -> None:

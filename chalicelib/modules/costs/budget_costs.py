@@ -70,8 +70,12 @@ class ReportCosts(Generic[M]):
         self._read, self._report = read, report
         self._months: dict[str, M] = {}
 
-    def month_to_date(self, terc: str, month: str) -> MonthCost:
+    def inputs(self, month: str) -> M:
+        """The month's inputs, read on first use."""
         if month not in self._months:
             self._months[month] = self._read(month)
-        read = self._months[month]
+        return self._months[month]
+
+    def month_to_date(self, terc: str, month: str) -> MonthCost:
+        read = self.inputs(month)
         return month_cost(self._report(read, terc), read.lines, terc, read.gateway)

@@ -36,17 +36,18 @@ def budgets_store() -> budget_store.DynamoBudgets:
     return budget_store.DynamoBudgets()
 
 
-def _read(month: str, tenant: str | None) -> reporting.MonthInputs:
+def _read(month: str, tenant: str | None, all_paid: bool) -> reporting.MonthInputs:
     """The month's inputs as `GET /v1/finance/costs` reads them for `tenant` (None: every JST), from the day rows
-    (the budgets need the days): the partitions the report needs and the rated JSTs' payments, one Query each."""
-    return reporting.month_inputs(month, tenant=tenant, live=True)
+    (the budgets need the days): the partitions the report needs and the JSTs' payments, one Query each."""
+    return reporting.month_inputs(month, tenant=tenant, live=True, all_paid=all_paid)
 
 
 def _report(read: reporting.MonthInputs, terc: str) -> dict[str, Any]:
     return reporting.report_of(read, tenant=terc, group_by="service")
 
 
-def month_costs(tenant: str | None = None) -> budget_costs.ReportCosts[reporting.MonthInputs]:
+def month_costs(tenant: str | None = None, *,
+                all_paid: bool = False) -> budget_costs.ReportCosts[reporting.MonthInputs]:
     """A cost source for one request or one run of the schedule (it keeps the month's inputs it read): for one JST
-    (`tenant`) or for all of them."""
-    return budget_costs.ReportCosts(lambda month: _read(month, tenant), _report)
+    (`tenant`) or for all of them; `all_paid`: with every JST's payments of the month (`inputs(month).paid`)."""
+    return budget_costs.ReportCosts(lambda month: _read(month, tenant, all_paid), _report)

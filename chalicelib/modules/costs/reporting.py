@@ -4,13 +4,14 @@ the metering partitions (one Query each, a few at once), then the pure report (`
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.core.errors import Forbidden, Unprocessable
 from chalicelib.model.tenant import TenantConfig
 from chalicelib.modules import catalogue, payments, tenants
 from chalicelib.modules.costs import gateway_fees, logic, queries, report
+from chalicelib.modules.costs.fees_vs_costs import Fees
 from chalicelib.modules.costs.gateway_fees import GatewayFee
 from chalicelib.modules.costs.model import CostLine, MeteredRow, cost_lines
 from chalicelib.modules.costs.prices import PriceList
@@ -38,16 +39,22 @@ def _service_names() -> dict[str, str]:
 RollupReader = Callable[[str], tuple[list[MeteredRow], str | None]]
 
 
-def gateway_fees_of(month: str, tenant: str | None, configs: Sequence[TenantConfig]) -> list[GatewayFee]:
+Paid = Mapping[str, Mapping[str, Fees]]  # a JST's payments verified in the month: Warsaw day -> service -> sums
+
+
+def payments_of(month: str, tercs: Sequence[str]) -> dict[str, Paid]:
+    """The JSTs' payments verified in the month per Warsaw day and service (one Query each, a few at once)."""
+    return dict(queries.read_all(lambda terc: [(terc, payments.fees_of_month_by_day(terc, month))], tercs))
+
+
+def gateway_fees_of(month: str, tenant: str | None, configs: Sequence[TenantConfig],
+                    paid: Mapping[str, Paid] | None = None) -> list[GatewayFee]:
     """The payment gateway's commission of the month per JST, Warsaw day and service: each JST with a contract
-    rate, its payments verified in the month (one Query each, a few at once) at that rate."""
+    rate, its payments verified in the month (`paid`, or read here for the rated JSTs) at that rate."""
     rates = {c.terc: c.payments.commission for c in configs
              if c.payments is not None and c.payments.commission is not None and tenant in (None, c.terc)}
-
-    def of(terc: str) -> list[GatewayFee]:
-        return gateway_fees.of_days(terc, rates[terc], payments.fees_of_month_by_day(terc, month))
-
-    return queries.read_all(of, sorted(rates))
+    read = payments_of(month, sorted(rates)) if paid is None else paid
+    return [fee for terc in sorted(rates) for fee in gateway_fees.of_days(terc, rates[terc], read.get(terc, {}))]
 
 
 @dataclass(frozen=True)
@@ -64,13 +71,15 @@ class MonthInputs:
     lines: list[CostLine]
     gateway: list[GatewayFee]
     through: str | None = None
+    paid: Mapping[str, Paid] = field(default_factory=dict)  # every JST's payments, when asked for (fees-vs-costs)
 
 
 def month_inputs(month: str, *, tenant: str | None = None, reader: MeteringReader | None = None,
-                 rollups: RollupReader | None = None, live: bool = False) -> MonthInputs:
+                 rollups: RollupReader | None = None, live: bool = False, all_paid: bool = False) -> MonthInputs:
     """The month's inputs for one JST's report or the region's (every JST's partition). Region-wide and not
     `live`, a month with a roll-up is read from it (one Query); otherwise from the day rows, one Query per
-    partition, a few at once."""
+    partition, a few at once. The payments of the JSTs with a contract rate are read for the commission, of every
+    JST in the report (`paid`) with `all_paid`: one Query per JST either way."""
     if tenant is not None:
         tenants.config(tenant)  # an unknown JST is 404
     settings = region_settings()
@@ -81,9 +90,10 @@ def month_inputs(month: str, *, tenant: str | None = None, reader: MeteringReade
     if through is None:
         read = reader or metering_reader()
         rows = queries.read_all(lambda terc: read.month(terc, month), queries.partitions(tenant, infos, settings))
+    paid = payments_of(month, [tenant] if tenant else sorted(infos)) if all_paid else None
     return MonthInputs(month=month, settings=settings, prices=prices, infos=infos, rows=rows,
-                       lines=cost_lines(rows, prices), gateway=gateway_fees_of(month, tenant, configs),
-                       through=through)
+                       lines=cost_lines(rows, prices), gateway=gateway_fees_of(month, tenant, configs, paid),
+                       through=through, paid=paid or {})
 
 
 def report_of(inputs: MonthInputs, *, tenant: str | None, group_by: str,
