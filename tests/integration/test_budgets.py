@@ -8,38 +8,42 @@ from __future__ import annotations
 import json
 import random
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import botocore.endpoint
 import pytest
 
 from chalicelib.core import metering
 from chalicelib.core.clock import WARSAW, FixedClock, SystemClock, set_clock
 from chalicelib.db.metering import DynamoUsageSink
+from chalicelib.db.tables import table_name
 from chalicelib.modules.costs.settings import CostSettings, UsdRate
 from tests.conftest import auth
 from tests.emulator import sent_emails
 
 A, B = "1418043", "1418032"
+ROAD = "zajecie-pasa-drogowego"
 YEAR = random.randint(2040, 2099)  # a year no other test's clock reaches, nor this file's previous runs
 MONTH, NEXT = f"{YEAR}-03", f"{YEAR}-04"
 
 
 @pytest.fixture
 def clock(platform: None) -> Iterator[FixedClock]:
-    """The clock on 10 March (10 of 31 days elapsed in Warsaw); the region's stored settings with a rate of 4 zł
-    a dollar from January of that year on (the settings as they were are put back afterwards)."""
+    """The clock on 10 March (10 of 31 days elapsed in Warsaw); the region's stored settings: a rate of 4 zł a
+    dollar from January of that year on, split equally, no shared fixed items, whatever another test stored
+    before (the settings as they were are put back afterwards)."""
     from chalicelib.modules.costs.settings_store import DynamoCostSettings
 
     store, now = DynamoCostSettings(), datetime.now(UTC)
     before = store.get()
     settings = before.settings if before else CostSettings()
     rate = UsdRate(month=f"{YEAR}-01", pln_per_usd=Decimal(4), source="test: kurs umowny")
-    version = store.save(settings.model_copy(update={"rates": [*settings.rates, rate]}),
-                         expected_version=None, at=now, actor="test-budgets")
+    version = store.save(CostSettings(rates=[rate]), expected_version=None, at=now, actor="test-budgets")
     fixed = FixedClock(datetime(YEAR, 3, 10, 9, tzinfo=UTC))
     set_clock(fixed)
     yield fixed
@@ -47,11 +51,30 @@ def clock(platform: None) -> Iterator[FixedClock]:
     store.save(settings, expected_version=version, at=now, actor="test-budgets")
 
 
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """Every Query and Scan sent from here on, as `Query:<table>`."""
+    seen: Counter[str] = Counter()
+    send = botocore.endpoint.Endpoint._do_get_response
+
+    def counting(self: Any, request: Any, operation_model: Any, context: Any) -> Any:
+        if operation_model.name in ("Query", "Scan"):
+            seen[f"{operation_model.name}:{json.loads(request.body or b'{}').get('TableName')}"] += 1
+        return send(self, request, operation_model, context)
+
+    monkeypatch.setattr(botocore.endpoint.Endpoint, "_do_get_response", counting)
+    return seen
+
+
 def used(day: str, gb_seconds: int, *, terc: str = A, service: str = "pismo-ogolne") -> None:
     """Lambda work metered to the JST as the sink writes it (10 GB for `gb_seconds` / 10 seconds)."""
     usage = metering.Usage(function="eurzad-test", memory_mb=10240, tenant=terc, module="submissions",
                            service=service)
     DynamoUsageSink().add(usage, duration_ms=gb_seconds * 100.0, day=day)
+
+
+def grosze(pln: Decimal) -> int:
+    return int((pln * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def finance(terc: str | None = A) -> dict[str, str]:
@@ -156,31 +179,53 @@ def paid_order(terc: str, service: str, amount: int, at: datetime, refunded: int
     assert DynamoOrders().open(order)
 
 
-def test_fees_received_beside_running_costs(api: Any, clock: FixedClock) -> None:
-    # Given two fees paid in March (one partly refunded), one in February, and March's metered work
-    paid_order(A, "zajecie-pasa-drogowego", 10_000, datetime(YEAR, 3, 2, 10, tzinfo=UTC), refunded=2_500)
-    paid_order(A, "zajecie-pasa-drogowego", 10_000, datetime(YEAR, 3, 9, 22, 30, tzinfo=UTC))  # 9 March, Warsaw
+def test_fees_received_beside_running_costs(api: Any, clock: FixedClock, sent: Counter[str]) -> None:
+    # Given two fees paid in March (one partly refunded), one in February, and March's metered work, at a JST
+    # whose contract with the gateway is 1.2 % of each payment + 0.30 zł (the demo's)
+    paid_order(A, ROAD, 10_000, datetime(YEAR, 3, 2, 10, tzinfo=UTC), refunded=2_500)
+    paid_order(A, ROAD, 10_000, datetime(YEAR, 3, 9, 22, 30, tzinfo=UTC))  # 9 March, Warsaw
     march_first = datetime(YEAR, 3, 1, 0, 30, tzinfo=WARSAW)  # 23:30 UTC the day before
-    paid_order(A, "zajecie-pasa-drogowego", 10_000, march_first)
-    paid_order(A, "zajecie-pasa-drogowego", 10_000, march_first - timedelta(hours=1))  # February's last day
-    used(f"{MONTH}-03", 6_000, service="zajecie-pasa-drogowego")
+    paid_order(A, ROAD, 10_000, march_first)
+    paid_order(A, ROAD, 10_000, march_first - timedelta(hours=1))  # February's last day
+    used(f"{MONTH}-03", 6_000, service=ROAD)
 
     resp = api.http.get(f"/v1/finance/fees-vs-costs?month={MONTH}&tenant={A}", headers=finance(None))
     assert resp.status_code == 200, resp.body
     body = json.loads(resp.body)
     (jst,) = body["tenants"]
-    row = next(r for r in jst["rows"] if r["service"] == "zajecie-pasa-drogowego")
+    row = next(r for r in jst["rows"] if r["service"] == ROAD)
     assert (row["payments"], row["fees_paid"], row["refunded"], row["fees_net"]) == (3, 30_000, 2_500, 27_500)
-    assert row["cost"] > 0 and row["difference"] == 27_500 - row["cost"]
+    assert row["difference"] == 27_500 - row["cost"]
     assert jst["totals"]["cost"] == sum(r["cost"] for r in jst["rows"]) == body["totals"]["cost"]
+    # and its cost is the costs report's: the metered work and the gateway's commission on the 3 payments
+    # (1.2 % of 300 zł + 3 x 0.30 zł = 4.50 zł; the refund does not lower it)
+    costs = api.http.get(f"/v1/finance/costs?month={MONTH}&tenant={A}&group_by=service", headers=finance(None))
+    report = json.loads(costs.body)
+    assert (report["gateway"]["payments"], report["gateway"]["pln_exact"]) == (3, "4.5")
+    road = Decimal(next(g["usage_pln_exact"] for g in report["groups"] if g["key"] == ROAD))
+    assert road > Decimal("4.5") and row["cost"] == grosze(road)
+    # and so does the budget: the road permits' budget sees the same cost so far, and its forecast over 31 days;
+    # the JST's days so far add up to its month so far, the commission on the days of the payments
+    assert put_budget(api, {"amount": 1_000_000, "services": {ROAD: 500_000}}).status_code == 200
+    shown = view(api)
+    scopes = {s["scope"]: s for s in shown["scopes"]}
+    assert (scopes[ROAD]["actual"], scopes[ROAD]["forecast"]) == (grosze(road), grosze(road * 31 / 10))
+    assert shown["days"][-1]["cumulative"] == shown["actual"] == scopes["razem"]["actual"]
 
     # A JST's finance sees its own JST only; the region's sees every JST
     own = api.http.get(f"/v1/finance/fees-vs-costs?month={MONTH}", headers=finance(A))
     assert [t["terc"] for t in json.loads(own.body)["tenants"]] == [A]
     other = api.http.get(f"/v1/finance/fees-vs-costs?month={MONTH}&tenant={A}", headers=finance(B))
     assert other.status_code == 403 and json.loads(other.body)["error"]["code"] == "tenant_forbidden"
+    sent.clear()
     region = api.http.get(f"/v1/finance/fees-vs-costs?month={MONTH}", headers=finance(None))
-    assert len(json.loads(region.body)["tenants"]) >= 4
+    shown = len(json.loads(region.body)["tenants"])
+    assert shown >= 4
+    # each JST's metering and payments read by one Query each (its fees and its commission from the same read),
+    # and the region's own metering; neither table scanned
+    assert (sent["Query:" + table_name("metering")], sent["Query:" + table_name("payment-orders")]) == \
+        (shown + 1, shown)
+    assert not sent["Scan:" + table_name("metering")] and not sent["Scan:" + table_name("payment-orders")]
     bad = api.http.get("/v1/finance/fees-vs-costs?month=2031-3", headers=finance(None))
     assert bad.status_code == 422
     assert json.loads(bad.body)["error"]["details"][0]["field"] == "month"

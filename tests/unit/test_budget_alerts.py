@@ -4,6 +4,7 @@ the costs add up."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -56,6 +57,15 @@ class FakeBudgets:
 
     def alerts(self, terc: str, month: str) -> list[Alert]:
         return [a for (t, m, _), a in self.alerted.items() if (t, m) == (terc, month)]
+
+
+@dataclass(frozen=True)
+class Read:
+    """The month's inputs the budgets' cost source reads once (`reporting.MonthInputs`)."""
+
+    month: str
+    lines: list[Any]
+    gateway: list[Any] = field(default_factory=list)
 
 
 class Costs:
@@ -203,12 +213,13 @@ def test_the_month_cost_comes_from_the_costs_report_split_into_metered_and_fixed
              line("region", "1", "2026-11-02", "-")]
     reads: list[str] = []
 
-    def read(month: str) -> list[CostLine]:
+    def read(month: str) -> Read:
         reads.append(month)
-        return lines
+        return Read(month, lines)
 
-    source = ReportCosts(read, lambda ls, month, terc: month_report(
-        ls, month=month, group_by="service", settings=settings, tenants=tenants, prices=Prices(), tenant=terc))
+    source = ReportCosts(read, lambda r, terc: month_report(
+        r.lines, month=r.month, group_by="service", settings=settings, tenants=tenants, prices=Prices(),
+        tenant=terc))
     cost = source.month_to_date(A, "2026-11")
     assert dict(cost.by_service) == {"pismo-ogolne": Decimal(8), "dowod": Decimal(2), "wspolne": Decimal(2)}
     assert cost.fixed == Decimal(2)

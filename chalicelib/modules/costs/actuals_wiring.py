@@ -68,12 +68,15 @@ _default: list[ActualCostSource] = []
 
 
 def estimate_lines(month: str) -> tuple[list[model.CostLine], prices.PriceList]:
-    """Every JST's (and the region's own) metered month priced with the month's price list."""
+    """Every JST's (and the region's own) metered month priced with the month's price list: one Query per
+    partition, a few at once (the costs report's reader)."""
     from chalicelib.core.metering import REGION
     from chalicelib.modules import tenants
+    from chalicelib.modules.costs import queries
     from chalicelib.modules.costs.wiring import metering_reader
 
     price_list = logic.prices_of(month)  # 404 no_price_list for a month before the first price list
     reader = metering_reader()
     owners = [config.terc for config in tenants.configs()] + [REGION]
-    return [line for terc in owners for line in model.cost_lines(reader.month(terc, month), price_list)], price_list
+    rows = queries.read_all(lambda terc: reader.month(terc, month), owners)
+    return model.cost_lines(rows, price_list), price_list

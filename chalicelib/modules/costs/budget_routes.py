@@ -14,7 +14,7 @@ from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import WARSAW, get_clock
 from chalicelib.core.errors import Forbidden, Unprocessable
 from chalicelib.core.http import endpoint, json_response, parse_body, require_principal
-from chalicelib.modules import audit, catalogue, payments, tenants
+from chalicelib.modules import audit, catalogue, tenants
 from chalicelib.modules.costs.budget_wiring import (
     alerts,
     budget_models,
@@ -92,8 +92,9 @@ def fees_against_costs() -> Any:
     today = _today()
     month = budgets.parse_month(query.get("month"), today=today)
     chosen = _tenants_shown(query.get("tenant"))
-    costs = month_costs(chosen[0].terc if len(chosen) == 1 else None)
-    shown = [fees_vs_costs.of_tenant(c.terc, c.name, payments.fees_of_month(c.terc, month),
+    costs = month_costs(chosen[0].terc if len(chosen) == 1 else None, all_paid=True)
+    paid = costs.inputs(month).paid  # each JST's payments read once: its fees here, its commission in the cost
+    shown = [fees_vs_costs.of_tenant(c.terc, c.name, fees_vs_costs.month_fees(paid.get(c.terc, {})),
                                      costs.month_to_date(c.terc, month), month=month, today=today)
              for c in chosen]
     return json_response(budget_models.FeesVsCosts.model_validate(fees_vs_costs.of_month(month, shown)))

@@ -1,9 +1,10 @@
 """A JST's monthly budget for its running costs (PLN, grosze; in total and optionally per catalogue service), the
 month's forecast from the cost so far, and the thresholds it has passed. Pure: no Chalice, no boto3.
 
-The forecast is linear on Warsaw days: the metered cost from the month's first day up to today (today counted as
-a whole day) divided by the days elapsed, times the days of the month. The JST's share of the region's fixed
-costs (keys, secrets, hosting: priced for the whole month) is not extrapolated: the month so far carries it pro
+The forecast is linear on Warsaw days: the metered cost (with the payment gateway's commission on the month's
+payments, a cost per payment as the metered ones are per request) from the month's first day up to today (today
+counted as a whole day) divided by the days elapsed, times the days of the month. The JST's share of the region's
+fixed costs (keys, secrets, hosting: priced for the whole month) is not extrapolated: the month so far carries it pro
 rata (days elapsed / days of the month) and the forecast whole. A month already over is its actual cost; a month
 not begun yet is zero.
 """
@@ -24,8 +25,9 @@ KINDS: tuple[str, ...] = ("actual", "forecast")
 TOTAL = "razem"  # the scope of the JST's whole budget (a service's scope is its id)
 SHARED = "wspolne"  # the JST's share of the region's shared costs (the costs' report's key)
 GROSZ = Decimal("0.01")
-METHOD = ("liniowo według dni (czas warszawski): zmierzony koszt od 1. dnia miesiąca do dziś, z dzisiejszym dniem "
-          "liczonym jako cały, podzielony przez liczbę minionych dni i pomnożony przez liczbę dni miesiąca; udział "
+METHOD = ("liniowo według dni (czas warszawski): zmierzony koszt (z prowizją operatora płatności od wpłat) od 1. dnia "
+          "miesiąca do dziś, z dzisiejszym dniem liczonym jako cały, podzielony przez liczbę minionych dni i pomnożony "
+          "przez liczbę dni miesiąca; udział "
           "w stałych kosztach wspólnych regionu doliczony w całości (w koszcie dotąd: proporcjonalnie do minionych "
           "dni)")
 

@@ -8,6 +8,7 @@ sums of the rows as shown, so every column adds up to its total.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
@@ -27,6 +28,25 @@ class Fees(Protocol):
     def paid(self) -> int: ...
     @property
     def refunded(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Paid:
+    """A service's fees of the month summed over its days."""
+
+    count: int = 0
+    paid: int = 0
+    refunded: int = 0
+
+
+def month_fees(days: Mapping[str, Mapping[str, Fees]]) -> dict[str, Paid]:
+    """A JST's fees of the month per service from its fees per Warsaw day and service."""
+    sums: dict[str, Paid] = {}
+    for fees in days.values():
+        for service, f in fees.items():
+            was = sums.get(service, Paid())
+            sums[service] = Paid(was.count + f.count, was.paid + f.paid, was.refunded + f.refunded)
+    return dict(sorted(sums.items()))
 
 
 def _total(rows: Sequence[Mapping[str, Any]], name: str) -> dict[str, Any]:

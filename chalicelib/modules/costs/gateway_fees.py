@@ -44,12 +44,13 @@ class Fees(Protocol):
 
 @dataclass(frozen=True)
 class GatewayFee:
-    """One JST's commission for one catalogue service in a month (exact PLN)."""
+    """One JST's commission for one catalogue service in a month, or on one Warsaw day of it (exact PLN)."""
 
     tenant: str
     service: str
     payments: int
     pln: Decimal
+    day: str | None = None  # the Warsaw day of the payments (the budgets' days need it), None: the whole month
 
 
 def commission(rate: Rate, payments: int, paid_grosze: int) -> Decimal:
@@ -61,6 +62,12 @@ def of_tenant(terc: str, rate: Rate, fees: Mapping[str, Fees]) -> list[GatewayFe
     """The JST's commission per service of the month's payments."""
     return [GatewayFee(terc, service, f.count, commission(rate, f.count, f.paid))
             for service, f in sorted(fees.items()) if f.count]
+
+
+def of_days(terc: str, rate: Rate, days: Mapping[str, Mapping[str, Fees]]) -> list[GatewayFee]:
+    """The JST's commission per day and service (the rate is linear, so the days sum to the month's exactly)."""
+    return [GatewayFee(terc, fee.service, fee.payments, fee.pln, day)
+            for day, fees in sorted(days.items()) for fee in of_tenant(terc, rate, fees)]
 
 
 def block(fees: list[GatewayFee], *, exact: str, shown: str) -> dict[str, Any]:

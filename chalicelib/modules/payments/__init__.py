@@ -7,6 +7,7 @@ What other modules may use of it:
 - `paid_on(terc, day)`: a JST's orders verified as paid on a Warsaw day;
 - `fees_of_month(terc, month)`: a JST's fees paid online in a Warsaw month (YYYY-MM) per catalogue service
   (`ServiceFees`: count, paid, refunded, net; grosze), by one Query of the orders verified that month;
+- `fees_of_month_by_day(terc, month)`: the same per Warsaw day of payment ({day: {service: ServiceFees}});
 - `flags(terc, day)`: what finance must look at (`Flag`: refused notifications, late payments, refused refunds);
 - `close_order(order_id, at=)`: the case's fee was paid another way (cash desk, transfer): its open order expires
   now, so it is not paid online twice (money already on its way is flagged `late_payment`, an order already paid
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
     from chalicelib.modules.payments.logic import ServiceFees
     from chalicelib.modules.payments.models import Flag, Order
 
-__all__ = ["close_order", "fees_of_month", "flags", "order", "orders_of_day", "paid_on"]
+__all__ = ["close_order", "fees_of_month", "fees_of_month_by_day", "flags", "order", "orders_of_day", "paid_on"]
 
 
 def order(order_id: str) -> Order | None:
@@ -44,6 +45,12 @@ def fees_of_month(terc: str, month: str) -> dict[str, ServiceFees]:
     from chalicelib.modules.payments import logic
 
     return logic.fees_by_service(_wiring.orders().paid_in_month(terc, month))
+
+
+def fees_of_month_by_day(terc: str, month: str) -> dict[str, dict[str, ServiceFees]]:
+    from chalicelib.modules.payments import logic
+
+    return logic.fees_by_day(_wiring.orders().paid_in_month(terc, month))
 
 
 def flags(terc: str, day: str) -> list[Flag]:

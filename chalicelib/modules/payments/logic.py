@@ -219,3 +219,12 @@ def fees_by_service(paid: Sequence[Order]) -> dict[str, ServiceFees]:
         sums[order.service] = ServiceFees(order.service, was.count + 1, was.paid + (order.paid_amount or order.amount),
                                           was.refunded + order.refunded)
     return dict(sorted(sums.items()))
+
+
+def fees_by_day(paid: Sequence[Order]) -> dict[str, dict[str, ServiceFees]]:
+    """The month's paid orders summed per Warsaw day of payment, then per service (as `fees_by_service`)."""
+    days: dict[str, list[Order]] = {}
+    for order in paid:
+        if order.paid_at is not None:
+            days.setdefault(day_of(order.paid_at), []).append(order)
+    return {day: fees_by_service(orders) for day, orders in sorted(days.items())}
