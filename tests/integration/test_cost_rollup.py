@@ -110,8 +110,8 @@ def test_the_night_rolls_up_yesterday_by_queries_and_the_region_report_equals_th
     assert sent["dynamodb:BatchWriteItem"] == 1
     assert sent["dynamodb:UpdateItem"] == 1  # the run's own metering row, as every invocation's
     items = _stored()
-    assert sorted(i["sk"]["S"] for i in items) == [f"{LESZNOWOLA}#-", f"{PIASECZNO}#-", f"{PIASECZNO}#pismo-ogolne",
-                                                   "region#-"]
+    assert sorted(i["sk"]["S"] for i in items) == ["#done", f"{LESZNOWOLA}#-", f"{PIASECZNO}#-",  # then its mark
+                                                   f"{PIASECZNO}#pismo-ogolne", "region#-"]
     assert {i["through"]["S"] for i in items} == {THROUGH}
     sent.clear()
     # And the region-wide report reads the roll-up by one Query and says up to which day

@@ -10,7 +10,7 @@ from typing import Any
 
 from chalicelib.modules.costs import model, prices
 from chalicelib.modules.costs.model import MeteredRow, cost_lines, quantities, sum_by
-from chalicelib.modules.costs.rollup import period, roll_up, through_of
+from chalicelib.modules.costs.rollup import done_mark, finished, period, roll_up
 from chalicelib.modules.costs.rollup_store import days_query
 
 NOV = prices.price_list("2026-11")
@@ -75,7 +75,20 @@ def test_only_the_month_up_to_the_through_day_is_summed() -> None:
     october = roll_up(ROWS, month="2026-10", through="2026-10-31")
     assert [(i["sk"], i["invocations"], i["through"]) for i in october] == [("1418043#pismo-ogolne", 9,
                                                                               "2026-10-31")]
-    assert through_of(items) == "2026-11-03" and through_of([]) is None
+    assert {i["through"] for i in items} == {"2026-11-03"}
+
+
+def test_the_report_reads_only_what_a_finished_run_vouches_for() -> None:
+    before, after = roll_up(ROWS, month="2026-11", through="2026-11-02"), roll_up(ROWS, month="2026-11",
+                                                                                 through="2026-11-03")
+    # no run finished yet (the first one died after one item): nothing to read
+    assert finished(before[:1]) == ([], None)
+    assert finished([*before, done_mark("2026-11", "2026-11-02")]) == (before, "2026-11-02")
+    # the next night died after one item: a mix of two days, which no mark vouches for
+    assert finished([after[0], *before[1:], done_mark("2026-11", "2026-11-02")]) == ([], None)
+    # an item the last finished run did not write again (a JST gone from the region) is left out
+    stale = {**before[0], "sk": "1418099#-", "tenant": "1418099"}
+    assert finished([*after, stale, done_mark("2026-11", "2026-11-03")]) == (after, "2026-11-03")
 
 
 def test_a_rerun_over_the_same_rows_gives_the_same_items() -> None:

@@ -33,8 +33,9 @@ class Store(Protocol):
     def record(self, booking: Booking, changed: Booking, now: datetime) -> None: ...
     def delivered(self, event: AppointmentNotice) -> None: ...
     def to_remind(self, day: str) -> list[str]: ...
-    def mark_reminded(self, booking_id: str, at: datetime) -> bool: ...
-    def give_back_reminder(self, booking_id: str, day: str) -> None: ...
+    def take_reminder(self, booking_id: str, now: datetime, lease: timedelta) -> bool: ...
+    def mark_reminded(self, booking_id: str, taken: datetime) -> None: ...
+    def give_back_reminder(self, booking_id: str, taken: datetime) -> None: ...
 
 
 class Mailer(Protocol):
@@ -42,6 +43,7 @@ class Mailer(Protocol):
 
 
 Holiday = Callable[[date], bool]
+REMINDER_LEASE = timedelta(minutes=10)  # longer than a run (30 s), shorter than the 15 minutes to the next one
 
 
 def offer(config: TenantConfig) -> models.Offer:
@@ -217,21 +219,23 @@ def notify(store: Store, mailer: Mailer, event: AppointmentNotice, *, now: datet
 
 
 def remind(store: Store, mailer: Mailer, config_of: Callable[[str], TenantConfig], *, now: datetime) -> int:
-    """Each booking of tomorrow its one reminder: taken by a conditional mark, given back if SES refuses."""
+    """Each booking of tomorrow its one reminder: taken for `REMINDER_LEASE` (of runs at once, one sends it) and
+    marked sent once SES took it. A run killed (or refused by SES) before the mark leaves it to a run after the
+    lease, so a reminder is never lost; a run killed between SES and the mark may so send it twice."""
     today = now.astimezone(WARSAW).date().isoformat()
     sent = 0
     for booking_id in store.to_remind(today):
         booking = store.get(booking_id)
-        if booking is None or not store.mark_reminded(booking_id, now):
+        if booking is None or not store.take_reminder(booking_id, now, REMINDER_LEASE):
             continue
         mail = notices.mail(booking, "przypomnienie", now=now, organizer=config_of(booking.terc).contact.email)
-        if mail is None:
-            continue
-        try:
-            mailer.send(mail)
-        except Exception:
-            logger.exception("reminder not sent; due again on the next run", extra={"booking_id": booking_id})
-            store.give_back_reminder(booking_id, today)
-            continue
-        sent += 1
+        if mail is not None:
+            try:
+                mailer.send(mail)
+            except Exception:
+                logger.exception("reminder not sent; due again on the next run", extra={"booking_id": booking_id})
+                store.give_back_reminder(booking_id, now)
+                continue
+            sent += 1
+        store.mark_reminded(booking_id, now)
     return sent

@@ -120,22 +120,37 @@ class DynamoAppointments:
     def to_remind(self, day: str) -> list[str]:
         return [i.pk.removeprefix("B#") for i in T.to_remind.query(day)]
 
-    def mark_reminded(self, booking_id: str, at: datetime) -> bool:
-        """Take the booking's reminder (once: conditional on its mark); False if it is not due any more."""
+    def take_reminder(self, booking_id: str, now: datetime, lease: timedelta) -> bool:
+        """Take the booking's reminder to send (a lease: the run's time in `reminding`): still due, not sent, and
+        no other run took it within `lease`. It stays in `by-reminder`, so a run killed before the mark leaves it
+        to a run after the lease."""
+        free = T.reminding.does_not_exist() | (T.reminding < now - lease)
         try:
             T(pk=f"B#{booking_id}", sk=ITEM).update(
-                actions=[T.reminded_at.set(at), T.remind_on.remove()],
-                condition=T.remind_on.exists() & (T.status == "zarezerwowana") & T.reminded_at.does_not_exist())
+                actions=[T.reminding.set(now)],
+                condition=T.remind_on.exists() & (T.status == "zarezerwowana") & T.reminded_at.does_not_exist()
+                & free)
         except UpdateError as exc:
             if exc.cause_response_code == "ConditionalCheckFailedException":
                 return False
             raise
         return True
 
-    def give_back_reminder(self, booking_id: str, day: str) -> None:
+    def mark_reminded(self, booking_id: str, taken: datetime) -> None:
+        """SES took the reminder the run took at `taken`: it is sent (unless the booking changed meanwhile: a move
+        takes the lease off with the rest, and the new day's reminder is due)."""
+        self._release(booking_id, taken, [T.reminded_at.set(taken), T.remind_on.remove(), T.reminding.remove()])
+
+    def give_back_reminder(self, booking_id: str, taken: datetime) -> None:
         """SES refused the reminder: it is due again on the next run."""
-        T(pk=f"B#{booking_id}", sk=ITEM).update(actions=[T.reminded_at.remove(), T.remind_on.set(day)],
-                                                condition=T.status == "zarezerwowana")
+        self._release(booking_id, taken, [T.reminding.remove()])
+
+    def _release(self, booking_id: str, taken: datetime, actions: list[Any]) -> None:
+        try:
+            T(pk=f"B#{booking_id}", sk=ITEM).update(actions=actions, condition=T.reminding == taken)
+        except UpdateError as exc:
+            if exc.cause_response_code != "ConditionalCheckFailedException":
+                raise
 
     # --- the notices' outbox -----------------------------------------------------------------------------------
     def delivered(self, event: AppointmentNotice) -> None:

@@ -81,6 +81,7 @@ class AppointmentTable(Model):
     start_key = UnicodeAttribute(null=True)
     remind_on = UnicodeAttribute(null=True)
     reminded_at = UTCDateTimeAttribute(null=True)
+    reminding = UTCDateTimeAttribute(null=True)  # a run took the reminder then (a lease), has not marked it sent
     notice = UnicodeAttribute(null=True)  # JSON: the AppointmentNotice to send
     outbox = UnicodeAttribute(null=True)
     outbox_at = UTCDateTimeAttribute(null=True)

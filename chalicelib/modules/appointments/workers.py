@@ -1,5 +1,5 @@
 """e-wizyta's workers: the notices' consumer (the e-mail with the calendar file, once per notice), the reminder
-the day before (every 15 minutes; once per booking by a conditional mark) and the sweeper of notices not yet on
+the day before (every 15 minutes; taken by a lease, marked once SES took it) and the sweeper of notices not yet on
 their queue."""
 
 from __future__ import annotations

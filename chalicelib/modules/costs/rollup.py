@@ -16,6 +16,7 @@ from typing import Any
 from chalicelib.modules.costs.model import METERING_WRU, item_size
 
 PREFIX = "R#"
+DONE = "#done"  # the sort key of a finished run's mark
 TEXT = frozenset({"pk", "sk", "day", "tenant", "module", "service", "function", "through"})
 NOT_SUMMED = frozenset({"memory_mb"})  # a setting, not usage (gb_seconds already holds it)
 DYNAMO_DIGITS = 38  # DynamoDB keeps 38 significant digits: sums in that precision are stored as computed
@@ -60,6 +61,18 @@ def roll_up(items: Iterable[Mapping[str, Any]], *, month: str, through: str) -> 
             for (tenant, service), numbers in sorted(sums.items())]
 
 
-def through_of(items: Iterable[Mapping[str, Any]]) -> str | None:
-    """The last day a month's roll-up covers (None: the month has none yet)."""
-    return max((str(i["through"]) for i in items), default=None)
+def done_mark(month: str, through: str) -> dict[str, Any]:
+    """What a run writes after all its items: every JST's roll-up of `month` now covers up to `through`."""
+    return {"pk": partition(month), "sk": DONE, "through": through}
+
+
+def finished(items: Iterable[Mapping[str, Any]]) -> tuple[list[Mapping[str, Any]], str | None]:
+    """The items of the last finished run and the day they cover; ([], None) when no run finished, or the last
+    one died half-way (items of a later day than the mark: some JSTs rolled up again, the others not). Items of an
+    earlier day than the mark (a JST no longer in the region) are left out, as the live report leaves them."""
+    found = list(items)
+    mark = next((i for i in found if i["sk"] == DONE), None)
+    rolled = [i for i in found if i["sk"] != DONE]
+    if mark is None or any(str(i["through"]) > str(mark["through"]) for i in rolled):
+        return [], None
+    return [i for i in rolled if str(i["through"]) == str(mark["through"])], str(mark["through"])

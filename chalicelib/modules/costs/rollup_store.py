@@ -1,6 +1,7 @@
 """The month roll-ups in the metering table (`rollup.py` says what they hold): computed from each partition's day
 rows (one paged Query each, never a Scan), written by BatchWriteItem (whole items: a rerun overwrites them with the
-same), and read back by a region-wide report (one paged Query of `R#<month>`)."""
+same), then the run's mark (`rollup.done_mark`), and read back by a region-wide report (one paged Query of
+`R#<month>`) only as far as a finished run vouches for them."""
 
 from __future__ import annotations
 
@@ -66,12 +67,18 @@ def write(items: Iterable[Mapping[str, Any]]) -> int:
 
 def roll_up_month(partitions: Iterable[str], month: str, through: str) -> int:
     """Recompute the month's roll-up from the partitions' day rows up to `through` (one partition's rows in memory
-    at a time), written in full batches; the items written."""
-    return write([item for p in partitions
-                  for item in rollup.roll_up(_items(days_query(p, month, through)), month=month, through=through)])
+    at a time), written in full batches, then the mark that they are all there; the items written."""
+    from boto3.dynamodb.types import TypeSerializer
+
+    written = write([item for p in partitions
+                     for item in rollup.roll_up(_items(days_query(p, month, through)), month=month, through=through)])
+    mark = {k: TypeSerializer().serialize(v) for k, v in rollup.done_mark(month, through).items()}
+    client("dynamodb").put_item(TableName=table_name("metering"), Item=mark)  # last: a killed run has none
+    return written
 
 
 def month_rollup(month: str) -> tuple[list[MeteredRow], str | None]:
-    """The month's roll-up items as rows to price, and the last day they cover (None: no roll-up yet)."""
-    items = _items(rollup_query(month))
-    return [MeteredRow.from_item(i) for i in items], rollup.through_of(items)
+    """The month's roll-up items as rows to price, and the last day they cover (None: no finished roll-up, the
+    report reads the day rows)."""
+    items, through = rollup.finished(_items(rollup_query(month)))
+    return [MeteredRow.from_item(i) for i in items], through
