@@ -48,6 +48,11 @@ def port_busy(port: int) -> bool:
 
 
 def _pid_alive(pid: int) -> bool:
+    # Started by this process (make run, exec), the emulator is its child: once exited it is a zombie, which
+    # kill(pid, 0) still finds, until it is reaped here (a stop then waited out its whole grace and the SIGKILL's).
+    with contextlib.suppress(ChildProcessError):
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
     try:
         os.kill(pid, 0)
     except OSError:

@@ -8,6 +8,8 @@ again at once (instead of after the visibility timeout). Receive counts and dead
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import boto3
@@ -24,14 +26,24 @@ def url(key: str, *, dead: bool = False) -> str:
     return str(_sqs().get_queue_url(QueueName=dlq_name(key) if dead else queue_name(key))["QueueUrl"])
 
 
-def deliver(api: Any, key: str, function: str, *, rounds: int = 20, wait: float = 0) -> dict[str, int]:
-    """Feed every waiting message of queue `key` to `function` until the queue is empty (or rounds run out)."""
+def deliver(api: Any, key: str, function: str, *, rounds: int = 20, wait: float = 0,
+            expect: Iterable[str] = ()) -> dict[str, int]:
+    """Feed every waiting message of queue `key` to `function` until the queue is empty (or rounds run out).
+
+    `wait`: how long each receive waits for a message still on its way (an S3 notification comes a moment after
+    the upload), so the queue is empty only after `wait` seconds of quiet. With `expect` (one string per message
+    the caller's own actions send, e.g. an attachment id, named once for each message), receives wait only until
+    a message naming each has been delivered; what else is waiting then is still delivered, without the quiet.
+    """
     sqs = _sqs()
     queue = url(key)
     arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     seen = {"delivered": 0, "failed": 0}
+    awaited = Counter(expect)
+    expecting = awaited.total() > 0
     for _ in range(rounds):
-        got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=int(wait),
+        done = expecting and awaited.total() == 0
+        got = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=0 if done else int(wait),
                                   AttributeNames=["All"]).get("Messages", [])
         if not got:
             break
@@ -54,6 +66,9 @@ def deliver(api: Any, key: str, function: str, *, rounds: int = 20, wait: float 
                                               VisibilityTimeout=0)
             else:
                 sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
+                named = next((name for name in awaited if awaited[name] and name in m["Body"]), None)
+                if named is not None:
+                    awaited[named] -= 1
         seen["delivered"] += len(got) - len(failed)
         seen["failed"] += len(failed)
     return seen

@@ -71,7 +71,7 @@ def test_a_file_posted_to_the_slot_while_the_first_is_checked_is_never_released(
         s = slot(api, pdf)
         assert post_file(s["upload"], pdf) == 204
         pending.append(lambda s=s: None if post_file(s["upload"], elf) == 204 else pytest.fail("2nd post refused"))
-        queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1)
+        queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1, expect=[s["attachment_id"]] * 2)
         assert not pending, "the check never ran"
         # Neither file is released: the executable was never checked, the checked file is no longer the slot's
         state = seen(api, s["attachment_id"])
@@ -91,7 +91,7 @@ def test_a_slot_accepts_one_file_even_when_two_land_before_the_check(api: Any) -
         s = slot(api, first)
         assert post_file(s["upload"], first) == 204
         assert post_file(s["upload"], second) == 204
-        queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1)
+        queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1, expect=[s["attachment_id"]] * 2)
         state = seen(api, s["attachment_id"])
         assert state["status"] == "odrzucony" and SECOND_UPLOAD in state["reason"], state
         assert released(s["attachment_id"]) is None
@@ -101,10 +101,10 @@ def test_a_file_posted_to_a_released_slot_changes_nothing(api: Any) -> None:
     pdf = make_pdf()
     s = slot(api, pdf)
     assert post_file(s["upload"], pdf) == 204
-    queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1)
+    queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1, expect=[s["attachment_id"]])
     assert seen(api, s["attachment_id"])["status"] == "przyjety"
     assert post_file(s["upload"], make_elf()) == 204
-    queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1)
+    queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1, expect=[s["attachment_id"]])
     state = seen(api, s["attachment_id"])
     assert state["status"] == "przyjety" and state["sha256"] == hashlib.sha256(pdf).hexdigest()
     assert released(s["attachment_id"]) == pdf
@@ -132,7 +132,7 @@ def test_active_content_is_refused_with_its_reason_and_never_released(api: Any) 
         s = slot(api, content, kind)
         assert post_file(s["upload"], content) == 204
         uploaded.append(s["attachment_id"])
-    queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1)
+    queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1, expect=uploaded)
     for attachment_id, (_, _, reason) in zip(uploaded, HOSTILE, strict=True):
         state = seen(api, attachment_id)
         assert state["status"] == "odrzucony" and reason in state["reason"], state
@@ -141,5 +141,5 @@ def test_active_content_is_refused_with_its_reason_and_never_released(api: Any) 
     for content, kind in ((make_pdf(), PDF), (make_docx(), DOCX), (make_odt(), ODT), (b"<wniosek/>", XML)):
         s = slot(api, content, kind)
         assert post_file(s["upload"], content) == 204
-        queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1)
+        queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1, expect=[s["attachment_id"]])
         assert seen(api, s["attachment_id"])["status"] == "przyjety"

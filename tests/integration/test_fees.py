@@ -43,7 +43,7 @@ def upload(api: Any, service: str) -> str:
                         {"filename": "zalacznik.pdf", "content_type": "application/pdf", "size": len(content)}, me())
     assert status == 201, slot
     assert post_file(slot["upload"], content, filename="zalacznik.pdf") == 204
-    queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1)
+    queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1, expect=[slot["attachment_id"]])
     return str(slot["attachment_id"])
 
 

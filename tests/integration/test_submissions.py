@@ -68,7 +68,7 @@ def upload(api: Any, terc: str, service: str, content: bytes, content_type: str 
     assert status == 201, slot
     assert post_file(slot["upload"], content, filename="zalacznik.pdf") == 204
     if screen:
-        queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1)
+        queues.deliver(api, "attachment-uploads", "attachment_uploads", wait=1, expect=[slot["attachment_id"]])
     return str(slot["attachment_id"])
 
 
