@@ -252,6 +252,52 @@ def test_the_callback_needs_its_secret_token_and_reads_the_status_back(api: Any,
         "doreczona", "2031-03-04")
 
 
+def test_a_send_killed_after_the_box_subscribed_still_knows_the_callbacks_token(
+        api: Any, world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from chalicelib.modules.delivery.repository import DynamoDeliveries
+    from chalicelib.modules.delivery.resources import DeliveryTable
+
+    DeliveryTable(pk="SUB#AE:PL-14180-43000-DEMOA-01", sk="SUB").delete()  # the office's first letter again
+    box = wiring.box()
+    subscribed: list[str] = []  # the callback URLs the box is given in this test (it keeps earlier tests' too)
+    real_subscribe = box.subscribe
+    monkeypatch.setattr(box, "subscribe", lambda address, url: subscribed.append(url) or real_subscribe(address, url))
+    case_id, letter_id, _ = case_with_letter(api, kind="pismo")
+    resident = ade()
+    world.box.register(resident, "Jan Kowalski")
+
+    def killed(*_: Any) -> None:
+        raise SystemExit("Task timed out")  # the function dies once the box has taken the subscription
+
+    with monkeypatch.context() as patched:
+        patched.setattr(DynamoDeliveries, "put_subscription", killed)
+        with pytest.raises(SystemExit):
+            send(api, case_id, letter_id, {"ade": resident})
+    assert len(subscribed) == 1
+    again = send(api, case_id, letter_id, {"ade": resident})  # the clerk sends again: the same delivery
+    assert again.status_code == 200, again.body
+    run_sends(api)
+    box_id = _box_id(again.json_body["delivery_id"], case_id)
+    world.box.collect(resident, box_id)
+    hint = {"eDeliveryAddress": "AE:PL-14180-43000-DEMOA-01", "messageId": box_id, "status": "DELIVERED"}
+    answer = post(api, "/v1/edelivery/callbacks/" + subscribed[0].rsplit("/", 1)[1], hint, headers={})
+    assert answer.status_code == 200 and answer.json_body == {"accepted": True}, answer.body
+    assert delivery(api, case_id, again.json_body["delivery_id"])["status"] == "doreczona"
+    # the next letter's send completes the subscription, with the token the box already calls
+    case_2, letter_2, _ = case_with_letter(api, kind="pismo")
+    assert send(api, case_2, letter_2, {"ade": resident}, key="wysylka-2").status_code == 201
+    stored = wiring.deliveries().subscription("AE:PL-14180-43000-DEMOA-01")
+    assert stored is not None and stored["subscription_id"] and subscribed[-1] == subscribed[0] == stored["url"]
+
+
+def test_callback_tokens_are_path_segments_the_api_routes() -> None:
+    from chalicelib.core import inputs
+    from chalicelib.modules.delivery import callbacks
+
+    tokens = {callbacks.new_token() for _ in range(2000)}  # one in 32 of `token_urlsafe` began with "-" or "_"
+    assert len(tokens) == 2000 and all(inputs.is_path_id(t) and len(t) >= 43 for t in tokens)
+
+
 def test_only_the_cases_clerk_sends_and_nobody_else_reads_the_deliveries(api: Any, world: World) -> None:
     case_id, letter_id, owner = case_with_letter(api, kind="pismo")
     path = f"/v1/tenants/{A}/cases/{case_id}/letters/{letter_id}/delivery"

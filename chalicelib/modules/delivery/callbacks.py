@@ -23,17 +23,34 @@ from chalicelib.modules.delivery import wiring
 PATH = "/v1/edelivery/callbacks/"
 
 
+def new_token() -> str:
+    """256 random bits as hex: a path segment the API routes (an id there starts with a letter or digit, which
+    `token_urlsafe` breaks once in 32 with a leading "-" or "_")."""
+    return secrets.token_hex(32)
+
+
 def ensure_subscription(address: str, request: Any) -> None:
-    """Subscribe the JST's ADE to the box's callbacks once; a failure is logged (the poller covers it)."""
+    """Subscribe the JST's ADE to the box's callbacks once; a failure is logged (the poller covers it).
+
+    The token is stored before the box hears of it, so a function killed after subscribing leaves a URL we know;
+    a stored token without a subscription is subscribed again (at worst the box calls one URL twice)."""
     store = wiring.deliveries()
-    if store.subscription(address) is not None:
+    found = store.subscription(address)
+    if found is not None and found["subscription_id"]:
         return
     base = public_base_url(request)
     if base is None:
         logger.warning("no public API URL known: e-Delivery callbacks not subscribed (the poller follows)")
         return
-    token = secrets.token_urlsafe(32)
-    url = base + PATH + token
+    if found is None:
+        token = new_token()
+        url = base + PATH + token
+        # a concurrent first letter may have claimed it first: its token is then the one to subscribe
+        found = {"token": token, "url": url} if store.claim_subscription(address, token, url) \
+            else store.subscription(address)
+        if found is None:
+            return
+    token, url = found["token"], found["url"]
     try:
         subscription_id = wiring.box().subscribe(address, url)
     except EDeliveryError:

@@ -60,6 +60,8 @@ class Deliveries(Protocol):
 
     def subscription(self, address: str) -> dict[str, Any] | None: ...
 
+    def claim_subscription(self, address: str, token: str, url: str) -> bool: ...  # False: already claimed
+
     def put_subscription(self, address: str, token: str, subscription_id: str, url: str) -> None: ...
 
 

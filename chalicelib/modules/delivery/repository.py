@@ -80,6 +80,17 @@ class DynamoDeliveries:
             return None
         return {"token": item.token, "subscription_id": item.subscription_id, "url": item.record}
 
+    def claim_subscription(self, address: str, token: str, url: str) -> bool:
+        """The ADE's callback token, stored before the box is asked; False when another request stored one first."""
+        try:
+            DeliveryTable(pk=f"SUB#{address}", sk="SUB", token=token, record=url).save(
+                condition=DeliveryTable.pk.does_not_exist())
+        except PutError as exc:
+            if exc.cause_response_code == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
     def put_subscription(self, address: str, token: str, subscription_id: str, url: str) -> None:
         DeliveryTable(pk=f"SUB#{address}", sk="SUB", token=token, subscription_id=subscription_id,
                       record=url).save()
