@@ -9,7 +9,7 @@ import json
 import threading
 import time
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -163,3 +163,16 @@ def signed(merchant: Merchant, **fields: Any) -> bytes:
             **fields}
     note["sign"] = notification_sign(note, merchant.crc)
     return json.dumps(note, ensure_ascii=False).encode()
+
+
+def paid_order(terc: str, service: str, amount: int, at: datetime, refunded: int = 0) -> None:
+    """An order of `service` paid online at `at` (and `refunded` grosze of it returned), stored as the payments
+    module stores one: what the month's fees and the gateway's commission are counted from."""
+    from chalicelib.modules.payments.models import Order
+    from chalicelib.modules.payments.repository import DynamoOrders
+
+    case = uuid.uuid4().hex
+    order = Order(order_id=case, terc=terc, case_id=case, sign=f"OR.1510.1.{at.year}", owner="res-1", service=service,
+                  amount=amount, title="Opłata", status="oplacone", requested_at=at, opened_at=at,
+                  expires_at=at + timedelta(days=7), paid_at=at, paid_amount=amount, refunded=refunded)
+    assert DynamoOrders().open(order)

@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-import botocore.endpoint
 import pytest
 
 from chalicelib.core import metering
@@ -23,8 +22,10 @@ from chalicelib.core.clock import WARSAW, FixedClock, SystemClock, set_clock
 from chalicelib.db.metering import DynamoUsageSink
 from chalicelib.db.tables import table_name
 from chalicelib.modules.costs.settings import CostSettings, UsdRate
+from tests.aws_requests import count_requests
 from tests.conftest import auth
 from tests.emulator import sent_emails
+from tests.payments import paid_order
 
 A, B = "1418043", "1418032"
 ROAD = "zajecie-pasa-drogowego"
@@ -53,17 +54,7 @@ def clock(platform: None) -> Iterator[FixedClock]:
 
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Every Query and Scan sent from here on, as `Query:<table>`."""
-    seen: Counter[str] = Counter()
-    send = botocore.endpoint.Endpoint._do_get_response
-
-    def counting(self: Any, request: Any, operation_model: Any, context: Any) -> Any:
-        if operation_model.name in ("Query", "Scan"):
-            seen[f"{operation_model.name}:{json.loads(request.body or b'{}').get('TableName')}"] += 1
-        return send(self, request, operation_model, context)
-
-    monkeypatch.setattr(botocore.endpoint.Endpoint, "_do_get_response", counting)
-    return seen
+    return count_requests(monkeypatch)
 
 
 def used(day: str, gb_seconds: int, *, terc: str = A, service: str = "pismo-ogolne") -> None:
@@ -166,17 +157,6 @@ def test_each_threshold_is_alerted_once_a_month_and_a_new_month_rearms_it(api: A
     assert sorted((a["threshold"], a["kind"]) for a in april) == [(80, "actual"), (80, "forecast"), (100, "actual"),
                                                                   (100, "forecast")]
     assert len(mails_to(address)) == 8 and len(view(api)["alerts"]) == 4
-
-
-def paid_order(terc: str, service: str, amount: int, at: datetime, refunded: int = 0) -> None:
-    from chalicelib.modules.payments.models import Order
-    from chalicelib.modules.payments.repository import DynamoOrders
-
-    case = uuid.uuid4().hex
-    order = Order(order_id=case, terc=terc, case_id=case, sign=f"OR.1510.1.{YEAR}", owner="res-1", service=service,
-                  amount=amount, title="Opłata", status="oplacone", requested_at=at, opened_at=at,
-                  expires_at=at + timedelta(days=7), paid_at=at, paid_amount=amount, refunded=refunded)
-    assert DynamoOrders().open(order)
 
 
 def test_fees_received_beside_running_costs(api: Any, clock: FixedClock, sent: Counter[str]) -> None:

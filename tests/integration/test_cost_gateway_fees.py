@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import random
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -18,6 +17,7 @@ import yaml
 
 from tests.conftest import auth
 from tests.integration.conftest import demo_files
+from tests.payments import paid_order
 
 YEAR = random.randint(2040, 2099)  # a year no other test's orders reach, nor this file's previous runs
 MONTH = f"{YEAR}-08"
@@ -29,17 +29,6 @@ SETTINGS = {"rates": [{"month": "2025-01", "pln_per_usd": "4.00", "source": "kur
 # Piaseczno keeps the demo's contract (the sandbox's 1.2 % + 0.30 zł); Lesznowola gets one of 2.5 % and no fee
 LESZNOWOLA_PAYMENTS = {"merchant_id": 914032, "pos_id": 914032, "credentials_secret": "test/1418032",
                        "commission": {"percent": "2.5", "fixed_grosze": 0, "contract": "umowa testowa"}}
-
-
-def paid_order(terc: str, service: str, amount: int, at: datetime, refunded: int = 0) -> None:
-    from chalicelib.modules.payments.models import Order
-    from chalicelib.modules.payments.repository import DynamoOrders
-
-    case = uuid.uuid4().hex
-    order = Order(order_id=case, terc=terc, case_id=case, sign=f"OR.1510.1.{YEAR}", owner="res-1", service=service,
-                  amount=amount, title="Opłata", status="oplacone", requested_at=at, opened_at=at,
-                  expires_at=at + timedelta(days=7), paid_at=at, paid_amount=amount, refunded=refunded)
-    assert DynamoOrders().open(order)
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-import botocore.endpoint
 import pytest
 
 from chalicelib.core import metering
@@ -24,6 +23,7 @@ from chalicelib.modules.costs.model import MeteredRow
 from chalicelib.modules.costs.repository import DynamoMeteringReader
 from chalicelib.modules.costs.rollup_worker import month_rollup
 from chalicelib.resources import table_name
+from tests.aws_requests import count_requests
 from tests.conftest import auth
 
 MONTH = "2025-03"  # a month no other test meters into
@@ -62,18 +62,7 @@ def metered(platform: None, api: Any) -> None:
 
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Every AWS request sent from here on (`service:Operation`), and each Query and Scan with its table."""
-    seen: Counter[str] = Counter()
-    send = botocore.endpoint.Endpoint._do_get_response
-
-    def counting(self: Any, request: Any, operation_model: Any, context: Any) -> Any:
-        seen[f"{operation_model.service_model.service_name}:{operation_model.name}"] += 1
-        if operation_model.name in ("Query", "Scan"):
-            seen[f"{operation_model.name}:{json.loads(request.body or b'{}').get('TableName')}"] += 1
-        return send(self, request, operation_model, context)
-
-    monkeypatch.setattr(botocore.endpoint.Endpoint, "_do_get_response", counting)
-    return seen
+    return count_requests(monkeypatch)
 
 
 @pytest.fixture

@@ -5,19 +5,18 @@ Scan), turns it once, by "system", with its history item and audit entry, and th
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import botocore.endpoint
 import pytest
 
 from chalicelib.core.clock import FixedClock, SystemClock, set_clock
 from chalicelib.modules import tenants
 from chalicelib.modules.registers import expiry
 from chalicelib.resources import table_name
+from tests.aws_requests import count_requests
 from tests.integration.test_registers import (
     ALCOHOL,
     DG,
@@ -45,18 +44,7 @@ def clock() -> Iterator[FixedClock]:
 
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """Every AWS request sent from here on (`service:Operation`), and each Query and Scan with its table."""
-    seen: Counter[str] = Counter()
-    send = botocore.endpoint.Endpoint._do_get_response
-
-    def counting(self: Any, request: Any, operation_model: Any, context: Any) -> Any:
-        seen[f"{operation_model.service_model.service_name}:{operation_model.name}"] += 1
-        if operation_model.name in ("Query", "Scan"):
-            seen[f"{operation_model.name}:{json.loads(request.body or b'{}').get('TableName')}"] += 1
-        return send(self, request, operation_model, context)
-
-    monkeypatch.setattr(botocore.endpoint.Endpoint, "_do_get_response", counting)
-    return seen
+    return count_requests(monkeypatch)
 
 
 def run_expiry(api: Any) -> None:
