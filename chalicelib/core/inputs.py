@@ -31,6 +31,7 @@ LINE_MESSAGE = "Pole zawiera niedozwolone znaki (znaki sterujące, tabulacja, po
 TEXT_MESSAGE = "Pole zawiera niedozwolone znaki (znaki sterujące lub spoza Unicode)."
 _ASCII_INT = re.compile(r"[0-9]{1,9}")
 _PATH_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~:-]*")
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{8,100}")  # as submissions.models.IdempotencyKey
 INVALID_CHARACTERS_MESSAGE = "Tekst zawiera niedozwolone znaki (znaki sterujące lub spoza Unicode)."
 
 
@@ -136,3 +137,14 @@ def ascii_int(raw: str | None) -> int | None:
 def is_path_id(value: str) -> bool:
     """Whether a path parameter can name anything we store (a TERC, a service, an id): short, plain ASCII."""
     return len(value) <= PATH_ID_MAX and _PATH_ID.fullmatch(value) is not None
+
+
+def idempotency_key(raw: str | None) -> str:
+    """The `Idempotency-Key` header: 400 `idempotency_key_missing` when missing or malformed."""
+    key = (raw or "").strip()
+    if not IDEMPOTENCY_KEY.fullmatch(key):
+        raise BadRequest("Brak lub niepoprawny nagłówek Idempotency-Key.", code="idempotency_key_missing",
+                         details=[{"field": "Idempotency-Key", "code": "idempotency_key_missing",
+                                   "message": "Nagłówek Idempotency-Key jest wymagany (8–100 znaków: litery, "
+                                              "cyfry, _ . : -)."}])
+    return key

@@ -8,13 +8,12 @@ KPA clock's calendar, given as `is_holiday`) nor on the JST's extra closed days.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from chalicelib.core.clock import WARSAW
-from chalicelib.core.errors import BadRequest, Conflict, NotFound, Unprocessable
+from chalicelib.core.errors import Conflict, NotFound, Unprocessable
 from chalicelib.model.appointments import WEEKDAYS, AppointmentsSetting, Counter
 from chalicelib.model.tenant import TenantConfig
 
@@ -152,19 +151,6 @@ def may_change(setting: AppointmentsSetting, start: datetime, now: datetime) -> 
     if now > start - timedelta(hours=setting.cancel_until_hours):
         raise Conflict(f"Wizytę można odwołać lub przełożyć najpóźniej {setting.cancel_until_hours} godz. przed "
                        f"terminem.", code="too_late_to_change")
-
-
-KEY = re.compile(r"[A-Za-z0-9_.:-]{8,100}")  # as the other resident POSTs take it
-
-
-def idempotency_key(raw: str | None) -> str:
-    """The `Idempotency-Key` header: 400 `idempotency_key_missing` when missing or malformed."""
-    key = (raw or "").strip()
-    if not KEY.fullmatch(key):
-        message = "Nagłówek Idempotency-Key jest wymagany (8–100 znaków: litery, cyfry, _ . : -)."
-        raise BadRequest("Brak lub niepoprawny nagłówek Idempotency-Key.", code="idempotency_key_missing",
-                         details=[{"field": "Idempotency-Key", "code": "idempotency_key_missing", "message": message}])
-    return key
 
 
 def booking_id(owner: str, idempotency_key: str) -> str:

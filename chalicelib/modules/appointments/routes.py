@@ -7,11 +7,12 @@ from typing import Any
 
 from chalice.app import Blueprint
 
+from chalicelib.core import inputs
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
 from chalicelib.core.http import endpoint, if_match_version, json_response, parse_body, require_principal
 from chalicelib.modules import tenants
-from chalicelib.modules.appointments import booking, logic, models, notices
+from chalicelib.modules.appointments import booking, models, notices
 from chalicelib.modules.appointments.wiring import bookings, is_holiday
 
 bp = Blueprint(__name__)
@@ -57,7 +58,7 @@ def slots(terc: str, topic: str) -> Any:
           summary="e-wizyta: zarezerwuj termin", request="modules.appointments.models:BookIn",
           params="openapi.shapes:IdempotencyHeaders", response=BOOKING)
 def book() -> Any:
-    key = logic.idempotency_key(bp.current_request.headers.get("idempotency-key"))
+    key = inputs.idempotency_key(bp.current_request.headers.get("idempotency-key"))
     body = parse_body(bp.current_request.raw_body, models.BookIn)
     principal = require_principal()
     made, replayed = booking.book(bookings(), tenants.config(body.terc), body, owner=principal.subject,

@@ -4,13 +4,12 @@ gateway refuses. Under an Idempotency-Key: a repeat replays the first answer and
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from chalicelib import events
-from chalicelib.core.errors import BadRequest, Conflict
+from chalicelib.core.errors import Conflict
 from chalicelib.core.observability import logger
 from chalicelib.events.topics import PaymentSettled
 from chalicelib.integrations.payment_gateway import GatewayError
@@ -24,7 +23,6 @@ if TYPE_CHECKING:
     from chalicelib.modules.payments.repository import DynamoOrders
 
 
-KEY = re.compile(r"[A-Za-z0-9_.:-]{8,100}")  # as submissions.models.IdempotencyKey
 STALLED = timedelta(minutes=2)  # a refund still in progress after this is taken up again by its repeat
 
 
@@ -41,17 +39,6 @@ class ExceedsPayment(Conflict):
 class RefundRefused(Conflict):
     code = "refund_refused"
     message = "Bramka płatności odrzuciła zwrot; kwotę przywrócono do zlecenia."
-
-
-def idempotency_key(raw: str | None) -> str:
-    """The `Idempotency-Key` header, as the platform's other routes take it: 400 when missing or malformed."""
-    key = (raw or "").strip()
-    if not KEY.fullmatch(key):
-        raise BadRequest("Brak lub niepoprawny nagłówek Idempotency-Key.", code="idempotency_key_missing",
-                         details=[{"field": "Idempotency-Key", "code": "idempotency_key_missing",
-                                   "message": "Nagłówek Idempotency-Key jest wymagany (8–100 znaków: litery, "
-                                              "cyfry, _ . : -)."}])
-    return key
 
 
 def refund(store: DynamoOrders, gateway: PaymentGateway, merchant: Merchant, *, order: Order, key: str,

@@ -7,7 +7,7 @@ from typing import Any
 
 from chalice.app import Blueprint
 
-from chalicelib.core import metering
+from chalicelib.core import inputs, metering
 from chalicelib.core.auth import Access, Role
 from chalicelib.core.clock import get_clock
 from chalicelib.core.http import endpoint, json_response, parse_body, public_base_url, require_principal
@@ -90,7 +90,7 @@ def notification(terc: str) -> Any:
           params="openapi.shapes:IdempotencyHeaders", response="modules.payments.models:RefundOut")
 def refund(terc: str, order_id: str) -> Any:
     request = bp.current_request
-    key = refunds.idempotency_key(request.headers.get("idempotency-key"))
+    key = inputs.idempotency_key(request.headers.get("idempotency-key"))
     body = parse_body(request.raw_body, models.RefundIn)
     order = orders().get(order_id)
     if order is None or order.terc != terc:
