@@ -24,13 +24,12 @@ import statistics
 import sys
 import time
 import uuid
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from local_platform import set_environment, set_up_platform
-from pricing import invocation_usd, prices_note, usd
-from requests_per_operation import api_client, install_recorder
+from pricing import prices_note, step_usd, usd
+from requests_per_operation import api_client, install_recorder, summarize
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "appointments.md"
@@ -97,27 +96,8 @@ def baseline(n: int) -> dict[str, list[dict[str, Any]]]:
     return {"GetItem": gets[1:], "TransactWriteItems (3 items)": writes[1:]}
 
 
-def summarize(rounds: list[dict[str, dict[str, Any]]], step: str) -> dict[str, Any]:
-    rows = [r[step] for r in rounds]
-    requests: Counter[str] = Counter()
-    for r in rows:
-        requests.update(r["requests"])
-    n = len(rows)
-    return {"requests": {k: v / n for k, v in sorted(requests.items())},
-            "rcu": sum(r["read_units"] for r in rows) / n, "wcu": sum(r["write_units"] for r in rows) / n,
-            "metering_wcu": sum(r["metering_write_units"] for r in rows) / n,
-            "metering_writes": sum(r["metering_writes"] for r in rows) / n,
-            "wall_ms": statistics.median(r["wall_ms"] for r in rows), "memory_mb": rows[0]["memory_mb"]}
-
-
-def cost(s: dict[str, Any]) -> float:
-    """USD for one HTTP invocation of a step, by the platform's price list."""
-    sqs = sum(v for k, v in s["requests"].items() if k.startswith("sqs:"))
-    return (usd("dynamodb.read", s["rcu"]) + usd("dynamodb.write", s["wcu"] + s["metering_wcu"])
-            + usd("sqs.requests", sqs) + invocation_usd(s["memory_mb"], int(s["wall_ms"]) + 1, http=True))
-
-
 def report(steps: dict[str, dict[str, Any]], base: dict[str, list[dict[str, Any]]], n: int, elapsed: float) -> str:
+    usd_of = {name: step_usd(s, http=True) for name, s in steps.items()}
     lines = [
         "# AWS requests and cost per e-wizyta booking and free-slot query", "",
         f"- Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M UTC}",
@@ -130,7 +110,7 @@ def report(steps: dict[str, dict[str, Any]], base: dict[str, list[dict[str, Any]
     for name, s in steps.items():
         ops = ", ".join(f"{v:g} {k}" for k, v in s["requests"].items()) or "—"
         lines.append(f"| {name} | {ops} | +{s['metering_writes']:g} | {s['rcu']:.2f} | {s['wcu']:.2f} "
-                     f"(+{s['metering_wcu']:.2f}) | {s['wall_ms']:.1f} ms | {1000 * cost(s):.4f} |")
+                     f"(+{s['metering_wcu']:.2f}) | {s['wall_ms']:.1f} ms | {1000 * usd_of[name]:.4f} |")
     base_wall = {k: statistics.median(b["wall_ms"] for b in v) for k, v in base.items()}
     base_units = {k: sum(b["units"] for b in v) / len(v) for k, v in base.items()}
     for k in base:
@@ -143,11 +123,11 @@ def report(steps: dict[str, dict[str, Any]], base: dict[str, list[dict[str, Any]
     lines += ["",
               f"Per free-slot query: **{req['slots']:g} AWS requests** (metering included), wall time "
               f"{steps['slots']['wall_ms'] / base_wall['GetItem']:.1f}× a bare GetItem's, "
-              f"**${1000 * cost(steps['slots']):.4f} per 1000 queries**. Per booking: **{req['book']:g} AWS requests**,"
+              f"**${1000 * usd_of['slots']:.4f} per 1000 queries**. Per booking: **{req['book']:g} AWS requests**,"
               f" wall time {steps['book']['wall_ms'] / base_wall[tx]:.1f}× the bare transaction's, its write units "
               f"{steps['book']['wcu'] / base_units[tx]:.1f}× the bare transaction's, "
-              f"**${1000 * cost(steps['book']):.4f} per 1000 bookings** (cancelling: {req['cancel']:g} requests, "
-              f"${1000 * cost(steps['cancel']):.4f} per 1000).", "",
+              f"**${1000 * usd_of['book']:.4f} per 1000 bookings** (cancelling: {req['cancel']:g} requests, "
+              f"${1000 * usd_of['cancel']:.4f} per 1000).", "",
               "Steps: " + "; ".join(f"**{k}** — {v}" for k, v in WHY.items()) + ".", "",
               prices_note(PRICED) + " Lambda GB-seconds at the configured memory billed on the wall median "
               "(indicative: in-process wall time against a local emulator). Not included: the notice's "
@@ -178,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     with api_client() as client:
         one_round(client, recorder, token_for, "2027-03-02")  # warm-up
         rounds = [one_round(client, recorder, token_for, "2027-03-02") for _ in range(args.n)]
-    steps = {name: summarize(rounds, name) for name in STEPS}
+    steps = {name: summarize([r[name] for r in rounds]) for name in STEPS}
     text = report(steps, baseline(args.n), args.n, time.perf_counter() - started)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(text, encoding="utf-8")

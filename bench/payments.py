@@ -26,14 +26,13 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from local_platform import DEMO, set_environment, set_up_platform
-from pricing import invocation_usd, prices_note, usd
-from requests_per_operation import api_client, install_recorder
+from pricing import prices_note, step_usd, usd
+from requests_per_operation import api_client, install_recorder, summarize
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "payments.md"
@@ -151,35 +150,13 @@ def baseline(n: int) -> list[dict[str, Any]]:
     return samples[1:]
 
 
-def summarize(payments: list[dict[str, dict[str, Any]]], step: str) -> dict[str, Any]:
-    rows = [p[step] for p in payments]
-    requests: Counter[str] = Counter()
-    for r in rows:
-        requests.update(r["requests"])
-    n = len(rows)
-    return {"requests": {k: v / n for k, v in sorted(requests.items())},
-            "rcu": sum(r["read_units"] for r in rows) / n, "wcu": sum(r["write_units"] for r in rows) / n,
-            "metering_wcu": sum(r["metering_write_units"] for r in rows) / n,
-            "metering_writes": sum(r["metering_writes"] for r in rows) / n,
-            "wall_ms": statistics.median(r["wall_ms"] for r in rows), "memory_mb": rows[0]["memory_mb"]}
-
-
-def cost(s: dict[str, Any], *, http: bool) -> float:
-    """USD for one invocation of a step, by the platform's price list (API Gateway for the HTTP steps only)."""
-    sqs = sum(v for k, v in s["requests"].items() if k.startswith("sqs:"))
-    secrets = s["requests"].get("secretsmanager:GetSecretValue", 0.0)
-    return (usd("dynamodb.read", s["rcu"]) + usd("dynamodb.write", s["wcu"] + s["metering_wcu"])
-            + usd("sqs.requests", sqs) + usd("secretsmanager.requests", secrets)
-            + invocation_usd(s["memory_mb"], int(s["wall_ms"]) + 1, http=http))
-
-
 def report(steps: dict[str, dict[str, Any]], base: list[dict[str, Any]], n: int, elapsed: float) -> str:
     total_req = sum(sum(s["requests"].values()) + s["metering_writes"] for s in steps.values())
     total_wcu = sum(s["wcu"] + s["metering_wcu"] for s in steps.values())
     total_wall = sum(s["wall_ms"] for s in steps.values())
     base_wall = statistics.median(b["wall_ms"] for b in base)
     base_wcu = sum(b["write_units"] for b in base) / len(base)
-    step_usd = {name: cost(s, http=name != "order") for name, s in steps.items()}
+    usd_of = {name: step_usd(s, http=name != "order") for name, s in steps.items()}
     base_usd = usd("dynamodb.write", base_wcu)
     lines = [
         "# AWS requests and cost per online payment", "",
@@ -193,16 +170,16 @@ def report(steps: dict[str, dict[str, Any]], base: list[dict[str, Any]], n: int,
     for name, s in steps.items():
         ops = ", ".join(f"{v:g} {k}" for k, v in s["requests"].items()) or "—"
         lines.append(f"| {name} | {ops} | +{s['metering_writes']:g} | {s['rcu']:.2f} | {s['wcu']:.2f} "
-                     f"(+{s['metering_wcu']:.2f}) | {s['wall_ms']:.1f} ms | {1000 * step_usd[name]:.4f} |")
+                     f"(+{s['metering_wcu']:.2f}) | {s['wall_ms']:.1f} ms | {1000 * usd_of[name]:.4f} |")
     lines += [
         f"| **one payment** | | | | **{total_wcu:.2f}** | **{total_wall:.1f} ms** | "
-        f"**{1000 * sum(step_usd.values()):.4f}** |",
+        f"**{1000 * sum(usd_of.values()):.4f}** |",
         f"| baseline: one bare PutItem | 1 dynamodb:PutItem | | | {base_wcu:.2f} | {base_wall:.1f} ms | "
         f"{1000 * base_usd:.4f} |", "",
         f"Per payment: **{total_req:g} AWS requests** (metering writes included) against the baseline's 1 "
         f"({total_req:g}×); wall time {total_wall / base_wall:.1f}× the baseline's; cost "
-        f"{sum(step_usd.values()) / base_usd:.0f}× a bare write's, i.e. "
-        f"**${1000 * sum(step_usd.values()):.4f} per 1000 payments** on AWS's side.", "",
+        f"{sum(usd_of.values()) / base_usd:.0f}× a bare write's, i.e. "
+        f"**${1000 * sum(usd_of.values()):.4f} per 1000 payments** on AWS's side.", "",
         "Steps: " + "; ".join(f"**{k}** — {v}" for k, v in WHY.items()) + ".", "",
         prices_note(PRICED) + " API Gateway for the two HTTP steps; Lambda GB-seconds at the configured memory "
         "billed on the wall median (indicative: in-process wall time against a local emulator, not Lambda's "
@@ -245,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     with api_client() as client:
         one_payment(client, recorder, receiver, token_for)  # warm-up
         payments = [one_payment(client, recorder, receiver, token_for) for _ in range(args.n)]
-    steps = {name: summarize(payments, name) for name in STEPS}
+    steps = {name: summarize([p[name] for p in payments]) for name in STEPS}
     text = report(steps, baseline(args.n), args.n, time.perf_counter() - started)
     sandbox.close()
     receiver.server.shutdown()

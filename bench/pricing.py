@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from chalicelib.modules.costs import Price, PriceList
@@ -56,6 +56,17 @@ def invocation_usd(memory_mb: float, billed_ms: float, *, http: bool) -> float:
     gb_seconds = memory_mb / 1024.0 * billed_ms / 1000.0
     return (usd("lambda.requests", 1) + usd("lambda.compute", gb_seconds)
             + (usd("apigateway.requests", 1) if http else 0.0))
+
+
+def step_usd(s: Mapping[str, Any], *, http: bool) -> float:
+    """USD of one invocation as `requests_per_operation.summarize` gives it: its read and write units (the
+    metering's own write too), SQS and Secrets Manager requests, the Lambda request and GB-seconds billed on the
+    median wall time, and the API Gateway request when it came over HTTP."""
+    sqs = sum(v for k, v in s["requests"].items() if k.startswith("sqs:"))
+    secrets = s["requests"].get("secretsmanager:GetSecretValue", 0.0)
+    return (usd("dynamodb.read", s["rcu"]) + usd("dynamodb.write", s["wcu"] + s["metering_wcu"])
+            + usd("sqs.requests", sqs) + usd("secretsmanager.requests", secrets)
+            + invocation_usd(s["memory_mb"], int(s["wall_ms"]) + 1, http=http))
 
 
 def named() -> str:

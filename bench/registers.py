@@ -24,13 +24,12 @@ import statistics
 import sys
 import time
 import uuid
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from local_platform import set_environment, set_up_platform
-from pricing import invocation_usd, prices_note, usd
-from requests_per_operation import api_client, install_recorder
+from pricing import prices_note, step_usd, usd
+from requests_per_operation import api_client, install_recorder, summarize
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "registers.md"
@@ -87,23 +86,6 @@ def baseline(n: int) -> list[dict[str, Any]]:
     return samples[1:]
 
 
-def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    requests: Counter[str] = Counter()
-    for r in rows:
-        requests.update(r["requests"])
-    n = len(rows)
-    return {"requests": {k: v / n for k, v in sorted(requests.items())}, "rcu": sum(r["read_units"] for r in rows) / n,
-            "metering_wcu": sum(r["metering_write_units"] for r in rows) / n,
-            "metering_writes": sum(r["metering_writes"] for r in rows) / n,
-            "wall_ms": statistics.median(r["wall_ms"] for r in rows), "memory_mb": rows[0]["memory_mb"]}
-
-
-def cost(s: dict[str, Any]) -> float:
-    """USD for one search, by the platform's price list."""
-    return (usd("dynamodb.read", s["rcu"]) + usd("dynamodb.write", s["metering_wcu"])
-            + invocation_usd(s["memory_mb"], int(s["wall_ms"]) + 1, http=True))
-
-
 def report(steps: dict[str, dict[str, Any]], base: list[dict[str, Any]], n: int, entries: int, elapsed: float) -> str:
     base_wall = statistics.median(b["wall_ms"] for b in base)
     base_rcu = sum(b["read_units"] for b in base) / len(base)
@@ -119,7 +101,8 @@ def report(steps: dict[str, dict[str, Any]], base: list[dict[str, Any]], n: int,
     for name, s in steps.items():
         ops = ", ".join(f"{v:g} {k}" for k, v in s["requests"].items()) or "—"
         lines.append(f"| {name} | {ops} | +{s['metering_writes']:g} | {s['rcu']:.2f} | {s['wall_ms']:.1f} ms | "
-                     f"{1000 * cost(s):.4f} | {sum(s['requests'].values()):g} / {s['rcu'] / base_rcu:.1f} / "
+                     f"{1000 * step_usd(s, http=True):.4f} | {sum(s['requests'].values()):g} / "
+                     f"{s['rcu'] / base_rcu:.1f} / "
                      f"{s['wall_ms'] / base_wall:.1f} |")
     lines += [f"| baseline: one bare Query of 20 | 1 dynamodb:Query | | {base_rcu:.2f} | {base_wall:.1f} ms | "
               f"{1000 * base_usd:.4f} | 1 / 1.0 / 1.0 |", "",

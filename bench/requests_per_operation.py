@@ -149,6 +149,20 @@ def install_recorder() -> Recorder:
     return recorder
 
 
+def summarize(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Recorded invocations of one step (each with its `wall_ms`): mean requests by `service:Operation`, mean
+    capacity units, the metering's own writes, the median wall time."""
+    requests: Counter[str] = Counter()
+    for r in rows:
+        requests.update(r["requests"])
+    n = len(rows)
+    return {"requests": {k: v / n for k, v in sorted(requests.items())},
+            "rcu": sum(r["read_units"] for r in rows) / n, "wcu": sum(r["write_units"] for r in rows) / n,
+            "metering_wcu": sum(r["metering_write_units"] for r in rows) / n,
+            "metering_writes": sum(r["metering_writes"] for r in rows) / n,
+            "wall_ms": statistics.median(r["wall_ms"] for r in rows), "memory_mb": rows[0]["memory_mb"]}
+
+
 @contextlib.contextmanager
 def api_client() -> Iterator[Any]:
     from chalice.test import Client
