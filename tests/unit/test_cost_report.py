@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -132,6 +133,27 @@ def test_apportion_gives_the_lost_grosze_to_the_largest_remainders() -> None:
     assert apportion([Decimal("0.005"), Decimal("0.004"), Decimal("0.001")], 1) == [1, 0, 0]
 
 
+def grosze(text: str) -> int:
+    return int(Decimal(text) * 100)
+
+
+def assert_grosze_add_up(report: dict[str, Any]) -> None:
+    """The report's shown grosze add up exactly: groups to totals, usage and shared to each group's total, each
+    shown figure within a grosz of its exact value, the exact totals to the exact total."""
+    groups, totals = report["groups"], report["totals"]
+    assert sum(grosze(g["total_pln"]) for g in groups) == grosze(totals["total_pln"])
+    assert grosze(totals["total_pln"]) == grosze_half_up(Decimal(totals["total_pln_exact"]))
+    assert sum(grosze(g["usage_pln"]) for g in groups) == grosze(totals["usage_pln"])
+    assert sum(grosze(g["shared_pln"]) for g in groups) == grosze(totals["shared_pln"])
+    for g in groups:
+        assert grosze(g["total_pln"]) == grosze(g["usage_pln"]) + grosze(g["shared_pln"])
+        for cell in ("usage_pln", "shared_pln"):
+            exact = Decimal(g[f"{cell}_exact"]) * 100
+            assert exact.to_integral_value(ROUND_FLOOR) <= grosze(g[cell]) <= exact.to_integral_value(ROUND_CEILING)
+    assert abs(sum(Decimal(g["total_pln_exact"]) for g in groups) - Decimal(totals["total_pln_exact"])) < Decimal(
+        "1e-14")
+
+
 amounts = st.decimals(min_value=0, max_value=Decimal("50"), places=10, allow_nan=False, allow_infinity=False)
 tercs = st.sampled_from([PIASECZNO, LESZNOWOLA, "1418023", "1418", "region"])
 
@@ -152,25 +174,11 @@ def test_shown_grosze_add_up_exactly_to_the_shown_totals(usd: list[tuple[str, st
                            shared=list(shared))
     report = month_report(lines, month="2026-10", group_by=group_by, settings=setting, tenants=tenants,
                           prices=Prices(), tenant=tenant)
-    groups, totals = report["groups"], report["totals"]
-
-    def grosze(text: str) -> int:
-        return int(Decimal(text) * 100)
-
-    assert sum(grosze(g["total_pln"]) for g in groups) == grosze(totals["total_pln"])
-    assert grosze(totals["total_pln"]) == grosze_half_up(Decimal(totals["total_pln_exact"]))
-    assert sum(grosze(g["usage_pln"]) for g in groups) == grosze(totals["usage_pln"])
-    assert sum(grosze(g["shared_pln"]) for g in groups) == grosze(totals["shared_pln"])
-    for g in groups:
-        assert grosze(g["total_pln"]) == grosze(g["usage_pln"]) + grosze(g["shared_pln"])
-        for cell in ("usage_pln", "shared_pln"):
-            exact = Decimal(g[f"{cell}_exact"]) * 100
-            assert exact.to_integral_value(ROUND_FLOOR) <= grosze(g[cell]) <= exact.to_integral_value(ROUND_CEILING)
-    assert abs(sum(Decimal(g["total_pln_exact"]) for g in groups) - Decimal(totals["total_pln_exact"])) < Decimal(
-        "1e-14")
+    assert_grosze_add_up(report)
     if tenant is None:
-        assert sum(grosze(i["pln"]) for i in report["shared"]["items"]) + grosze(
-            report["shared"]["region_usage"]["pln"]) == grosze(report["shared"]["pln"]) == grosze(totals["shared_pln"])
+        block = report["shared"]
+        assert sum(grosze(i["pln"]) for i in block["items"]) + grosze(block["region_usage"]["pln"]) == grosze(
+            block["pln"]) == grosze(report["totals"]["shared_pln"])
 
 
 def test_the_csv_is_for_excel_with_polish_headers_decimal_comma_and_safe_cells() -> None:

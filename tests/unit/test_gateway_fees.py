@@ -3,7 +3,7 @@ online, a PLN cost (no USD rate) of its JST and service, and shown grosze that s
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -16,10 +16,18 @@ from chalicelib.model.tenant import GatewayCommission, TenantConfig
 from chalicelib.modules.costs import csv_report, gateway_fees
 from chalicelib.modules.costs.gateway_fees import GatewayFee
 from chalicelib.modules.costs.report import TenantInfo, month_report
-from chalicelib.modules.costs.rounding import grosze_half_up
 from chalicelib.modules.costs.settings import Allocation, CostSettings, SharedItem, UsdRate
 from chalicelib.modules.payments.logic import ServiceFees
-from tests.unit.test_cost_report import KMS, LESZNOWOLA, PIASECZNO, TENANTS, Prices, costs, line
+from tests.unit.test_cost_report import (
+    KMS,
+    LESZNOWOLA,
+    PIASECZNO,
+    TENANTS,
+    Prices,
+    assert_grosze_add_up,
+    costs,
+    line,
+)
 
 SANDBOX = GatewayCommission(percent=Decimal("1.2"), fixed_grosze=30, contract="umowa demonstracyjna")
 ROAD = "zajecie-pasa-drogowego"
@@ -111,17 +119,7 @@ def test_with_the_commission_shown_grosze_still_add_up_exactly(
     report = month_report([line(t, str(a), service=s) for t, s, a in usd], month="2026-10", group_by=group_by,
                           settings=setting, tenants=tenants, prices=Prices(), tenant=tenant, gateway=gateway)
     groups, totals = report["groups"], report["totals"]
-
-    def grosze(text: str) -> int:
-        return int(Decimal(text) * 100)
-
-    assert sum(grosze(g["total_pln"]) for g in groups) == grosze(totals["total_pln"])
-    assert grosze(totals["total_pln"]) == grosze_half_up(Decimal(totals["total_pln_exact"]))
-    assert sum(grosze(g["usage_pln"]) for g in groups) == grosze(totals["usage_pln"])
-    for g in groups:
-        assert grosze(g["total_pln"]) == grosze(g["usage_pln"]) + grosze(g["shared_pln"])
-        exact = Decimal(g["usage_pln_exact"]) * 100
-        assert exact.to_integral_value(ROUND_FLOOR) <= grosze(g["usage_pln"]) <= exact.to_integral_value(ROUND_CEILING)
+    assert_grosze_add_up(report)
     chosen = [f for f in gateway if tenant in (None, f.tenant)]
     aws = sum((a for t, _, a in usd if t != "region" and tenant in (None, t)), Decimal(0)) * rate
     # the commission enters at its PLN value, untouched by the USD rate
